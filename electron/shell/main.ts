@@ -1,0 +1,118 @@
+// The Electron main process: a thin shell. Everything that is not window management,
+// the app:// protocol, IPC registration or the OS keychain lives in plain Node modules
+// (electron/app, electron/services) that tests run without Electron.
+import { app, BrowserWindow, protocol, safeStorage, session, shell } from 'electron';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startWalletApp, type WalletApp } from '../app/wallet-app.js';
+import { parseAppArgs } from '../app/args.js';
+import { registerWalletIpc } from './ipc.js';
+import {
+  APP_HOST,
+  APP_ORIGIN,
+  APP_SCHEME,
+  SECURE_WEB_PREFERENCES,
+  contentSecurityPolicy,
+  isAllowedExternalUrl,
+  isNavigationAllowed,
+  isPermissionGranted,
+  securityHeaders,
+} from '../security/policy.js';
+import { mimeType, resolveStaticPath } from '../security/static-path.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url)); // dist/electron
+const RENDERER_DIR = path.join(here, '..', 'renderer');
+const PRELOAD = path.join(here, 'preload.cjs');
+
+// app:// must be registered before 'ready'. standard+secure gives it a real origin and a
+// secure context; no CORS, no fetch API, no service workers: it only serves our files.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false, allowServiceWorkers: false } },
+]);
+app.enableSandbox(); // every renderer sandboxed, even ones we did not create ourselves
+
+let mainWindow: BrowserWindow | null = null;
+let wallet: WalletApp | null = null;
+
+function serveAppProtocol(): void {
+  const headers = securityHeaders(contentSecurityPolicy());
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
+    const target = /\.[a-z0-9]+$/i.test(url.pathname) ? url.pathname : '/';
+    const file = resolveStaticPath(RENDERER_DIR, target); // path-traversal guard
+    if (!file) return new Response('bad path', { status: 400 });
+    try {
+      return new Response(await readFile(file), { headers: { ...headers, 'Content-Type': mimeType(file) } });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+}
+
+function lockDownSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, permission, callback) => callback(isPermissionGranted(permission)));
+  ses.setPermissionCheckHandler((_wc, permission) => isPermissionGranted(permission));
+  // Request allowlist: the renderer may load only our own app:// files (and devtools).
+  // Any http(s) request from the page, e.g. by an injected script exfiltrating data, is cancelled.
+  ses.webRequest.onBeforeRequest((details, callback) => {
+    const ok = details.url.startsWith(`${APP_ORIGIN}/`) || details.url.startsWith('devtools://');
+    callback({ cancel: !ok });
+  });
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (e, url) => { if (!isNavigationAllowed(url)) e.preventDefault(); });
+  contents.on('will-redirect', (e, url) => { if (!isNavigationAllowed(url)) e.preventDefault(); });
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+});
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    backgroundColor: '#0c1015',
+    title: 'Compute Wallet',
+    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: PRELOAD },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(`${APP_ORIGIN}/`);
+  return win;
+}
+
+async function main(): Promise<void> {
+  const args = parseAppArgs(process.argv.slice(app.isPackaged ? 1 : 2));
+  await app.whenReady();
+  serveAppProtocol();
+  lockDownSession();
+  wallet = await startWalletApp({
+    data_dir: args.data_dir ?? app.getPath('userData'),
+    host: 'desktop',
+    platform_url: args.platform_url,
+    // The OS keychain (Keychain, DPAPI, libsecret) protects the API secret at rest.
+    encryptor: safeStorage.isEncryptionAvailable()
+      ? { kind: 'os-keychain', encryptString: (s) => safeStorage.encryptString(s), decryptString: (b) => safeStorage.decryptString(b) }
+      : undefined,
+    app_version: app.getVersion(),
+  });
+  registerWalletIpc(wallet.handlers, wallet.events, () => mainWindow, wallet.logInternalError);
+  mainWindow = createWindow();
+  mainWindow.on('closed', () => { mainWindow = null; });
+}
+
+app.on('window-all-closed', () => app.quit());
+app.on('before-quit', () => { void wallet?.close(); });
+
+main().catch((err: unknown) => {
+  console.error('Compute Wallet failed to start:', err);
+  app.exit(1);
+});

@@ -1,0 +1,60 @@
+import { useEffect } from 'react';
+import { PAGES, useWallet } from './store';
+import { StatusBar } from './components/StatusBar';
+import { OverviewPage } from './pages/OverviewPage';
+import { MarketsPage } from './pages/MarketsPage';
+import { SettingsPage } from './pages/SettingsPage';
+
+export function App() {
+  const page = useWallet((s) => s.page);
+  const setPage = useWallet((s) => s.setPage);
+  const start = useWallet((s) => s.start);
+
+  useEffect(() => start(), [start]);
+
+  // Keyboard: Alt+1..9 switches pages from anywhere.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const target = PAGES.find((p) => p.key === e.key);
+      if (target) {
+        e.preventDefault();
+        setPage(target.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setPage]);
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">◆</span> Compute Wallet
+        </div>
+        <ul>
+          {PAGES.map((p) => (
+            <li key={p.id}>
+              <button
+                type="button"
+                className={p.id === page ? 'nav-item active' : 'nav-item'}
+                aria-current={p.id === page ? 'page' : undefined}
+                onClick={() => setPage(p.id)}
+                title={`Alt+${p.key}`}
+              >
+                {p.label}
+                <kbd>Alt+{p.key}</kbd>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content">
+        {page === 'overview' && <OverviewPage />}
+        {page === 'markets' && <MarketsPage />}
+        {page === 'settings' && <SettingsPage />}
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import { useEffect, useRef } from 'react';
+import { CandlestickSeries, ColorType, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import type { Candle } from '../../../shared/platform/events';
+
+// The chart library draws with JS numbers; converting decimal strings here is for pixels
+// only. No amount computed from these values is ever shown or stored.
+const toNumber = (s: string) => Number(s);
+
+export function PriceChart({ candles, faceValue }: { candles: Candle[]; faceValue: string | null }) {
+  const host = useRef<HTMLDivElement>(null);
+  const chart = useRef<IChartApi | null>(null);
+  const price = useRef<ISeriesApi<'Candlestick'> | null>(null);
+  const volume = useRef<ISeriesApi<'Histogram'> | null>(null);
+
+  useEffect(() => {
+    if (!host.current) return;
+    const c = createChart(host.current, {
+      autoSize: true,
+      layout: { background: { type: ColorType.Solid, color: '#11161d' }, textColor: '#9aa7b4', attributionLogo: false },
+      grid: { vertLines: { color: '#1c2430' }, horzLines: { color: '#1c2430' } },
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2a3442' },
+      rightPriceScale: { borderColor: '#2a3442' },
+    });
+    price.current = c.addSeries(CandlestickSeries, {
+      upColor: '#2fbf71', downColor: '#e5534b', borderVisible: false, wickUpColor: '#2fbf71', wickDownColor: '#e5534b',
+      priceFormat: { type: 'price', precision: 4, minMove: 0.0001 },
+    });
+    volume.current = c.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'vol', color: '#3b4a5e' });
+    c.priceScale('vol').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    chart.current = c;
+    return () => {
+      c.remove();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    price.current?.setData(
+      candles.map((k) => ({ time: k.time as UTCTimestamp, open: toNumber(k.open), high: toNumber(k.high), low: toNumber(k.low), close: toNumber(k.close) })),
+    );
+    volume.current?.setData(candles.map((k) => ({ time: k.time as UTCTimestamp, value: toNumber(k.volume) })));
+    chart.current?.timeScale().fitContent();
+  }, [candles]);
+
+  useEffect(() => {
+    const series = price.current;
+    if (!series || !faceValue) return;
+    const line = series.createPriceLine({ price: toNumber(faceValue), color: '#c9a227', lineWidth: 1, lineStyle: 2, title: 'face value' });
+    return () => series.removePriceLine(line);
+  }, [faceValue]);
+
+  return <div ref={host} className="chart" data-testid="price-chart" role="img" aria-label="Token price chart" />;
+}

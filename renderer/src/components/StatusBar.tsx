@@ -1,0 +1,45 @@
+import { useEffect, useState } from 'react';
+import { useWallet } from '../store';
+import { timeAgo } from '../format';
+
+const LABEL = { online: 'Online', offline: 'Offline', syncing: 'Syncing' } as const;
+
+export function StatusBar() {
+  const status = useWallet((s) => s.status);
+  const linked = useWallet((s) => s.backend_connected);
+  const loadError = useWallet((s) => s.load_error);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+
+  const state = !linked ? 'offline' : (status?.state ?? 'syncing');
+  return (
+    <footer className="statusbar" role="status" aria-live="polite" data-testid="connection-status" data-state={state}>
+      <span className={`dot dot-${state}`} aria-hidden="true" />
+      <strong>{!linked ? 'Wallet service unreachable' : LABEL[state]}</strong>
+      {status && linked && (
+        <>
+          <span className="sep">·</span>
+          <span>{status.demo ? 'Demo platform' : 'Platform'} {status.platform_url}</span>
+          <span className="sep">·</span>
+          <span>Last synced {timeAgo(status.last_synced_at, now)}</span>
+          {status.events_behind > 0 && (
+            <>
+              <span className="sep">·</span>
+              <span>{status.events_behind} events behind</span>
+            </>
+          )}
+          {status.last_error && (
+            <>
+              <span className="sep">·</span>
+              <span className="error-text">{status.last_error}</span>
+            </>
+          )}
+        </>
+      )}
+      {loadError && linked && <span className="error-text"> · {loadError}</span>}
+    </footer>
+  );
+}

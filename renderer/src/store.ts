@@ -1,0 +1,72 @@
+// App state (zustand). Data comes only from the WalletApi: initial loads by method call,
+// then pushed events keep it current. Amounts stay decimal strings; formatting is in format.ts.
+import { create } from 'zustand';
+import type { AppInfo, ConnectionStatus, Portfolio, WalletApi } from '../../shared/contract/wallet-api';
+import type { Ticker } from '../../shared/platform/events';
+import { getWallet } from './api/wallet';
+
+export type Page = 'overview' | 'markets' | 'settings';
+export const PAGES: { id: Page; label: string; key: string }[] = [
+  { id: 'overview', label: 'Overview', key: '1' },
+  { id: 'markets', label: 'Markets', key: '2' },
+  { id: 'settings', label: 'Settings', key: '3' },
+];
+
+interface WalletState {
+  page: Page;
+  /** The renderer's link to the wallet service (IPC or loopback socket). */
+  backend_connected: boolean;
+  info: AppInfo | null;
+  status: ConnectionStatus | null;
+  ticker: Ticker | null;
+  portfolio: Portfolio | null;
+  load_error: string | null;
+  setPage(page: Page): void;
+  start(): () => void;
+}
+
+let wallet: WalletApi | null = null;
+export function walletApi(): WalletApi {
+  if (!wallet) throw new Error('wallet API used before start()');
+  return wallet;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export const useWallet = create<WalletState>((set) => ({
+  page: 'overview',
+  backend_connected: false,
+  info: null,
+  status: null,
+  ticker: null,
+  portfolio: null,
+  load_error: null,
+  setPage: (page) => set({ page }),
+  start: () => {
+    wallet = getWallet((connected) => {
+      set({ backend_connected: connected });
+      if (connected) void refresh();
+    });
+    const api = wallet;
+    const refresh = async () => {
+      try {
+        const [info, status, market, portfolio] = await Promise.all([
+          api.getAppInfo({}),
+          api.getStatus({}),
+          api.getMarket({}),
+          api.getPortfolio({}),
+        ]);
+        set({ info, status, ticker: market.ticker, portfolio, load_error: null });
+      } catch (err) {
+        set({ load_error: message(err) });
+      }
+    };
+    const offs = [
+      api.on('status', (status) => set({ status })),
+      api.on('market', (m) => set({ ticker: m.ticker })),
+      api.on('portfolio', (portfolio) => set({ portfolio })),
+    ];
+    void refresh();
+    return () => offs.forEach((off) => off());
+  },
+}));

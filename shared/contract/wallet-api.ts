@@ -1,0 +1,133 @@
+// THE WALLET API CONTRACT: every operation the renderer can ask of the main process,
+// and every event the main process pushes to it. One named method per operation; no
+// generic passthrough. Both hosts (Electron IPC and the loopback browser-mode server)
+// serve exactly these methods, validating every request and response with these schemas,
+// and the renderer only ever talks to the `WalletApi` interface below (`window.wallet`).
+//
+// Threat model: the renderer is treated as potentially compromised (XSS, a malicious
+// dependency). It can only call the methods listed here, with payloads that pass the
+// strict schemas (unknown fields refused, sizes bounded); it can never name a channel,
+// a file path or a SQL statement.
+import { z } from 'zod';
+import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js';
+import { zDecimal } from '../money.js';
+
+const Empty = z.strictObject({});
+
+export const ConnectionState = z.enum(['online', 'offline', 'syncing']);
+export const ConnectionStatus = z.strictObject({
+  state: ConnectionState,
+  platform_url: z.string().max(2048),
+  /** Embedded demo platform (no platform configured). */
+  demo: z.boolean(),
+  last_synced_at: zIsoTime.nullable(),
+  events_behind: z.number().int().nonnegative(),
+  last_error: z.string().max(1000).nullable(),
+});
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
+export const AppInfo = z.strictObject({
+  app_version: z.string().max(64),
+  host: z.enum(['desktop', 'browser']),
+  data_dir: z.string().max(4096),
+  /** Where secrets are kept, and the warning to show when it is not the OS keychain. */
+  secret_store: z.strictObject({ kind: z.enum(['os-keychain', 'file']), warning: z.string().max(500).nullable() }),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const MarketSnapshot = z.strictObject({
+  ticker: Ticker.nullable(),
+});
+
+export const CandlesRequest = z.strictObject({
+  interval: zCandleInterval,
+  /** Page backwards: only candles strictly before this Unix second. */
+  before: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(1000).default(300),
+});
+export const CandlesResponse = z.strictObject({
+  candles: z.array(Candle).max(1000),
+  /** Served from the local cache because the platform could not be reached. */
+  from_cache: z.boolean(),
+});
+
+export const BalanceLine = z.strictObject({ total: zDecimal, available: zDecimal, reserved: zDecimal });
+export const Portfolio = z.strictObject({
+  usd: BalanceLine,
+  token: BalanceLine,
+  credits: z.strictObject({ available: zDecimal }),
+  /** Seq of the last platform event in the local ledger. */
+  as_of_seq: z.number().int().nonnegative(),
+  as_of_time: zIsoTime.nullable(),
+});
+export type Portfolio = z.infer<typeof Portfolio>;
+
+/** Request/response schema pairs, by method name. */
+export const walletMethods = {
+  /** Version, host kind, data folder and where secrets live. */
+  getAppInfo: { request: Empty, response: AppInfo },
+  /** Connection to the platform: online / offline / syncing, last sync, events behind. */
+  getStatus: { request: Empty, response: ConnectionStatus },
+  /** Last price, bid/ask, face value and premium. */
+  getMarket: { request: Empty, response: MarketSnapshot },
+  /** OHLCV candles for the price chart, newest page first when `before` is absent. */
+  getCandles: { request: CandlesRequest, response: CandlesResponse },
+  /** Balances from the local ledger (works offline). */
+  getPortfolio: { request: Empty, response: Portfolio },
+} as const;
+
+/** Events the main process pushes; the renderer subscribes with `wallet.on(name, cb)`. */
+export const walletEvents = {
+  status: ConnectionStatus,
+  market: MarketSnapshot,
+  portfolio: Portfolio,
+} as const;
+
+export type WalletMethodName = keyof typeof walletMethods;
+export type WalletEventName = keyof typeof walletEvents;
+export type MethodRequest<M extends WalletMethodName> = z.input<(typeof walletMethods)[M]['request']>;
+export type MethodResponse<M extends WalletMethodName> = z.output<(typeof walletMethods)[M]['response']>;
+export type WalletEventPayload<E extends WalletEventName> = z.output<(typeof walletEvents)[E]>;
+
+export const WALLET_METHOD_NAMES = Object.keys(walletMethods) as WalletMethodName[];
+export const WALLET_EVENT_NAMES = Object.keys(walletEvents) as WalletEventName[];
+
+/** IPC channel of a method: fixed strings, never built from renderer input. */
+export const methodChannel = (m: WalletMethodName): string => `wallet:call:${m}`;
+export const eventChannel = (e: WalletEventName): string => `wallet:event:${e}`;
+
+export function isWalletMethod(name: unknown): name is WalletMethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(walletMethods, name);
+}
+export function isWalletEvent(name: unknown): name is WalletEventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(walletEvents, name);
+}
+
+/** The renderer's whole view of the backend. */
+export type WalletApi = {
+  [M in WalletMethodName]: (request: MethodRequest<M>) => Promise<MethodResponse<M>>;
+} & {
+  on<E extends WalletEventName>(event: E, listener: (payload: WalletEventPayload<E>) => void): () => void;
+};
+
+/** Errors cross the boundary as data: a stable code and a message for people. */
+export const WalletErrorBody = z.strictObject({
+  code: z.string().max(64),
+  message: z.string().max(2000),
+  issues: z.array(z.strictObject({ path: z.string().max(200), message: z.string().max(500) })).max(50).optional(),
+});
+export type WalletErrorBody = z.infer<typeof WalletErrorBody>;
+
+export class WalletApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'WalletApiError';
+  }
+  toBody(): WalletErrorBody {
+    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,44 @@
+// electron-builder.yml is checked against electron-builder's own JSON schema
+// (app-builder-lib/scheme.json), so config mistakes fail here, without Electron.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
+const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object;
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(schema);
+const config = parse(readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
+
+describe('electron-builder.yml', () => {
+  it('is valid against electron-builder\'s schema', () => {
+    const ok = validate(config);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('the schema check catches mistakes', () => {
+    expect(validate({ ...config, asarr: true })).toBe(false); // misspelt key
+    expect(validate({ ...config, asar: 'yes' })).toBe(false); // wrong type
+    expect(validate({ ...config, electronFuses: { runAsNode: 'off' } })).toBe(false);
+  });
+
+  it('targets Linux, macOS and Windows and unpacks native modules', () => {
+    expect(JSON.stringify(config.linux)).toMatch(/AppImage/);
+    expect(JSON.stringify(config.linux)).toMatch(/deb/);
+    expect(JSON.stringify(config.mac)).toMatch(/dmg/);
+    expect(JSON.stringify(config.win)).toMatch(/nsis/);
+    expect(config.asarUnpack).toContain('**/*.node');
+  });
+
+  it('packages the built entry points named in package.json', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string };
+    expect(pkg.main).toBe('dist/electron/main.mjs');
+    expect(config.files).toContain('dist/electron/**');
+    expect(config.files).toContain('dist/renderer/**');
+  });
+});

@@ -1,0 +1,26 @@
+// A fixed handler set that satisfies the contract, for testing the transports (dispatch,
+// browser-mode host) in isolation. The real handlers are exercised by integration and
+// end-to-end tests against the real app.
+import type { WalletHandlers } from '../../electron/api/dispatch.js';
+
+export function sampleHandlers(): WalletHandlers {
+  return {
+    getAppInfo: async () => ({ app_version: '0.0.0-test', host: 'browser', data_dir: '/tmp/x', secret_store: { kind: 'file', warning: null } }),
+    getStatus: async () => ({ state: 'online', platform_url: 'http://127.0.0.1:1', demo: true, last_synced_at: null, events_behind: 0, last_error: null }),
+    getMarket: async () => ({ ticker: null }),
+    getCandles: async () => ({
+      candles: [
+        { time: 60, open: '0.02', high: '0.03', low: '0.01', close: '0.025', volume: '10' },
+        { time: 120, open: '0.025', high: '0.03', low: '0.02', close: '0.021', volume: '4.5' },
+      ],
+      from_cache: false,
+    }),
+    getPortfolio: async () => ({
+      usd: { total: '100', available: '90', reserved: '10' },
+      token: { total: '5', available: '5', reserved: '0' },
+      credits: { available: '700' },
+      as_of_seq: 3,
+      as_of_time: null,
+    }),
+  };
+}
