@@ -127,6 +127,14 @@ export const OrderEvent = z.strictObject({
   reason: z.string().max(200).nullable(),
 });
 
+/** The account changed its election for an open period (mint or renewal credit at close). */
+export const ElectionEvent = z.strictObject({
+  ...base,
+  type: z.literal('election'),
+  period_id: zId,
+  election: zElection,
+});
+
 export const AccountEvent = z.discriminatedUnion('type', [
   PeriodOpenEvent,
   UsageEvent,
@@ -139,6 +147,7 @@ export const AccountEvent = z.discriminatedUnion('type', [
   FillEvent,
   FeeEvent,
   OrderEvent,
+  ElectionEvent,
 ]);
 export type AccountEvent = z.infer<typeof AccountEvent>;
 export type AccountEventType = AccountEvent['type'];

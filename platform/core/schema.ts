@@ -1,0 +1,139 @@
+// SQLite schema of the platform store. Amounts are scaled integers (units.ts); CHECK
+// constraints are the last line of defence for the balance invariants: a write that
+// would make a balance negative or over-reserve aborts the whole transaction.
+import type Database from 'better-sqlite3';
+
+export const SCHEMA_VERSION = 1;
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS plans (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  price_usd TEXT NOT NULL,
+  credits TEXT NOT NULL,
+  min_charge_usd TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS accounts (
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('user', 'sim')),
+  plan_id TEXT NOT NULL REFERENCES plans(id),
+  created_ms INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL DEFAULT 0,
+  usd_total INTEGER NOT NULL DEFAULT 0,
+  usd_reserved INTEGER NOT NULL DEFAULT 0,
+  tok_total INTEGER NOT NULL DEFAULT 0,
+  tok_reserved INTEGER NOT NULL DEFAULT 0,
+  CHECK (usd_reserved >= 0 AND usd_reserved <= usd_total),
+  CHECK (tok_reserved >= 0 AND tok_reserved <= tok_total)
+);
+
+CREATE TABLE IF NOT EXISTS api_keys (
+  key_id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  secret TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS periods (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  idx INTEGER NOT NULL,
+  starts_ms INTEGER NOT NULL,
+  ends_ms INTEGER NOT NULL,
+  price_usd TEXT NOT NULL,
+  credits_lots INTEGER NOT NULL,
+  used_lots INTEGER NOT NULL DEFAULT 0,
+  redeemed_lots INTEGER NOT NULL DEFAULT 0,
+  face_value_usd TEXT NOT NULL,
+  election TEXT NOT NULL CHECK (election IN ('mint', 'renewal_credit')),
+  status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  unused_lots INTEGER,
+  UNIQUE (account_id, idx),
+  CHECK (used_lots >= 0 AND used_lots <= credits_lots + redeemed_lots)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS periods_due ON periods(ends_ms) WHERE status = 'open';
+
+CREATE TABLE IF NOT EXISTS orders (
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  account_id TEXT NOT NULL,
+  client_order_id TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  side TEXT NOT NULL,
+  type TEXT NOT NULL,
+  price_ticks INTEGER,
+  protection_ticks INTEGER,
+  qty_lots INTEGER NOT NULL,
+  filled_lots INTEGER NOT NULL DEFAULT 0,
+  notional_micros INTEGER NOT NULL DEFAULT 0,
+  fees_micros INTEGER NOT NULL DEFAULT 0,
+  reserved_micros INTEGER NOT NULL DEFAULT 0,
+  reserved_lots INTEGER NOT NULL DEFAULT 0,
+  tif TEXT NOT NULL,
+  expire_ms INTEGER,
+  post_only INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  UNIQUE (account_id, client_order_id),
+  CHECK (filled_lots >= 0 AND filled_lots <= qty_lots),
+  CHECK (reserved_micros >= 0 AND reserved_lots >= 0)
+);
+CREATE INDEX IF NOT EXISTS orders_open ON orders(num) WHERE status IN ('open', 'partially_filled');
+CREATE INDEX IF NOT EXISTS orders_gtd ON orders(expire_ms) WHERE expire_ms IS NOT NULL AND status IN ('open', 'partially_filled');
+CREATE INDEX IF NOT EXISTS orders_account ON orders(account_id, num);
+
+CREATE TABLE IF NOT EXISTS trades (
+  num INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  price_ticks INTEGER NOT NULL,
+  qty_lots INTEGER NOT NULL,
+  taker_side TEXT NOT NULL,
+  maker_order INTEGER,
+  taker_order INTEGER
+);
+CREATE INDEX IF NOT EXISTS trades_time ON trades(time_ms);
+
+CREATE TABLE IF NOT EXISTS candles (
+  interval TEXT NOT NULL,
+  bucket_s INTEGER NOT NULL,
+  open_ticks INTEGER NOT NULL,
+  high_ticks INTEGER NOT NULL,
+  low_ticks INTEGER NOT NULL,
+  close_ticks INTEGER NOT NULL,
+  volume_lots INTEGER NOT NULL,
+  PRIMARY KEY (interval, bucket_s)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS events (
+  account_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (account_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS totals (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  deposits_micros INTEGER NOT NULL DEFAULT 0,
+  withdrawals_micros INTEGER NOT NULL DEFAULT 0,
+  fees_micros INTEGER NOT NULL DEFAULT 0,
+  minted_lots INTEGER NOT NULL DEFAULT 0,
+  redeemed_lots INTEGER NOT NULL DEFAULT 0
+);
+INSERT OR IGNORE INTO totals (id) VALUES (1);
+`;
+
+export function migrate(db: Database.Database): void {
+  db.exec(DDL);
+  const row = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
+  if (!row) db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
+  else if (Number(row.value) !== SCHEMA_VERSION) throw new Error(`platform db schema ${row.value}, expected ${SCHEMA_VERSION}`);
+}
