@@ -2,7 +2,7 @@
 // then pushed events keep it current. Amounts stay decimal strings; formatting is in format.ts.
 import { create } from 'zustand';
 import type { AppInfo, ConnectionStatus, Portfolio, WalletApi } from '../../shared/contract/wallet-api';
-import type { Ticker } from '../../shared/platform/events';
+import type { Candle, CandleInterval, Ticker } from '../../shared/platform/events';
 import { getWallet } from './api/wallet';
 
 export type Page = 'overview' | 'markets' | 'settings';
@@ -21,7 +21,10 @@ interface WalletState {
   ticker: Ticker | null;
   portfolio: Portfolio | null;
   load_error: string | null;
+  chart: { interval: CandleInterval; candles: Candle[]; from_cache: boolean; error: string | null };
   setPage(page: Page): void;
+  setChartInterval(interval: CandleInterval): void;
+  loadCandles(): Promise<void>;
   start(): () => void;
 }
 
@@ -33,7 +36,7 @@ export function walletApi(): WalletApi {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export const useWallet = create<WalletState>((set) => ({
+export const useWallet = create<WalletState>((set, get) => ({
   page: 'overview',
   backend_connected: false,
   info: null,
@@ -41,7 +44,19 @@ export const useWallet = create<WalletState>((set) => ({
   ticker: null,
   portfolio: null,
   load_error: null,
+  chart: { interval: '15m', candles: [], from_cache: false, error: null },
   setPage: (page) => set({ page }),
+  setChartInterval: (interval) => set((s) => ({ chart: { ...s.chart, interval } })),
+  loadCandles: async () => {
+    const interval = get().chart.interval;
+    try {
+      const res = await walletApi().getCandles({ interval, limit: 300 });
+      if (get().chart.interval !== interval) return; // the user switched while we waited
+      set({ chart: { interval, candles: res.candles, from_cache: res.from_cache, error: null } });
+    } catch (err) {
+      set((s) => ({ chart: { ...s.chart, error: message(err) } }));
+    }
+  },
   start: () => {
     wallet = getWallet((connected) => {
       set({ backend_connected: connected });

@@ -1,36 +1,26 @@
-import { useCallback, useEffect, useState } from 'react';
-import { walletApi, useWallet } from '../store';
+import { useEffect } from 'react';
+import { useWallet } from '../store';
 import { PriceChart } from '../components/PriceChart';
 import { pct, qty, usd } from '../format';
-import type { Candle, CandleInterval } from '../../../shared/platform/events';
+import type { CandleInterval } from '../../../shared/platform/events';
 
 const INTERVALS: CandleInterval[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
+/** Candles are refreshed this often while the page is open. */
+const CANDLE_REFRESH_MS = 10_000;
 
 export function MarketsPage() {
   const ticker = useWallet((s) => s.ticker);
   const linked = useWallet((s) => s.backend_connected);
-  const [interval, setInterval_] = useState<CandleInterval>('15m');
-  const [candles, setCandles] = useState<Candle[]>([]);
-  const [fromCache, setFromCache] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const res = await walletApi().getCandles({ interval, limit: 300 });
-      setCandles(res.candles);
-      setFromCache(res.from_cache);
-      setError(null);
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  }, [interval]);
+  const chart = useWallet((s) => s.chart);
+  const setChartInterval = useWallet((s) => s.setChartInterval);
+  const loadCandles = useWallet((s) => s.loadCandles);
 
   useEffect(() => {
     if (!linked) return;
-    void load();
-    const t = setInterval(() => void load(), 10_000);
+    const t = setInterval(() => void loadCandles(), CANDLE_REFRESH_MS);
+    queueMicrotask(() => void loadCandles());
     return () => clearInterval(t);
-  }, [linked, load]);
+  }, [linked, chart.interval, loadCandles]);
 
   return (
     <section aria-labelledby="markets-title">
@@ -45,14 +35,14 @@ export function MarketsPage() {
       </div>
       <div className="toolbar" role="toolbar" aria-label="Candle interval">
         {INTERVALS.map((i) => (
-          <button key={i} type="button" className={i === interval ? 'chip active' : 'chip'} aria-pressed={i === interval} onClick={() => setInterval_(i)}>
+          <button key={i} type="button" className={i === chart.interval ? 'chip active' : 'chip'} aria-pressed={i === chart.interval} onClick={() => setChartInterval(i)}>
             {i}
           </button>
         ))}
-        {fromCache && <span className="muted small">offline: showing cached candles</span>}
+        {chart.from_cache && <span className="muted small">offline: showing cached candles</span>}
       </div>
-      {error && <p className="error-text" role="alert">Could not load candles: {error}</p>}
-      <PriceChart candles={candles} faceValue={ticker?.face_value ?? null} />
+      {chart.error && <p className="error-text" role="alert">Could not load candles: {chart.error}</p>}
+      <PriceChart candles={chart.candles} faceValue={ticker?.face_value ?? null} />
     </section>
   );
 }
