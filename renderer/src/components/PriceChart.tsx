@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { CandlestickSeries, ColorType, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import { type AutoscaleInfo, CandlestickSeries, ColorType, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { Candle } from '../../../shared/platform/events';
 
 // The chart library draws with JS numbers; converting decimal strings here is for pixels
@@ -26,7 +26,8 @@ export function PriceChart({ candles, faceValue }: { candles: Candle[]; faceValu
       priceFormat: { type: 'price', precision: 4, minMove: 0.0001 },
     });
     volume.current = c.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'vol', color: '#3b4a5e' });
-    c.priceScale('vol').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    c.priceScale('vol').applyOptions({ scaleMargins: { top: 0.85, bottom: 0 } });
+    c.priceScale('right').applyOptions({ scaleMargins: { top: 0.08, bottom: 0.2 } }); // candles above the volume bars
     chart.current = c;
     return () => {
       c.remove();
@@ -45,7 +46,16 @@ export function PriceChart({ candles, faceValue }: { candles: Candle[]; faceValu
   useEffect(() => {
     const series = price.current;
     if (!series || !faceValue) return;
-    const line = series.createPriceLine({ price: toNumber(faceValue), color: '#c9a227', lineWidth: 1, lineStyle: 2, title: 'face value' });
+    const face = toNumber(faceValue);
+    const line = series.createPriceLine({ price: face, color: '#c9a227', lineWidth: 1, lineStyle: 2, title: 'face value' });
+    // Keep face value in view so the premium is visible at a glance.
+    series.applyOptions({
+      autoscaleInfoProvider: (original: () => AutoscaleInfo | null) => {
+        const res = original();
+        if (!res?.priceRange) return res;
+        return { ...res, priceRange: { minValue: Math.min(res.priceRange.minValue, face), maxValue: Math.max(res.priceRange.maxValue, face) } };
+      },
+    });
     return () => series.removePriceLine(line);
   }, [faceValue]);
 
