@@ -1,0 +1,130 @@
+// Exact scaled integers for the lot engine.
+//
+// Why not decimal.js in the hot loop: measured on this project's 2-core machine, a
+// decimal.js multiply+divide+round+add costs ~2 µs while the same on BigInt costs ~0.06 µs,
+// and a year of 1,000,000 transactions does several such operations per disposal
+// (pro-rata basis and proceeds split, gain, sums). BigInt keeps every amount exact with no
+// overflow bound to prove (safe-integer Numbers would need quantity × basis < 2^53, which a
+// large holder can exceed). decimal.js is still used at the edges (shared/money.ts).
+//
+// Units:
+// - quantities: bigint in units of 10^-QTY_DECIMALS token ("qu");
+// - money: bigint cents;
+// - prices: an exact decimal { m, s } meaning m / 10^s USD per token.
+import { DECIMAL_PATTERN, DECIMAL_STRING_MAX_CHARS } from '../../../shared/money.js';
+
+/** Token quantities carry at most this many decimals (like satoshis). */
+export const QTY_DECIMALS = 8;
+export const QTY_SCALE = 10n ** BigInt(QTY_DECIMALS);
+/** Prices, fees and basis inputs may carry at most this many decimals. */
+export const PRICE_DECIMALS_MAX = 18;
+
+/** An exact non-integral decimal: m / 10^s. */
+export interface Scaled {
+  m: bigint;
+  s: number;
+}
+
+const POW10: bigint[] = [];
+for (let i = 0; i <= 2 * PRICE_DECIMALS_MAX + QTY_DECIMALS + 4; i++) POW10.push(10n ** BigInt(i));
+
+export function pow10(n: number): bigint {
+  const p = POW10[n];
+  if (p === undefined) throw new RangeError(`pow10(${n}) out of range`);
+  return p;
+}
+
+/** Why a decimal string was refused (null when it is fine). */
+export function decimalProblem(text: string, maxDecimals: number): string | null {
+  if (text.length === 0) return 'is empty';
+  if (text.length > DECIMAL_STRING_MAX_CHARS) return `is longer than ${DECIMAL_STRING_MAX_CHARS} characters`;
+  if (!DECIMAL_PATTERN.test(text)) return `is not a decimal number like "12.34": ${JSON.stringify(text)}`;
+  const dot = text.indexOf('.');
+  if (dot >= 0 && text.length - dot - 1 > maxDecimals) return `has more than ${maxDecimals} decimals: ${text}`;
+  return null;
+}
+
+/** Parses a canonical decimal string (already validated) into m / 10^s. */
+export function parseScaled(text: string): Scaled {
+  const dot = text.indexOf('.');
+  if (dot < 0) return { m: BigInt(text), s: 0 };
+  return { m: BigInt(text.slice(0, dot) + text.slice(dot + 1)), s: text.length - dot - 1 };
+}
+
+/** Parses a token quantity into quantity units; throws if it has too many decimals. */
+export function parseQty(text: string): bigint {
+  const v = parseScaled(text);
+  if (v.s > QTY_DECIMALS) throw new RangeError(`quantity ${text} has more than ${QTY_DECIMALS} decimals`);
+  return v.m * pow10(QTY_DECIMALS - v.s);
+}
+
+/** Integer division rounded half away from zero (the tax-form rule). d must be > 0. */
+export function divRound(n: bigint, d: bigint): bigint {
+  if (d <= 0n) throw new RangeError('divRound: divisor must be positive');
+  const q = n / d;
+  const r = n % d;
+  const r2 = (r < 0n ? -r : r) * 2n;
+  if (r2 >= d) return n < 0n ? q - 1n : q + 1n;
+  return q;
+}
+
+/** round(a × b / c) half away from zero; c > 0. */
+export function mulDivRound(a: bigint, b: bigint, c: bigint): bigint {
+  return divRound(a * b, c);
+}
+
+/** Adds exact decimals. */
+export function addScaled(a: Scaled, b: Scaled): Scaled {
+  if (a.s === b.s) return { m: a.m + b.m, s: a.s };
+  if (a.s > b.s) return { m: a.m + b.m * pow10(a.s - b.s), s: a.s };
+  return { m: a.m * pow10(b.s - a.s) + b.m, s: b.s };
+}
+
+/** price × quantity (quantity in quantity units), exact. */
+export function priceTimesQty(price: Scaled, qty: bigint): Scaled {
+  return { m: price.m * qty, s: price.s + QTY_DECIMALS };
+}
+
+/** Rounds an exact decimal to cents, half away from zero. */
+export function toCents(v: Scaled): bigint {
+  if (v.s <= 2) return v.m * pow10(2 - v.s);
+  return divRound(v.m, pow10(v.s - 2));
+}
+
+/** "12.34", "-0.05", "0.00". */
+export function formatCents(cents: bigint): string {
+  const neg = cents < 0n;
+  const abs = neg ? -cents : cents;
+  const whole = abs / 100n;
+  const frac = abs % 100n;
+  return `${neg ? '-' : ''}${whole}.${frac < 10n ? '0' : ''}${frac}`;
+}
+
+/** Parses "12.34" / "-3" / "0.5" into cents; refuses more than two decimals. */
+export function parseCents(text: string): bigint {
+  const v = parseScaled(text);
+  if (v.s > 2) throw new RangeError(`${text} has more than two decimals`);
+  return v.m * pow10(2 - v.s);
+}
+
+/** Canonical decimal text of a quantity: "12.5", "3", "0.00000001". */
+export function formatQty(qty: bigint): string {
+  const neg = qty < 0n;
+  const abs = neg ? -qty : qty;
+  const whole = abs / QTY_SCALE;
+  const frac = abs % QTY_SCALE;
+  if (frac === 0n) return `${neg ? '-' : ''}${whole}`;
+  const f = frac.toString().padStart(QTY_DECIMALS, '0').replace(/0+$/, '');
+  return `${neg ? '-' : ''}${whole}.${f}`;
+}
+
+/** Canonical text of an exact decimal. */
+export function formatScaled(v: Scaled): string {
+  if (v.s === 0) return v.m.toString();
+  const neg = v.m < 0n;
+  const digits = (neg ? -v.m : v.m).toString().padStart(v.s + 1, '0');
+  const whole = digits.slice(0, digits.length - v.s);
+  const frac = digits.slice(digits.length - v.s).replace(/0+$/, '');
+  const out = frac ? `${whole}.${frac}` : whole;
+  return neg && out !== '0' ? `-${out}` : out;
+}
