@@ -1,0 +1,41 @@
+// The local ledger (issue #4). Public API for the app, the CLI and later modules:
+//
+//   openLedger({ path, logger? }): Ledger           opens/creates, runs migrations, loads cached balances (no scans)
+//   ledger.ingest(raw_events: unknown[]): IngestResult
+//        validates each event, applies them in seq order from cursor+1 in bounded transactions,
+//        idempotent by event id/seq, quarantines bad events (with the reason), stops at a gap.
+//   ledger.skipMissing(seq, reason)                 records a never-delivered seq in quarantine, moves on
+//   ledger.cursorSeq(): number                      last committed seq (sync resumes after it)
+//   ledger.balances(): BalanceRow[]                 every (account, commodity) balance, decimal strings
+//   ledger.walletBalances(): { usd, token, credits, cursor_seq, entry_count }
+//   ledger.recentEntries(limit): EntryView[]        newest first, with postings
+//   ledger.quarantined(limit) / quarantineCount()
+//   ledger.orders(limit)                            latest state of orders seen in order events
+//   ledger.reverse(entry_id, reason): number        appends a reversing entry (append-only journal)
+//   ledger.verify(): VerifyReport                   every invariant, re-derived from the journal
+//   ledger.reconcile(platform_balances): ReconcileResult; ledger.mismatches(open_only?)
+//   ledger.upsertCandles(interval, candles) / candles(interval, before?, limit) / latestCandleTime(interval)
+//   ledger.insertTrades(trades) / recentTrades(limit) / latestTradeTime()
+//   ledger.database()                               the better-sqlite3 handle, for modules that add tables
+//   ledger.close()
+//
+// Storage decision: amounts are scaled integers (× 10^8, SQLite INTEGER, BigInt in JS);
+// see amounts.ts for why. Chart of accounts: chart.ts.
+export {
+  openLedger,
+  Ledger,
+  INGEST_BATCH_MAX,
+  type OpenLedgerOptions,
+  type IngestResult,
+  type BalanceRow,
+  type WalletBalances,
+  type EntryView,
+  type QuarantineRow,
+  type Mismatch,
+  type ReconcileResult,
+  type CachedTrade,
+} from './ledger.js';
+export type { VerifyReport, VerifyProblem } from './verify.js';
+export { ACCOUNTS, type AccountName } from './chart.js';
+export { fromScaled, toScaled, SCALE_DIGITS, type Commodity } from './amounts.js';
+export { LATEST_VERSION, MIGRATIONS } from './migrations.js';

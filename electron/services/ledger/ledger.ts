@@ -1,0 +1,615 @@
+// The local ledger: a double-entry journal built from the platform's account events.
+// Invariants (asserted here, re-checked by verify()):
+//  - one journal entry per applied event, balanced per commodity;
+//  - seqs 1..cursor are each either an entry or a quarantine row, exactly once;
+//  - cached balances = sum of postings; own asset balances never negative;
+//  - append-only: corrections are reversing entries.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { Balances, Candle, zCandleInterval, type AccountEvent, type CandleInterval } from '../../../shared/platform/events.js';
+import { FastAccountEvent } from './validate.js';
+import { fromScaled, toScaled, NotRepresentableError, type Commodity } from './amounts.js';
+import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
+import { postingsFor, LedgerInvariantError, type Posting } from './mapping.js';
+import { migrate } from './migrations.js';
+import { verifyLedger, type VerifyReport } from './verify.js';
+
+/** Events applied per SQLite transaction (bounds transaction size and memory). */
+export const INGEST_BATCH_MAX = 5000;
+/** Events accepted by one ingest() call. */
+export const INGEST_CALL_MAX = 100_000;
+/** Raw text kept for a quarantined event. */
+export const QUARANTINE_RAW_MAX_CHARS = 8192;
+export const RECENT_ENTRIES_MAX = 1000;
+export const CANDLES_MAX = 5000;
+
+export interface OpenLedgerOptions {
+  path: string;
+  logger?: Logger;
+  /** Fault injection for crash tests: called after each entry row is written, inside the transaction. */
+  on_entry_written?: (entries_written_by_this_process: number) => void;
+}
+
+export interface IngestResult {
+  applied: number;
+  duplicates: number;
+  quarantined: number;
+  cursor_seq: number;
+  /** Set when an event's seq skipped ahead: nothing from there on was applied. */
+  gap: { expected_seq: number; got_seq: number } | null;
+}
+
+export interface BalanceRow {
+  account: string;
+  commodity: Commodity;
+  amount: string;
+}
+
+export interface WalletBalances {
+  usd: string;
+  token: string;
+  credits: string;
+  cursor_seq: number;
+  entry_count: number;
+}
+
+export interface EntryView {
+  id: number;
+  seq: number | null;
+  event_id: string | null;
+  type: string;
+  time: string;
+  reverses: number | null;
+  postings: BalanceRow[];
+  data: unknown;
+}
+
+export interface QuarantineRow {
+  id: number;
+  seq: number | null;
+  event_id: string | null;
+  reason: string;
+  raw: string;
+  received_at: string;
+}
+
+export interface Mismatch {
+  id: number;
+  detected_at: string;
+  as_of_seq: number;
+  account: string;
+  commodity: Commodity;
+  local_amount: string;
+  platform_amount: string;
+  detail: string;
+  resolved_at: string | null;
+}
+
+export interface ReconcileResult {
+  /** False when the platform's balances are not as of our cursor (nothing compared). */
+  compared: boolean;
+  open_mismatches: Mismatch[];
+}
+
+/** A public trade as cached for the chart. */
+export interface CachedTrade {
+  trade_id: string;
+  time: string;
+  price_usd: string;
+  quantity: string;
+  side: 'buy' | 'sell' | null;
+}
+
+interface Item {
+  seq: number | null;
+  event_id: string | null;
+  event: AccountEvent | null;
+  error: string | null;
+  raw: unknown;
+}
+
+type BalanceKey = `${number}|${Commodity}`;
+
+function assert(cond: unknown, msg: string): asserts cond {
+  if (!cond) throw new Error(`ledger invariant: ${msg}`);
+}
+
+function looseField(raw: unknown, name: string): unknown {
+  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[name] : undefined;
+}
+
+function rawText(raw: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    s = String(raw);
+  }
+  return s.length > QUARANTINE_RAW_MAX_CHARS ? s.slice(0, QUARANTINE_RAW_MAX_CHARS) + '…' : s;
+}
+
+function toItem(raw: unknown): Item {
+  const parsed = FastAccountEvent.safeParse(raw);
+  if (parsed.success) return { seq: parsed.data.seq, event_id: parsed.data.id, event: parsed.data, error: null, raw };
+  const seq = looseField(raw, 'seq');
+  const id = looseField(raw, 'id');
+  const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
+  return {
+    seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : null,
+    event_id: typeof id === 'string' ? id.slice(0, 64) : null,
+    event: null,
+    error: `invalid event: ${issues.join('; ')}`,
+    raw,
+  };
+}
+
+export class Ledger {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly log: Logger | undefined;
+  private readonly on_entry_written: ((n: number) => void) | undefined;
+  private entries_written = 0;
+  private cursor: number;
+  private entry_count: number;
+  private account_id: string | null;
+  private readonly cached = new Map<BalanceKey, bigint>();
+  private readonly st;
+
+  constructor(opts: OpenLedgerOptions) {
+    this.path = opts.path;
+    this.log = opts.logger;
+    this.on_entry_written = opts.on_entry_written;
+    if (opts.path !== ':memory:') fs.mkdirSync(path.dirname(opts.path), { recursive: true });
+    this.db = new Database(opts.path);
+    this.db.defaultSafeIntegers(false);
+    this.db.pragma('journal_mode = WAL');
+    // The journal is re-fetchable from the platform, but mismatches and anything a later
+    // module adds (the order queue) are not: FULL on this connection.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    this.st = this.prepare();
+    const state = this.st.state.get() as { cursor_seq: number; entry_count: number; account_id: string | null };
+    this.cursor = state.cursor_seq;
+    this.entry_count = state.entry_count;
+    this.account_id = state.account_id;
+    for (const r of this.st.balances.all() as { account_id: number; commodity: Commodity; amount: bigint }[]) {
+      this.cached.set(`${r.account_id}|${r.commodity}`, r.amount);
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      state: db.prepare('SELECT cursor_seq, entry_count, account_id FROM sync_state WHERE id = 1'),
+      balances: db.prepare('SELECT account_id, commodity, amount FROM balances').safeIntegers(true),
+      insertEntry: db.prepare('INSERT INTO entries (seq, event_id, type, time, reverses, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertPosting: db.prepare('INSERT INTO postings (entry_id, account_id, commodity, amount) VALUES (?, ?, ?, ?)'),
+      upsertBalance: db.prepare(
+        'INSERT INTO balances (account_id, commodity, amount) VALUES (?, ?, ?) ON CONFLICT (account_id, commodity) DO UPDATE SET amount = excluded.amount',
+      ),
+      saveState: db.prepare('UPDATE sync_state SET cursor_seq = ?, entry_count = ?, account_id = ?, updated_at = ? WHERE id = 1'),
+      entryBySeq: db.prepare('SELECT event_id FROM entries WHERE seq = ?').pluck(),
+      quarantineBySeq: db.prepare('SELECT 1 FROM quarantine WHERE seq = ?').pluck(),
+      insertQuarantine: db.prepare(
+        'INSERT INTO quarantine (seq, event_id, reason, raw, raw_hash, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (raw_hash) DO NOTHING',
+      ),
+      upsertOrder: db.prepare(`INSERT INTO orders (order_id, client_order_id, status, side, order_type, price_usd, quantity, filled_quantity, reason, last_seq, updated_at)
+        VALUES (@order_id, @client_order_id, @status, @side, @order_type, @price_usd, @quantity, @filled_quantity, @reason, @last_seq, @updated_at)
+        ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, price_usd = excluded.price_usd, quantity = excluded.quantity,
+          filled_quantity = excluded.filled_quantity, reason = excluded.reason, last_seq = excluded.last_seq, updated_at = excluded.updated_at
+        WHERE excluded.last_seq > orders.last_seq`),
+      recentEntries: db.prepare('SELECT id, seq, event_id, type, time, reverses, data FROM entries ORDER BY id DESC LIMIT ?'),
+      postingsRange: db
+        .prepare('SELECT entry_id, account_id, commodity, amount FROM postings WHERE entry_id BETWEEN ? AND ?')
+        .safeIntegers(true),
+      entryById: db.prepare('SELECT id, seq, type, reverses FROM entries WHERE id = ?'),
+      postingsOf: db.prepare('SELECT account_id, commodity, amount FROM postings WHERE entry_id = ?').safeIntegers(true),
+    };
+  }
+
+  // ---------------------------------------------------------------- ingestion
+
+  /**
+   * Applies events in seq order from cursor+1. Idempotent: an event already applied is
+   * counted as a duplicate. Invalid events are quarantined with the reason (their seq, if
+   * readable, is consumed). Stops at the first gap and reports it; the caller refetches.
+   */
+  ingest(raw_events: readonly unknown[]): IngestResult {
+    assert(raw_events.length <= INGEST_CALL_MAX, `ingest() takes at most ${INGEST_CALL_MAX} events`);
+    const items = raw_events.map(toItem);
+    const result: IngestResult = { applied: 0, duplicates: 0, quarantined: 0, cursor_seq: this.cursor, gap: null };
+    const unplaced = items.filter((i) => i.seq === null);
+    if (unplaced.length > 0) {
+      this.db.transaction(() => {
+        for (const i of unplaced) result.quarantined += this.quarantine(null, i.event_id, i.error ?? 'no seq', i.raw);
+      }).immediate();
+    }
+    // Stable sort: reordered events within a call are applied in seq order.
+    const placed = items.filter((i) => i.seq !== null).sort((a, b) => (a.seq as number) - (b.seq as number));
+    for (let start = 0; start < placed.length && result.gap === null; start += INGEST_BATCH_MAX) {
+      this.ingestBatch(placed.slice(start, start + INGEST_BATCH_MAX), result);
+    }
+    result.cursor_seq = this.cursor;
+    return result;
+  }
+
+  private ingestBatch(batch: Item[], result: IngestResult): void {
+    // Work on copies: the in-memory state changes only after the commit succeeds.
+    let cursor = this.cursor;
+    let entry_count = this.entry_count;
+    let account_id = this.account_id;
+    const deltas = new Map<BalanceKey, bigint>();
+    const counts = { applied: 0, duplicates: 0, quarantined: 0 };
+    let gap: IngestResult['gap'] = null;
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const item of batch) {
+        const seq = item.seq as number;
+        if (seq <= cursor) {
+          const q = this.handleSeen(item, seq);
+          counts.quarantined += q;
+          counts.duplicates += 1 - q;
+          continue;
+        }
+        if (seq > cursor + 1) {
+          gap = { expected_seq: cursor + 1, got_seq: seq };
+          break;
+        }
+        const outcome = this.applyOne(item, account_id, deltas);
+        if (outcome.kind === 'quarantine') {
+          const written = this.quarantine(seq, item.event_id, outcome.reason, item.raw);
+          assert(written === 1, `seq ${seq} was not recorded in quarantine`);
+          counts.quarantined += 1;
+        } else {
+          counts.applied += 1;
+          entry_count += 1;
+          account_id = outcome.account_id;
+        }
+        cursor = seq;
+      }
+      for (const [key, delta] of deltas) {
+        const [acc, commodity] = key.split('|') as [string, Commodity];
+        this.st.upsertBalance.run(Number(acc), commodity, (this.cached.get(key) ?? 0n) + delta);
+      }
+      this.st.saveState.run(cursor, entry_count, account_id, now);
+    }).immediate();
+    for (const [key, delta] of deltas) this.cached.set(key, (this.cached.get(key) ?? 0n) + delta);
+    this.cursor = cursor;
+    this.entry_count = entry_count;
+    this.account_id = account_id;
+    result.applied += counts.applied;
+    result.duplicates += counts.duplicates;
+    result.quarantined += counts.quarantined;
+    result.gap = gap;
+  }
+
+  /** An event at or below the cursor: a duplicate, or a conflicting event (quarantined). */
+  private handleSeen(item: Item, seq: number): number {
+    if (item.event === null) return 0; // a malformed copy of something already decided
+    const recorded = this.st.entryBySeq.get(seq) as string | undefined;
+    if (recorded === item.event_id) return 0;
+    if (recorded === undefined && this.st.quarantineBySeq.get(seq) !== undefined) return 0;
+    return this.quarantine(null, item.event_id, `conflict: seq ${seq} is already recorded as event ${recorded ?? '(quarantined)'}`, item.raw);
+  }
+
+  private applyOne(
+    item: Item,
+    account_id: string | null,
+    deltas: Map<BalanceKey, bigint>,
+  ): { kind: 'quarantine'; reason: string } | { kind: 'applied'; account_id: string } {
+    const e = item.event;
+    if (e === null) return { kind: 'quarantine', reason: item.error ?? 'invalid event' };
+    if (account_id !== null && e.account_id !== account_id) {
+      return { kind: 'quarantine', reason: `event for account ${e.account_id}, ledger is for ${account_id}` };
+    }
+    let postings: Posting[];
+    try {
+      postings = postingsFor(e);
+    } catch (err) {
+      if (err instanceof NotRepresentableError || err instanceof LedgerInvariantError) return { kind: 'quarantine', reason: err.message };
+      throw err;
+    }
+    const negative = this.negativeAsset(postings, deltas);
+    if (negative) return { kind: 'quarantine', reason: negative };
+    let entry_id: number;
+    try {
+      entry_id = Number(this.st.insertEntry.run(e.seq, e.id, e.type, e.time, null, JSON.stringify(e)).lastInsertRowid);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        return { kind: 'quarantine', reason: `duplicate event id ${e.id} at a different seq` };
+      }
+      throw err;
+    }
+    for (const p of postings) {
+      this.st.insertPosting.run(entry_id, p.account_id, p.commodity, p.amount);
+      const key: BalanceKey = `${p.account_id}|${p.commodity}`;
+      deltas.set(key, (deltas.get(key) ?? 0n) + p.amount);
+    }
+    if (e.type === 'order') {
+      this.st.upsertOrder.run({
+        order_id: e.order_id,
+        client_order_id: e.client_order_id,
+        status: e.status,
+        side: e.side,
+        order_type: e.order_type,
+        price_usd: e.price_usd,
+        quantity: e.quantity,
+        filled_quantity: e.filled_quantity,
+        reason: e.reason,
+        last_seq: e.seq,
+        updated_at: e.time,
+      });
+    }
+    this.entries_written += 1;
+    this.on_entry_written?.(this.entries_written);
+    return { kind: 'applied', account_id: e.account_id };
+  }
+
+  /** Reason text if applying these postings would take an own asset below zero. */
+  private negativeAsset(postings: Posting[], deltas: Map<BalanceKey, bigint>): string | null {
+    for (const p of postings) {
+      if (p.amount >= 0n) continue;
+      const key: BalanceKey = `${p.account_id}|${p.commodity}`;
+      const own = OWN_ASSETS.some((a) => ACCOUNTS[a.account] === p.account_id && a.commodity === p.commodity);
+      if (!own) continue;
+      const after = (this.cached.get(key) ?? 0n) + (deltas.get(key) ?? 0n) + p.amount;
+      if (after < 0n) return `${accountName(p.account_id)} ${p.commodity} would go negative (${fromScaled(after)})`;
+    }
+    return null;
+  }
+
+  /** Records a quarantined event. Returns 1 if a new row was written, 0 if it was already there. */
+  private quarantine(seq: number | null, event_id: string | null, reason: string, raw: unknown): number {
+    const text = rawText(raw);
+    const hash = createHash('sha256').update(String(seq)).update('\0').update(text).digest('hex');
+    const info = this.st.insertQuarantine.run(seq, event_id, reason.slice(0, 500), text, hash, new Date().toISOString());
+    if (info.changes > 0) this.log?.warn({ seq, event_id, reason }, 'ledger: event quarantined');
+    return info.changes;
+  }
+
+  /**
+   * Gives up on a seq the platform keeps not delivering (a persistent gap): records it
+   * in quarantine with the reason and moves the cursor past it, so sync continues.
+   */
+  skipMissing(seq: number, reason: string): void {
+    assert(seq === this.cursor + 1, `skipMissing(${seq}) but cursor is ${this.cursor}`);
+    this.db.transaction(() => {
+      const written = this.quarantine(seq, null, `missing: ${reason}`, { seq, missing: true });
+      assert(written === 1, `seq ${seq} already quarantined`);
+      this.st.saveState.run(seq, this.entry_count, this.account_id, new Date().toISOString());
+    }).immediate();
+    this.cursor = seq;
+  }
+
+  /** Appends an entry that exactly negates `entry_id` (the journal is append-only). */
+  reverse(entry_id: number, reason: string, time: string = new Date().toISOString()): number {
+    const target = this.st.entryById.get(entry_id) as { id: number; seq: number | null; type: string; reverses: number | null } | undefined;
+    if (!target) throw new Error(`no entry ${entry_id}`);
+    if (target.reverses !== null) throw new Error(`entry ${entry_id} is itself a reversal`);
+    const postings = (this.st.postingsOf.all(entry_id) as { account_id: number; commodity: Commodity; amount: bigint }[]).map((p) => ({
+      ...p,
+      amount: -p.amount,
+    }));
+    const deltas = new Map<BalanceKey, bigint>();
+    for (const p of postings) deltas.set(`${p.account_id}|${p.commodity}`, p.amount);
+    const negative = this.negativeAsset(postings, new Map());
+    if (negative) throw new Error(`cannot reverse entry ${entry_id}: ${negative}`);
+    let id = 0;
+    this.db.transaction(() => {
+      id = Number(this.st.insertEntry.run(null, null, 'reversal', time, entry_id, JSON.stringify({ reason: reason.slice(0, 500) })).lastInsertRowid);
+      for (const p of postings) this.st.insertPosting.run(id, p.account_id, p.commodity, p.amount);
+      for (const [key, delta] of deltas) {
+        const [acc, commodity] = key.split('|') as [string, Commodity];
+        this.st.upsertBalance.run(Number(acc), commodity, (this.cached.get(key) ?? 0n) + delta);
+      }
+      this.st.saveState.run(this.cursor, this.entry_count + 1, this.account_id, new Date().toISOString());
+    }).immediate();
+    for (const [key, delta] of deltas) this.cached.set(key, (this.cached.get(key) ?? 0n) + delta);
+    this.entry_count += 1;
+    return id;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  cursorSeq(): number {
+    return this.cursor;
+  }
+
+  accountId(): string | null {
+    return this.account_id;
+  }
+
+  entryCount(): number {
+    return this.entry_count;
+  }
+
+  /** Every cached (account, commodity) balance, from memory (loaded at open, no scan). */
+  balances(): BalanceRow[] {
+    return [...this.cached.entries()]
+      .map(([key, amount]) => {
+        const [acc, commodity] = key.split('|') as [string, Commodity];
+        return { account: accountName(Number(acc)), commodity, amount: fromScaled(amount) };
+      })
+      .sort((a, b) => (a.account + a.commodity).localeCompare(b.account + b.commodity));
+  }
+
+  /** Scaled balance of one account (0 if none). */
+  balanceScaled(account: keyof typeof ACCOUNTS, commodity: Commodity): bigint {
+    return this.cached.get(`${ACCOUNTS[account]}|${commodity}`) ?? 0n;
+  }
+
+  walletBalances(): WalletBalances {
+    return {
+      usd: fromScaled(this.balanceScaled('assets:exchange:usd', 'USD')),
+      token: fromScaled(this.balanceScaled('assets:exchange:token', 'TOKEN')),
+      credits: fromScaled(this.balanceScaled('assets:credits', 'CREDIT')),
+      cursor_seq: this.cursor,
+      entry_count: this.entry_count,
+    };
+  }
+
+  /** The newest entries with their postings, newest first. */
+  recentEntries(limit: number): EntryView[] {
+    assert(Number.isSafeInteger(limit) && limit > 0 && limit <= RECENT_ENTRIES_MAX, `limit must be 1..${RECENT_ENTRIES_MAX}`);
+    const rows = this.st.recentEntries.all(limit) as Omit<EntryView, 'postings' | 'data'>[] & { data: string }[];
+    if (rows.length === 0) return [];
+    const lo = (rows[rows.length - 1] as { id: number }).id;
+    const hi = (rows[0] as { id: number }).id;
+    const by_entry = new Map<number, BalanceRow[]>();
+    for (const p of this.st.postingsRange.all(lo, hi) as { entry_id: bigint; account_id: bigint; commodity: Commodity; amount: bigint }[]) {
+      const id = Number(p.entry_id);
+      const list = by_entry.get(id) ?? [];
+      list.push({ account: accountName(Number(p.account_id)), commodity: p.commodity, amount: fromScaled(p.amount) });
+      by_entry.set(id, list);
+    }
+    return (rows as unknown as (Omit<EntryView, 'postings' | 'data'> & { data: string })[]).map((r) => ({
+      id: r.id,
+      seq: r.seq,
+      event_id: r.event_id,
+      type: r.type,
+      time: r.time,
+      reverses: r.reverses,
+      postings: by_entry.get(r.id) ?? [],
+      data: JSON.parse(r.data) as unknown,
+    }));
+  }
+
+  quarantined(limit = 100): QuarantineRow[] {
+    assert(Number.isSafeInteger(limit) && limit > 0 && limit <= RECENT_ENTRIES_MAX, 'bad limit');
+    return this.db
+      .prepare('SELECT id, seq, event_id, reason, raw, received_at FROM quarantine ORDER BY id DESC LIMIT ?')
+      .all(limit) as QuarantineRow[];
+  }
+
+  quarantineCount(): number {
+    return this.db.prepare('SELECT COUNT(*) FROM quarantine').pluck().get() as number;
+  }
+
+  orders(limit = 100): unknown[] {
+    assert(Number.isSafeInteger(limit) && limit > 0 && limit <= RECENT_ENTRIES_MAX, 'bad limit');
+    return this.db.prepare('SELECT * FROM orders ORDER BY last_seq DESC LIMIT ?').all(limit);
+  }
+
+  verify(): VerifyReport {
+    return verifyLedger(this.db, { cursor_seq: this.cursor, entry_count: this.entry_count });
+  }
+
+  // ---------------------------------------------------------------- reconciliation
+
+  /**
+   * Compares local balances with the platform's (only when they are as of our cursor).
+   * A difference is stored as a mismatch and kept; a later match marks it resolved.
+   */
+  reconcile(platform: Balances, now: string = new Date().toISOString()): ReconcileResult {
+    const p = Balances.parse(platform);
+    if (p.as_of_seq !== this.cursor) return { compared: false, open_mismatches: this.mismatches(true) };
+    const pairs: { account: keyof typeof ACCOUNTS; commodity: Commodity; platform: string }[] = [
+      { account: 'assets:exchange:usd', commodity: 'USD', platform: p.usd.total },
+      { account: 'assets:exchange:token', commodity: 'TOKEN', platform: p.token.total },
+      { account: 'assets:credits', commodity: 'CREDIT', platform: p.credits.available },
+    ];
+    const open = this.db.prepare(
+      'SELECT local_amount, platform_amount FROM mismatches WHERE account = ? AND commodity = ? AND resolved_at IS NULL',
+    );
+    const insert = this.db.prepare(
+      'INSERT INTO mismatches (detected_at, as_of_seq, account, commodity, local_amount, platform_amount, detail, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)',
+    );
+    const resolve = this.db.prepare('UPDATE mismatches SET resolved_at = ? WHERE account = ? AND commodity = ? AND resolved_at IS NULL');
+    this.db.transaction(() => {
+      for (const pair of pairs) {
+        const local = this.balanceScaled(pair.account, pair.commodity);
+        let remote: bigint | null = null;
+        try {
+          remote = toScaled(pair.platform);
+        } catch {
+          remote = null;
+        }
+        if (remote === local) {
+          resolve.run(now, pair.account, pair.commodity);
+          continue;
+        }
+        const local_text = fromScaled(local);
+        const existing = open.all(pair.account, pair.commodity) as { local_amount: string; platform_amount: string }[];
+        if (existing.some((m) => m.local_amount === local_text && m.platform_amount === pair.platform)) continue;
+        const diff = remote === null ? 'platform amount not representable' : `platform − local = ${fromScaled(remote - local)}`;
+        insert.run(now, p.as_of_seq, pair.account, pair.commodity, local_text, pair.platform,
+          `${pair.commodity} balance of ${pair.account} differs at seq ${p.as_of_seq}: local ${local_text}, platform ${pair.platform} (${diff})`);
+        this.log?.warn({ account: pair.account, commodity: pair.commodity, local: local_text, platform: pair.platform }, 'ledger: reconciliation mismatch');
+      }
+    }).immediate();
+    return { compared: true, open_mismatches: this.mismatches(true) };
+  }
+
+  mismatches(open_only = false): Mismatch[] {
+    const sql = `SELECT * FROM mismatches ${open_only ? 'WHERE resolved_at IS NULL' : ''} ORDER BY id DESC LIMIT 1000`;
+    return this.db.prepare(sql).all() as Mismatch[];
+  }
+
+  // ---------------------------------------------------------------- market data cache
+
+  upsertCandles(interval: CandleInterval, candles: readonly unknown[]): number {
+    zCandleInterval.parse(interval);
+    assert(candles.length <= CANDLES_MAX, `at most ${CANDLES_MAX} candles per call`);
+    const parsed = candles.map((c) => Candle.parse(c));
+    const st = this.db.prepare(
+      'INSERT INTO candles (interval, time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (interval, time) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume',
+    );
+    this.db.transaction(() => {
+      for (const c of parsed) st.run(interval, c.time, c.open, c.high, c.low, c.close, c.volume);
+    })();
+    return parsed.length;
+  }
+
+  /** Up to `limit` candles before `before` (Unix s, exclusive), oldest first. */
+  candles(interval: CandleInterval, before: number | null = null, limit = 500): Candle[] {
+    zCandleInterval.parse(interval);
+    assert(Number.isSafeInteger(limit) && limit > 0 && limit <= CANDLES_MAX, `limit must be 1..${CANDLES_MAX}`);
+    const rows = this.db
+      .prepare('SELECT time, open, high, low, close, volume FROM candles WHERE interval = ? AND time < ? ORDER BY time DESC LIMIT ?')
+      .all(interval, before ?? Number.MAX_SAFE_INTEGER, limit) as Candle[];
+    return rows.reverse();
+  }
+
+  latestCandleTime(interval: CandleInterval): number | null {
+    return (this.db.prepare('SELECT MAX(time) FROM candles WHERE interval = ?').pluck().get(interval) as number | null) ?? null;
+  }
+
+  insertTrades(trades: readonly CachedTrade[]): number {
+    assert(trades.length <= CANDLES_MAX, `at most ${CANDLES_MAX} trades per call`);
+    const st = this.db.prepare(
+      'INSERT INTO trades (trade_id, time, price_usd, quantity, side) VALUES (?, ?, ?, ?, ?) ON CONFLICT (trade_id) DO NOTHING',
+    );
+    let n = 0;
+    this.db.transaction(() => {
+      for (const t of trades) n += st.run(t.trade_id, t.time, t.price_usd, t.quantity, t.side).changes;
+    })();
+    return n;
+  }
+
+  recentTrades(limit = 100): CachedTrade[] {
+    assert(Number.isSafeInteger(limit) && limit > 0 && limit <= CANDLES_MAX, 'bad limit');
+    return this.db.prepare('SELECT trade_id, time, price_usd, quantity, side FROM trades ORDER BY time DESC, trade_id DESC LIMIT ?').all(limit) as CachedTrade[];
+  }
+
+  latestTradeTime(): string | null {
+    return (this.db.prepare('SELECT MAX(time) FROM trades').pluck().get() as string | null) ?? null;
+  }
+
+  /** For modules that extend the ledger database (the order queue). */
+  database(): Database.Database {
+    return this.db;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openLedger(opts: OpenLedgerOptions): Ledger {
+  return new Ledger(opts);
+}

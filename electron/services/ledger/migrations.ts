@@ -1,0 +1,165 @@
+// Versioned schema. `PRAGMA user_version` is the number of migrations applied; at open,
+// the missing ones run in order, each in its own transaction. Never edit a shipped
+// migration: add a new one. Tests build every earlier version from this list.
+import type Database from 'better-sqlite3';
+import { ACCOUNTS } from './chart.js';
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'journal: accounts, entries, postings, cached balances, cursor, quarantine',
+    up(db) {
+      db.exec(`
+        CREATE TABLE accounts (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE
+        ) STRICT;
+        -- One row per platform event (seq/event_id set) or per reversing entry (reverses set).
+        CREATE TABLE entries (
+          id INTEGER PRIMARY KEY,
+          seq INTEGER UNIQUE CHECK (seq IS NULL OR seq > 0),
+          event_id TEXT UNIQUE,
+          type TEXT NOT NULL,
+          time TEXT NOT NULL,
+          reverses INTEGER REFERENCES entries(id),
+          data TEXT NOT NULL,
+          CHECK ((seq IS NULL) = (event_id IS NULL)),
+          CHECK ((seq IS NULL) = (reverses IS NOT NULL))
+        ) STRICT;
+        CREATE UNIQUE INDEX entries_reverses ON entries (reverses) WHERE reverses IS NOT NULL;
+        -- Amounts are scaled integers (× 10^8), see amounts.ts.
+        CREATE TABLE postings (
+          entry_id INTEGER NOT NULL REFERENCES entries(id),
+          account_id INTEGER NOT NULL REFERENCES accounts(id),
+          commodity TEXT NOT NULL CHECK (commodity IN ('USD', 'TOKEN', 'CREDIT')),
+          amount INTEGER NOT NULL CHECK (amount != 0),
+          PRIMARY KEY (entry_id, account_id, commodity)
+        ) STRICT, WITHOUT ROWID;
+        -- Derived from postings; updated in the same transaction as each ingested batch.
+        CREATE TABLE balances (
+          account_id INTEGER NOT NULL REFERENCES accounts(id),
+          commodity TEXT NOT NULL,
+          amount INTEGER NOT NULL,
+          PRIMARY KEY (account_id, commodity)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE sync_state (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          cursor_seq INTEGER NOT NULL CHECK (cursor_seq >= 0),
+          entry_count INTEGER NOT NULL,
+          account_id TEXT,
+          updated_at TEXT
+        ) STRICT;
+        INSERT INTO sync_state (id, cursor_seq, entry_count, updated_at) VALUES (1, 0, 0, NULL);
+        -- Events that failed validation or broke an invariant. seq is set when the
+        -- event's seq was consumed (the cursor moved past it).
+        CREATE TABLE quarantine (
+          id INTEGER PRIMARY KEY,
+          seq INTEGER UNIQUE,
+          event_id TEXT,
+          reason TEXT NOT NULL,
+          raw TEXT NOT NULL,
+          raw_hash TEXT NOT NULL UNIQUE,
+          received_at TEXT NOT NULL
+        ) STRICT;
+      `);
+      const ins = db.prepare('INSERT INTO accounts (id, name) VALUES (?, ?)');
+      for (const [name, id] of Object.entries(ACCOUNTS)) ins.run(id, name);
+    },
+  },
+  {
+    version: 2,
+    description: 'orders: latest state of each order from order events',
+    up(db) {
+      db.exec(`
+        CREATE TABLE orders (
+          order_id TEXT PRIMARY KEY,
+          client_order_id TEXT NOT NULL,
+          status TEXT NOT NULL,
+          side TEXT NOT NULL,
+          order_type TEXT NOT NULL,
+          price_usd TEXT,
+          quantity TEXT NOT NULL,
+          filled_quantity TEXT NOT NULL,
+          reason TEXT,
+          last_seq INTEGER NOT NULL,
+          updated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX orders_client_order_id ON orders (client_order_id);
+      `);
+    },
+  },
+  {
+    version: 3,
+    description: 'market data cache: candles and public trades',
+    up(db) {
+      db.exec(`
+        CREATE TABLE candles (
+          interval TEXT NOT NULL,
+          time INTEGER NOT NULL,
+          open TEXT NOT NULL,
+          high TEXT NOT NULL,
+          low TEXT NOT NULL,
+          close TEXT NOT NULL,
+          volume TEXT NOT NULL,
+          PRIMARY KEY (interval, time)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE trades (
+          trade_id TEXT PRIMARY KEY,
+          time TEXT NOT NULL,
+          price_usd TEXT NOT NULL,
+          quantity TEXT NOT NULL,
+          side TEXT
+        ) STRICT;
+        CREATE INDEX trades_time ON trades (time);
+      `);
+    },
+  },
+  {
+    version: 4,
+    description: 'reconciliation mismatches (kept, never overwritten)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE mismatches (
+          id INTEGER PRIMARY KEY,
+          detected_at TEXT NOT NULL,
+          as_of_seq INTEGER NOT NULL,
+          account TEXT NOT NULL,
+          commodity TEXT NOT NULL,
+          local_amount TEXT NOT NULL,
+          platform_amount TEXT NOT NULL,
+          detail TEXT NOT NULL,
+          resolved_at TEXT
+        ) STRICT;
+        CREATE INDEX mismatches_open ON mismatches (account, commodity) WHERE resolved_at IS NULL;
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS.length;
+MIGRATIONS.forEach((m, i) => {
+  if (m.version !== i + 1) throw new Error(`migration ${i} has version ${m.version}; versions must be 1, 2, 3, ...`);
+});
+
+/** Applies migrations up to `target` (default: all). Returns the version before. */
+export function migrate(db: Database.Database, target: number = LATEST_VERSION): number {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (!Number.isInteger(from) || from < 0) throw new Error(`bad user_version ${String(from)}`);
+  if (from > LATEST_VERSION) {
+    throw new Error(`ledger schema version ${from} is newer than this app (${LATEST_VERSION}); update the app`);
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= from || m.version > target) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return from;
+}

@@ -1,0 +1,39 @@
+// Event validation for ingestion. The shared schemas (shared/platform/events.ts) check
+// positive/non-negative amounts with a decimal.js refine, which costs ~1 µs per field and
+// caps ingestion near 100k events/s by itself. Here the same union is rebuilt from the
+// shared shapes with those two refines replaced by equivalent regexes (a test checks the
+// two accept exactly the same strings), so any field added to the shared schema is
+// picked up automatically.
+import { z } from 'zod';
+import { DECIMAL_STRING_MAX_CHARS, zNonNegativeDecimal, zPositiveDecimal } from '../../../shared/money.js';
+import { AccountEvent } from '../../../shared/platform/events.js';
+
+/** Canonical decimal text greater than zero. */
+export const POSITIVE_DECIMAL_RE = /^(?:0\.\d*[1-9]\d*|[1-9]\d*(?:\.\d+)?)$/;
+/** Canonical decimal text ≥ 0 ("-0" and "-0.00" are zero, as decimal.js says). */
+export const NON_NEGATIVE_DECIMAL_RE = /^(?:-?0(?:\.0+)?|(?:0|[1-9]\d*)(?:\.\d+)?)$/;
+
+export const zFastPositiveDecimal = z.string().max(DECIMAL_STRING_MAX_CHARS, 'decimal string too long').regex(POSITIVE_DECIMAL_RE, 'must be a decimal string greater than 0');
+export const zFastNonNegativeDecimal = z.string().max(DECIMAL_STRING_MAX_CHARS, 'decimal string too long').regex(NON_NEGATIVE_DECIMAL_RE, 'must be a non-negative decimal string');
+
+function fastField(field: z.ZodType): z.ZodType {
+  if (field === zPositiveDecimal) return zFastPositiveDecimal;
+  if (field === zNonNegativeDecimal) return zFastNonNegativeDecimal;
+  if (field instanceof z.ZodNullable) {
+    const inner = field.unwrap() as z.ZodType;
+    if (inner === zPositiveDecimal || inner === zNonNegativeDecimal) return fastField(inner).nullable();
+  }
+  return field;
+}
+
+function fastObject(schema: z.ZodObject): z.ZodObject {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [k, v] of Object.entries(schema.shape)) shape[k] = fastField(v as z.ZodType);
+  return z.strictObject(shape);
+}
+
+const options = AccountEvent.options.map((o) => fastObject(o as unknown as z.ZodObject));
+if (options.length === 0) throw new Error('AccountEvent has no options');
+
+/** Same accepted set as AccountEvent, faster. Output is typed as AccountEvent. */
+export const FastAccountEvent = z.discriminatedUnion('type', options as [z.ZodObject, ...z.ZodObject[]]) as unknown as typeof AccountEvent;

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fromScaled, toScaled } from '../../electron/services/ledger/amounts.js';
+import { FastAccountEvent, zFastNonNegativeDecimal, zFastPositiveDecimal } from '../../electron/services/ledger/validate.js';
+import { D, toCanonical, zNonNegativeDecimal, zPositiveDecimal } from '../../shared/money.js';
+import { AccountEvent } from '../../shared/platform/events.js';
+import { generateStream } from '../sim/gen.js';
+
+const decimalText = fc.oneof(
+  fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 18n }), fc.nat({ max: 8 })).map(([neg, n, digits]) => {
+    const s = n.toString().padStart(digits + 1, '0');
+    const txt = digits ? `${s.slice(0, s.length - digits)}.${s.slice(s.length - digits)}` : s;
+    return (neg ? '-' : '') + txt.replace(/^0+(?=\d)/, '');
+  }),
+  fc.constantFrom('0', '-0', '0.0', '-0.00', '00', '1.', '.5', '1e5', '+1', '0.10', '-0.5', ' 1', '0.000000001', '1'.repeat(41)),
+  fc.string({ maxLength: 12 }),
+);
+
+describe('scaled amounts', () => {
+  it('round-trips every decimal with up to 8 fractional digits exactly', () => {
+    fc.assert(
+      fc.property(decimalText, (s) => {
+        if (!/^-?(0|[1-9]\d*)(\.\d+)?$/.test(s)) return true;
+        let v: bigint;
+        try {
+          v = toScaled(s);
+        } catch {
+          // Only more than 8 fractional digits or a 64-bit overflow may throw.
+          const frac = (s.split('.')[1] ?? '').replace(/0+$/, '');
+          return frac.length > 8 || new D(s).abs().mul(1e8).gt(new D(2).pow(63).sub(1));
+        }
+        return fromScaled(v) === toCanonical(new D(s));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(() => toScaled('0.000000001')).toThrow(/more than 8/);
+    expect(() => toScaled('92233720368.54775808')).toThrow(/overflows/);
+    expect(toScaled('92233720368.54775807')).toBe(2n ** 63n - 1n);
+    expect(fromScaled(-5n)).toBe('-0.00000005');
+  });
+
+  it('the fast validators accept exactly what the shared schemas accept', () => {
+    fc.assert(
+      fc.property(decimalText, (s) => {
+        // The shared refine throws (DecimalError) on text the regex already rejected: count as a rejection.
+        const ok = (schema: { safeParse(x: unknown): { success: boolean } }) => {
+          try {
+            return schema.safeParse(s).success;
+          } catch {
+            return false;
+          }
+        };
+        return ok(zFastPositiveDecimal) === ok(zPositiveDecimal) && ok(zFastNonNegativeDecimal) === ok(zNonNegativeDecimal);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('FastAccountEvent agrees with AccountEvent on valid and mutated events', () => {
+    const { events } = generateStream({ seed: 21, count: 400 });
+    const mutations: ((e: Record<string, unknown>) => Record<string, unknown>)[] = [
+      (e) => e,
+      (e) => ({ ...e, extra: 1 }),
+      (e) => ({ ...e, seq: -1 }),
+      (e) => ({ ...e, type: 'nope' }),
+      (e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k, typeof v === 'string' && /^\d/.test(v) ? '-' + v : v])),
+      (e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k, typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? '0' : v])),
+    ];
+    for (const e of events) {
+      for (const m of mutations) {
+        const x = m(e as unknown as Record<string, unknown>);
+        expect(FastAccountEvent.safeParse(x).success).toBe(AccountEvent.safeParse(x).success);
+      }
+    }
+  });
+});
