@@ -1,0 +1,254 @@
+// HTTP + WebSocket front of the platform. Validates everything with the shared zod
+// schemas, authenticates signed requests, rate-limits, and calls the core. Every refusal
+// is `{ error: { code, message, details? } }` with a 4xx; a 500 means a bug.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { PlatformError } from '../core/errors.js';
+import type { PlatformCore } from '../core/core.js';
+import { SIGNATURE_WINDOW_MS, sign, signatureMatches } from '../../shared/platform/signing.js';
+import { matchRoute, zPathParam, type Route } from './routes.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitConfig } from './ratelimit.js';
+import { openApiDocument } from './openapi.js';
+import { attachWebSocket, type WsOptions } from './ws.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Signatures seen inside the window: a replayed request is refused. Bounded. */
+const MAX_REPLAY_ENTRIES = 500_000;
+
+export interface HttpOptions {
+  core: PlatformCore;
+  port?: number;
+  host?: string;
+  rate_limit?: Partial<RateLimitConfig> | false;
+  ws?: Partial<WsOptions>;
+  /** Called with unexpected errors (bugs); never with secrets. */
+  on_error?: (err: unknown, where: string) => void;
+}
+
+export interface HttpServer {
+  server: http.Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+class HttpError extends PlatformError {}
+
+const err = (status: number, code: string, message: string, details?: unknown) => new HttpError(status, code, message, details);
+
+function zodDetails(e: z.ZodError): unknown {
+  return e.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message, code: i.code }));
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > MAX_BODY_BYTES) {
+      reject(err(413, 'body_too_large', `request body above ${MAX_BODY_BYTES} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        failed = true;
+        reject(err(413, 'body_too_large', `request body above ${MAX_BODY_BYTES} bytes`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (e) => {
+      if (!failed) reject(e);
+    });
+  });
+}
+
+class ReplayGuard {
+  private seen = new Map<string, number>();
+  /** True when this signature was already used inside the window. */
+  seenBefore(signature: string, now: number): boolean {
+    if (this.seen.has(signature)) return true;
+    if (this.seen.size >= MAX_REPLAY_ENTRIES) {
+      for (const [k, exp] of this.seen) {
+        if (exp > now) break; // insertion order ≈ expiry order
+        this.seen.delete(k);
+      }
+      if (this.seen.size >= MAX_REPLAY_ENTRIES) throw err(503, 'server_busy', 'too many requests in flight; retry shortly');
+    }
+    this.seen.set(signature, now + 2 * SIGNATURE_WINDOW_MS);
+    return false;
+  }
+  prune(now: number): void {
+    for (const [k, exp] of this.seen) {
+      if (exp > now) break;
+      this.seen.delete(k);
+    }
+  }
+}
+
+export function authenticate(core: PlatformCore, headers: http.IncomingHttpHeaders, method: string, path: string, body: string, replay?: ReplayGuard): string {
+  const key_id = headers['x-api-key'];
+  const ts = headers['x-timestamp'];
+  const signature = headers['x-signature'];
+  if (typeof key_id !== 'string' || typeof ts !== 'string' || typeof signature !== 'string') {
+    throw err(401, 'missing_auth', 'signed request required: X-Api-Key, X-Timestamp and X-Signature headers');
+  }
+  if (!/^\d{1,16}$/.test(ts)) throw err(401, 'invalid_timestamp', 'X-Timestamp must be Unix milliseconds');
+  const now = core.now_ms();
+  const ts_ms = Number(ts);
+  if (Math.abs(now - ts_ms) > SIGNATURE_WINDOW_MS) {
+    throw err(401, 'stale_timestamp', `X-Timestamp is more than ${SIGNATURE_WINDOW_MS / 1000} s from the server clock`, { server_time_ms: now });
+  }
+  const key = key_id.length <= 64 ? core.apiKey(key_id) : null;
+  if (!key) throw err(401, 'invalid_api_key', 'unknown API key');
+  const expected = sign(key.secret, ts_ms, method, path, body);
+  if (!signatureMatches(expected, signature)) throw err(401, 'invalid_signature', 'signature does not match the request');
+  if (replay?.seenBefore(signature, now)) throw err(401, 'replayed_request', 'this signed request was already received');
+  return key.account_id;
+}
+
+function parseQuery(route: Route, search: URLSearchParams): unknown {
+  const obj: Record<string, string> = {};
+  for (const [k, v] of search) {
+    if (k in obj) throw err(400, 'invalid_query', `query parameter ${k} given twice`);
+    obj[k] = v;
+  }
+  const r = route.query.safeParse(obj);
+  if (!r.success) throw err(400, 'invalid_query', 'query parameters do not match the schema', zodDetails(r.error));
+  return r.data;
+}
+
+function parseBody(route: Route, raw: string, contentType: string | undefined): unknown {
+  if (!route.body) {
+    if (raw.length > 0) throw err(400, 'body_not_allowed', `${route.method} ${route.path} takes no body`);
+    return undefined;
+  }
+  if (contentType !== undefined && !/^application\/json\b/i.test(contentType)) {
+    throw err(415, 'unsupported_media_type', 'send the body as application/json');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw err(400, 'malformed_json', 'the body is not valid JSON');
+  }
+  const r = route.body.safeParse(parsed);
+  if (!r.success) throw err(400, 'validation_failed', 'the body does not match the schema', zodDetails(r.error));
+  return r.data;
+}
+
+export function startHttp(opts: HttpOptions): Promise<HttpServer> {
+  const core = opts.core;
+  const rl = opts.rate_limit === false ? null : { ...DEFAULT_RATE_LIMIT, ...opts.rate_limit };
+  const privateLimiter = rl ? new RateLimiter(rl.private_capacity, rl.private_refill_per_s, core.now_ms) : null;
+  const publicLimiter = rl ? new RateLimiter(rl.public_capacity, rl.public_refill_per_s, core.now_ms) : null;
+  const replay = new ReplayGuard();
+  const onError = opts.on_error ?? ((e: unknown, where: string) => console.error(`platform: unexpected error in ${where}:`, e));
+  let openapi: string | null = null;
+
+  const send = (res: http.ServerResponse, status: number, body: string, extra?: Record<string, string>) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...extra });
+    res.end(body);
+  };
+  const sendError = (res: http.ServerResponse, e: PlatformError) => {
+    const body = JSON.stringify({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
+    const extra: Record<string, string> = {};
+    if (e.status === 429 && typeof e.details === 'object' && e.details !== null && 'retry_after_ms' in e.details) {
+      extra['retry-after'] = String(Math.max(1, Math.ceil(Number((e.details as { retry_after_ms: number }).retry_after_ms) / 1000)));
+    }
+    if (e.status === 405 && Array.isArray(e.details)) extra.allow = (e.details as string[]).join(', ');
+    // A body we refused to read: close so the client does not keep streaming into us.
+    if (e.status === 413) extra.connection = 'close';
+    send(res, e.status, body, extra);
+  };
+
+  const limit = (limiter: RateLimiter | null, key: string) => {
+    if (!limiter) return;
+    const wait = limiter.take(key);
+    if (wait > 0) throw err(429, 'rate_limited', 'too many requests; retry after the Retry-After delay', { retry_after_ms: wait });
+  };
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const rawUrl = req.url ?? '/';
+    if (rawUrl.length > 2048) throw err(414, 'uri_too_long', 'request URI above 2048 characters');
+    let url: URL;
+    try {
+      url = new URL(rawUrl, 'http://localhost');
+    } catch {
+      throw err(400, 'invalid_url', 'the request URL cannot be parsed');
+    }
+    if (url.pathname === '/openapi.json' && method === 'GET') {
+      limit(publicLimiter, req.socket.remoteAddress ?? '?');
+      openapi ??= JSON.stringify(openApiDocument());
+      send(res, 200, openapi);
+      return;
+    }
+    const { match, methods } = matchRoute(method, url.pathname);
+    if (!match) {
+      if (methods.length > 0) throw err(405, 'method_not_allowed', `${method} is not allowed here`, methods);
+      throw err(404, 'not_found', `no route ${method} ${url.pathname}`);
+    }
+    const route = match.route;
+    for (const [k, v] of Object.entries(match.params)) {
+      if (!zPathParam.safeParse(v).success) throw err(400, 'invalid_path_parameter', `${k} is not a valid id`);
+    }
+    const raw = await readBody(req);
+    let account_id = '';
+    if (route.auth) {
+      account_id = authenticate(core, req.headers, method, rawUrl, raw, replay);
+      limit(privateLimiter, account_id);
+    } else {
+      limit(publicLimiter, req.socket.remoteAddress ?? '?');
+    }
+    const query = parseQuery(route, url.searchParams);
+    const body = parseBody(route, raw, req.headers['content-type']);
+    const reply = route.handle({ core, account_id, params: match.params, query, body });
+    send(res, reply.status ?? route.status, reply.raw ?? JSON.stringify(reply.json));
+  }
+
+  const server = http.createServer({ keepAliveTimeout: 30_000, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (e instanceof PlatformError) sendError(res, e);
+      else {
+        onError(e, `${req.method} ${req.url?.split('?')[0]}`);
+        sendError(res, new PlatformError(500, 'internal_error', 'unexpected server error; nothing was changed'));
+      }
+    });
+  });
+  server.maxHeadersCount = 50;
+  const pruneTimer = setInterval(() => replay.prune(core.now_ms()), 10_000);
+  pruneTimer.unref();
+  const ws = attachWebSocket(server, core, opts.ws ?? {}, onError);
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        server,
+        port,
+        url: `http://127.0.0.1:${port}`,
+        close: async () => {
+          clearInterval(pruneTimer);
+          await ws.close();
+          await new Promise<void>((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          });
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,97 @@
+// Programmatic entry: the desktop app embeds the platform with this, tests start it with
+// this, and platform/cli.ts is a thin wrapper around it. Binds 127.0.0.1 only.
+import { PlatformCore, type PlatformConfig } from './core/core.js';
+import { startHttp } from './http/server.js';
+import type { RateLimitConfig } from './http/ratelimit.js';
+import type { WsOptions } from './http/ws.js';
+import { backfill } from './sim/backfill.js';
+import { demoTrades, seedDemoAccount, type DemoCredentials } from './sim/demo.js';
+import { MarketSimulator } from './sim/simulator.js';
+
+export { PlatformCore, DEFAULT_CONFIG, DEFAULT_PLAN, type PlatformConfig, type CoreMessage } from './core/core.js';
+export { PlatformError } from './core/errors.js';
+export { MarketSimulator } from './sim/simulator.js';
+export type { DemoCredentials } from './sim/demo.js';
+
+export interface StartPlatformOptions {
+  /** 0 (default) = a free port. */
+  port?: number;
+  host?: '127.0.0.1';
+  /** SQLite file; ':memory:' allowed. */
+  db_path: string;
+  seed_demo?: boolean;
+  simulate?: boolean;
+  period_ms?: number;
+  backfill_days?: number;
+  seed?: number;
+  /** false disables rate limiting (benchmarks). */
+  rate_limit?: Partial<RateLimitConfig> | false;
+  now_ms?: () => number;
+  /** Simulator step interval. */
+  sim_step_ms?: number;
+  /** Period-close and GTD-expiry timer. */
+  tick_ms?: number;
+  ws?: Partial<WsOptions>;
+  config?: Partial<PlatformConfig>;
+  on_error?: (err: unknown, where: string) => void;
+}
+
+export interface RunningPlatform {
+  url: string;
+  port: number;
+  demo_credentials?: DemoCredentials;
+  core: PlatformCore;
+  simulator?: MarketSimulator;
+  close(): Promise<void>;
+}
+
+export async function startPlatform(opts: StartPlatformOptions): Promise<RunningPlatform> {
+  if (opts.host !== undefined && opts.host !== '127.0.0.1') throw new Error('the platform binds 127.0.0.1 only');
+  const base = opts.now_ms ?? (() => Date.now());
+  let offset_ms = 0;
+  const core = new PlatformCore({
+    db_path: opts.db_path,
+    now_ms: () => base() + offset_ms,
+    config: { ...opts.config, ...(opts.period_ms !== undefined ? { period_ms: opts.period_ms } : {}) },
+  });
+  const seed = opts.seed ?? 1;
+  let demo: DemoCredentials | undefined;
+  let simulator: MarketSimulator | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  try {
+    core.tick();
+    if (opts.seed_demo) demo = seedDemoAccount(core, (ms) => (offset_ms = ms));
+    if (opts.backfill_days && opts.backfill_days > 0) backfill(core, opts.backfill_days, seed);
+    if (opts.simulate) {
+      simulator = new MarketSimulator(core, { seed, demo_account_id: demo?.account_id });
+      simulator.setup();
+      for (let i = 0; i < 30; i++) simulator.step();
+      if (demo) demoTrades(core, demo.account_id);
+      simulator.start(opts.sim_step_ms ?? 700);
+    }
+    ticker = setInterval(() => core.tick(), opts.tick_ms ?? 1000);
+    ticker.unref();
+    const http = await startHttp({ core, port: opts.port ?? 0, host: '127.0.0.1', rate_limit: opts.rate_limit, ws: opts.ws, on_error: opts.on_error });
+    let closed = false;
+    return {
+      url: http.url,
+      port: http.port,
+      ...(demo ? { demo_credentials: demo } : {}),
+      core,
+      ...(simulator ? { simulator } : {}),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        simulator?.stop();
+        clearInterval(ticker);
+        await http.close();
+        core.close();
+      },
+    };
+  } catch (e) {
+    simulator?.stop();
+    clearInterval(ticker);
+    core.close();
+    throw e;
+  }
+}
