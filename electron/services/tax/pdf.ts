@@ -2,6 +2,7 @@
 // policy for minted tokens in plain words, settings, "data as of", and the 8949 rows by part and box.
 import PDFDocument from 'pdfkit';
 import { formatMDY, parseISODate } from './dates.js';
+import { formatCents, parseCents } from './fixed.js';
 import type { Form8949Row, MintBasisPolicy, TaxYearResult } from './types.js';
 import { NOT_TAX_ADVICE, PROGRAM_NAME, rowsInFormOrder, settingsSummary, txfNote, type ReportMeta } from './writers.js';
 
@@ -156,9 +157,16 @@ function rowsSection(doc: Doc, r: TaxYearResult): void {
     { title: '(g) Adj.', width: 56, align: 'right' }, { title: '(h) Gain/loss', width: 100, align: 'right' },
   ];
   let group = '';
+  let sum = { proceeds: 0n, cost: 0n, adjustment: 0n, gain: 0n };
+  const flush = (): void => {
+    if (group === '') return;
+    tableRow(doc, cols, [`Totals, box ${group.slice(-1)}`, '', '', money(formatCents(sum.proceeds)), money(formatCents(sum.cost)), '', money(formatCents(sum.adjustment)), money(formatCents(sum.gain))], true);
+  };
   for (const row of shown) {
     const g = `${row.part}${row.box}`;
     if (g !== group) {
+      flush();
+      sum = { proceeds: 0n, cost: 0n, adjustment: 0n, gain: 0n };
       group = g;
       ensure(doc, 50);
       doc.moveDown(0.4).font(BOLD).fontSize(10).text(`Part ${row.part} (${row.part === 'I' ? 'short-term' : 'long-term'}) - ${BOX_TEXT[row.box] ?? row.box}`, PAGE.margin, doc.y);
@@ -166,7 +174,12 @@ function rowsSection(doc: Doc, r: TaxYearResult): void {
       tableRow(doc, cols, cols.map((c) => c.title), true);
     }
     tableRow(doc, cols, cells(row));
+    sum.proceeds += parseCents(row.proceeds);
+    sum.cost += parseCents(row.cost_basis);
+    sum.adjustment += parseCents(row.adjustment);
+    sum.gain += parseCents(row.gain_loss);
   }
+  if (rows.length === shown.length) flush();
 }
 
 function cells(row: Form8949Row): string[] {

@@ -98,7 +98,8 @@ export function txf(r: TaxYearResult, meta: ReportMeta): string {
     if (wash) lines.push(`$${row.adjustment}`);
     lines.push('^');
   }
-  return lines.join('\r\n') + '\r\n';
+  // TXF is ASCII: anything else (e.g. from a file name) becomes '?'.
+  return lines.join('\r\n').replace(/[^\x20-\x7e\r\n]/g, '?') + '\r\n';
 }
 
 /** TXF has no refnums for the 2025 boxes G-L; the export uses the C / F refnums. */
