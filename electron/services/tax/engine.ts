@@ -1,6 +1,6 @@
 // The yearly computation and the two live views (unrealized positions, what-if sale).
 import { LotBook, WASH_WINDOW_DAYS, type Disposal, type Piece } from './book.js';
-import { dayFromCivil, formatISODate, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
+import { assertTimeZone, dayFromCivil, formatISODate, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
 import { decimalProblem, formatCents, formatQty, formatScaled, parseCents, parseQty, parseScaled, priceTimesQty, toCents, PRICE_DECIMALS_MAX, QTY_DECIMALS } from './fixed.js';
 import { prepareAll, type Ev } from './prepare.js';
 import { BOX_LINE, computeScheduleD, emptyTotals, priorYearCents, type CentTotals } from './schedule.js';
@@ -19,7 +19,11 @@ export function parseSettings(input: TaxSettingsInput): TaxSettings {
     throw new TaxInputError(issue?.message ?? 'invalid', `settings${where ? '.' + where : ''}`);
   }
   const s = r.data;
-  makeDayOf(s.tz); // validates the zone
+  try {
+    assertTimeZone(s.tz);
+  } catch (err) {
+    throw new TaxInputError((err as Error).message, 'settings.tz');
+  }
   let last = -Infinity;
   for (const [i, o] of s.method_orders.entries()) {
     const ms = parseTimestamp(o.effective_from) as number;
