@@ -1,12 +1,12 @@
 // Property tests on random histories, and a brute-force reference for FIFO / LIFO / HIFO
 // written separately from the engine (decimal.js, re-sorting every lot at every sale).
 import fc from 'fast-check';
-import Decimal from 'decimal.js';
+import { D, type Dec } from '../../shared/money.js';
 import { describe, expect, it } from 'vitest';
 import { computeTaxYear, type LotMethod, type TaxTransaction } from '../../electron/services/tax/index.js';
 
-const R = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP });
-const cents = (x: Decimal): Decimal => x.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+const R = D;
+const cents = (x: Dec): Dec => x.toDecimalPlaces(2, D.ROUND_HALF_UP);
 const toCentsInt = (s: string): bigint => BigInt(s.replace('.', ''));
 
 interface Op {
@@ -59,7 +59,7 @@ interface RefRow {
 
 /** The reference: every sale re-sorts all open lots by the method; pro-rata on the remaining basis. */
 function reference(txs: TaxTransaction[], method: LotMethod): RefRow[] {
-  const lots: { id: string; order: number; qty: Decimal; basis: Decimal }[] = [];
+  const lots: { id: string; order: number; qty: Dec; basis: Dec }[] = [];
   const rows: RefRow[] = [];
   for (const t of [...txs].sort((a, b) => Date.parse(a.time) - Date.parse(b.time))) {
     const q = new R(t.quantity);
@@ -81,7 +81,7 @@ function reference(txs: TaxTransaction[], method: LotMethod): RefRow[] {
       });
       const lot = open[0];
       if (!lot) throw new Error('reference: oversold');
-      const take = Decimal.min(lot.qty, qtyLeft);
+      const take = D.min(lot.qty, qtyLeft);
       const basis = take.eq(lot.qty) ? lot.basis : cents(lot.basis.mul(take).div(lot.qty));
       const proceeds = take.eq(qtyLeft) ? procLeft : cents(procLeft.mul(take).div(qtyLeft));
       lot.qty = lot.qty.sub(take);
