@@ -1,0 +1,272 @@
+import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PlatformCore } from '../../platform/core/core.js';
+import { PlatformError } from '../../platform/core/errors.js';
+import { AccountEvent } from '../../shared/platform/events.js';
+import type { OrderRequest } from '../../shared/platform/api.js';
+
+const T0 = Date.parse('2026-03-01T00:00:00Z');
+const PERIOD = 60_000;
+
+function setup(config: Partial<ConstructorParameters<typeof PlatformCore>[0]['config']> = {}) {
+  const clock = { t: T0 };
+  const core = new PlatformCore({ db_path: ':memory:', now_ms: () => clock.t, config: { paranoid: true, period_ms: PERIOD, ...config } });
+  return { core, clock };
+}
+
+/** An account with cash and tokens (tokens from a real mint of its first period). */
+function funded(core: PlatformCore, clock: { t: number }, usd = '1000'): string {
+  const { account_id } = core.createAccount({ start_ms: clock.t - PERIOD });
+  core.tick(); // mints the 1000 unused credits
+  if (usd !== '0') core.deposit(account_id, usd);
+  return account_id;
+}
+
+function order(o: Partial<OrderRequest> & Pick<OrderRequest, 'client_order_id' | 'side'>): OrderRequest {
+  return { type: 'limit', quantity: '10', time_in_force: 'GTC', ...(o.type === 'market' ? {} : { price: '0.02' }), ...o };
+}
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof PlatformError) return e.code;
+    throw e;
+  }
+  return 'no error';
+}
+
+describe('periods: mint, renewal credit and its floor', () => {
+  it('mints unused credits at close with FMV and allocated cost', () => {
+    const { core, clock } = setup();
+    const { account_id } = core.createAccount();
+    core.recordUsage(account_id, '612.5');
+    clock.t += PERIOD;
+    core.tick();
+    const evs = core.getEvents(account_id, 0, 100).events;
+    for (const e of evs) AccountEvent.parse(e);
+    const mint = evs.find((e) => e.type === 'mint');
+    expect(mint).toMatchObject({ tokens: '387.5', face_value_usd: '0.02', allocated_cost_usd: '7.75', market_price_usd: '0.02' });
+    expect(evs.map((e) => e.type)).toEqual(['period_open', 'usage', 'period_close', 'mint', 'period_open']);
+    expect(evs.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(core.getBalances(account_id).token.total).toBe('387.5');
+  });
+
+  it('renewal credit lowers the next price by U × face value', () => {
+    const { core, clock } = setup();
+    const { account_id } = core.createAccount();
+    core.recordUsage(account_id, '700');
+    core.setElection(account_id, 'renewal_credit');
+    expect(core.getSubscription(account_id).estimated_next_price_usd).toBe('14');
+    clock.t += PERIOD;
+    core.tick();
+    const evs = core.getEvents(account_id, 0, 100).events;
+    expect(evs.find((e) => e.type === 'renewal_credit')).toMatchObject({ credits: '300', credit_usd: '6', forfeited_usd: '0', next_price_usd: '14' });
+    expect(evs.at(-1)).toMatchObject({ type: 'period_open', price_usd: '14' });
+    expect(core.getBalances(account_id).token.total).toBe('0');
+    expect(core.getSubscription(account_id).current_period.price_usd).toBe('14');
+  });
+
+  it('never drops the renewal price below the 0.01 minimum; the excess is forfeited', () => {
+    const { core, clock } = setup();
+    const { account_id } = core.createAccount();
+    const { key_id } = core.createApiKey(account_id);
+    expect(key_id).toMatch(/^key_/);
+    core.setElection(account_id, 'renewal_credit');
+    clock.t += PERIOD;
+    core.tick();
+    const rc = core.getEvents(account_id, 0, 100).events.find((e) => e.type === 'renewal_credit');
+    // 1000 unused × 0.02 = 20.00; price 20 → floor 0.01: credit 19.99, forfeited 0.01.
+    expect(rc).toMatchObject({ credits: '1000', credit_usd: '19.99', forfeited_usd: '0.01', next_price_usd: '0.01' });
+  });
+
+  it('election can change until close; the last one wins', () => {
+    const { core, clock } = setup();
+    const { account_id } = core.createAccount();
+    core.setElection(account_id, 'renewal_credit');
+    core.setElection(account_id, 'mint');
+    clock.t += PERIOD - 1;
+    core.setElection(account_id, 'renewal_credit');
+    clock.t += 1;
+    expect(code(() => core.tick())).toBe('no error');
+    const close = core.getEvents(account_id, 0, 100).events.find((e) => e.type === 'period_close');
+    expect(close).toMatchObject({ election: 'renewal_credit' });
+    // The new period starts with the default election again.
+    expect(core.getSubscription(account_id).current_period.election).toBe('mint');
+  });
+
+  it('catches up several missed periods in order', () => {
+    const { core, clock } = setup();
+    const { account_id } = core.createAccount();
+    clock.t += 5 * PERIOD + 10;
+    core.tick();
+    const s = core.getSubscription(account_id);
+    expect(s.current_period.index).toBe(5);
+    expect(core.getBalances(account_id).token.total).toBe('5000');
+  });
+
+  it('redemption burns tokens into current credits; usage cannot exceed credits', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock, '0');
+    expect(code(() => core.recordUsage(a, '1000.01'))).toBe('insufficient_credits');
+    const r = core.redeem(a, '250');
+    expect(r.period.available_credits).toBe('1250');
+    expect(r.market_price_usd).toBe('0.02');
+    expect(core.getBalances(a).token.total).toBe('750');
+    expect(code(() => core.redeem(a, '750.01'))).toBe('insufficient_tokens');
+    expect(code(() => core.recordUsage(a, '0.001'))).toBe('invalid_quantity');
+    core.recordUsage(a, '1250');
+    expect(code(() => core.recordUsage(a, '0.01'))).toBe('insufficient_credits');
+    core.checkInvariants();
+  });
+});
+
+describe('cash', () => {
+  it('deposits and withdrawals with the withdrawal fee; no overdraft', () => {
+    const { core } = setup();
+    const { account_id } = core.createAccount();
+    core.deposit(account_id, '100');
+    expect(code(() => core.withdraw(account_id, '99.76'))).toBe('insufficient_funds');
+    const w = core.withdraw(account_id, '99.75');
+    expect(w.fee_usd).toBe('0.25');
+    expect(w.balances.usd.total).toBe('0');
+    const types = core.getEvents(account_id, 0, 100).events.map((e) => e.type);
+    expect(types.slice(-3)).toEqual(['deposit', 'withdrawal', 'fee']);
+    expect(code(() => core.deposit(account_id, '0.001'))).toBe('invalid_amount');
+    expect(code(() => core.deposit(account_id, '10000000.01'))).toBe('amount_too_large');
+  });
+});
+
+describe('orders', () => {
+  it('limit orders fill at the maker price with maker/taker fees; reservations release', () => {
+    const { core, clock } = setup();
+    const s = funded(core, clock);
+    const b = funded(core, clock);
+    core.placeOrder(s, order({ client_order_id: 's1', side: 'sell', price: '0.025', quantity: '100' }));
+    const r = core.placeOrder(b, order({ client_order_id: 'b1', side: 'buy', price: '0.03', quantity: '150' }));
+    expect(r.order).toMatchObject({ status: 'partially_filled', filled_quantity: '100', remaining_quantity: '50', average_price: '0.025', fees_usd: '0.005' });
+    // buyer: 1000 − 2.5 − 0.005 fee; 50 × 0.03 × 1.002 = 1.503 reserved.
+    expect(core.getBalances(b).usd).toEqual({ total: '997.495', available: '995.992', reserved: '1.503' });
+    // seller: + 2.5 − 0.0025 maker fee.
+    expect(core.getBalances(s).usd.total).toBe('1002.4975');
+    const fills = core.getEvents(b, 0, 100).events.filter((e) => e.type === 'fill');
+    expect(fills).toEqual([expect.objectContaining({ liquidity: 'taker', fee_usd: '0.005', price_usd: '0.025', quantity: '100' })]);
+    core.cancelOrder(b, r.order.order_id);
+    expect(core.getBalances(b).usd.reserved).toBe('0');
+    expect(code(() => core.cancelOrder(b, r.order.order_id))).toBe('order_not_open');
+  });
+
+  it('client_order_id: same payload returns the original, different payload is refused', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock);
+    const first = core.placeOrder(a, order({ client_order_id: 'x', side: 'buy', price: '0.0200', quantity: '10.0' }));
+    expect(first.created).toBe(true);
+    const again = core.placeOrder(a, order({ client_order_id: 'x', side: 'buy', price: '0.02', quantity: '10' }));
+    expect(again).toEqual({ order: first.order, created: false });
+    expect(code(() => core.placeOrder(a, order({ client_order_id: 'x', side: 'buy', price: '0.021' })))).toBe('client_order_id_conflict');
+    expect(core.listOrders(a, 'all', 10)).toHaveLength(1);
+    // Still idempotent after the order ended.
+    core.cancelOrder(a, first.order.order_id);
+    expect(core.placeOrder(a, order({ client_order_id: 'x', side: 'buy', price: '0.02', quantity: '10' })).created).toBe(false);
+    expect(core.getOrderByClientId(a, 'x').status).toBe('canceled');
+  });
+
+  it('deadline: refused after it, accepted before it; a retry of an accepted order is not refused', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock);
+    const deadline = new Date(clock.t + 1000).toISOString();
+    core.placeOrder(a, order({ client_order_id: 'd1', side: 'buy', deadline }));
+    clock.t += 1001;
+    expect(code(() => core.placeOrder(a, order({ client_order_id: 'd2', side: 'buy', deadline })))).toBe('deadline_passed');
+    expect(core.placeOrder(a, order({ client_order_id: 'd1', side: 'buy', deadline })).created).toBe(false);
+    expect(code(() => core.getOrderByClientId(a, 'd2'))).toBe('order_not_found');
+  });
+
+  it('market orders never fill beyond the protection price', () => {
+    const { core, clock } = setup();
+    const s = funded(core, clock);
+    const b = funded(core, clock);
+    core.placeOrder(s, order({ client_order_id: 'a1', side: 'sell', price: '0.02', quantity: '10' }));
+    core.placeOrder(s, order({ client_order_id: 'a2', side: 'sell', price: '0.03', quantity: '10' }));
+    const r = core.placeOrder(b, { client_order_id: 'm', side: 'buy', type: 'market', quantity: '20', time_in_force: 'IOC', protection_price: '0.025' });
+    expect(r.order).toMatchObject({ status: 'canceled', filled_quantity: '10', reason: 'market_order_remainder' });
+    expect(core.ticker().ask).toBe('0.03');
+    expect(code(() => core.placeOrder(b, { client_order_id: 'm2', side: 'buy', type: 'market', quantity: '1', time_in_force: 'IOC' }))).toBe(
+      'protection_price_required',
+    );
+    expect(code(() => core.placeOrder(b, { client_order_id: 'm3', side: 'buy', type: 'market', quantity: '1', time_in_force: 'GTC', protection_price: '1' }))).toBe(
+      'invalid_time_in_force',
+    );
+  });
+
+  it('FOK fills completely or not at all; IOC cancels its remainder; post-only never takes', () => {
+    const { core, clock } = setup();
+    const s = funded(core, clock);
+    const b = funded(core, clock);
+    core.placeOrder(s, order({ client_order_id: 'a', side: 'sell', price: '0.02', quantity: '10' }));
+    const fok = core.placeOrder(b, order({ client_order_id: 'f', side: 'buy', price: '0.02', quantity: '11', time_in_force: 'FOK' }));
+    expect(fok.order).toMatchObject({ status: 'canceled', filled_quantity: '0', reason: 'fill_or_kill_not_fillable' });
+    const po = core.placeOrder(b, order({ client_order_id: 'p', side: 'buy', price: '0.02', quantity: '5', post_only: true }));
+    expect(po.order).toMatchObject({ status: 'rejected', reason: 'post_only_would_cross' });
+    const ioc = core.placeOrder(b, order({ client_order_id: 'i', side: 'buy', price: '0.02', quantity: '15', time_in_force: 'IOC' }));
+    expect(ioc.order).toMatchObject({ status: 'canceled', filled_quantity: '10' });
+    expect(core.getBalances(b).usd.reserved).toBe('0');
+    expect(core.bookSnapshot(10).asks).toEqual([]);
+  });
+
+  it('GTD orders expire and release their reservation', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock);
+    const r = core.placeOrder(a, order({ client_order_id: 'g', side: 'buy', time_in_force: 'GTD', expire_at: new Date(clock.t + 5000).toISOString() }));
+    expect(core.getBalances(a).usd.reserved).not.toBe('0');
+    clock.t += 5000;
+    core.tick();
+    expect(core.getOrder(a, r.order.order_id)).toMatchObject({ status: 'expired', reason: 'good_till_date_expired' });
+    expect(core.getBalances(a).usd.reserved).toBe('0');
+    expect(code(() => core.placeOrder(a, order({ client_order_id: 'g2', side: 'buy', time_in_force: 'GTD', expire_at: new Date(clock.t).toISOString() })))).toBe(
+      'expire_at_in_past',
+    );
+    expect(code(() => core.placeOrder(a, order({ client_order_id: 'g3', side: 'buy', time_in_force: 'GTD' })))).toBe('expire_at_required');
+  });
+
+  it('self-trade prevention cancels the newest order', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock);
+    const b = funded(core, clock);
+    core.placeOrder(b, order({ client_order_id: 'o1', side: 'sell', price: '0.02', quantity: '5' }));
+    const mine = core.placeOrder(a, order({ client_order_id: 'o2', side: 'sell', price: '0.021', quantity: '5' }));
+    const r = core.placeOrder(a, order({ client_order_id: 'o3', side: 'buy', price: '0.03', quantity: '20' }));
+    expect(r.order).toMatchObject({ status: 'canceled', filled_quantity: '5', reason: 'self_trade_prevention' });
+    expect(core.getOrder(a, mine.order.order_id).status).toBe('open');
+  });
+
+  it('tick size, lot size, ranges and balances are enforced without writing anything', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock, '1');
+    const before = core.lastSeq(a);
+    expect(code(() => core.placeOrder(a, order({ client_order_id: 'q1', side: 'buy', price: '0.00001' })))).toBe('invalid_tick_size');
+    expect(code(() => core.placeOrder(a, order({ client_order_id: 'q2', side: 'buy', quantity: '0.001' })))).toBe('invalid_lot_size');
+    expect(code(() => core.placeOrder(a, order({ client_order_id: 'q3', side: 'buy', price: '1000.0001' })))).toBe('price_out_of_range');
+    expect(code(() => core.placeOrder(a, order({ client_order_id: 'q4', side: 'buy', price: '0.02', quantity: '100' })))).toBe('insufficient_funds');
+    expect(code(() => core.placeOrder(a, order({ client_order_id: 'q5', side: 'sell', quantity: '1000.01' })))).toBe('insufficient_tokens');
+    expect(code(() => core.placeOrder(a, order({ client_order_id: 'q6', side: 'buy', quantity: '1000001' })))).toBe('quantity_too_large');
+    expect(core.lastSeq(a)).toBe(before);
+    expect(core.listOrders(a, 'all', 10)).toEqual([]);
+  });
+
+  it('the book survives a restart (rebuilt from open orders)', () => {
+    const dir = `${process.env.TMPDIR ?? '/tmp'}/platform-restart-${process.pid}-${Date.now()}.db`;
+    const clock = { t: T0 };
+    let core = new PlatformCore({ db_path: dir, now_ms: () => clock.t, config: { paranoid: true, period_ms: PERIOD } });
+    const a = funded(core, clock);
+    core.placeOrder(a, order({ client_order_id: 'r1', side: 'buy', price: '0.019' }));
+    core.placeOrder(a, order({ client_order_id: 'r2', side: 'sell', price: '0.021' }));
+    const snap = core.bookSnapshot(10);
+    core.close();
+    core = new PlatformCore({ db_path: dir, now_ms: () => clock.t, config: { paranoid: true, period_ms: PERIOD } });
+    expect(core.bookSnapshot(10)).toMatchObject({ bids: snap.bids, asks: snap.asks });
+    core.checkInvariants();
+    core.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(dir + suffix, { force: true });
+  });
+});
