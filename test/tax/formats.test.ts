@@ -1,0 +1,128 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import {
+  computeTaxYear, form8949Csv, FORM8949_HEADER, incomeCsv, scheduleDJson, turbotaxCsv, TURBOTAX_HEADER, txf, parseTransactionsCsv,
+  TaxInputError, gainsReportPdf,
+} from '../../electron/services/tax/index.js';
+import { tx } from './helpers.js';
+
+const meta = { data_as_of: 'test input', generated_at: '2026-02-01T09:00:00.000Z' };
+
+function sample(extra: Parameters<typeof computeTaxYear>[1] = { year: 2025 }): ReturnType<typeof computeTaxYear> {
+  return computeTaxYear([
+    tx('buy', '2024-01-10', '10', '10', { id: 'old' }),
+    tx('buy', '2025-01-10', '100', '10', { id: 'b' }),
+    tx('sell', '2025-03-01', '100', '7.5', { id: 's', lots: [{ id: 'b', quantity: '100' }] }),
+    tx('buy', '2025-03-20', '100', '8', { id: 'n' }),
+    tx('sell', '2025-06-01', '10', '12', { id: 'lt', lots: [{ id: 'old', quantity: '10' }] }),
+    tx('income', '2025-07-01', '2', '3', { id: 'inc' }),
+  ], extra);
+}
+
+describe('Form 8949 CSV', () => {
+  it('has the header, MM/DD/YYYY dates, two-decimal amounts, Part I before Part II, gain = d - e + g', () => {
+    const text = form8949Csv(sample({ year: 2025, wash_sale: true }), meta);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(FORM8949_HEADER);
+    const rows = parse(text, { columns: true, comment: '#', skip_empty_lines: true }) as Record<string, string>[];
+    expect(rows).toEqual([
+      { part: 'I', box: 'C', description: '100 CMPT', date_acquired: '01/10/2025', date_sold: '03/01/2025', proceeds: '750.00', cost_basis: '1000.00', code: 'W', adjustment: '250.00', gain_loss: '0.00' },
+      { part: 'II', box: 'F', description: '10 CMPT', date_acquired: '01/10/2024', date_sold: '06/01/2025', proceeds: '120.00', cost_basis: '100.00', code: '', adjustment: '0.00', gain_loss: '20.00' },
+    ]);
+    expect(text).toMatch(/^# data as of: test input$/m);
+    expect(text).toMatch(/^# settings: .*wash_sale=on.*$/m);
+    expect(text).toMatch(/not tax advice/);
+  });
+
+  it('writes losses as negative amounts', () => {
+    const text = form8949Csv(sample(), meta);
+    expect(text.split('\n')[1]).toBe('I,C,100 CMPT,01/10/2025,03/01/2025,750.00,1000.00,,0.00,-250.00');
+  });
+});
+
+describe('TXF v042', () => {
+  it('writes the header and one detail record per row, cost before proceeds, refnums by box', () => {
+    const text = txf(sample(), meta);
+    const lines = text.split('\r\n');
+    expect(lines.slice(0, 4)).toEqual(['V042', expect.stringMatching(/^ACompute Wallet \(data as of test input; .*\)$/), 'D 02/01/2026', '^']);
+    expect(lines.slice(4, 14)).toEqual(['TD', 'N712', 'C1', 'L1', 'P100 CMPT', 'D01/10/2025', 'D03/01/2025', '$1000.00', '$750.00', '^']);
+    expect(lines.slice(14, 24)).toEqual(['TD', 'N714', 'C1', 'L1', 'P10 CMPT', 'D01/10/2024', 'D06/01/2025', '$100.00', '$120.00', '^']);
+    expect(text.endsWith('^\r\n')).toBe(true);
+    expect(/^[\x20-\x7e\r\n]*$/.test(text)).toBe(true);
+  });
+
+  it('a wash-sale row uses the wash refnum and the disallowed amount as the sixth field', () => {
+    const lines = txf(sample({ year: 2025, wash_sale: true }), meta).split('\r\n');
+    expect(lines.slice(4, 15)).toEqual(['TD', 'N682', 'C1', 'L1', 'P100 CMPT', 'D01/10/2025', 'D03/01/2025', '$1000.00', '$750.00', '$250.00', '^']);
+  });
+
+  it('boxes A / D use refnums 321 / 323; digital-asset boxes I / L fall back to C / F refnums', () => {
+    const ad = txf(sample({ year: 2025, box_short: 'A', box_long: 'D' }), meta);
+    expect(ad).toContain('N321');
+    expect(ad).toContain('N323');
+    const il = txf(sample({ year: 2025, digital_asset: true }), meta);
+    expect(il).toContain('N712');
+    expect(il).toContain('N714');
+  });
+});
+
+describe('TurboTax crypto CSV', () => {
+  it('has the exact header and no negative numbers; wash rows carry the cost net of the disallowed loss', () => {
+    const text = turbotaxCsv(sample({ year: 2025, wash_sale: true }), meta);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(TURBOTAX_HEADER);
+    expect(lines[1]).toBe('CMPT,01/10/2025,750.00,03/01/2025,750.00');
+    expect(lines[2]).toBe('CMPT,01/10/2024,100.00,06/01/2025,120.00');
+    const data = lines.filter((l) => l && !l.startsWith('#')).slice(1);
+    for (const l of data) expect(l).not.toMatch(/-/);
+  });
+});
+
+describe('income CSV and Schedule D JSON', () => {
+  it('lists income rows and mints under fmv', () => {
+    const text = incomeCsv(sample(), meta);
+    expect(text.split('\n').slice(0, 2)).toEqual(['date,id,type,quantity,price_usd,income_usd', '07/01/2025,inc,income,2,3,6.00']);
+  });
+  it('has the lines, the worksheet and the provenance as decimal strings', () => {
+    const json = JSON.parse(scheduleDJson(sample(), meta)) as Record<string, unknown>;
+    for (const k of ['line1b', 'line2', 'line3', 'line8b', 'line9', 'line10']) expect(json[k]).toEqual(expect.objectContaining({ proceeds: expect.any(String), gain: expect.any(String) }));
+    for (const k of ['line6', 'line7', 'line14', 'line15', 'line16', 'line21', 'carryover_short_term', 'carryover_long_term']) expect(json[k]).toMatch(/^-?\d+\.\d\d$/);
+    expect(json).toMatchObject({ line3: { gain: '-250.00' }, line10: { gain: '20.00' }, line16: '-230.00', line21: '-230.00', data_as_of: 'test input', tax_year: 2025 });
+    expect(Object.keys((json.worksheet as { lines: object }).lines)).toHaveLength(13);
+  });
+});
+
+describe('PDF', () => {
+  it('renders a PDF document', async () => {
+    const pdf = await gainsReportPdf(sample({ year: 2025, mint_basis: 'fmv' }), meta);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(2000);
+  });
+});
+
+describe('transactions CSV', () => {
+  it('reads columns in any order, optional fee / basis / lots, and records the row', () => {
+    const txs = parseTransactionsCsv('type,quantity,id,price,time,lots\nbuy,1,a,2,2025-01-01T00:00:00Z,\n\nsell,1,b,3,2025-02-01T00:00:00+02:00,a:1\n');
+    expect(txs).toEqual([
+      { id: 'a', time: '2025-01-01T00:00:00Z', type: 'buy', quantity: '1', price_usd: '2', fee_usd: '0', row: 2 },
+      { id: 'b', time: '2025-02-01T00:00:00+02:00', type: 'sell', quantity: '1', price_usd: '3', fee_usd: '0', row: 4, lots: [{ id: 'a', quantity: '1' }] },
+    ]);
+  });
+  const bad: [string, string, number, string][] = [
+    ['unknown column', 'id,time,type,quantity,price,fees\n', 1, 'fees'],
+    ['missing column', 'id,time,type,quantity\n', 1, 'price'],
+    ['bad lots syntax', 'id,time,type,quantity,price,lots\nx,2025-01-01T00:00:00Z,sell,1,1,a-1\n', 2, 'lots'],
+  ];
+  it.each(bad)('%s: row %i, column %s', (_n, text, row, column) => {
+    try {
+      parseTransactionsCsv(text);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(TaxInputError);
+      expect([(err as TaxInputError).row, (err as TaxInputError).column]).toEqual([row, column]);
+    }
+  });
+  it('reports a row with the wrong number of fields', () => {
+    expect(() => parseTransactionsCsv('id,time,type,quantity,price\na,2025-01-01T00:00:00Z,buy,1\n')).toThrow(/row 2/);
+  });
+});
