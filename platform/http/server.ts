@@ -114,13 +114,22 @@ export function authenticate(core: PlatformCore, headers: http.IncomingHttpHeade
   return key.account_id;
 }
 
+/** safeParse that also turns a throwing refinement into a validation failure (bad input is never a 500). */
+function safeParse(schema: z.ZodType, value: unknown): { success: true; data: unknown } | { success: false; error: z.ZodError } {
+  try {
+    return schema.safeParse(value);
+  } catch (e) {
+    return { success: false, error: new z.ZodError([{ code: 'custom', path: [], message: `invalid value: ${(e as Error).message.slice(0, 100)}`, input: value }]) };
+  }
+}
+
 function parseQuery(route: Route, search: URLSearchParams): unknown {
   const obj: Record<string, string> = {};
   for (const [k, v] of search) {
     if (k in obj) throw err(400, 'invalid_query', `query parameter ${k} given twice`);
     obj[k] = v;
   }
-  const r = route.query.safeParse(obj);
+  const r = safeParse(route.query, obj);
   if (!r.success) throw err(400, 'invalid_query', 'query parameters do not match the schema', zodDetails(r.error));
   return r.data;
 }
@@ -139,7 +148,7 @@ function parseBody(route: Route, raw: string, contentType: string | undefined): 
   } catch {
     throw err(400, 'malformed_json', 'the body is not valid JSON');
   }
-  const r = route.body.safeParse(parsed);
+  const r = safeParse(route.body, parsed);
   if (!r.success) throw err(400, 'validation_failed', 'the body does not match the schema', zodDetails(r.error));
   return r.data;
 }

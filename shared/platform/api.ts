@@ -3,7 +3,7 @@
 // and the wallet's client (electron/services/platform-client) validates responses
 // with the very same objects, so the two sides cannot drift apart silently.
 import { z } from 'zod';
-import { zDecimal, zNonNegativeDecimal, zPositiveDecimal } from '../money.js';
+import { D, DECIMAL_PATTERN, DECIMAL_STRING_MAX_CHARS, zDecimal, zNonNegativeDecimal, zPositiveDecimal } from '../money.js';
 import {
   AccountEvent,
   Balances,
@@ -80,10 +80,18 @@ export type Subscription = z.infer<typeof Subscription>;
 export const ElectionRequest = z.strictObject({ election: zElection });
 export type ElectionRequest = z.infer<typeof ElectionRequest>;
 
+// Request-side decimals. zod 4 runs a refinement even when the regex before it failed, and
+// shared/money.ts's zPositiveDecimal then throws inside `new D(s)` on non-decimal text
+// (a 500 instead of a 400). These re-check the pattern first, so bad input is a plain
+// validation failure.
+const isDecimalText = (s: string) => s.length <= DECIMAL_STRING_MAX_CHARS && DECIMAL_PATTERN.test(s);
+/** Strictly positive decimal string (request bodies). */
+export const zInPositiveDecimal = zDecimal.refine((s) => isDecimalText(s) && new D(s).gt(0), 'must be greater than 0');
+const atMost2Decimals = (s: string) => !s.includes('.') || s.split('.')[1]!.length <= 2;
 /** Credits and tokens have at most 2 decimals (the lot size). */
-const zCreditAmount = zPositiveDecimal.refine((s) => !s.includes('.') || s.split('.')[1]!.length <= 2, 'at most 2 decimals');
+const zCreditAmount = zInPositiveDecimal.refine(atMost2Decimals, 'at most 2 decimals');
 /** Cash rails move whole cents. */
-const zCashAmount = zPositiveDecimal.refine((s) => !s.includes('.') || s.split('.')[1]!.length <= 2, 'at most 2 decimals (cents)');
+const zCashAmount = zInPositiveDecimal.refine(atMost2Decimals, 'at most 2 decimals (cents)');
 
 export const UsageRequest = z.strictObject({
   credits: zCreditAmount,
@@ -117,15 +125,15 @@ export const OrderRequest = z.strictObject({
   client_order_id: zId,
   side: zSide,
   type: zOrderType,
-  price: zPositiveDecimal.optional(),
-  quantity: zPositiveDecimal,
+  price: zInPositiveDecimal.optional(),
+  quantity: zInPositiveDecimal,
   time_in_force: zTimeInForce,
   expire_at: zIsoTime.optional(),
   post_only: z.boolean().optional(),
   /** The platform refuses (deadline_passed) an order that arrives after this instant. */
   deadline: zIsoTime.optional(),
   /** Market orders: the worst acceptable price (required); they never fill beyond it. */
-  protection_price: zPositiveDecimal.optional(),
+  protection_price: zInPositiveDecimal.optional(),
 });
 export type OrderRequest = z.infer<typeof OrderRequest>;
 

@@ -190,7 +190,12 @@ export class PlatformClient {
       throw new PlatformError({ status, code: status >= 500 ? 'server_error' : 'invalid_response', message: `non-JSON response (HTTP ${status})` });
     }
     if (status < 200 || status >= 300) throw this.toError(status, json, retry_after);
-    const parsed = spec.schema.safeParse(json);
+    let parsed: ReturnType<typeof spec.schema.safeParse>;
+    try {
+      parsed = spec.schema.safeParse(json);
+    } catch (e) {
+      throw new PlatformError({ status, code: 'invalid_response', message: `response does not match the schema: ${(e as Error).message.slice(0, 200)}` });
+    }
     if (!parsed.success) {
       throw new PlatformError({ status, code: 'invalid_response', message: `response does not match the schema: ${parsed.error.issues[0]?.message ?? ''}`, details: parsed.error.issues.slice(0, 5) });
     }
