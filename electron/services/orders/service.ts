@@ -1,0 +1,763 @@
+// The order engine: outbox, state machine, sender, reservations, convergence from the feed.
+//
+// Exactly once, in three guards:
+//  1. The outbox row and its client_order_id (UUIDv7) are committed (synchronous=FULL)
+//     before anything is sent; the exact request body is stored and re-sent byte for byte.
+//  2. A send whose answer is lost (timeout, dropped connection, crash while `sending`) puts
+//     the order in `unknown`, and `unknown` is resolved by a lookup by client_order_id
+//     before any resend: found → adopt the platform's state; not found → queued again.
+//  3. The platform's idempotency by client_order_id (a repeat returns the original order).
+// The platform's `deadline` (= the order's expiry) makes a late arrival a refusal, never a trade.
+//
+// Convergence: the platform is the truth. Answers, lookups and order events from the feed
+// (the ledger's orders table) are merged with a monotone rule (status rank, then filled
+// quantity), so whichever arrives first, the local row ends equal to the platform's order.
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import { dec, toCanonical, ZERO, type Dec } from '../../../shared/money.js';
+import type { Order, OrderRequest } from '../../../shared/platform/api.js';
+import { reservationFor } from './reserve.js';
+import { prepareStore, type FeedOrderRow, type OutboxRow, type Store } from './store.js';
+import { toTransportError, type OrderTransport, type TransportError } from './transport.js';
+import {
+  assert,
+  BACKOFF_BASE_MS,
+  BACKOFF_MAX_MS,
+  CancelOrderInput,
+  DEFAULT_EXPIRY_MS,
+  LIST_LIMIT_MAX,
+  ListOrdersInput,
+  LIVE_STATES,
+  MAX_CANCEL_ATTEMPTS,
+  MAX_EXPIRY_MS,
+  MAX_PENDING_ORDERS,
+  MAX_SEND_ATTEMPTS,
+  MIN_EXPIRY_MS,
+  OrderEntryError,
+  PENDING_STATES,
+  PlaceOrderInput,
+  RESOLVE_BATCH_MAX,
+  SEND_WINDOW_MAX,
+  type AvailableView,
+  type DrainResult,
+  type OrderChange,
+  type OrderState,
+  type OrderView,
+} from './types.js';
+
+export interface Clock {
+  now_ms(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now_ms: () => Date.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
+/** What the engine needs from the ledger (openLedger() returns one). */
+export interface LedgerView {
+  database(): Database.Database;
+  walletBalances(): { usd: string; token: string };
+}
+
+export interface RateLimit {
+  /** Burst of requests. */
+  capacity: number;
+  refill_per_s: number;
+}
+
+/** Under the reference platform's default private limit (100 burst, 50/s), leaving room for sync. */
+export const DEFAULT_SEND_RATE: RateLimit = { capacity: 40, refill_per_s: 40 };
+
+export interface OrderServiceOptions {
+  ledger: LedgerView;
+  transport: OrderTransport;
+  clock?: Clock;
+  /** The platform's taker fee (reservations include it, as the platform's do). Default 20 bps. */
+  taker_fee_bps?: number;
+  /** Client-side pacing of requests; false: only Retry-After paces. */
+  rate_limit?: RateLimit | false;
+  /** Initial connectivity. Default false: nothing is sent until setOnline(true). */
+  online?: boolean;
+  /** Randomness for backoff jitter and UUIDv7 random bits (the simulation seeds it). Default Math.random / crypto. */
+  random?: () => number;
+  logger?: Logger;
+}
+
+const RANK: Record<string, number> = { open: 1, partially_filled: 2, filled: 3, canceled: 3, expired: 3, rejected: 3 };
+const PLATFORM_STATUSES = new Set(['open', 'partially_filled', 'filled', 'canceled', 'expired', 'rejected']);
+
+/** Token bucket on the injected clock. */
+class Pacer {
+  private tokens: number;
+  private last_ms: number;
+  constructor(
+    private readonly limit: RateLimit | false,
+    now_ms: number,
+  ) {
+    if (limit) assert(limit.capacity >= 1 && limit.refill_per_s > 0, 'rate_limit: capacity >= 1 and refill_per_s > 0');
+    this.tokens = limit ? limit.capacity : Infinity;
+    this.last_ms = now_ms;
+  }
+  /** Whole tokens available now. */
+  available(now_ms: number): number {
+    if (!this.limit) return Number.MAX_SAFE_INTEGER;
+    this.tokens = Math.min(this.limit.capacity, this.tokens + (Math.max(0, now_ms - this.last_ms) * this.limit.refill_per_s) / 1000);
+    this.last_ms = Math.max(this.last_ms, now_ms);
+    return Math.floor(this.tokens);
+  }
+  take(now_ms: number): boolean {
+    if (this.available(now_ms) < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+  /** When the next token is there. */
+  nextAt(now_ms: number): number {
+    if (!this.limit || this.available(now_ms) >= 1) return now_ms;
+    return now_ms + Math.ceil(((1 - this.tokens) * 1000) / this.limit.refill_per_s);
+  }
+}
+
+interface SendOutcome {
+  row: OutboxRow;
+  order?: Order;
+  error?: TransportError;
+  /** Not sent (window cut short): back to queued, nothing counted. */
+  skipped?: boolean;
+}
+
+export class OrderService {
+  private readonly db: Database.Database;
+  private readonly st: Store;
+  private readonly ledger: LedgerView;
+  private readonly transport: OrderTransport;
+  private readonly clock: Clock;
+  private readonly fee_bps: number;
+  private readonly random: () => number;
+  private readonly seeded_ids: boolean;
+  private readonly log: Logger | undefined;
+  private readonly pacer: Pacer;
+  private online: boolean;
+  /** Queue-wide pause (Retry-After, or backoff after a transient failure). */
+  private paused_until_ms = 0;
+  private consecutive_failures = 0;
+  private readonly listeners = new Set<(c: OrderChange) => void>();
+  private draining: Promise<DrainResult> | null = null;
+  private loop: { stop: boolean; wake: (() => void) | null; done: Promise<void> } | null = null;
+  private closed = false;
+
+  constructor(opts: OrderServiceOptions) {
+    this.ledger = opts.ledger;
+    this.db = opts.ledger.database();
+    this.st = prepareStore(this.db);
+    this.transport = opts.transport;
+    this.clock = opts.clock ?? systemClock;
+    this.fee_bps = opts.taker_fee_bps ?? 20;
+    assert(Number.isInteger(this.fee_bps) && this.fee_bps >= 0 && this.fee_bps <= 10_000, 'taker_fee_bps must be 0..10000');
+    this.random = opts.random ?? Math.random;
+    this.seeded_ids = opts.random !== undefined;
+    this.log = opts.logger;
+    this.online = opts.online ?? false;
+    this.pacer = new Pacer(opts.rate_limit ?? DEFAULT_SEND_RATE, this.clock.now_ms());
+    // Crash recovery: an order left `sending` may have reached the platform. Look it up first.
+    const n = this.st.sendingToUnknown.run(this.clock.now_ms()).changes;
+    if (n > 0) this.log?.info({ orders: n }, 'orders: sends interrupted by a restart are resolved by lookup before any resend');
+    this.refresh();
+  }
+
+  // ---------------------------------------------------------------- order entry
+
+  /** Validates, checks the available balance, and commits the order to the outbox. Sends at once when online. */
+  place(raw: unknown): OrderView {
+    this.assertOpen();
+    const parsed = PlaceOrderInput.safeParse(raw);
+    if (!parsed.success) {
+      const msg = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+        .join('; ');
+      throw new OrderEntryError('invalid_input', msg, parsed.error.issues.slice(0, 10));
+    }
+    const input = parsed.data;
+    const now = this.clock.now_ms();
+    const deadline_ms = input.expires_at === undefined ? now + DEFAULT_EXPIRY_MS : Date.parse(input.expires_at);
+    if (deadline_ms - now < MIN_EXPIRY_MS) {
+      throw new OrderEntryError('invalid_input', `expires_at must be at least ${MIN_EXPIRY_MS / 1000} s in the future`);
+    }
+    if (deadline_ms - now > MAX_EXPIRY_MS) {
+      throw new OrderEntryError('invalid_input', `expires_at must be within ${MAX_EXPIRY_MS / 86_400_000} days`);
+    }
+    const client_order_id = this.newId(now);
+    const request: OrderRequest = {
+      client_order_id,
+      side: input.side,
+      type: input.type,
+      ...(input.price !== undefined ? { price: input.price } : {}),
+      ...(input.protection_price !== undefined ? { protection_price: input.protection_price } : {}),
+      quantity: toCanonical(dec(input.quantity)),
+      time_in_force: input.time_in_force ?? (input.type === 'market' ? 'IOC' : 'GTC'),
+      ...(input.post_only ? { post_only: true } : {}),
+      deadline: new Date(deadline_ms).toISOString(),
+    };
+    const limit_price = (input.price ?? input.protection_price)!;
+    this.db
+      .transaction(() => {
+        if ((this.st.pendingCount.get() as number) >= MAX_PENDING_ORDERS) {
+          throw new OrderEntryError('queue_full', `${MAX_PENDING_ORDERS} orders are already waiting to be sent; wait for the queue to drain`);
+        }
+        this.checkFunds(input.side, limit_price, request.quantity);
+        this.st.insert.run({
+          client_order_id,
+          request: JSON.stringify(request),
+          side: request.side,
+          type: request.type,
+          price: request.price ?? null,
+          protection_price: request.protection_price ?? null,
+          quantity: request.quantity,
+          time_in_force: request.time_in_force,
+          post_only: request.post_only ? 1 : 0,
+          deadline_ms,
+          now,
+        });
+      })
+      .immediate();
+    this.emit([client_order_id]);
+    this.kick();
+    return this.get(client_order_id);
+  }
+
+  private checkFunds(side: 'buy' | 'sell', limit_price: string, quantity: string): void {
+    const need = reservationFor({ side, limit_price, remaining: quantity }, this.fee_bps);
+    const a = this.available();
+    if (side === 'buy' && need.usd.gt(dec(a.usd.available))) {
+      throw new OrderEntryError(
+        'insufficient_funds',
+        `This buy needs ${toCanonical(need.usd)} USD (fee included) but only ${a.usd.available} USD is available ` +
+          `(settled ${a.usd.settled} − ${a.usd.reserved} held by open and queued orders).`,
+        { needed_usd: toCanonical(need.usd), available_usd: a.usd.available },
+      );
+    }
+    if (side === 'sell' && need.tokens.gt(dec(a.token.available))) {
+      throw new OrderEntryError(
+        'insufficient_tokens',
+        `This sell needs ${toCanonical(need.tokens)} tokens but only ${a.token.available} are available ` +
+          `(settled ${a.token.settled} − ${a.token.reserved} held by open and queued orders).`,
+        { needed_tokens: toCanonical(need.tokens), available_tokens: a.token.available },
+      );
+    }
+  }
+
+  /**
+   * Queued → canceled locally (never sent). Open → a cancel request (queued while offline).
+   * Sending/unknown → canceled as soon as it is resolved (sent as a cancel if it reached the platform).
+   */
+  cancel(raw: unknown): OrderView {
+    this.assertOpen();
+    const parsed = CancelOrderInput.safeParse(typeof raw === 'string' ? { client_order_id: raw } : raw);
+    if (!parsed.success) throw new OrderEntryError('invalid_input', parsed.error.issues[0]?.message ?? 'invalid input');
+    const id = parsed.data.client_order_id;
+    const row = this.row(id);
+    if (!row) throw new OrderEntryError('not_found', `no order ${id}`);
+    const now = this.clock.now_ms();
+    if (row.state === 'queued') {
+      this.finishLocally(row, 'canceled', 'canceled before it was sent', now);
+    } else if (PENDING_STATES.includes(row.state) || LIVE_STATES.includes(row.state)) {
+      if (row.cancel_requested === 0) this.st.requestCancel.run(now, id);
+    } else {
+      throw new OrderEntryError('not_cancelable', `the order is already ${row.state}`);
+    }
+    this.emit([id]);
+    this.kick();
+    return this.get(id);
+  }
+
+  get(client_order_id: string): OrderView {
+    const row = this.row(client_order_id);
+    if (!row) throw new OrderEntryError('not_found', `no order ${client_order_id}`);
+    return this.view(row);
+  }
+
+  /** Newest first. */
+  list(raw: unknown = {}): OrderView[] {
+    const parsed = ListOrdersInput.safeParse(raw);
+    if (!parsed.success) throw new OrderEntryError('invalid_input', parsed.error.issues[0]?.message ?? 'invalid input');
+    const states = parsed.data.states ? new Set<OrderState>(parsed.data.states) : null;
+    const limit = parsed.data.limit ?? LIST_LIMIT_MAX;
+    const rows = (this.st.list.all(states ? LIST_LIMIT_MAX * 10 : limit) as OutboxRow[]).filter((r) => !states || states.has(r.state));
+    return rows.slice(0, limit).map((r) => this.view(r));
+  }
+
+  /** What waits to go out, in queue order: orders not yet (known to be) on the platform, and unconfirmed cancels. */
+  queue(): OrderView[] {
+    return (this.st.queue.all(LIST_LIMIT_MAX) as OutboxRow[]).map((r) => this.view(r));
+  }
+
+  /** Settled balance (ledger) − reservations of open and queued orders. */
+  available(): AvailableView {
+    const settled = this.ledger.walletBalances();
+    let usd = ZERO;
+    let tokens = ZERO;
+    for (const r of this.st.reserving.all() as OutboxRow[]) {
+      const res = this.reservation(r);
+      usd = usd.plus(res.usd);
+      tokens = tokens.plus(res.tokens);
+    }
+    const bal = (s: string, reserved: Dec) => ({ settled: s, reserved: toCanonical(reserved), available: toCanonical(dec(s).minus(reserved)) });
+    return { usd: bal(settled.usd, usd), token: bal(settled.token, tokens) };
+  }
+
+  /** What this order holds back now (see reserve.ts): pending and live orders, and final ones the feed has not confirmed yet. */
+  private reservation(r: OutboxRow): { usd: Dec; tokens: Dec } {
+    const feed_final = r.feed_status !== null && RANK[r.feed_status] === 3;
+    const holds =
+      PENDING_STATES.includes(r.state) || LIVE_STATES.includes(r.state) || (r.on_platform === 1 && !feed_final);
+    if (!holds) return { usd: ZERO, tokens: ZERO };
+    const remaining = dec(r.quantity).minus(dec(r.feed_filled));
+    assert(remaining.gte(0), `order ${r.client_order_id}: feed filled more than the quantity`);
+    return reservationFor({ side: r.side, limit_price: (r.price ?? r.protection_price)!, remaining: toCanonical(remaining) }, this.fee_bps);
+  }
+
+  // ---------------------------------------------------------------- connectivity and subscription
+
+  setOnline(online: boolean): void {
+    if (this.online === online) return;
+    this.online = online;
+    if (online) {
+      // A new connection: earlier failures say nothing about it.
+      this.paused_until_ms = 0;
+      this.consecutive_failures = 0;
+    }
+    this.emitStatus();
+    this.kick();
+  }
+
+  isOnline(): boolean {
+    return this.online;
+  }
+
+  subscribe(listener: (c: OrderChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(ids: string[]): void {
+    if (ids.length === 0) return;
+    for (const l of this.listeners) l({ kind: 'orders', client_order_ids: ids });
+  }
+
+  private emitStatus(): void {
+    const now = this.clock.now_ms();
+    for (const l of this.listeners) l({ kind: 'status', online: this.online, paused_until_ms: this.paused_until_ms > now ? this.paused_until_ms : null });
+  }
+
+  // ---------------------------------------------------------------- convergence from the feed
+
+  /**
+   * Merges order events the ledger has applied since last time. Call after each ledger
+   * ingest (the sync engine's applied-events hook); cheap when nothing changed.
+   */
+  refresh(): number {
+    this.assertOpen();
+    const changed: string[] = [];
+    for (let round = 0; round < 100; round++) {
+      const rows = this.st.feedUpdates.all(RESOLVE_BATCH_MAX * 16) as FeedOrderRow[];
+      if (rows.length === 0) break;
+      this.db
+        .transaction(() => {
+          for (const f of rows) {
+            if (!PLATFORM_STATUSES.has(f.status)) continue;
+            this.st.setFeed.run({ client_order_id: f.client_order_id, feed_seq: f.last_seq, feed_status: f.status, feed_filled: f.filled_quantity });
+            const row = this.row(f.client_order_id);
+            assert(row, `feed row for unknown order ${f.client_order_id}`);
+            this.adopt(row, { order_id: f.order_id, status: f.status, filled_quantity: f.filled_quantity, reason: f.reason }, this.clock.now_ms());
+            changed.push(f.client_order_id);
+          }
+        })
+        .immediate();
+    }
+    this.emit(changed);
+    return changed.length;
+  }
+
+  /** Platform state wins, merged monotonically (status rank, then filled quantity). */
+  private adopt(row: OutboxRow, p: { order_id: string; status: string; filled_quantity: string; reason: string | null }, now: number): void {
+    assert(PLATFORM_STATUSES.has(p.status), `platform status ${p.status}`);
+    assert(row.order_id === null || row.order_id === p.order_id, `order ${row.client_order_id} has two platform ids: ${row.order_id}, ${p.order_id}`);
+    const local_rank = row.on_platform === 1 ? (RANK[row.state] ?? 0) : 0;
+    const new_rank = RANK[p.status]!;
+    const filled_new = dec(p.filled_quantity);
+    const filled_old = dec(row.filled_quantity);
+    const take = new_rank > local_rank || (new_rank === local_rank && filled_new.gt(filled_old));
+    if (!take) return;
+    const final = new_rank === 3;
+    this.st.setPlatform.run({
+      client_order_id: row.client_order_id,
+      state: p.status,
+      reason: p.reason,
+      order_id: p.order_id,
+      filled_quantity: toCanonical(filled_new.gt(filled_old) ? filled_new : filled_old),
+      cancel_requested: final ? 0 : row.cancel_requested,
+      now,
+    });
+  }
+
+  private adoptOrder(row: OutboxRow, o: Order, now: number): void {
+    assert(o.client_order_id === row.client_order_id, `answer for ${o.client_order_id}, expected ${row.client_order_id}`);
+    this.adopt(row, { order_id: o.order_id, status: o.status, filled_quantity: o.filled_quantity, reason: o.reason }, now);
+  }
+
+  private finishLocally(row: OutboxRow, state: 'canceled' | 'expired' | 'rejected', reason: string, now: number, last_error: string | null = null): void {
+    assert(row.on_platform === 0, `order ${row.client_order_id} is on the platform; only the platform may end it`);
+    this.st.setLocalFinal.run({ client_order_id: row.client_order_id, state, reason, attempts: row.attempts, last_error, now });
+  }
+
+  // ---------------------------------------------------------------- the sender
+
+  /**
+   * One pass: resolve `unknown` orders by lookup, send due cancels, then send due queued
+   * orders in queue order (a window per transaction). Returns when nothing more is due now.
+   * Concurrent calls share one pass.
+   */
+  drainOnce(): Promise<DrainResult> {
+    this.assertOpen();
+    this.draining ??= this.pass().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  /** Passes until nothing is due now (or offline, or paused). Bounded. */
+  async drain(max_passes = 1000): Promise<DrainResult> {
+    let r = await this.drainOnce();
+    for (let i = 1; i < max_passes && r.next_due_ms !== null && r.next_due_ms <= this.clock.now_ms() && this.online; i++) {
+      r = await this.drainOnce();
+    }
+    return r;
+  }
+
+  private async pass(): Promise<DrainResult> {
+    const result: DrainResult = { sent: 0, resolved: 0, canceled: 0, pending: 0, next_due_ms: null };
+    if (this.online && this.clock.now_ms() >= this.paused_until_ms) {
+      result.resolved = await this.resolveUnknown();
+      if (!this.closed && this.clock.now_ms() >= this.paused_until_ms) result.canceled = await this.sendCancels();
+      if (!this.closed && this.clock.now_ms() >= this.paused_until_ms) result.sent = await this.sendQueued();
+    }
+    if (this.closed) return result;
+    result.pending = this.st.workCount.get() as number;
+    if (result.pending > 0) {
+      const due = this.st.nextDue.get() as number | null;
+      const t = due === null ? null : Math.max(due, this.paused_until_ms, this.pacer.nextAt(this.clock.now_ms()));
+      result.next_due_ms = t;
+    }
+    return result;
+  }
+
+  private backoffMs(failures: number): number {
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(30, Math.max(0, failures - 1)));
+    return Math.round(base * (0.5 + this.random() / 2));
+  }
+
+  /** Queue-wide pause after a 429 (Retry-After) or a transient failure (backoff). */
+  private pause(e: TransportError, now: number): void {
+    let wait: number;
+    if (e.status === 429) {
+      wait = e.retry_after_ms ?? this.backoffMs(1);
+    } else {
+      this.consecutive_failures++;
+      wait = this.backoffMs(this.consecutive_failures);
+    }
+    this.paused_until_ms = Math.max(this.paused_until_ms, now + wait);
+    this.emitStatus();
+  }
+
+  private async resolveUnknown(): Promise<number> {
+    const rows = this.st.dueUnknown.all(this.clock.now_ms(), RESOLVE_BATCH_MAX) as OutboxRow[];
+    let n = 0;
+    for (const row of rows) {
+      if (!this.pacer.take(this.clock.now_ms())) break;
+      let order: Order | null = null;
+      let err: TransportError | null = null;
+      try {
+        order = await this.transport.getOrderByClientId(row.client_order_id);
+      } catch (e) {
+        err = toTransportError(e);
+      }
+      if (this.closed) return n;
+      const now = this.clock.now_ms();
+      const cur = this.row(row.client_order_id);
+      assert(cur, `order ${row.client_order_id} vanished from the outbox`);
+      if (cur.state !== 'unknown') continue; // the feed resolved it meanwhile
+      if (order) {
+        this.adoptOrder(cur, order, now);
+        this.consecutive_failures = 0;
+      } else if (err!.outcome === 'not_found') {
+        // It never arrived. A resend is safe (and the platform would catch a straggler anyway).
+        this.consecutive_failures = 0;
+        if (cur.cancel_requested === 1) this.finishLocally(cur, 'canceled', 'canceled before it reached the platform', now);
+        else if (now > cur.deadline_ms) this.finishLocally(cur, 'expired', 'expired before it reached the platform', now);
+        else this.st.setPending.run({ client_order_id: cur.client_order_id, state: 'queued', attempts: cur.attempts, next_attempt_ms: 0, last_error: null, now });
+      } else {
+        this.st.setPending.run({
+          client_order_id: cur.client_order_id,
+          state: 'unknown',
+          attempts: cur.attempts,
+          next_attempt_ms: now + this.backoffMs(this.consecutive_failures + 1),
+          last_error: `lookup failed: ${err!.code}: ${err!.message}`.slice(0, 500),
+          now,
+        });
+        this.pause(err!, now);
+        this.emit([cur.client_order_id]);
+        return n + 1;
+      }
+      n++;
+      this.emit([cur.client_order_id]);
+    }
+    return n;
+  }
+
+  private async sendCancels(): Promise<number> {
+    const rows = this.st.dueCancels.all(this.clock.now_ms(), RESOLVE_BATCH_MAX) as OutboxRow[];
+    let n = 0;
+    for (const row of rows) {
+      if (!this.pacer.take(this.clock.now_ms())) break;
+      assert(row.order_id !== null, 'cancel without a platform order id');
+      let order: Order | null = null;
+      let err: TransportError | null = null;
+      try {
+        order = await this.transport.cancelOrder(row.order_id);
+      } catch (e) {
+        err = toTransportError(e);
+      }
+      if (this.closed) return n;
+      const now = this.clock.now_ms();
+      const cur = this.row(row.client_order_id)!;
+      n++;
+      if (order) {
+        this.consecutive_failures = 0;
+        this.adoptOrder(cur, order, now);
+        this.clearCancel(cur, null, now);
+      } else if (err!.outcome === 'final' || err!.outcome === 'not_found') {
+        // 409 order_not_open: it ended first (filled, expired). The answer carries its state.
+        if (err!.order) this.adoptOrder(cur, err!.order, now);
+        this.clearCancel(this.row(cur.client_order_id)!, `cancel refused: ${err!.code}: ${err!.message}`, now);
+      } else {
+        const attempts = cur.cancel_attempts + 1;
+        const give_up = attempts >= MAX_CANCEL_ATTEMPTS;
+        this.st.setCancelRetry.run({
+          client_order_id: cur.client_order_id,
+          cancel_requested: give_up ? 0 : 1,
+          cancel_attempts: attempts,
+          cancel_next_ms: now + this.backoffMs(attempts),
+          last_error: `${give_up ? 'cancel given up' : 'cancel failed'}: ${err!.code}: ${err!.message}`.slice(0, 500),
+          now,
+        });
+        this.pause(err!, now);
+        this.emit([cur.client_order_id]);
+        return n;
+      }
+      this.emit([cur.client_order_id]);
+    }
+    return n;
+  }
+
+  private clearCancel(row: OutboxRow, last_error: string | null, now: number): void {
+    this.st.setCancelRetry.run({ client_order_id: row.client_order_id, cancel_requested: 0, cancel_attempts: row.cancel_attempts, cancel_next_ms: 0, last_error, now });
+  }
+
+  private async sendQueued(): Promise<number> {
+    const now0 = this.clock.now_ms();
+    const budget = Math.min(SEND_WINDOW_MAX, this.pacer.available(now0));
+    if (budget < 1) return 0;
+    const due = this.st.dueQueued.all(now0, budget) as OutboxRow[];
+    if (due.length === 0) return 0;
+    // Stale or canceled before sending: end locally, never sent. The rest: `sending`, one commit.
+    const window: OutboxRow[] = [];
+    const ended: string[] = [];
+    this.db
+      .transaction(() => {
+        for (const r of due) {
+          if (r.cancel_requested === 1) this.finishLocally(r, 'canceled', 'canceled before it was sent', now0);
+          else if (now0 > r.deadline_ms) this.finishLocally(r, 'expired', 'expired before it could be sent', now0);
+          else {
+            assert(this.st.markSending.run(now0, r.queue_seq).changes === 1, `order ${r.client_order_id} left the queue under the sender`);
+            window.push(r);
+            continue;
+          }
+          ended.push(r.client_order_id);
+        }
+      })
+      .immediate();
+    this.emit(ended);
+    const outcomes: SendOutcome[] = [];
+    let stop = false;
+    for (const row of window) {
+      if (stop || this.closed || !this.pacer.take(this.clock.now_ms())) {
+        outcomes.push({ row, skipped: true });
+        continue;
+      }
+      try {
+        outcomes.push({ row, order: (await this.transport.createOrder(JSON.parse(row.request) as OrderRequest)).order });
+      } catch (e) {
+        const err = toTransportError(e);
+        outcomes.push({ row, error: err });
+        // A final refusal is this order's alone; anything else stops the window (keeps order).
+        if (err.outcome !== 'final') stop = true;
+      }
+    }
+    if (this.closed) return 0;
+    this.record(outcomes);
+    return outcomes.filter((o) => !o.skipped).length;
+  }
+
+  /** Commits a window's answers in one transaction. */
+  private record(outcomes: SendOutcome[]): void {
+    const now = this.clock.now_ms();
+    let pause_err: TransportError | null = null;
+    this.db
+      .transaction(() => {
+        for (const o of outcomes) {
+          const cur = this.row(o.row.client_order_id);
+          assert(cur, `order ${o.row.client_order_id} vanished while sending`);
+          if (o.order) {
+            this.adoptOrder(cur, o.order, now);
+            continue;
+          }
+          if (cur.on_platform === 1) continue; // the feed saw it meanwhile
+          if (o.skipped) {
+            this.st.setPending.run({ client_order_id: cur.client_order_id, state: 'queued', attempts: cur.attempts, next_attempt_ms: 0, last_error: cur.last_error, now });
+            continue;
+          }
+          const e = o.error!;
+          const msg = `${e.code}: ${e.message}`.slice(0, 500);
+          if (e.outcome === 'final' || e.outcome === 'not_found') {
+            this.finishLocally(cur, 'rejected', msg, now, msg);
+          } else if (e.outcome === 'unknown') {
+            this.st.setPending.run({ client_order_id: cur.client_order_id, state: 'unknown', attempts: cur.attempts + 1, next_attempt_ms: 0, last_error: msg, now });
+            pause_err = e;
+          } else {
+            // Transient: nothing was applied. A 429 is pacing, not a failure of this order.
+            const attempts = e.status === 429 ? cur.attempts : cur.attempts + 1;
+            if (attempts >= MAX_SEND_ATTEMPTS) {
+              this.finishLocally({ ...cur, attempts }, 'rejected', `gave up after ${attempts} failed attempts (last: ${msg})`, now, msg);
+            } else {
+              this.st.setPending.run({ client_order_id: cur.client_order_id, state: 'queued', attempts, next_attempt_ms: 0, last_error: msg, now });
+            }
+            pause_err = e;
+          }
+        }
+      })
+      .immediate();
+    if (pause_err) this.pause(pause_err, now);
+    else if (outcomes.some((o) => o.order)) this.consecutive_failures = 0;
+    this.emit(outcomes.map((o) => o.row.client_order_id));
+  }
+
+  // ---------------------------------------------------------------- background loop (the app)
+
+  /** Runs the sender in the background on the service's clock until stop(). */
+  start(): void {
+    this.assertOpen();
+    if (this.loop) return;
+    const loop: { stop: boolean; wake: (() => void) | null; done: Promise<void> } = { stop: false, wake: null, done: Promise.resolve() };
+    this.loop = loop;
+    loop.done = (async () => {
+      while (!loop.stop && !this.closed) {
+        let wait_ms = Infinity;
+        try {
+          const r = await this.drain(50);
+          if (r.next_due_ms !== null && this.online) wait_ms = Math.max(0, r.next_due_ms - this.clock.now_ms());
+        } catch (e) {
+          this.log?.error({ err: e }, 'orders: sender pass failed');
+          wait_ms = BACKOFF_MAX_MS;
+        }
+        if (loop.stop) break;
+        await new Promise<void>((resolve) => {
+          const t = Number.isFinite(wait_ms) ? setTimeout(resolve, Math.max(1, wait_ms)) : null;
+          loop.wake = () => {
+            if (t) clearTimeout(t);
+            resolve();
+          };
+        });
+        loop.wake = null;
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    const loop = this.loop;
+    if (!loop) return;
+    loop.stop = true;
+    loop.wake?.();
+    await loop.done;
+    this.loop = null;
+  }
+
+  private kick(): void {
+    this.loop?.wake?.();
+  }
+
+  /** Stops the loop and detaches. The database belongs to the ledger and stays open. */
+  async close(): Promise<void> {
+    await this.stop();
+    this.closed = true;
+    this.listeners.clear();
+  }
+
+  /** Simulation of a crash: drop everything in memory at once, write nothing more. */
+  abandon(): void {
+    this.closed = true;
+    this.listeners.clear();
+    if (this.loop) this.loop.stop = true;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private assertOpen(): void {
+    assert(!this.closed, 'the order service is closed');
+  }
+
+  private row(client_order_id: string): OutboxRow | undefined {
+    return this.st.byId.get(client_order_id) as OutboxRow | undefined;
+  }
+
+  private newId(now: number): string {
+    if (!this.seeded_ids) return uuidv7({ msecs: now });
+    const random = new Uint8Array(16);
+    for (let i = 0; i < 16; i++) random[i] = Math.floor(this.random() * 256) & 0xff;
+    return uuidv7({ msecs: now, random });
+  }
+
+  private view(r: OutboxRow): OrderView {
+    const res = this.reservation(r);
+    return {
+      client_order_id: r.client_order_id,
+      order_id: r.order_id,
+      queue_seq: r.queue_seq,
+      side: r.side,
+      type: r.type,
+      price: r.price,
+      protection_price: r.protection_price,
+      quantity: r.quantity,
+      filled_quantity: r.filled_quantity,
+      time_in_force: r.time_in_force,
+      post_only: r.post_only === 1,
+      expires_at: new Date(r.deadline_ms).toISOString(),
+      state: r.state,
+      reason: r.reason,
+      cancel_requested: r.cancel_requested === 1,
+      attempts: r.attempts,
+      reserved_usd: toCanonical(res.usd),
+      reserved_tokens: toCanonical(res.tokens),
+      created_at: new Date(r.created_ms).toISOString(),
+      updated_at: new Date(r.updated_ms).toISOString(),
+    };
+  }
+}
+
+export function createOrderService(opts: OrderServiceOptions): OrderService {
+  return new OrderService(opts);
+}
+
+

@@ -1,0 +1,127 @@
+// The outbox rows and the SQL over them. Every write is a short statement or transaction on
+// the ledger's connection (synchronous=FULL): a row written here survives a power cut.
+import type Database from 'better-sqlite3';
+import type { OrderRequest } from '../../../shared/platform/api.js';
+import { migrateOutbox } from './schema.js';
+import { assert, type OrderState } from './types.js';
+
+export interface OutboxRow {
+  queue_seq: number;
+  client_order_id: string;
+  request: string;
+  side: 'buy' | 'sell';
+  type: 'limit' | 'market';
+  price: string | null;
+  protection_price: string | null;
+  quantity: string;
+  time_in_force: 'GTC' | 'IOC' | 'FOK';
+  post_only: number;
+  deadline_ms: number;
+  state: OrderState;
+  reason: string | null;
+  order_id: string | null;
+  filled_quantity: string;
+  on_platform: number;
+  feed_seq: number;
+  feed_status: string | null;
+  feed_filled: string;
+  attempts: number;
+  next_attempt_ms: number;
+  last_error: string | null;
+  cancel_requested: number;
+  cancel_attempts: number;
+  cancel_next_ms: number;
+  created_ms: number;
+  updated_ms: number;
+}
+
+export interface NewOrderRow {
+  client_order_id: string;
+  request: OrderRequest;
+  deadline_ms: number;
+  now_ms: number;
+}
+
+/** The ledger's `orders` table row (latest order event per order_id). */
+export interface FeedOrderRow {
+  order_id: string;
+  client_order_id: string;
+  status: string;
+  filled_quantity: string;
+  reason: string | null;
+  last_seq: number;
+}
+
+const PENDING_SQL = `('queued', 'sending', 'unknown')`;
+const LIVE_SQL = `('open', 'partially_filled')`;
+
+export function prepareStore(db: Database.Database) {
+  migrateOutbox(db);
+  // FULL so the outbox row is on disk before anything is sent (the ledger sets it too).
+  db.pragma('synchronous = FULL');
+  const sync = db.pragma('synchronous', { simple: true }) as number;
+  assert(sync >= 2, `outbox needs synchronous=FULL, connection has ${sync}`);
+  const hasLedgerOrders = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'orders'`).pluck().get() !== undefined;
+  assert(hasLedgerOrders, 'the ledger orders table is missing: open the ledger (which migrates) before the order service');
+  return {
+    insert: db.prepare(
+      `INSERT INTO order_outbox (client_order_id, request, side, type, price, protection_price, quantity, time_in_force, post_only, deadline_ms, state, created_ms, updated_ms)
+       VALUES (@client_order_id, @request, @side, @type, @price, @protection_price, @quantity, @time_in_force, @post_only, @deadline_ms, 'queued', @now, @now)`,
+    ),
+    byId: db.prepare(`SELECT * FROM order_outbox WHERE client_order_id = ?`),
+    pendingCount: db.prepare(`SELECT count(*) FROM order_outbox WHERE state IN ${PENDING_SQL}`).pluck(),
+    /** Rows that may hold a reservation: pending, live, or final on the platform but not yet in the feed. */
+    reserving: db.prepare(
+      `SELECT * FROM order_outbox WHERE state IN ${PENDING_SQL} OR state IN ${LIVE_SQL}
+         OR (on_platform = 1 AND (feed_status IS NULL OR feed_status IN ${LIVE_SQL}))`,
+    ),
+    dueQueued: db.prepare(`SELECT * FROM order_outbox WHERE state = 'queued' AND next_attempt_ms <= ? ORDER BY queue_seq LIMIT ?`),
+    dueUnknown: db.prepare(`SELECT * FROM order_outbox WHERE state = 'unknown' AND next_attempt_ms <= ? ORDER BY queue_seq LIMIT ?`),
+    dueCancels: db.prepare(
+      `SELECT * FROM order_outbox WHERE cancel_requested = 1 AND state IN ${LIVE_SQL} AND order_id IS NOT NULL AND cancel_next_ms <= ? ORDER BY queue_seq LIMIT ?`,
+    ),
+    nextDue: db.prepare(
+      `SELECT min(t) FROM (
+         SELECT min(next_attempt_ms) AS t FROM order_outbox WHERE state IN ('queued', 'unknown')
+         UNION ALL SELECT min(cancel_next_ms) FROM order_outbox WHERE cancel_requested = 1 AND state IN ${LIVE_SQL} AND order_id IS NOT NULL)`,
+    ).pluck(),
+    workCount: db.prepare(
+      `SELECT count(*) FROM order_outbox WHERE state IN ${PENDING_SQL} OR (cancel_requested = 1 AND state IN ${LIVE_SQL})`,
+    ).pluck(),
+    markSending: db.prepare(`UPDATE order_outbox SET state = 'sending', updated_ms = ? WHERE queue_seq = ? AND state = 'queued'`),
+    sendingToUnknown: db.prepare(`UPDATE order_outbox SET state = 'unknown', next_attempt_ms = 0, updated_ms = ? WHERE state = 'sending'`),
+    setPending: db.prepare(
+      `UPDATE order_outbox SET state = @state, attempts = @attempts, next_attempt_ms = @next_attempt_ms, last_error = @last_error, updated_ms = @now
+       WHERE client_order_id = @client_order_id`,
+    ),
+    setLocalFinal: db.prepare(
+      `UPDATE order_outbox SET state = @state, reason = @reason, attempts = @attempts, last_error = @last_error, cancel_requested = 0, updated_ms = @now
+       WHERE client_order_id = @client_order_id AND on_platform = 0`,
+    ),
+    setPlatform: db.prepare(
+      `UPDATE order_outbox SET state = @state, reason = @reason, order_id = @order_id, filled_quantity = @filled_quantity, on_platform = 1,
+         cancel_requested = @cancel_requested, last_error = NULL, updated_ms = @now
+       WHERE client_order_id = @client_order_id`,
+    ),
+    setFeed: db.prepare(
+      `UPDATE order_outbox SET feed_seq = @feed_seq, feed_status = @feed_status, feed_filled = @feed_filled WHERE client_order_id = @client_order_id`,
+    ),
+    requestCancel: db.prepare(`UPDATE order_outbox SET cancel_requested = 1, cancel_attempts = 0, cancel_next_ms = 0, updated_ms = ? WHERE client_order_id = ?`),
+    setCancelRetry: db.prepare(
+      `UPDATE order_outbox SET cancel_requested = @cancel_requested, cancel_attempts = @cancel_attempts, cancel_next_ms = @cancel_next_ms, last_error = @last_error, updated_ms = @now
+       WHERE client_order_id = @client_order_id`,
+    ),
+    /** Order events in the ledger newer than what each outbox row has seen. */
+    feedUpdates: db.prepare(
+      `SELECT o.order_id, o.client_order_id, o.status, o.filled_quantity, o.reason, o.last_seq
+         FROM order_outbox b JOIN orders o ON o.client_order_id = b.client_order_id
+        WHERE o.last_seq > b.feed_seq ORDER BY o.last_seq LIMIT ?`,
+    ),
+    list: db.prepare(`SELECT * FROM order_outbox ORDER BY queue_seq DESC LIMIT ?`),
+    queue: db.prepare(
+      `SELECT * FROM order_outbox WHERE state IN ${PENDING_SQL} OR (cancel_requested = 1 AND state IN ${LIVE_SQL}) ORDER BY queue_seq LIMIT ?`,
+    ),
+  };
+}
+
+export type Store = ReturnType<typeof prepareStore>;
