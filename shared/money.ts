@@ -1,7 +1,7 @@
 // Exact money and quantities. Every amount in the app is a decimal.js value or a
 // canonical decimal string; a JS `number` is refused at the door because binary
 // floating point cannot represent 0.1 and silently loses cents.
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 
 // A private clone so no other code can change the global precision or rounding under us.

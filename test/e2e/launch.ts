@@ -1,0 +1,51 @@
+// Starts the app exactly as a user's `npm start` does (scripts/start.ts), in its own
+// data folder, and waits for the browser-mode URL it prints.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface LaunchedApp {
+  url: string;
+  data_dir: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Upper bound on waiting for the URL; the product promise is 30 s on a fresh machine. */
+const URL_WAIT_MS = 60_000;
+
+export async function launchApp(extraArgs: string[] = [], data_dir = mkdtempSync(path.join(os.tmpdir(), 'cw-e2e-'))): Promise<LaunchedApp> {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts', '--data-dir', data_dir, ...extraArgs], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CI: 'true' },
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL within ${URL_WAIT_MS} ms; output:\n${out}`)), URL_WAIT_MS);
+    const check = () => {
+      const m = /Open: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`app exited with ${code}:\n${out}`)); });
+  });
+  return {
+    url,
+    data_dir,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}

@@ -1,0 +1,60 @@
+// End-to-end: a new user's `npm start` on a machine without the Electron binary falls back
+// to browser mode, prints the URL, and the page shows the app shell with navigation and a
+// live connection status, with no console errors. Screenshots land in test-results/screens/.
+import { expect, test } from '@playwright/test';
+import path from 'node:path';
+import { launchApp, ROOT, type LaunchedApp } from './launch.js';
+
+const SCREENS = path.join(ROOT, 'test-results', 'screens');
+let app: LaunchedApp;
+
+test.beforeAll(async () => {
+  app = await launchApp();
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+test('npm start falls back to browser mode and says so in one line', () => {
+  expect(app.output()).toMatch(/Electron binary unavailable \(.+\); starting browser mode instead\./);
+  expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+});
+
+test('the shell shows navigation, balances, the market and an online status', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await page.goto(app.url);
+  await expect(page).toHaveURL(/\/$/); // the token left the address bar
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  for (const label of ['Overview', 'Markets', 'Settings']) await expect(nav.getByRole('button', { name: new RegExp(label) })).toBeVisible();
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await expect(page.getByTestId('connection-status')).toContainText('Demo platform');
+  await expect(page.getByTestId('last-price')).toHaveText(/^\$\d+\.\d{4}$/);
+  await expect(page.getByTestId('tokens-total')).toHaveText(/^[\d,]+\.\d{2}$/);
+  await page.screenshot({ path: path.join(SCREENS, 'overview.png') });
+
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByRole('heading', { name: 'TOKEN-USD' })).toBeVisible();
+  await expect(page.getByTestId('price-chart').locator('canvas').first()).toBeVisible();
+  await expect(page.getByTestId('ticker-last')).toHaveText(/^\$\d+\.\d{4}$/);
+  await page.getByRole('button', { name: '1h', exact: true }).click();
+  await expect(page.getByRole('button', { name: '1h', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await page.waitForTimeout(500); // let the chart paint before the picture
+  await page.screenshot({ path: path.join(SCREENS, 'markets.png') });
+
+  await page.getByRole('button', { name: /Settings/ }).click();
+  await expect(page.getByText(app.data_dir)).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENS, 'settings.png') });
+
+  expect(errors).toEqual([]);
+});
+
+test('a request without the launch token is refused', async ({ request }) => {
+  const origin = new URL(app.url).origin;
+  const res = await request.get(`${origin}/`, { headers: { Cookie: '' } });
+  expect(res.status()).toBe(401);
+  const api = await request.post(`${origin}/api/getPortfolio`, { data: {}, headers: { Origin: origin } });
+  expect(api.status()).toBe(401);
+});
