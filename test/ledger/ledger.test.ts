@@ -181,13 +181,14 @@ describe('verify', () => {
     db.exec('UPDATE postings SET amount = amount + 5 WHERE entry_id = 1');
     db.pragma('foreign_keys = OFF');
     db.exec('DELETE FROM postings WHERE entry_id = 50; DELETE FROM entries WHERE seq = 50');
+    db.exec("INSERT INTO postings (entry_id, account_id, commodity, amount) VALUES (999999, 2, 'TOKEN', 5), (999999, 14, 'TOKEN', -5)");
     db.close();
     const l = openLedger({ path: file });
     open.push(l);
     const r = l.verify();
     expect(r.ok).toBe(false);
     const checks = new Set(r.problems.map((p) => p.check));
-    expect(checks).toEqual(new Set(['cached_balance', 'entry_balance', 'sequence', 'entry_count']));
+    expect(checks).toEqual(new Set(['cached_balance', 'entry_balance', 'sequence', 'entry_count', 'foreign_keys']));
     expect(r.problems.find((p) => p.check === 'sequence')?.message).toMatch(/50\.\.50 are missing/);
   });
 });

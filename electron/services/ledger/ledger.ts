@@ -15,6 +15,7 @@ import { fromScaled, toScaled, NotRepresentableError, type Commodity } from './a
 import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
 import { postingsFor, LedgerInvariantError, type Posting } from './mapping.js';
 import { migrate } from './migrations.js';
+import { BatchWriter, FastPathConflict, prepareWriter, type WriterStatements } from './writer.js';
 import { verifyLedger, type VerifyReport } from './verify.js';
 
 /** Events applied per SQLite transaction (bounds transaction size and memory). */
@@ -146,6 +147,12 @@ function toItem(raw: unknown): Item {
   };
 }
 
+/** The event's own fields as JSON, without those stored in columns (id, seq, type, time) or sync_state (account_id). */
+export function eventDetail(e: AccountEvent): string {
+  const { id: _id, seq: _seq, account_id: _account, time: _time, type: _type, ...detail } = e;
+  return JSON.stringify(detail);
+}
+
 export class Ledger {
   readonly path: string;
   private readonly db: Database.Database;
@@ -155,8 +162,10 @@ export class Ledger {
   private cursor: number;
   private entry_count: number;
   private account_id: string | null;
+  private next_entry_id: number;
   private readonly cached = new Map<BalanceKey, bigint>();
   private readonly st;
+  private readonly wst: WriterStatements;
 
   constructor(opts: OpenLedgerOptions) {
     this.path = opts.path;
@@ -173,6 +182,8 @@ export class Ledger {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.st = this.prepare();
+    this.wst = prepareWriter(this.db);
+    this.next_entry_id = ((this.db.prepare('SELECT MAX(id) FROM entries').pluck().get() as number | null) ?? 0) + 1;
     const state = this.st.state.get() as { cursor_seq: number; entry_count: number; account_id: string | null };
     this.cursor = state.cursor_seq;
     this.entry_count = state.entry_count;
@@ -187,7 +198,7 @@ export class Ledger {
     return {
       state: db.prepare('SELECT cursor_seq, entry_count, account_id FROM sync_state WHERE id = 1'),
       balances: db.prepare('SELECT account_id, commodity, amount FROM balances').safeIntegers(true),
-      insertEntry: db.prepare('INSERT INTO entries (seq, event_id, type, time, reverses, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertEntry: db.prepare('INSERT INTO entries (id, seq, event_id, type, time, reverses, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertPosting: db.prepare('INSERT INTO postings (entry_id, account_id, commodity, amount) VALUES (?, ?, ?, ?)'),
       upsertBalance: db.prepare(
         'INSERT INTO balances (account_id, commodity, amount) VALUES (?, ?, ?) ON CONFLICT (account_id, commodity) DO UPDATE SET amount = excluded.amount',
@@ -239,49 +250,75 @@ export class Ledger {
   }
 
   private ingestBatch(batch: Item[], result: IngestResult): void {
+    try {
+      this.ingestBatchWith(batch, result, true);
+    } catch (err) {
+      if (!(err instanceof FastPathConflict)) throw err;
+      // Rolled back; redo row by row so the offending event is found and quarantined.
+      this.log?.warn({ err: err.message }, 'ledger: fast path conflict, redoing batch row by row');
+      this.ingestBatchWith(batch, result, false);
+    }
+  }
+
+  private ingestBatchWith(batch: Item[], result: IngestResult, fast: boolean): void {
     // Work on copies: the in-memory state changes only after the commit succeeds.
     let cursor = this.cursor;
     let entry_count = this.entry_count;
     let account_id = this.account_id;
+    let next_entry_id = this.next_entry_id;
     const deltas = new Map<BalanceKey, bigint>();
+    const batch_ids = new Map<number, string>();
     const counts = { applied: 0, duplicates: 0, quarantined: 0 };
     let gap: IngestResult['gap'] = null;
     const now = new Date().toISOString();
-    this.db.transaction(() => {
-      for (const item of batch) {
-        const seq = item.seq as number;
-        if (seq <= cursor) {
-          const q = this.handleSeen(item, seq);
-          counts.quarantined += q;
-          counts.duplicates += 1 - q;
-          continue;
+    const writer = new BatchWriter(this.wst, fast);
+    // Fast path for data re-fetchable from the platform: in WAL mode, NORMAL is still
+    // crash-consistent (SIGKILL loses nothing); a power cut may drop the last batches and
+    // the cursor with them, so they are fetched again. Everything else stays FULL.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.transaction(() => {
+        for (const item of batch) {
+          const seq = item.seq as number;
+          if (seq <= cursor) {
+            const q = this.handleSeen(item, seq, batch_ids);
+            counts.quarantined += q;
+            counts.duplicates += 1 - q;
+            continue;
+          }
+          if (seq > cursor + 1) {
+            gap = { expected_seq: cursor + 1, got_seq: seq };
+            break;
+          }
+          const outcome = this.applyOne(item, account_id, deltas, writer, next_entry_id);
+          if (outcome.kind === 'quarantine') {
+            const written = this.quarantine(seq, item.event_id, outcome.reason, item.raw);
+            assert(written === 1, `seq ${seq} was not recorded in quarantine`);
+            counts.quarantined += 1;
+          } else {
+            batch_ids.set(seq, outcome.event_id);
+            next_entry_id += 1;
+            counts.applied += 1;
+            entry_count += 1;
+            account_id = outcome.account_id;
+          }
+          cursor = seq;
         }
-        if (seq > cursor + 1) {
-          gap = { expected_seq: cursor + 1, got_seq: seq };
-          break;
+        writer.flush();
+        for (const [key, delta] of deltas) {
+          const [acc, commodity] = key.split('|') as [string, Commodity];
+          this.st.upsertBalance.run(Number(acc), commodity, (this.cached.get(key) ?? 0n) + delta);
         }
-        const outcome = this.applyOne(item, account_id, deltas);
-        if (outcome.kind === 'quarantine') {
-          const written = this.quarantine(seq, item.event_id, outcome.reason, item.raw);
-          assert(written === 1, `seq ${seq} was not recorded in quarantine`);
-          counts.quarantined += 1;
-        } else {
-          counts.applied += 1;
-          entry_count += 1;
-          account_id = outcome.account_id;
-        }
-        cursor = seq;
-      }
-      for (const [key, delta] of deltas) {
-        const [acc, commodity] = key.split('|') as [string, Commodity];
-        this.st.upsertBalance.run(Number(acc), commodity, (this.cached.get(key) ?? 0n) + delta);
-      }
-      this.st.saveState.run(cursor, entry_count, account_id, now);
-    }).immediate();
+        this.st.saveState.run(cursor, entry_count, account_id, now);
+      }).immediate();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
     for (const [key, delta] of deltas) this.cached.set(key, (this.cached.get(key) ?? 0n) + delta);
     this.cursor = cursor;
     this.entry_count = entry_count;
     this.account_id = account_id;
+    this.next_entry_id = next_entry_id;
     result.applied += counts.applied;
     result.duplicates += counts.duplicates;
     result.quarantined += counts.quarantined;
@@ -289,9 +326,9 @@ export class Ledger {
   }
 
   /** An event at or below the cursor: a duplicate, or a conflicting event (quarantined). */
-  private handleSeen(item: Item, seq: number): number {
+  private handleSeen(item: Item, seq: number, batch_ids: Map<number, string>): number {
     if (item.event === null) return 0; // a malformed copy of something already decided
-    const recorded = this.st.entryBySeq.get(seq) as string | undefined;
+    const recorded = batch_ids.get(seq) ?? (this.st.entryBySeq.get(seq) as string | undefined);
     if (recorded === item.event_id) return 0;
     if (recorded === undefined && this.st.quarantineBySeq.get(seq) !== undefined) return 0;
     return this.quarantine(null, item.event_id, `conflict: seq ${seq} is already recorded as event ${recorded ?? '(quarantined)'}`, item.raw);
@@ -301,7 +338,9 @@ export class Ledger {
     item: Item,
     account_id: string | null,
     deltas: Map<BalanceKey, bigint>,
-  ): { kind: 'quarantine'; reason: string } | { kind: 'applied'; account_id: string } {
+    writer: BatchWriter,
+    entry_id: number,
+  ): { kind: 'quarantine'; reason: string } | { kind: 'applied'; account_id: string; event_id: string } {
     const e = item.event;
     if (e === null) return { kind: 'quarantine', reason: item.error ?? 'invalid event' };
     if (account_id !== null && e.account_id !== account_id) {
@@ -316,17 +355,16 @@ export class Ledger {
     }
     const negative = this.negativeAsset(postings, deltas);
     if (negative) return { kind: 'quarantine', reason: negative };
-    let entry_id: number;
     try {
-      entry_id = Number(this.st.insertEntry.run(e.seq, e.id, e.type, e.time, null, JSON.stringify(e)).lastInsertRowid);
+      writer.entry(entry_id, e.seq, e.id, e.type, e.time, eventDetail(e));
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      if (!writer.fast && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         return { kind: 'quarantine', reason: `duplicate event id ${e.id} at a different seq` };
       }
       throw err;
     }
     for (const p of postings) {
-      this.st.insertPosting.run(entry_id, p.account_id, p.commodity, p.amount);
+      writer.posting(entry_id, p.account_id, p.commodity, p.amount);
       const key: BalanceKey = `${p.account_id}|${p.commodity}`;
       deltas.set(key, (deltas.get(key) ?? 0n) + p.amount);
     }
@@ -347,7 +385,7 @@ export class Ledger {
     }
     this.entries_written += 1;
     this.on_entry_written?.(this.entries_written);
-    return { kind: 'applied', account_id: e.account_id };
+    return { kind: 'applied', account_id: e.account_id, event_id: e.id };
   }
 
   /** Reason text if applying these postings would take an own asset below zero. */
@@ -399,9 +437,9 @@ export class Ledger {
     for (const p of postings) deltas.set(`${p.account_id}|${p.commodity}`, p.amount);
     const negative = this.negativeAsset(postings, new Map());
     if (negative) throw new Error(`cannot reverse entry ${entry_id}: ${negative}`);
-    let id = 0;
+    const id = this.next_entry_id;
     this.db.transaction(() => {
-      id = Number(this.st.insertEntry.run(null, null, 'reversal', time, entry_id, JSON.stringify({ reason: reason.slice(0, 500) })).lastInsertRowid);
+      this.st.insertEntry.run(id, null, null, 'reversal', time, entry_id, JSON.stringify({ reason: reason.slice(0, 500) }));
       for (const p of postings) this.st.insertPosting.run(id, p.account_id, p.commodity, p.amount);
       for (const [key, delta] of deltas) {
         const [acc, commodity] = key.split('|') as [string, Commodity];
@@ -411,6 +449,7 @@ export class Ledger {
     }).immediate();
     for (const [key, delta] of deltas) this.cached.set(key, (this.cached.get(key) ?? 0n) + delta);
     this.entry_count += 1;
+    this.next_entry_id += 1;
     return id;
   }
 
@@ -475,7 +514,8 @@ export class Ledger {
       time: r.time,
       reverses: r.reverses,
       postings: by_entry.get(r.id) ?? [],
-      data: JSON.parse(r.data) as unknown,
+      // Reassembled into the platform event (a reversal's data is its reason).
+      data: r.seq === null ? (JSON.parse(r.data) as unknown) : { id: r.event_id, seq: r.seq, account_id: this.account_id, time: r.time, type: r.type, ...(JSON.parse(r.data) as object) },
     }));
   }
 

@@ -40,6 +40,12 @@ export function verifyLedger(db: Database.Database, mem: Cached): VerifyReport {
     add('foreign_keys', `${r.table} row ${r.rowid} references a missing ${r.parent}`);
   }
 
+  // 0. Postings reference existing entries and accounts (not declared as FKs, see migrations.ts).
+  for (const r of q(`SELECT p.entry_id, p.account_id FROM postings p LEFT JOIN entries e ON e.id = p.entry_id LEFT JOIN accounts a ON a.id = p.account_id
+      WHERE e.id IS NULL OR a.id IS NULL LIMIT ${VERIFY_LIST_MAX}`)) {
+    add('foreign_keys', `posting of entry ${r.entry_id} (account ${r.account_id}) references a missing entry or account`);
+  }
+
   // 1. Every entry balances per commodity.
   for (const r of q(`SELECT entry_id, commodity, SUM(amount) AS s FROM postings GROUP BY entry_id, commodity HAVING s != 0 LIMIT ${VERIFY_LIST_MAX}`)) {
     add('entry_balance', `entry ${r.entry_id} does not balance in ${r.commodity}: off by ${fromScaled(r.s as bigint)}`);

@@ -1,0 +1,89 @@
+// Ledger benchmarks (issue #4): ingest 1M events vs a raw better-sqlite3 insert of the same
+// rows in the same run; open a 1M-entry ledger and answer the first screen; RSS with it.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { openLedger, INGEST_BATCH_MAX } from '../electron/services/ledger/index.js';
+import { eventDetail } from '../electron/services/ledger/ledger.js';
+import { postingsFor } from '../electron/services/ledger/mapping.js';
+import { migrate } from '../electron/services/ledger/migrations.js';
+import { generateStream } from '../test/sim/gen.js';
+import type { Benchmark, BenchResult } from './types.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const EVENTS = Number(process.env.LEDGER_BENCH_EVENTS ?? 1_000_000);
+/** Events per ingest() call, as the sync engine hands them over (a few REST pages). */
+const CALL_EVENTS = 10_000;
+
+type Events = ReturnType<typeof generateStream>['events'];
+
+/** The baseline: the same rows, same schema and pragmas, plain single-row prepared inserts, no validation/mapping/balances. */
+function rawInserter(file: string): { insert(events: Events): number; close(): void } {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL'); // as the ledger's ingestion fast path
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  const ie = db.prepare('INSERT INTO entries (seq, event_id, type, time, reverses, data) VALUES (?, ?, ?, ?, NULL, ?)');
+  const ip = db.prepare('INSERT INTO postings (entry_id, account_id, commodity, amount) VALUES (?, ?, ?, ?)');
+  type Row = { seq: number; id: string; type: string; time: string; data: string; postings: ReturnType<typeof postingsFor> };
+  const tx = db.transaction((batch: Row[]) => {
+    for (const r of batch) {
+      const id = ie.run(r.seq, r.id, r.type, r.time, r.data).lastInsertRowid;
+      for (const p of r.postings) ip.run(id, p.account_id, p.commodity, p.amount);
+    }
+  });
+  return {
+    /** Returns the milliseconds spent inserting (row preparation is not timed). */
+    insert(events) {
+      const rows = events.map((e) => ({ seq: e.seq, id: e.id, type: e.type, time: e.time, data: eventDetail(e), postings: postingsFor(e) }));
+      const t0 = performance.now();
+      for (let i = 0; i < rows.length; i += INGEST_BATCH_MAX) tx(rows.slice(i, i + INGEST_BATCH_MAX));
+      return performance.now() - t0;
+    },
+    close: () => db.close(),
+  };
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'ledger',
+    *run(): Iterable<BenchResult> {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-bench-'));
+      try {
+        const { events } = generateStream({ seed: 42, count: EVENTS });
+        // Raw and ledger ingestion alternate chunk by chunk so machine noise hits both alike.
+        const raw = rawInserter(path.join(dir, 'raw.db'));
+        const file = path.join(dir, 'ledger.db');
+        const ledger = openLedger({ path: file });
+        let raw_ms = 0;
+        let ingest_ms = 0;
+        for (let i = 0; i < events.length; i += CALL_EVENTS) {
+          const chunk = events.slice(i, i + CALL_EVENTS);
+          raw_ms += raw.insert(chunk);
+          const t0 = performance.now();
+          const r = ledger.ingest(chunk);
+          ingest_ms += performance.now() - t0;
+          if (r.gap || r.quarantined) throw new Error(`bench stream not clean: ${JSON.stringify(r)}`);
+        }
+        raw.close();
+        if (ledger.entryCount() !== EVENTS) throw new Error('not every event was applied');
+        ledger.close();
+        const rate = Math.round((EVENTS / ingest_ms) * 1000);
+        const raw_rate = Math.round((EVENTS / raw_ms) * 1000);
+        const ratio = Math.round((rate / raw_rate) * 1000) / 1000;
+        yield { name: 'ledger.raw_insert_rate', value: raw_rate, unit: 'events/s' };
+        yield { name: 'ledger.ingest_rate', value: rate, unit: 'events/s', ratio, target: '>= 100000 events/s and ratio >= 0.4', ok: rate >= 100_000 && ratio >= 0.4 };
+        const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, '../test/sim/open-child.ts'), file], { encoding: 'utf8' });
+        const { open_ms, rss_mb } = JSON.parse(out.trim().split('\n').pop() as string) as { open_ms: number; rss_mb: number };
+        yield { name: 'ledger.open_first_screen', value: Math.round(open_ms * 10) / 10, unit: 'ms', target: '<= 300 ms', ok: open_ms <= 300 };
+        yield { name: 'ledger.rss_open', value: Math.round(rss_mb), unit: 'MB', target: '<= 200 MB', ok: rss_mb <= 200 };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+];

