@@ -411,17 +411,23 @@ export class Ledger {
   }
 
   /**
-   * Gives up on a seq the platform keeps not delivering (a persistent gap): records it
-   * in quarantine with the reason and moves the cursor past it, so sync continues.
+   * Consumes the next seq without an entry: records it in quarantine with the reason (a
+   * seq the platform keeps not delivering, or an event it keeps delivering malformed),
+   * and moves the cursor past it, so sync continues.
    */
-  skipMissing(seq: number, reason: string): void {
-    assert(seq === this.cursor + 1, `skipMissing(${seq}) but cursor is ${this.cursor}`);
+  quarantineSeq(seq: number, reason: string, raw: unknown = { seq, missing: true }): void {
+    assert(seq === this.cursor + 1, `quarantineSeq(${seq}) but cursor is ${this.cursor}`);
     this.db.transaction(() => {
-      const written = this.quarantine(seq, null, `missing: ${reason}`, { seq, missing: true });
+      const written = this.quarantine(seq, null, reason, raw);
       assert(written === 1, `seq ${seq} already quarantined`);
       this.st.saveState.run(seq, this.entry_count, this.account_id, new Date().toISOString());
     }).immediate();
     this.cursor = seq;
+  }
+
+  /** A seq the platform keeps not delivering (a persistent gap). */
+  skipMissing(seq: number, reason: string): void {
+    this.quarantineSeq(seq, `missing: ${reason}`);
   }
 
   /** Appends an entry that exactly negates `entry_id` (the journal is append-only). */
