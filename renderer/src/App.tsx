@@ -4,6 +4,7 @@ import { StatusBar } from './components/StatusBar';
 import { OverviewPage } from './pages/OverviewPage';
 import { MarketsPage } from './pages/MarketsPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { ActivityPage } from './pages/ActivityPage';
 
 export function App() {
   const page = useWallet((s) => s.page);
@@ -52,6 +53,7 @@ export function App() {
       <main className="content">
         {page === 'overview' && <OverviewPage />}
         {page === 'markets' && <MarketsPage />}
+        {page === 'activity' && <ActivityPage />}
         {page === 'settings' && <SettingsPage />}
       </main>
       <StatusBar />

@@ -23,6 +23,8 @@ export const ConnectionStatus = z.strictObject({
   last_synced_at: zIsoTime.nullable(),
   events_behind: z.number().int().nonnegative(),
   last_error: z.string().max(1000).nullable(),
+  /** Reconciliation mismatches between the local ledger and the platform, kept until resolved. */
+  open_mismatches: z.number().int().nonnegative(),
 });
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 
@@ -62,6 +64,41 @@ export const Portfolio = z.strictObject({
 });
 export type Portfolio = z.infer<typeof Portfolio>;
 
+const Posting = z.strictObject({ account: z.string().max(100), commodity: z.enum(['USD', 'TOKEN', 'CREDIT']), amount: zDecimal });
+export const ActivityEntry = z.strictObject({
+  id: z.number().int().positive(),
+  seq: z.number().int().positive().nullable(),
+  type: z.string().max(40),
+  time: zIsoTime,
+  /** The entry this one reverses (corrections are reversing entries, never edits). */
+  reverses: z.number().int().positive().nullable(),
+  postings: z.array(Posting).max(20),
+});
+export const ActivityRequest = z.strictObject({ limit: z.number().int().min(1).max(500).default(100) });
+export const ActivityResponse = z.strictObject({ entries: z.array(ActivityEntry).max(500) });
+
+export const ReconciliationMismatch = z.strictObject({
+  id: z.number().int().positive(),
+  detected_at: zIsoTime,
+  as_of_seq: z.number().int().nonnegative(),
+  account: z.string().max(100),
+  commodity: z.enum(['USD', 'TOKEN', 'CREDIT']),
+  local_amount: zDecimal,
+  platform_amount: zDecimal,
+  detail: z.string().max(1000),
+  resolved_at: zIsoTime.nullable(),
+});
+export const MismatchesResponse = z.strictObject({ mismatches: z.array(ReconciliationMismatch).max(1000) });
+
+export const VerifyResponse = z.strictObject({
+  ok: z.boolean(),
+  entries: z.number().int().nonnegative(),
+  cursor_seq: z.number().int().nonnegative(),
+  quarantined: z.number().int().nonnegative(),
+  open_mismatches: z.number().int().nonnegative(),
+  problems: z.array(z.strictObject({ code: z.string().max(64), message: z.string().max(2000) })).max(1000),
+});
+
 /** Request/response schema pairs, by method name. */
 export const walletMethods = {
   /** Version, host kind, data folder and where secrets live. */
@@ -74,6 +111,12 @@ export const walletMethods = {
   getCandles: { request: CandlesRequest, response: CandlesResponse },
   /** Balances from the local ledger (works offline). */
   getPortfolio: { request: Empty, response: Portfolio },
+  /** Newest journal entries of the local ledger, with their postings. */
+  getActivity: { request: ActivityRequest, response: ActivityResponse },
+  /** Reconciliation mismatches (local vs platform balances), newest first. */
+  getMismatches: { request: Empty, response: MismatchesResponse },
+  /** Checks every ledger invariant (balanced entries, sequence continuity, cached balances = replay). */
+  verifyLedger: { request: Empty, response: VerifyResponse },
 } as const;
 
 /** Events the main process pushes; the renderer subscribes with `wallet.on(name, cb)`. */

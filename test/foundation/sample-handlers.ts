@@ -6,7 +6,7 @@ import type { WalletHandlers } from '../../electron/api/dispatch.js';
 export function sampleHandlers(): WalletHandlers {
   return {
     getAppInfo: async () => ({ app_version: '0.0.0-test', host: 'browser', data_dir: '/tmp/x', secret_store: { kind: 'file', warning: null } }),
-    getStatus: async () => ({ state: 'online', platform_url: 'http://127.0.0.1:1', demo: true, last_synced_at: null, events_behind: 0, last_error: null }),
+    getStatus: async () => ({ state: 'online', platform_url: 'http://127.0.0.1:1', demo: true, last_synced_at: null, events_behind: 0, last_error: null, open_mismatches: 0 }),
     getMarket: async () => ({ ticker: null }),
     getCandles: async () => ({
       candles: [
@@ -22,5 +22,8 @@ export function sampleHandlers(): WalletHandlers {
       as_of_seq: 3,
       as_of_time: null,
     }),
+    getActivity: async () => ({ entries: [] }),
+    getMismatches: async () => ({ mismatches: [] }),
+    verifyLedger: async () => ({ ok: true, entries: 0, cursor_seq: 0, quarantined: 0, open_mismatches: 0, problems: [] }),
   };
 }

@@ -141,7 +141,7 @@ describe('browser-mode host', () => {
         messages.push(JSON.parse(String(m)));
         if (messages.length === 2) resolve();
       });
-      ws.on('open', () => events.emit('status', { state: 'offline', platform_url: 'x', demo: true, last_synced_at: null, events_behind: 0, last_error: 'down' }));
+      ws.on('open', () => events.emit('status', { state: 'offline', platform_url: 'x', demo: true, last_synced_at: null, events_behind: 0, last_error: 'down', open_mismatches: 0 }));
       ws.on('error', reject);
     });
     ws.close();

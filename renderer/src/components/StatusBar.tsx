@@ -31,6 +31,12 @@ export function StatusBar() {
               <span>{status.events_behind} events behind</span>
             </>
           )}
+          {status.open_mismatches > 0 && (
+            <>
+              <span className="sep">·</span>
+              <span className="error-text">{status.open_mismatches} balance mismatch{status.open_mismatches === 1 ? '' : 'es'} (see Activity)</span>
+            </>
+          )}
           {status.last_error && (
             <>
               <span className="sep">·</span>

@@ -1,0 +1,58 @@
+// The wallet API's handlers: each one a short function over the app's services. They get
+// requests already validated by the contract (dispatch.ts) and return contract shapes.
+import type { WalletHandlers } from '../api/dispatch.js';
+import type { AppInfo, ConnectionStatus, Portfolio } from '../../shared/contract/wallet-api.js';
+import type { Ledger } from '../services/ledger/index.js';
+import type { MarketFeed } from './market-feed.js';
+
+export interface HandlerContext {
+  info: AppInfo;
+  ledger: Ledger;
+  market: MarketFeed;
+  status(): ConnectionStatus;
+}
+
+/** Balances from the local ledger: available without the platform. */
+export function portfolioFrom(ledger: Ledger): Portfolio {
+  const b = ledger.walletBalances();
+  const last = ledger.recentEntries(1)[0];
+  return {
+    usd: { total: b.usd, available: b.usd, reserved: '0' },
+    token: { total: b.token, available: b.token, reserved: '0' },
+    credits: { available: b.credits },
+    as_of_seq: b.cursor_seq,
+    as_of_time: last ? last.time : null,
+  };
+}
+
+export function createHandlers(ctx: HandlerContext): WalletHandlers {
+  return {
+    getAppInfo: async () => ctx.info,
+    getStatus: async () => ctx.status(),
+    getMarket: async () => ({ ticker: ctx.market.latest() }),
+    getCandles: async (req) => ctx.market.candles(req.interval, req.before, req.limit),
+    getPortfolio: async () => portfolioFrom(ctx.ledger),
+    getActivity: async (req) => ({
+      entries: ctx.ledger.recentEntries(req.limit).map((e) => ({
+        id: e.id,
+        seq: e.seq,
+        type: e.type,
+        time: e.time,
+        reverses: e.reverses,
+        postings: e.postings.map((p) => ({ account: p.account, commodity: p.commodity, amount: p.amount })),
+      })),
+    }),
+    getMismatches: async () => ({ mismatches: ctx.ledger.mismatches(false).slice(0, 1000) }),
+    verifyLedger: async () => {
+      const r = ctx.ledger.verify();
+      return {
+        ok: r.ok,
+        entries: r.entries,
+        cursor_seq: r.cursor_seq,
+        quarantined: r.quarantined,
+        open_mismatches: r.open_mismatches,
+        problems: r.problems.slice(0, 1000).map((p) => ({ code: p.check, message: p.message.slice(0, 2000) })),
+      };
+    },
+  };
+}

@@ -1,0 +1,114 @@
+// Which platform the wallet talks to, and with which API key: the embedded demo platform
+// on loopback when none is configured (a new user sees live data at once), otherwise the
+// configured URL with the key kept in the secret store.
+import { existsSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { startPlatform, type RunningPlatform } from '../../platform/index.js';
+import { PlatformClient, PlatformStream, type PlatformCredentials } from '../services/platform-client/index.js';
+import { createSyncEngine, type SyncEngine } from '../services/sync/index.js';
+import type { Ledger } from '../services/ledger/index.js';
+import type { ConnectionStatus } from '../../shared/contract/wallet-api.js';
+import { dataPaths } from '../services/paths.js';
+import type { SecretStore } from '../services/credentials/index.js';
+import { z } from 'zod';
+
+/** Days of market history the demo platform makes up on its first start. */
+const DEMO_BACKFILL_DAYS = 14;
+/** Demo billing periods are short so that minting can be watched. */
+const DEMO_PERIOD_MS = 10 * 60_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const STREAM_TIMEOUT_MS = 5_000;
+
+const StoredCredentials = z.strictObject({ key_id: z.string().min(1).max(200), secret: z.string().min(1).max(500) });
+
+export interface PlatformConnection {
+  platform_url: string;
+  demo: boolean;
+  /** File name stem of this account's ledger: one ledger per platform account. */
+  ledger_name: string;
+  client: PlatformClient | null;
+  /** Why there is no client (no API key stored for a configured platform). */
+  missing_reason: string | null;
+  createSync(ledger: Ledger): SyncEngine | null;
+  status(sync: SyncEngine | null): ConnectionStatus;
+  close(): Promise<void>;
+}
+
+export function credentialsKey(platform_url: string): string {
+  return `platform:${new URL(platform_url).origin}`;
+}
+
+export async function connectPlatform(opts: {
+  platform_url: string | null;
+  data_dir: string;
+  secrets: SecretStore;
+  log: Logger;
+}): Promise<PlatformConnection> {
+  let embedded: RunningPlatform | null = null;
+  let base_url: string;
+  let credentials: PlatformCredentials | null = null;
+  let ledger_name: string;
+  let missing_reason: string | null = null;
+
+  if (opts.platform_url === null) {
+    const db_path = dataPaths(opts.data_dir).embedded_platform_db;
+    const first_start = !existsSync(db_path);
+    embedded = await startPlatform({
+      db_path,
+      port: 0,
+      seed_demo: true,
+      simulate: true,
+      period_ms: DEMO_PERIOD_MS,
+      ...(first_start ? { backfill_days: DEMO_BACKFILL_DAYS } : {}),
+      on_error: (err, where) => opts.log.error({ err, where }, 'embedded platform error'),
+    });
+    const demo = embedded.demo_credentials;
+    if (!demo) throw new Error('the embedded platform did not create a demo account');
+    base_url = embedded.url;
+    credentials = { key_id: demo.key_id, secret: demo.secret };
+    ledger_name = `demo-${demo.account_id}`;
+  } else {
+    base_url = opts.platform_url;
+    const stored = await opts.secrets.get(credentialsKey(base_url));
+    const parsed = stored === null ? null : StoredCredentials.safeParse(JSON.parse(stored));
+    if (parsed?.success) credentials = parsed.data;
+    else missing_reason = `No API key stored for ${new URL(base_url).origin}.`;
+    const host = new URL(base_url).host.replace(/[^A-Za-z0-9.-]/g, '_');
+    ledger_name = `${host}-${credentials?.key_id.replace(/[^A-Za-z0-9_-]/g, '_') ?? 'none'}`;
+  }
+
+  const client = credentials ? new PlatformClient({ base_url, credentials, timeout_ms: REQUEST_TIMEOUT_MS }) : null;
+  const demo = embedded !== null;
+
+  return {
+    platform_url: base_url,
+    demo,
+    ledger_name,
+    client,
+    missing_reason,
+    createSync: (ledger) =>
+      client && credentials
+        ? createSyncEngine({
+            ledger,
+            client,
+            stream_factory: () => new PlatformStream({ base_url, credentials: credentials!, channels: ['events'], timeout_ms: STREAM_TIMEOUT_MS }),
+            logger: opts.log,
+          })
+        : null,
+    status: (sync) => {
+      const s = sync?.status();
+      return {
+        state: s?.state ?? 'offline',
+        platform_url: base_url,
+        demo,
+        last_synced_at: s?.last_synced_at ?? null,
+        events_behind: s?.events_behind ?? 0,
+        last_error: s ? s.last_error : missing_reason,
+        open_mismatches: s?.open_mismatches ?? 0,
+      };
+    },
+    close: async () => {
+      await embedded?.close();
+    },
+  };
+}

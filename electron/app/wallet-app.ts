@@ -1,0 +1,107 @@
+// The wallet application, host-agnostic: data folder, secrets, platform connection
+// (the embedded demo platform when none is configured), local ledger, sync engine, market
+// feed, and the handlers of the wallet API. The desktop shell and browser mode both start
+// exactly this and only differ in how they carry the API to the renderer.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { WalletEventBus } from '../api/events.js';
+import type { WalletHandlers } from '../api/dispatch.js';
+import type { AppInfo } from '../../shared/contract/wallet-api.js';
+import { dataPaths } from '../services/paths.js';
+import { openLedger } from '../services/ledger/index.js';
+import { createSecretStore, type Encryptor } from './secrets.js';
+import { connectPlatform, type PlatformConnection } from './platform-connection.js';
+import { MarketFeed } from './market-feed.js';
+import { createHandlers, portfolioFrom } from './handlers.js';
+import { loadSettings } from './settings.js';
+
+export interface WalletAppOptions {
+  data_dir: string;
+  host: 'desktop' | 'browser';
+  /** A platform to use instead of the embedded demo platform. */
+  platform_url?: string;
+  /** The OS keychain (desktop); absent = the encrypted file store. */
+  encryptor?: Encryptor;
+  app_version: string;
+  /** Log to stdout as well as the log file (tests keep this off). */
+  log_to_stdout?: boolean;
+}
+
+export interface WalletApp {
+  info: AppInfo;
+  handlers: WalletHandlers;
+  events: WalletEventBus;
+  logInternalError: (method: string, err: unknown) => void;
+  close(): Promise<void>;
+}
+
+/** Never let a secret reach a log line, whatever object it hides in. */
+export const LOG_REDACT_PATHS = ['secret', '*.secret', '*.*.secret', 'credentials', '*.credentials', 'headers["x-signature"]', '*.headers["x-signature"]', 'token', '*.token'];
+
+function createLogger(logs_dir: string): Logger {
+  mkdirSync(logs_dir, { recursive: true, mode: 0o700 });
+  return pino(
+    { level: 'info', redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } },
+    pino.destination({ dest: path.join(logs_dir, 'wallet.log'), mkdir: true, sync: false }),
+  );
+}
+
+export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp> {
+  mkdirSync(opts.data_dir, { recursive: true, mode: 0o700 });
+  const paths = dataPaths(opts.data_dir);
+  const log = createLogger(paths.logs_dir);
+  const secrets = createSecretStore(opts.data_dir, opts.encryptor);
+  const settings = loadSettings(paths.settings_json);
+  const events = new WalletEventBus();
+
+  const conn: PlatformConnection = await connectPlatform({
+    platform_url: opts.platform_url ?? settings.platform_url ?? null,
+    data_dir: opts.data_dir,
+    secrets,
+    log,
+  });
+  const ledger = openLedger({ path: path.join(opts.data_dir, 'ledgers', `${conn.ledger_name}.db`), logger: log });
+
+  const info: AppInfo = {
+    app_version: opts.app_version,
+    host: opts.host,
+    data_dir: opts.data_dir,
+    secret_store: { kind: secrets.kind, warning: secrets.warning },
+  };
+
+  const market = new MarketFeed(conn.client, ledger, (ticker) => events.emit('market', { ticker }));
+  const sync = conn.createSync(ledger);
+  let pushed_seq = -1;
+  const pushStatus = () => {
+    events.emit('status', conn.status(sync));
+    // The ledger moved: push fresh balances (the renderer never polls for them).
+    if (ledger.cursorSeq() !== pushed_seq) {
+      pushed_seq = ledger.cursorSeq();
+      events.emit('portfolio', portfolioFrom(ledger));
+    }
+  };
+  sync?.onStatus(pushStatus);
+  pushStatus();
+  sync?.start();
+  market.start();
+
+  const logInternalError = (method: string, err: unknown) => log.error({ method, err }, 'wallet API internal error');
+  const handlers = createHandlers({ info, ledger, market, status: () => conn.status(sync) });
+
+  log.info({ host: opts.host, platform: conn.platform_url, demo: conn.demo }, 'wallet started');
+  return {
+    info,
+    handlers,
+    events,
+    logInternalError,
+    close: async () => {
+      market.stop();
+      await sync?.stop();
+      ledger.close();
+      await conn.close();
+      log.info('wallet stopped');
+      log.flush();
+    },
+  };
+}
