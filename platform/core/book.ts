@@ -100,6 +100,8 @@ export class OrderBook {
   readonly bids = new BookSide('buy');
   readonly asks = new BookSide('sell');
   readonly byNum = new Map<number, RestingOrder>();
+  /** Bumped by every structural change: lets the core tell whether a failed transaction touched the book. */
+  mutations = 0;
   /** Levels touched since the last drainChanges(): key `${side}:${price}`. */
   private touched = new Map<string, { side: Side; price: number }>();
 
@@ -108,6 +110,7 @@ export class OrderBook {
   }
 
   private touch(side: Side, price: number): void {
+    this.mutations++;
     this.touched.set(`${side}:${price}`, { side, price });
   }
 

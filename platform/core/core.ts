@@ -114,6 +114,8 @@ const INTERVALS = Object.keys(CANDLE_SECONDS) as CandleInterval[];
 /** Bounds on work per call. */
 const MAX_PERIOD_CLOSES_PER_TICK = 10_000;
 const MAX_EXPIRIES_PER_SWEEP = 1_000;
+const MAX_CACHED_SEQS = 100_000;
+const MAX_CACHED_KEYS = 100_000;
 const OPEN_STATUSES = `('open', 'partially_filled')`;
 
 interface AccountRow {
@@ -122,7 +124,6 @@ interface AccountRow {
   kind: 'user' | 'sim';
   plan_id: string;
   created_ms: number;
-  last_seq: number;
   usd_total: number;
   usd_reserved: number;
   tok_total: number;
@@ -211,6 +212,10 @@ export class PlatformCore {
   private readonly runTx: (fn: () => unknown) => unknown;
   private readonly st: ReturnType<PlatformCore['prepare']>;
   private closed = false;
+  private batching = false;
+  private seqs = new Map<string, number>();
+  private keys = new Map<string, { account_id: string; secret: string }>();
+  private book_reset_pending = false;
 
   constructor(opts: CoreOptions) {
     this.config = { ...DEFAULT_CONFIG, ...opts.config };
@@ -223,6 +228,9 @@ export class PlatformCore {
     // last transactions but never corrupts the store. Fine for a reference platform.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    // Checkpoint less often: each checkpoint fsyncs and copies pages; larger intervals
+    // collapse many WAL frames of hot pages (accounts, book-side orders) into one write.
+    this.db.pragma('wal_autocheckpoint = 10000');
     migrate(this.db);
     this.st = this.prepare();
     this.runTx = this.db.transaction((fn: () => unknown) => fn());
@@ -236,26 +244,25 @@ export class PlatformCore {
     const db = this.db;
     return {
       accountById: db.prepare(`SELECT * FROM accounts WHERE id = ?`),
-      bumpSeq: db.prepare(`UPDATE accounts SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq`).pluck(),
+      maxSeq: db.prepare(`SELECT max(seq) FROM events WHERE account_id = ?`).pluck(),
+      accountExists: db.prepare(`SELECT 1 FROM accounts WHERE id = ?`).pluck(),
+      apiKey: db.prepare(`SELECT account_id, secret FROM api_keys WHERE key_id = ?`),
       insertEvent: db.prepare(`INSERT INTO events (account_id, seq, json) VALUES (?, ?, ?)`),
       moveBalances: db.prepare(
         `UPDATE accounts SET usd_total = usd_total + ?, usd_reserved = usd_reserved + ?, tok_total = tok_total + ?, tok_reserved = tok_reserved + ? WHERE id = ?`,
       ),
       eventsAfter: db.prepare(`SELECT json FROM events WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?`).pluck(),
-      lastSeq: db.prepare(`SELECT last_seq FROM accounts WHERE id = ?`).pluck(),
       openPeriod: db.prepare(`SELECT * FROM periods WHERE account_id = ? AND status = 'open'`),
       duePeriods: db.prepare(`SELECT * FROM periods WHERE status = 'open' AND ends_ms <= ? ORDER BY ends_ms LIMIT ?`),
       insertPeriod: db.prepare(
         `INSERT INTO periods (id, account_id, idx, starts_ms, ends_ms, price_usd, credits_lots, face_value_usd, election, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
       ),
       orderByClientId: db.prepare(`SELECT * FROM orders WHERE account_id = ? AND client_order_id = ?`),
-      orderById: db.prepare(`SELECT * FROM orders WHERE id = ?`),
       orderByNum: db.prepare(`SELECT * FROM orders WHERE num = ?`),
       insertOrder: db.prepare(
-        `INSERT INTO orders (id, account_id, client_order_id, request_hash, side, type, price_ticks, protection_ticks, qty_lots, reserved_micros, reserved_lots, tif, expire_ms, post_only, status, created_ms, updated_ms)
-         VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+        `INSERT INTO orders (account_id, client_order_id, request_hash, side, type, price_ticks, protection_ticks, qty_lots, reserved_micros, reserved_lots, tif, expire_ms, post_only, status, created_ms, updated_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
       ),
-      setOrderId: db.prepare(`UPDATE orders SET id = ? WHERE num = ?`),
       updateOrder: db.prepare(
         `UPDATE orders SET filled_lots = ?, notional_micros = ?, fees_micros = ?, reserved_micros = ?, reserved_lots = ?, status = ?, reason = ?, updated_ms = ? WHERE num = ?`,
       ),
@@ -283,18 +290,70 @@ export class PlatformCore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Runs fn in one transaction; publishes what it produced only after commit. */
+  /**
+   * Runs fn in one transaction; publishes what it produced only after commit. Inside
+   * batch() it runs in a savepoint instead: a refusal undoes only this call.
+   */
   private tx<T>(fn: () => T): T {
     assert(!this.closed, 'platform core is closed');
+    if (this.batching) {
+      const mark = this.pending.length;
+      const mutations = this.book.mutations;
+      try {
+        return this.runTx(fn) as T; // nested: better-sqlite3 uses a SAVEPOINT
+      } catch (err) {
+        this.pending.length = mark;
+        this.seqs.clear();
+        if (this.book.mutations !== mutations) this.reloadBook(false);
+        throw err;
+      }
+    }
     assert(this.pending.length === 0, 'nested core transaction');
+    const mutations = this.book.mutations;
     let result: T;
     try {
       result = this.runTx(fn) as T;
     } catch (err) {
       this.pending = [];
+      this.seqs.clear();
       // The book may hold half of a failed match: rebuild it from what was committed.
-      this.reloadBook();
+      if (this.book.mutations !== mutations) this.reloadBook(true);
       throw err;
+    }
+    this.afterCommit();
+    return result;
+  }
+
+  /**
+   * Group commit: runs fn (which calls core methods, each in its own savepoint) in ONE
+   * SQLite transaction, so a burst of requests pays for one commit. The HTTP layer sends
+   * the responses only after this returns, i.e. after the commit.
+   */
+  batch<T>(fn: () => T): T {
+    assert(!this.closed, 'platform core is closed');
+    assert(!this.batching && this.pending.length === 0, 'nested batch');
+    this.batching = true;
+    let result: T;
+    try {
+      result = this.runTx(fn) as T;
+    } catch (err) {
+      this.pending = [];
+      this.seqs.clear();
+      this.reloadBook(true);
+      throw err;
+    } finally {
+      this.batching = false;
+    }
+    this.afterCommit();
+    return result;
+  }
+
+  private afterCommit(): void {
+    if (this.book_reset_pending) {
+      this.book_reset_pending = false;
+      this.book.discardChanges();
+      this.book_seq++;
+      this.pending.push({ kind: 'book_reset', seq: this.book_seq });
     }
     const changes = this.book.drainChanges();
     if (changes.length > 0) {
@@ -309,11 +368,10 @@ export class PlatformCore {
     this.pending = [];
     if (this.config.paranoid) this.checkInvariants();
     for (const m of out) for (const l of this.listeners) l(m);
-    return result;
   }
 
-  /** Rebuilds the in-memory book from the open orders in the store. */
-  reloadBook(): void {
+  /** Rebuilds the in-memory book from the open orders in the store (as the current transaction sees them). */
+  reloadBook(publish = true): void {
     const fresh = new OrderBook();
     const rows = this.db
       .prepare(`SELECT num, account_id, side, price_ticks, qty_lots, filled_lots FROM orders WHERE status IN ${OPEN_STATUSES} ORDER BY num`)
@@ -324,16 +382,35 @@ export class PlatformCore {
     }
     fresh.discardChanges();
     this.book = fresh;
-    this.book_seq++;
     this.next_expiry_ms = (this.st.nextExpiry.get() as number | null) ?? Number.POSITIVE_INFINITY;
-    if (this.book_seq > 1) this.pending.push({ kind: 'book_reset', seq: this.book_seq });
-    for (const m of this.pending) for (const l of this.listeners) l(m);
-    this.pending = [];
+    // Subscribers cannot apply deltas across a rebuild: they get a fresh snapshot.
+    this.book_reset_pending = true;
+    if (publish) {
+      const listeners = this.listeners;
+      this.book_reset_pending = false;
+      this.book_seq++;
+      const m: CoreMessage = { kind: 'book_reset', seq: this.book_seq };
+      for (const l of listeners) l(m);
+    }
+  }
+
+  /**
+   * Highest event seq of an account, cached: the events table is the truth (seq is its key),
+   * the cache is dropped whenever a transaction or savepoint fails.
+   */
+  private seqOf(account_id: string): number {
+    const cached = this.seqs.get(account_id);
+    if (cached !== undefined) return cached;
+    if (this.st.accountExists.get(account_id) === undefined) throw notFound('account_not_found', 'no such account');
+    const s = (this.st.maxSeq.get(account_id) as number | null) ?? 0;
+    if (this.seqs.size >= MAX_CACHED_SEQS) this.seqs.clear();
+    this.seqs.set(account_id, s);
+    return s;
   }
 
   private emit(account_id: string, body: EventBody): AccountEvent {
-    const seq = this.st.bumpSeq.get(account_id) as number | undefined;
-    assert(seq !== undefined, `event for unknown account ${account_id}`);
+    const seq = this.seqOf(account_id) + 1;
+    this.seqs.set(account_id, seq);
     const ev = { id: `evt_${account_id}_${seq}`, seq, account_id, time: isoFromMs(this.now_ms()), ...body } as AccountEvent;
     if (this.config.paranoid) AccountEventSchema.parse(ev);
     const json = JSON.stringify(ev);
@@ -401,15 +478,19 @@ export class PlatformCore {
 
   /** The secret is returned only to the authenticator; it is never logged or served. */
   apiKey(key_id: string): { account_id: string; secret: string } | null {
-    const row = this.db.prepare(`SELECT account_id, secret FROM api_keys WHERE key_id = ?`).get(key_id) as
-      | { account_id: string; secret: string }
-      | undefined;
-    return row ?? null;
+    const hit = this.keys.get(key_id);
+    if (hit) return hit;
+    const row = this.st.apiKey.get(key_id) as { account_id: string; secret: string } | undefined;
+    if (!row) return null;
+    // Keys are never revoked yet, so the cache cannot go stale; bounded all the same.
+    if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
+    this.keys.set(key_id, row);
+    return row;
   }
 
   getAccount(account_id: string): Account {
     const a = this.account(account_id);
-    return { account_id: a.id, created_at: isoFromMs(a.created_ms), plan: this.planView(this.plan(a.plan_id)), last_seq: a.last_seq };
+    return { account_id: a.id, created_at: isoFromMs(a.created_ms), plan: this.planView(this.plan(a.plan_id)), last_seq: this.seqOf(a.id) };
   }
 
   private planView(p: PlanConfig): Plan {
@@ -648,7 +729,7 @@ export class PlatformCore {
       usd: { total: microsToUsd(a.usd_total), available: microsToUsd(a.usd_total - a.usd_reserved), reserved: microsToUsd(a.usd_reserved) },
       token: { total: lotsToQty(a.tok_total), available: lotsToQty(a.tok_total - a.tok_reserved), reserved: lotsToQty(a.tok_reserved) },
       credits: { period_id: p?.id ?? null, available: p ? lotsToQty(p.credits_lots + p.redeemed_lots - p.used_lots) : '0' },
-      as_of_seq: a.last_seq,
+      as_of_seq: this.seqOf(a.id),
     };
   }
 
@@ -658,8 +739,7 @@ export class PlatformCore {
   eventsPageJson(account_id: string, after: number, limit: number): string {
     assert(Number.isSafeInteger(after) && after >= 0 && limit >= 1 && limit <= 5000, 'events page bounds');
     const read = this.db.transaction(() => {
-      const last = this.st.lastSeq.get(account_id) as number | undefined;
-      if (last === undefined) throw notFound('account_not_found', 'no such account');
+      const last = this.seqOf(account_id);
       const rows = this.st.eventsAfter.all(account_id, after, limit) as string[];
       return `{"events":[${rows.join(',')}],"last_seq":${last}}`;
     });
@@ -671,9 +751,7 @@ export class PlatformCore {
   }
 
   lastSeq(account_id: string): number {
-    const last = this.st.lastSeq.get(account_id) as number | undefined;
-    if (last === undefined) throw notFound('account_not_found', 'no such account');
-    return last;
+    return this.seqOf(account_id);
   }
 
   // ---------------------------------------------------------------- orders
@@ -727,8 +805,6 @@ export class PlatformCore {
           now,
         ).lastInsertRowid,
       );
-      const order_id = `ord_${num}`;
-      this.st.setOrderId.run(order_id, num);
       this.move(account_id, 0, reserve_micros, 0, reserve_lots);
       const row = this.st.orderByNum.get(num) as OrderRow;
       this.execute(row, v.limit);
@@ -967,10 +1043,16 @@ export class PlatformCore {
     return due.length;
   }
 
+  private orderById(order_id: string): OrderRow | undefined {
+    const m = /^ord_([1-9]\d{0,15})$/.exec(order_id);
+    if (!m) return undefined;
+    return this.st.orderByNum.get(Number(m[1])) as OrderRow | undefined;
+  }
+
   cancelOrder(account_id: string, order_id: string): Order {
     return this.tx(() => {
       this.sweepExpired();
-      const row = this.st.orderById.get(order_id) as OrderRow | undefined;
+      const row = this.orderById(order_id);
       if (!row || row.account_id !== account_id) throw notFound('order_not_found', 'no such order');
       if (row.status !== 'open' && row.status !== 'partially_filled') {
         throw conflict('order_not_open', `the order is already ${row.status}`, { order: this.orderView(row) });
@@ -981,7 +1063,7 @@ export class PlatformCore {
 
   getOrder(account_id: string, order_id: string): Order {
     this.tx(() => this.sweepExpired());
-    const row = this.st.orderById.get(order_id) as OrderRow | undefined;
+    const row = this.orderById(order_id);
     if (!row || row.account_id !== account_id) throw notFound('order_not_found', 'no such order');
     return this.orderView(row);
   }
@@ -1191,7 +1273,7 @@ export class PlatformCore {
     const open = this.db.prepare(`SELECT count(*) FROM orders WHERE status IN ${OPEN_STATUSES}`).pluck().get() as number;
     if (open !== this.book.byNum.size) throw new InvariantError(`book has ${this.book.byNum.size} orders, store has ${open} open`);
     const gaps = this.db
-      .prepare(`SELECT a.id FROM accounts a WHERE a.last_seq != (SELECT count(*) FROM events e WHERE e.account_id = a.id) LIMIT 1`)
+      .prepare(`SELECT account_id AS id FROM events GROUP BY account_id HAVING max(seq) != count(*) LIMIT 1`)
       .get() as { id: string } | undefined;
     if (gaps) throw new InvariantError(`event seq gap for ${gaps.id}`);
   }

@@ -25,7 +25,6 @@ CREATE TABLE IF NOT EXISTS accounts (
   kind TEXT NOT NULL CHECK (kind IN ('user', 'sim')),
   plan_id TEXT NOT NULL REFERENCES plans(id),
   created_ms INTEGER NOT NULL,
-  last_seq INTEGER NOT NULL DEFAULT 0,
   usd_total INTEGER NOT NULL DEFAULT 0,
   usd_reserved INTEGER NOT NULL DEFAULT 0,
   tok_total INTEGER NOT NULL DEFAULT 0,
@@ -62,7 +61,8 @@ CREATE INDEX IF NOT EXISTS periods_due ON periods(ends_ms) WHERE status = 'open'
 
 CREATE TABLE IF NOT EXISTS orders (
   num INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
+  -- Derived, not stored or indexed: one index less to write per order.
+  id TEXT GENERATED ALWAYS AS ('ord_' || num) VIRTUAL,
   account_id TEXT NOT NULL,
   client_order_id TEXT NOT NULL,
   request_hash TEXT NOT NULL,
