@@ -29,9 +29,15 @@ export interface Rig {
 }
 
 /** A ledger and a sync engine pointed at `base_url` with the demo account's credentials. */
-export function rig(base_url: string, credentials: { key_id: string; secret: string }, ledger_path: string, extra: Partial<SyncEngineOptions> = {}): Rig {
+export function rig(
+  base_url: string,
+  credentials: { key_id: string; secret: string },
+  ledger_path: string,
+  extra: Partial<SyncEngineOptions> = {},
+  client_timeout_ms = 2000,
+): Rig {
   const ledger = openLedger({ path: ledger_path });
-  const client = new PlatformClient({ base_url, credentials, timeout_ms: 2000 });
+  const client = new PlatformClient({ base_url, credentials, timeout_ms: client_timeout_ms });
   const engine = createSyncEngine({
     ledger,
     client,
