@@ -3,17 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startPlatform } from './index.js';
+import { parseDuration } from './duration.js';
 
 const USAGE = `usage: npm run platform -- [--port 8787] [--db ./platform.db] [--seed-demo] [--credentials-out FILE]
        [--simulate] [--period 10m] [--backfill-days N] [--seed N] [--no-rate-limit]`;
-
-/** "10m", "30s", "2h", "30d" or plain milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d{1,9})(ms|s|m|h|d)?$/.exec(text);
-  if (!m) throw new Error(`bad duration ${JSON.stringify(text)} (e.g. 10m, 30s, 2h, 30d)`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
-}
 
 function intArg(name: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
