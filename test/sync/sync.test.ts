@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '../../platform/index.js';
+import { createSyncLogger } from '../../electron/services/sync/index.js';
 import { platform, rig, tempDir, until, type Rig } from './helpers.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -39,5 +41,25 @@ describe('sync against the real platform', () => {
     await until(() => r.ledger.cursorSeq() > before, 5000, 'live deposit event');
     expect(r.ledger.recentEntries(1)[0]?.type).toBe('deposit');
     expect(r.engine.status().state).toBe('online');
+  });
+
+  it('never writes the API secret into the ledger or the logs', async () => {
+    const p = await platform();
+    cleanups.push(() => p.close());
+    const creds = p.demo_credentials as { key_id: string; secret: string };
+    const dir = tempDir();
+    const lines: string[] = [];
+    const logger = createSyncLogger({ write: (s: string) => void lines.push(s) }, 'debug');
+    logger.warn({ credentials: creds, secret: creds.secret }, 'redaction check');
+    const r = rig(p.url, creds, path.join(dir, 'ledger.db'), { logger });
+    cleanups.push(() => r.close());
+    r.engine.start();
+    await r.engine.whenSynced(10_000);
+    await r.engine.stop();
+    r.ledger.close();
+    for (const f of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, f)).includes(creds.secret)).toBe(false);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toContain(creds.secret);
+    expect(lines.join('\n')).toContain('[redacted]');
   });
 });
