@@ -42,7 +42,6 @@ import {
   type AvailableView,
   type DrainResult,
   type OrderChange,
-  type OrderState,
   type OrderView,
 } from './types.js';
 
@@ -283,10 +282,9 @@ export class OrderService {
   list(raw: unknown = {}): OrderView[] {
     const parsed = ListOrdersInput.safeParse(raw);
     if (!parsed.success) throw new OrderEntryError('invalid_input', parsed.error.issues[0]?.message ?? 'invalid input');
-    const states = parsed.data.states ? new Set<OrderState>(parsed.data.states) : null;
     const limit = parsed.data.limit ?? LIST_LIMIT_MAX;
-    const rows = (this.st.list.all(states ? LIST_LIMIT_MAX * 10 : limit) as OutboxRow[]).filter((r) => !states || states.has(r.state));
-    return rows.slice(0, limit).map((r) => this.view(r));
+    const rows = (parsed.data.states ? this.st.listStates.all(JSON.stringify(parsed.data.states), limit) : this.st.list.all(limit)) as OutboxRow[];
+    return rows.map((r) => this.view(r));
   }
 
   /** What waits to go out, in queue order: orders not yet (known to be) on the platform, and unconfirmed cancels. */
@@ -748,6 +746,7 @@ export class OrderService {
       reason: r.reason,
       cancel_requested: r.cancel_requested === 1,
       attempts: r.attempts,
+      last_error: r.last_error,
       reserved_usd: toCanonical(res.usd),
       reserved_tokens: toCanonical(res.tokens),
       created_at: new Date(r.created_ms).toISOString(),

@@ -118,6 +118,7 @@ export function prepareStore(db: Database.Database) {
         WHERE o.last_seq > b.feed_seq ORDER BY o.last_seq LIMIT ?`,
     ),
     list: db.prepare(`SELECT * FROM order_outbox ORDER BY queue_seq DESC LIMIT ?`),
+    listStates: db.prepare(`SELECT * FROM order_outbox WHERE state IN (SELECT value FROM json_each(?)) ORDER BY queue_seq DESC LIMIT ?`),
     queue: db.prepare(
       `SELECT * FROM order_outbox WHERE state IN ${PENDING_SQL} OR (cancel_requested = 1 AND state IN ${LIVE_SQL}) ORDER BY queue_seq LIMIT ?`,
     ),

@@ -134,8 +134,9 @@ export interface OrderView {
   reason: string | null;
   /** A cancel was asked for and not yet confirmed (it is queued while offline). */
   cancel_requested: boolean;
-  /** Transient failures met so far. */
+  /** Transient failures met so far, and the last one (why it is still waiting). */
   attempts: number;
+  last_error: string | null;
   /** What this order holds back from the available balance now. */
   reserved_usd: string;
   reserved_tokens: string;

@@ -1,0 +1,600 @@
+// Deterministic fault simulation of the order engine (issue #5). One seed = one run:
+// the REAL order service (outbox, sender, reconcile) and the REAL ledger against the REAL
+// platform core, in process, on a virtual clock, with seeded faults:
+//   transport: requests dropped, responses dropped after the platform applied them,
+//              timeouts, 429 (Retry-After), 5xx, the platform down (restarting);
+//   process:   crash between writing and sending, and between sending and hearing back
+//              (in-memory state discarded, the SQLite file reopened);
+//   feed:      events duplicated, reordered and gapped on their way into the ledger
+//              (the sync engine is not in the tree yet: this feeder stands in for it,
+//              reading the platform core's event log and ingesting into the real ledger);
+//   platform:  restart (core closed and reopened on its file, book rebuilt).
+// Invariants after every step and at the end: see checkStep() and checkFinal().
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Order as OrderSchema, type Order, type OrderRequest } from '../../shared/platform/api.js';
+import { dec, toCanonical } from '../../shared/money.js';
+import { PlatformCore } from '../../platform/core/core.js';
+import { PlatformError as CoreError } from '../../platform/core/errors.js';
+import { PlatformError as ClientError } from '../../electron/services/platform-client/errors.js';
+import { openLedger, type Ledger } from '../../electron/services/ledger/index.js';
+import {
+  createOrderService,
+  OrderEntryError,
+  toTransportError,
+  TransportError,
+  type Clock,
+  type OrderService,
+  type OrderTransport,
+  type OrderView,
+} from '../../electron/services/orders/index.js';
+import { rng } from '../sim/gen.js';
+
+export const REPLAY = (seed: number) => `npm run sim -- --suite orders --seed ${seed}`;
+
+export interface SimOptions {
+  seed: number;
+  /** Random steps with faults before the calm phase. */
+  steps?: number;
+  /** Where the SQLite files go (default: /dev/shm when present, else the OS temp dir). */
+  dir?: string;
+}
+
+export interface SimReport {
+  seed: number;
+  placed: number;
+  refused: number;
+  on_platform: number;
+  filled_or_partial: number;
+  crashes: number;
+  platform_restarts: number;
+  faults: Record<string, number>;
+  /** Final local states, counted. */
+  states: Record<string, number>;
+  final_virtual_ms: number;
+}
+
+class SimFailure extends Error {
+  override name = 'SimFailure';
+}
+
+const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
+const USER_DEPOSIT_USD = '200';
+const MM_DEPOSIT_USD = '100000';
+/** Calm phase: passes allowed to reach quiescence (liveness bound). */
+const CALM_ROUNDS_MAX = 400;
+
+interface FaultRates {
+  drop_request: number;
+  drop_response: number;
+  timeout: number;
+  rate_limited: number;
+  server_error: number;
+  crash_before_send: number;
+  crash_after_send: number;
+  feed_drop: number;
+  feed_dup: number;
+  feed_reorder: number;
+}
+
+/** The platform as the transport sees it: up (a core) or down (restarting). */
+interface PlatformHolder {
+  core: PlatformCore | null;
+}
+
+interface CrashSignal {
+  promise: Promise<'crash'>;
+  fire: () => void;
+  fired: boolean;
+}
+
+function crashSignal(): CrashSignal {
+  let fire = () => {};
+  const s: CrashSignal = { promise: new Promise<'crash'>((r) => (fire = () => r('crash'))), fire: () => {}, fired: false };
+  s.fire = () => {
+    s.fired = true;
+    fire();
+  };
+  return s;
+}
+
+/** Maps the core's refusal to what the HTTP client would throw, then to the engine's reading. */
+function asClientError(e: unknown): TransportError {
+  if (e instanceof CoreError) {
+    return toTransportError(new ClientError({ status: e.status, code: e.code, message: e.message, details: e.details }));
+  }
+  throw e; // anything else out of the core is a bug: fail the seed
+}
+
+/**
+ * In-process transport with seeded faults, and the protocol checks of the first guard:
+ * no create for an order whose creation the engine already heard about, and no create
+ * after a lost answer without a lookup in between.
+ */
+class SimTransport implements OrderTransport {
+  faults_on = true;
+  crash: CrashSignal = crashSignal();
+  readonly confirmed = new Set<string>();
+  readonly unresolved = new Set<string>();
+  readonly counts: Record<string, number> = {};
+  duplicates_absorbed = 0;
+  readonly violations: string[] = [];
+
+  constructor(
+    private readonly holder: PlatformHolder,
+    private readonly account_id: string,
+    private readonly r: () => number,
+    private readonly rates: FaultRates,
+  ) {}
+
+  private count(k: string): void {
+    this.counts[k] = (this.counts[k] ?? 0) + 1;
+  }
+
+  private roll(p: number): boolean {
+    return this.faults_on && this.r() < p;
+  }
+
+  private hang<T>(): Promise<T> {
+    this.crash.fire();
+    return new Promise<T>(() => {});
+  }
+
+  /** Runs `apply` against the core with faults around it. */
+  private async call<T>(kind: string, cid: string | null, apply: (core: PlatformCore) => T, ok: (v: T) => void): Promise<T> {
+    await Promise.resolve();
+    const core = this.holder.core;
+    if (core === null) {
+      this.count('platform_down');
+      if (cid) this.unresolvedIfCreate(kind, cid);
+      throw new TransportError('unknown', 'network_error', 'connection refused (platform restarting)');
+    }
+    if (this.roll(this.rates.rate_limited)) {
+      this.count('429');
+      throw toTransportError(new ClientError({ status: 429, code: 'rate_limited', message: 'slow down', retry_after_ms: 100 + Math.floor(this.r() * 2000) }));
+    }
+    if (this.roll(this.rates.server_error)) {
+      this.count('5xx');
+      throw toTransportError(new ClientError({ status: 503, code: 'server_busy', message: 'try again' }));
+    }
+    if (this.roll(this.rates.drop_request)) {
+      this.count('request_dropped');
+      if (cid) this.unresolvedIfCreate(kind, cid);
+      throw toTransportError(new ClientError({ status: 0, code: 'timeout', message: 'request lost' }));
+    }
+    if (this.roll(this.rates.crash_before_send)) {
+      this.count('crash_before_send');
+      if (cid) this.unresolvedIfCreate(kind, cid);
+      return this.hang<T>();
+    }
+    let value: T;
+    try {
+      value = apply(core);
+    } catch (e) {
+      throw asClientError(e);
+    }
+    if (this.roll(this.rates.crash_after_send)) {
+      this.count('crash_after_send');
+      if (cid) this.unresolvedIfCreate(kind, cid);
+      return this.hang<T>();
+    }
+    if (this.roll(this.rates.drop_response)) {
+      this.count('response_dropped');
+      if (cid) this.unresolvedIfCreate(kind, cid);
+      throw toTransportError(new ClientError({ status: 0, code: 'timeout', message: 'answer lost' }));
+    }
+    if (this.roll(this.rates.timeout)) {
+      this.count('timeout');
+      if (cid) this.unresolvedIfCreate(kind, cid);
+      throw toTransportError(new ClientError({ status: 0, code: 'timeout', message: 'no answer in time' }));
+    }
+    ok(value);
+    return value;
+  }
+
+  private unresolvedIfCreate(kind: string, cid: string): void {
+    if (kind === 'create') this.unresolved.add(cid);
+  }
+
+  async createOrder(req: OrderRequest): Promise<{ order: Order; created: boolean }> {
+    const cid = req.client_order_id;
+    // Recorded, not thrown: the engine would read a throw as a lost answer.
+    if (this.confirmed.has(cid)) this.violations.push(`order ${cid} sent again after its creation was confirmed`);
+    if (this.unresolved.has(cid)) this.violations.push(`order ${cid} resent after a lost answer without a lookup first`);
+    this.count('create');
+    try {
+      return await this.call(
+        'create',
+        cid,
+        (core) => {
+          const r = core.placeOrder(this.account_id, req);
+          if (!r.created) this.duplicates_absorbed++;
+          return { order: OrderSchema.parse(r.order), created: r.created };
+        },
+        () => this.confirmed.add(cid),
+      );
+    } catch (e) {
+      if (e instanceof TransportError && e.outcome === 'final') this.count('final_refusal');
+      throw e;
+    }
+  }
+
+  async getOrderByClientId(cid: string): Promise<Order> {
+    this.count('lookup');
+    try {
+      return await this.call(
+        'lookup',
+        null,
+        (core) => OrderSchema.parse(core.getOrderByClientId(this.account_id, cid)),
+        () => {
+          this.unresolved.delete(cid);
+          this.confirmed.add(cid);
+        },
+      );
+    } catch (e) {
+      if (e instanceof TransportError && e.outcome === 'not_found') this.unresolved.delete(cid);
+      throw e;
+    }
+  }
+
+  async cancelOrder(order_id: string): Promise<Order> {
+    this.count('cancel');
+    return this.call('cancel', null, (core) => OrderSchema.parse(core.cancelOrder(this.account_id, order_id)), () => {});
+  }
+}
+
+/** Progress of an order; pending states may cycle among themselves (queued ↔ sending ↔ unknown). */
+const STATE_RANK: Record<string, number> = {
+  queued: 0,
+  sending: 0,
+  unknown: 0,
+  open: 1,
+  partially_filled: 2,
+  filled: 3,
+  canceled: 3,
+  expired: 3,
+  rejected: 3,
+};
+
+interface PlatformOrderRow {
+  id: string;
+  client_order_id: string;
+  status: string;
+  filled_lots: number;
+  qty_lots: number;
+  created_ms: number;
+}
+
+export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
+  const seed = opts.seed;
+  const r = rng(seed * 7919 + 17);
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const chance = (p: number) => r() < p;
+  const steps = opts.steps ?? 80;
+  const intensity = 0.5 + r(); // faults differ in strength from seed to seed
+  const rates: FaultRates = {
+    drop_request: 0.05 * intensity,
+    drop_response: 0.06 * intensity,
+    timeout: 0.03 * intensity,
+    rate_limited: 0.06 * intensity,
+    server_error: 0.05 * intensity,
+    crash_before_send: 0.015 * intensity,
+    crash_after_send: 0.015 * intensity,
+    feed_drop: 0.1 * intensity,
+    feed_dup: 0.2 * intensity,
+    feed_reorder: 0.3 * intensity,
+  };
+  const base = opts.dir ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
+  const dir = fs.mkdtempSync(path.join(base, `orders-sim-${seed}-`));
+  const platform_path = path.join(dir, 'platform.db');
+  const wallet_path = path.join(dir, 'wallet.db');
+
+  let now = T0;
+  const clock: Clock = {
+    now_ms: () => now,
+    sleep: async (ms) => {
+      now += Math.max(0, ms);
+    },
+  };
+  const openCore = () => new PlatformCore({ db_path: platform_path, now_ms: () => now, config: { paranoid: false } });
+  const holder: PlatformHolder = { core: openCore() };
+  const core0 = holder.core!;
+  // Accounts whose first period already ended: the first tick mints their unused credits into tokens.
+  const user = core0.createAccount({ start_ms: now - core0.config.period_ms }).account_id;
+  const mm = core0.createAccount({ start_ms: now - core0.config.period_ms, kind: 'sim' }).account_id;
+  core0.tick();
+  core0.deposit(user, USER_DEPOSIT_USD);
+  core0.deposit(mm, MM_DEPOSIT_USD);
+
+  const transport = new SimTransport(holder, user, r, rates);
+  const svc_random = rng(seed * 31 + 5);
+  let ledger: Ledger = openLedger({ path: wallet_path });
+  let online = true;
+  const openService = (): OrderService =>
+    createOrderService({ ledger, transport, clock, random: svc_random, online, rate_limit: { capacity: 20, refill_per_s: 40 } });
+  let svc = openService();
+
+  const placed = new Map<string, { deadline_ms: number }>();
+  const last_seen = new Map<string, { rank: number; state: string; filled: string }>();
+  let refused = 0;
+  let crashes = 0;
+  let restarts = 0;
+  let platform_down_until = 0;
+  let mm_n = 0;
+  let step_no = 0;
+  let phase = 'faults';
+
+  const fail = (msg: string): never => {
+    throw new SimFailure(`seed ${seed} step ${step_no} (${phase}): ${msg}\n  replay: ${REPLAY(seed)}`);
+  };
+
+  const crashAndReopen = () => {
+    crashes++;
+    svc.abandon();
+    ledger.close();
+    transport.crash = crashSignal();
+    ledger = openLedger({ path: wallet_path });
+    svc = openService();
+  };
+
+  /** Runs a drain; a crash fault inside it abandons the process state and reopens. */
+  const drain = async () => {
+    const crash = transport.crash;
+    const outcome = await Promise.race([svc.drain(20).then(() => 'done' as const), crash.promise]);
+    if (outcome === 'crash') crashAndReopen();
+  };
+
+  /** Delivers the platform's events into the ledger like a misbehaving WebSocket + REST backfill. */
+  const feed = (faulty: boolean) => {
+    const core = holder.core;
+    if (!core) return;
+    const page = core.getEvents(user, ledger.cursorSeq(), faulty ? int(1, 40) : 5000);
+    let batch: unknown[] = page.events;
+    if (faulty && transport.faults_on) {
+      if (chance(rates.feed_drop) && batch.length > 1) batch.splice(int(0, batch.length - 1), 1); // gap
+      if (chance(rates.feed_dup) && batch.length > 0) batch.push(pick(batch)); // duplicate
+      if (chance(rates.feed_dup) && ledger.cursorSeq() > 1) {
+        const old = core.getEvents(user, int(0, ledger.cursorSeq() - 1), 3).events; // an old event again
+        batch = batch.concat(old);
+      }
+      if (chance(rates.feed_reorder)) {
+        // Second half first: the ledger stops at the gap and takes the rest next time.
+        const cut = int(0, batch.length);
+        batch = batch.slice(cut).concat(batch.slice(0, cut));
+        const halves = [batch.slice(0, batch.length - cut), batch.slice(batch.length - cut)];
+        for (const h of halves) ledger.ingest(h);
+        svc.refresh();
+        return;
+      }
+    }
+    ledger.ingest(batch);
+    svc.refresh();
+  };
+
+  let platform_orders_stmt: { core: PlatformCore; st: ReturnType<PlatformCore['db']['prepare']> } | null = null;
+  const platformOrders = (): PlatformOrderRow[] => {
+    const core = holder.core;
+    if (!core) return [];
+    if (platform_orders_stmt?.core !== core) {
+      platform_orders_stmt = {
+        core,
+        st: core.db.prepare(`SELECT id, client_order_id, status, filled_lots, qty_lots, created_ms FROM orders WHERE account_id = ?`),
+      };
+    }
+    return platform_orders_stmt.st.all(user) as PlatformOrderRow[];
+  };
+
+  const checkStep = () => {
+    // No queued order lost: every order ever accepted by place() is in the outbox.
+    const local = new Map(svc.list({ limit: 1000 }).map((o) => [o.client_order_id, o]));
+    if (placed.size > 1000) fail('test bound: more than 1000 orders');
+    for (const cid of placed.keys()) if (!local.has(cid)) fail(`order ${cid} lost from the outbox`);
+    if (local.size !== placed.size) fail(`outbox has ${local.size} orders, ${placed.size} were placed`);
+    // States never go backwards once the platform has the order (rank, then filled quantity).
+    for (const o of local.values()) {
+      const rank = STATE_RANK[o.state]!;
+      const prev = last_seen.get(o.client_order_id);
+      if (prev && (rank < prev.rank || dec(o.filled_quantity).lt(dec(prev.filled)))) {
+        fail(`order ${o.client_order_id} went back from ${prev.state}/${prev.filled} to ${o.state}/${o.filled_quantity}`);
+      }
+      last_seen.set(o.client_order_id, { rank, state: o.state, filled: o.filled_quantity });
+    }
+    if (transport.violations.length > 0) fail(transport.violations[0]!);
+    if (transport.duplicates_absorbed > 0) fail(`the platform absorbed ${transport.duplicates_absorbed} duplicate create(s): the first guard leaked`);
+    if (!holder.core) return;
+    // The platform's own conservation and reservation invariants.
+    holder.core.checkInvariants();
+    const seen = new Set<string>();
+    for (const p of platformOrders()) {
+      // At most one platform order per client_order_id, and none we did not place.
+      if (seen.has(p.client_order_id)) fail(`two platform orders for ${p.client_order_id}`);
+      seen.add(p.client_order_id);
+      const mine = placed.get(p.client_order_id);
+      if (!mine) fail(`platform order ${p.id} has an unknown client_order_id ${p.client_order_id}`);
+      // Never executed after its expiry: the platform took it no later than its deadline.
+      if (p.created_ms > mine!.deadline_ms) fail(`order ${p.client_order_id} reached the platform at ${p.created_ms}, after its expiry ${mine!.deadline_ms}`);
+      const o = local.get(p.client_order_id)!;
+      // The local row never runs ahead of the platform.
+      if (o.order_id !== null && o.order_id !== p.id) fail(`order ${p.client_order_id}: local id ${o.order_id}, platform ${p.id}`);
+      if (dec(o.filled_quantity).gt(dec(toCanonical(dec(String(p.filled_lots)).div(100))))) fail(`order ${p.client_order_id}: local filled ahead of the platform`);
+    }
+    for (const o of local.values()) {
+      if (o.order_id !== null && !seen.has(o.client_order_id)) fail(`order ${o.client_order_id} claims platform id ${o.order_id} the platform does not have`);
+    }
+  };
+
+  const placeRandom = () => {
+    const side = chance(0.5) ? 'buy' : 'sell';
+    const market = chance(0.2);
+    const px = toCanonical(dec(String(int(150, 300))).div(10_000)); // 0.015 .. 0.03
+    const input: Record<string, unknown> = {
+      side,
+      type: market ? 'market' : 'limit',
+      quantity: toCanonical(dec(String(int(1, chance(0.1) ? 5_000_000 : 3000))).div(100)),
+    };
+    if (market) {
+      if (!chance(0.1)) input.protection_price = side === 'buy' ? '0.035' : '0.01';
+    } else {
+      input.price = px;
+      if (chance(0.1)) input.post_only = true; // may cross: the platform rejects it (status rejected)
+    }
+    if (chance(0.3)) input.expires_at = new Date(now + int(5, 90) * 1000).toISOString();
+    try {
+      const v = svc.place(input);
+      placed.set(v.client_order_id, { deadline_ms: Date.parse(v.expires_at) });
+      if (v.state !== 'queued' && v.state !== 'sending') fail(`a new order is ${v.state}`);
+    } catch (e) {
+      if (!(e instanceof OrderEntryError)) throw e;
+      if (market && input.protection_price === undefined && e.code !== 'invalid_input') fail(`market order without protection price: ${e.code}`);
+      if (e.code === 'insufficient_funds' || e.code === 'insufficient_tokens') {
+        // Refused only when it really does not fit what is available.
+        const a = svc.available();
+        const need = side === 'buy' ? dec(input.quantity as string).mul(dec((input.price ?? input.protection_price) as string)) : dec(input.quantity as string);
+        const have = dec(side === 'buy' ? a.usd.available : a.token.available);
+        // Buys hold the taker fee (20 bps) too.
+        if ((side === 'buy' ? need.mul('1.002') : need).lte(have)) fail(`refused ${side} needing ${toCanonical(need)} with ${toCanonical(have)} available`);
+      }
+      refused++;
+    }
+  };
+
+  const cancelRandom = () => {
+    const live = svc.list({ states: ['queued', 'sending', 'unknown', 'open', 'partially_filled'], limit: 100 });
+    if (live.length === 0) return;
+    try {
+      svc.cancel(pick(live).client_order_id);
+    } catch (e) {
+      if (!(e instanceof OrderEntryError) || e.code !== 'not_cancelable') throw e;
+    }
+  };
+
+  const marketMaker = () => {
+    const core = holder.core;
+    if (!core) return;
+    const side = chance(0.5) ? 'buy' : 'sell';
+    const price = toCanonical(dec(String(int(150, 300))).div(10_000));
+    try {
+      core.placeOrder(mm, {
+        client_order_id: `mm-${mm_n++}`,
+        side,
+        type: 'limit',
+        price,
+        quantity: toCanonical(dec(String(int(1, 2000))).div(100)),
+        time_in_force: chance(0.5) ? 'IOC' : 'GTC',
+      });
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+    }
+  };
+
+  /** Money leaves from another device: the local ledger lags, the platform may refuse orders (final). */
+  const externalWithdrawal = () => {
+    const core = holder.core;
+    if (!core) return;
+    try {
+      core.withdraw(user, String(int(1, 60)));
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+    }
+  };
+
+  const restartPlatform = () => {
+    if (!holder.core) return;
+    restarts++;
+    holder.core.close();
+    holder.core = null;
+    platform_down_until = now + int(500, 20_000);
+  };
+
+  const maybeBringUp = () => {
+    if (holder.core === null && now >= platform_down_until) {
+      holder.core = openCore();
+      holder.core.checkInvariants();
+    }
+  };
+
+  // ---------------------------------------------------------------- faulty phase
+  for (step_no = 1; step_no <= steps; step_no++) {
+    const k = r();
+    if (k < 0.3) placeRandom();
+    else if (k < 0.38) cancelRandom();
+    else if (k < 0.46) {
+      online = !online;
+      svc.setOnline(online);
+    } else if (k < 0.62) await drain();
+    else if (k < 0.74) feed(true);
+    else if (k < 0.84) marketMaker();
+    else if (k < 0.87) crashAndReopen(); // between writing and sending (or any time)
+    else if (k < 0.89) restartPlatform();
+    else if (k < 0.92) externalWithdrawal();
+    else holder.core?.tick();
+    now += int(0, 3000);
+    maybeBringUp();
+    if (online && chance(0.5)) await drain();
+    checkStep();
+  }
+
+  // ---------------------------------------------------------------- calm phase: faults stop
+  phase = 'calm';
+  transport.faults_on = false;
+  online = true;
+  svc.setOnline(true);
+  let quiet = false;
+  for (let round = 0; round < CALM_ROUNDS_MAX && !quiet; round++) {
+    maybeBringUp();
+    await drain();
+    feed(false);
+    const core = holder.core;
+    const pending = svc.queue().length;
+    quiet = core !== null && pending === 0 && ledger.cursorSeq() === core.lastSeq(user);
+    if (!quiet) now += 500;
+    checkStep();
+  }
+  if (!quiet) fail(`liveness: not quiescent after ${CALM_ROUNDS_MAX} calm rounds: queue ${JSON.stringify(svc.queue().map((o) => [o.state, o.last_error ?? null]))}`);
+  checkFinal();
+
+  function checkFinal() {
+    const core = holder.core!;
+    const plat = new Map(platformOrders().map((p) => [p.client_order_id, p]));
+    for (const o of svc.list({ limit: 1000 })) {
+      const p = plat.get(o.client_order_id);
+      if (p) {
+        if (o.state !== p.status) fail(`order ${o.client_order_id}: local ${o.state}, platform ${p.status}`);
+        if (o.order_id !== p.id) fail(`order ${o.client_order_id}: local id ${o.order_id}, platform ${p.id}`);
+        const pf = toCanonical(dec(String(p.filled_lots)).div(100));
+        if (o.filled_quantity !== pf) fail(`order ${o.client_order_id}: filled local ${o.filled_quantity}, platform ${pf}`);
+      } else if (!['rejected', 'canceled', 'expired'].includes(o.state)) {
+        fail(`order ${o.client_order_id} is ${o.state} locally but the platform never got it`);
+      }
+    }
+    const pb = core.getBalances(user);
+    const lb = ledger.walletBalances();
+    if (lb.usd !== pb.usd.total || lb.token !== pb.token.total) fail(`ledger ${lb.usd} USD / ${lb.token} tok, platform ${pb.usd.total} / ${pb.token.total}`);
+    const a = svc.available();
+    if (a.usd.available !== pb.usd.available) fail(`available USD local ${a.usd.available}, platform ${pb.usd.available}`);
+    if (a.token.available !== pb.token.available) fail(`available tokens local ${a.token.available}, platform ${pb.token.available}`);
+    const rec = ledger.reconcile(pb);
+    if (!rec.compared || rec.open_mismatches.length > 0) fail(`ledger reconcile: ${JSON.stringify(rec.open_mismatches[0] ?? 'not compared')}`);
+  }
+
+  const views: OrderView[] = svc.list({ limit: 1000 });
+  const report: SimReport = {
+    seed,
+    placed: placed.size,
+    refused,
+    on_platform: views.filter((v) => v.order_id !== null).length,
+    filled_or_partial: views.filter((v) => dec(v.filled_quantity).gt(0)).length,
+    crashes,
+    platform_restarts: restarts,
+    faults: { ...transport.counts },
+    states: views.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v.state]: (acc[v.state] ?? 0) + 1 }), {}),
+    final_virtual_ms: now - T0,
+  };
+  await svc.close();
+  ledger.close();
+  holder.core?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return report;
+}
