@@ -67,9 +67,16 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
       simulator.setup();
       for (let i = 0; i < 30; i++) simulator.step();
       if (demo) demoTrades(core, demo.account_id);
-      simulator.start(opts.sim_step_ms ?? 700);
+      simulator.start(opts.sim_step_ms ?? 700, (e) => (opts.on_error ?? console.error)(e, 'simulator'));
     }
-    ticker = setInterval(() => core.tick(), opts.tick_ms ?? 1000);
+    const onError = opts.on_error ?? ((e: unknown, where: string) => console.error(`platform: unexpected error in ${where}:`, e));
+    ticker = setInterval(() => {
+      try {
+        core.tick();
+      } catch (e) {
+        onError(e, 'tick');
+      }
+    }, opts.tick_ms ?? 1000);
     ticker.unref();
     const http = await startHttp({ core, port: opts.port ?? 0, host: '127.0.0.1', rate_limit: opts.rate_limit, ws: opts.ws, on_error: opts.on_error });
     let closed = false;

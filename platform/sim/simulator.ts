@@ -145,9 +145,15 @@ export class MarketSimulator {
     }
   }
 
-  start(step_ms = 700): void {
+  start(step_ms = 700, on_error: (e: unknown) => void = console.error): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.step(), step_ms);
+    this.timer = setInterval(() => {
+      try {
+        this.step();
+      } catch (e) {
+        on_error(e);
+      }
+    }, step_ms);
     this.timer.unref();
   }
 

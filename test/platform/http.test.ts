@@ -216,7 +216,7 @@ describe('OpenAPI', () => {
 
 describe('rate limits', () => {
   it('answers 429 with Retry-After once the bucket is empty', async () => {
-    const q = await startPlatform({ db_path: ':memory:', rate_limit: { private_capacity: 3, private_refill_per_s: 0.5, public_capacity: 2, public_refill_per_s: 0.5 } });
+    const q = await startPlatform({ db_path: ':memory:', rate_limit: { private_capacity: 3, private_refill_per_s: 0.01, public_capacity: 2, public_refill_per_s: 0.01 } });
     try {
       const statuses: number[] = [];
       let retry: string | null = null;
@@ -299,7 +299,7 @@ describe('wallet client and stream', () => {
     await c.deposit({ amount_usd: '2' });
     await c.placeOrder({ client_order_id: 'ws-1', side: 'buy', type: 'limit', price: '0.0123', quantity: '1', time_in_force: 'GTC' });
     const deadline = Date.now() + 3000;
-    while ((events.length < 2 || lastHeartbeatSeq === null || deltas.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((events.length < 2 || lastHeartbeatSeq !== events[1]?.seq || deltas.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(events.map((e) => e.type)).toEqual(['deposit', 'order']);
     for (const e of events) AccountEvent.parse(e);
     expect(events[1]!.seq).toBe(events[0]!.seq + 1);
