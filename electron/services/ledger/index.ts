@@ -35,7 +35,7 @@ export {
   type ReconcileResult,
   type CachedTrade,
 } from './ledger.js';
-export type { VerifyReport, VerifyProblem } from './verify.js';
+export { formatVerifyReport, type VerifyReport, type VerifyProblem } from './verify.js';
 export { ACCOUNTS, type AccountName } from './chart.js';
 export { fromScaled, toScaled, SCALE_DIGITS, type Commodity } from './amounts.js';
 export { LATEST_VERSION, MIGRATIONS } from './migrations.js';

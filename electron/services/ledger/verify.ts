@@ -119,3 +119,25 @@ export function verifyLedger(db: Database.Database, mem: Cached): VerifyReport {
     problems,
   };
 }
+
+/** Human-readable report (CLI and logs). */
+export function formatVerifyReport(
+  r: VerifyReport,
+  quarantined: readonly { seq: number | null; event_id: string | null; reason: string }[] = [],
+  mismatches: readonly { detail: string; detected_at: string }[] = [],
+): string {
+  const lines = [
+    `ledger: ${r.entries} entries, ${r.postings} postings, cursor at seq ${r.cursor_seq}`,
+    r.ok ? 'invariants: all hold (entries balance, sequence continuous, cached balances = journal replay)' : `invariants: ${r.problems.length} problem(s)`,
+    ...r.problems.map((p) => `  [${p.check}] ${p.message}`),
+  ];
+  if (r.quarantined > 0) {
+    lines.push(`quarantined events: ${r.quarantined}`);
+    for (const q of quarantined) lines.push(`  seq ${q.seq ?? '?'} ${q.event_id ?? ''}: ${q.reason}`.replace(/\s+:/, ':'));
+  }
+  if (r.open_mismatches > 0) {
+    lines.push(`open reconciliation mismatches: ${r.open_mismatches}`);
+    for (const m of mismatches) lines.push(`  ${m.detected_at}: ${m.detail}`);
+  }
+  return lines.join('\n') + '\n';
+}

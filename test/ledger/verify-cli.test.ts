@@ -1,0 +1,65 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { run, summary } from '../../electron/cli/commands/verify.js';
+import { openLedger } from '../../electron/services/ledger/index.js';
+import { generateStream } from '../sim/gen.js';
+import { tempDir } from './helpers.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  return { out: () => out.join(''), err: () => err.join('') };
+}
+afterEach(() => vi.restoreAllMocks());
+
+function ledgerDir(): string {
+  const dir = tempDir();
+  const l = openLedger({ path: path.join(dir, 'ledger.db') });
+  l.ingest(generateStream({ seed: 4, count: 120 }).events);
+  l.ingest([{ seq: 121, nonsense: true }]);
+  l.close();
+  return dir;
+}
+
+describe('wallet verify', () => {
+  it('exports a summary', () => {
+    expect(summary).toMatch(/invariant/);
+  });
+
+  it('exits 0 on a sound ledger and lists quarantined events', async () => {
+    const dir = ledgerDir();
+    const c = capture();
+    expect(await run(['--data-dir', dir])).toBe(0);
+    expect(c.out()).toMatch(/120 entries/);
+    expect(c.out()).toMatch(/all hold/);
+    expect(c.out()).toMatch(/quarantined events: 1\n {2}seq 121: invalid event/);
+  });
+
+  it('exits 1 and prints what is wrong on a tampered ledger; --json works', async () => {
+    const dir = ledgerDir();
+    const db = new Database(path.join(dir, 'ledger.db'));
+    db.exec("UPDATE postings SET amount = amount + 7 WHERE entry_id = 1 AND account_id = 1");
+    db.close();
+    let c = capture();
+    expect(await run(['--data-dir', dir])).toBe(1);
+    expect(c.out()).toMatch(/\[entry_balance\] entry 1 does not balance in USD: off by 0.00000007/);
+    expect(c.out()).toMatch(/\[cached_balance\]/);
+    vi.restoreAllMocks();
+    c = capture();
+    expect(await run(['--data-dir', dir, '--json'])).toBe(1);
+    const j = JSON.parse(c.out()) as { ok: boolean; problems: { check: string }[] };
+    expect(j.ok).toBe(false);
+    expect(j.problems.map((p) => p.check)).toContain('entry_balance');
+  });
+
+  it('exits 2 on a missing ledger or a bad option', async () => {
+    const c = capture();
+    expect(await run(['--data-dir', tempDir()])).toBe(2);
+    expect(c.err()).toMatch(/no ledger at/);
+    expect(await run(['--frobnicate'])).toBe(2);
+    expect(await run(['--data-dir'])).toBe(2);
+  });
+});
