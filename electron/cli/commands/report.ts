@@ -7,8 +7,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
-  buildReportFiles, computeTaxYear, parseTransactionsCsv, CSV_BYTES_MAX, FILING_STATUSES, LONG_BOXES, METHODS, MINT_BASIS_POLICIES,
-  SHORT_BOXES, TaxInputError, zPriorYear, type TaxSettingsInput, type TaxTransaction,
+  buildReportFiles, computeTaxYearFromCsv, CSV_BYTES_MAX, FILING_STATUSES, LONG_BOXES, METHODS, MINT_BASIS_POLICIES,
+  SHORT_BOXES, TaxInputError, zPriorYear, type TaxSettingsInput,
 } from '../../services/tax/index.js';
 
 export const summary = 'yearly gains report: Form 8949 CSV, Schedule D JSON, TXF, TurboTax CSV, income CSV, PDF';
@@ -96,15 +96,14 @@ async function readPrior(file: string): Promise<TaxSettingsInput['prior_year']> 
   return r.data;
 }
 
-async function loadTransactions(input: string | undefined): Promise<{ txs: TaxTransaction[]; dataAsOf: string }> {
+async function loadTransactions(input: string | undefined): Promise<{ text: string; dataAsOf: string }> {
   if (input === undefined) {
     // The ledger adapter is not available yet: say so instead of guessing.
     throw new UsageError('no --in file given and the wallet ledger has no tax adapter yet: export transactions to CSV and pass --in transactions.csv (format in docs/TAX.md)');
   }
   const text = await readLimited(input, CSV_BYTES_MAX, 'input file');
-  const txs = parseTransactionsCsv(text);
   const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  return { txs, dataAsOf: `input file ${path.basename(input)} (sha256 ${digest}, ${txs.length} transactions)` };
+  return { text, dataAsOf: `input file ${path.basename(input)} (sha256 ${digest})` };
 }
 
 /** Writes every file under a temporary name first, then renames them in: all or nothing as far as the file system allows. */
@@ -128,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const year = Number(args.year);
-    const { txs, dataAsOf } = await loadTransactions(args.in);
+    const { text, dataAsOf } = await loadTransactions(args.in);
     const settings: TaxSettingsInput = {
       year,
       method_orders: args.method ? [{ method: args.method, effective_from: '1970-01-01T00:00:00Z' }] : [],
@@ -144,7 +143,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(args.asset ? { asset_symbol: args.asset } : {}),
       data_as_of: dataAsOf,
     };
-    const result = computeTaxYear(txs, settings);
+    const result = computeTaxYearFromCsv(text, settings);
     const meta = { data_as_of: `${dataAsOf}; last event ${result.last_event_time ?? 'none'}`, generated_at: new Date().toISOString() };
     const files = await buildReportFiles(result, meta);
     await writeAll(args.out, files);

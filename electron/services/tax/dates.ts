@@ -123,15 +123,53 @@ export function parseISODate(text: string): number {
 /** ISO 8601 timestamp with a date, a time and an offset or Z. */
 export const ISO_TIMESTAMP_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Parses an ISO timestamp with offset to epoch ms; null if malformed or not a real date. */
+function digits(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Parses an ISO 8601 timestamp with offset or Z to epoch ms; null if malformed or not a real
+ * date. Hand-written (no regex, no Date.parse): it runs once per transaction.
+ */
 export function parseTimestamp(text: string): number | null {
-  const m = ISO_TIMESTAMP_PATTERN.exec(text);
-  if (!m) return null;
-  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
-  const h = Number(m[4]), mi = Number(m[5]), s = m[7] ? Number(m[7]) : 0;
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
-  const ms = Date.parse(text);
-  return Number.isFinite(ms) ? ms : null;
+  const n = text.length;
+  if (n < 17 || n > 40) return null;
+  const y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2), h = digits(text, 11, 2), mi = digits(text, 14, 2);
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':') return null;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59) return null;
+  let i = 16;
+  let s = 0, ms = 0;
+  if (text[i] === ':') {
+    s = digits(text, i + 1, 2);
+    if (s < 0 || s > 59) return null;
+    i += 3;
+    if (text[i] === '.') {
+      let k = i + 1;
+      let scale = 100;
+      while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) {
+        ms += (text.charCodeAt(k) - 48) * scale;
+        scale /= 10;
+        k++;
+      }
+      if (k === i + 1 || k - i - 1 > 9) return null;
+      ms = Math.floor(ms);
+      i = k;
+    }
+  }
+  let offsetMin = 0;
+  if (text[i] === 'Z' && i === n - 1) offsetMin = 0;
+  else if ((text[i] === '+' || text[i] === '-') && i + 6 === n && text[i + 3] === ':') {
+    const oh = digits(text, i + 1, 2), om = digits(text, i + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return null;
+    offsetMin = (text[i] === '-' ? -1 : 1) * (oh * 60 + om);
+  } else return null;
+  return dayFromCivil(y, mo, d) * MS_PER_DAY + ((h * 60 + mi - offsetMin) * 60 + s) * 1000 + ms;
 }
 
 export function dayOfYearStart(year: number): number {

@@ -27,12 +27,12 @@
 //   buildReportFiles(result, meta: { data_as_of, generated_at }): Promise<ReportFile[]>
 //     The six files of `npm run wallet -- report` in memory; or the single writers:
 //     form8949Csv, scheduleDJson, txf, turbotaxCsv, incomeCsv (strings), gainsReportPdf (Buffer).
-export { parseTransactionsCsv, CSV_COLUMNS, CSV_REQUIRED_COLUMNS, CSV_OPTIONAL_COLUMNS, CSV_BYTES_MAX } from './csv.js';
-export { computeTaxYear, unrealizedPositions, whatIfSale, parseSettings } from './engine.js';
+export { parseTransactionsCsv, forEachCsvTransaction, readCsv, CSV_COLUMNS, CSV_REQUIRED_COLUMNS, CSV_OPTIONAL_COLUMNS, CSV_BYTES_MAX } from './csv.js';
+export { computeTaxYear, computeTaxYearFromCsv, unrealizedPositions, whatIfSale, parseSettings } from './engine.js';
 export { carryoverWorksheet, lossLimitCents } from './schedule.js';
 export { isLongTerm, longTermThresholdDay, dayFromCivil, civilFromDay, formatISODate, parseISODate } from './dates.js';
 export {
-  form8949Csv, scheduleDJson, txf, turbotaxCsv, incomeCsv, settingsSummary, rowsInFormOrder, txfNote,
+  form8949Csv, form8949CsvBuffer, scheduleDJson, txf, txfBuffer, turbotaxCsv, turbotaxCsvBuffer, incomeCsv, TextSink, settingsSummary, rowsInFormOrder, forEachRowInFormOrder, txfNote,
   FORM8949_HEADER, TURBOTAX_HEADER, INCOME_HEADER, NOT_TAX_ADVICE, TXF_REFNUM, TXF_WASH_REFNUM, type ReportMeta,
 } from './writers.js';
 export { gainsReportPdf, MINT_POLICY_TEXT, PDF_ROWS_MAX } from './pdf.js';

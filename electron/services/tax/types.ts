@@ -191,10 +191,12 @@ export interface LotView {
 export interface TaxYearResult {
   year: number;
   settings: TaxSettings;
+  /** One row per lot portion, in time order (built on first read). */
   rows: Form8949Row[];
+  row_count: number;
   schedule_d: ScheduleD;
   income: IncomeRow[];
-  /** Lots still held at the end of the year. */
+  /** Lots still held at the end of the year (built on first read). */
   lots: LotView[];
   totals: {
     short_term_gain: string;

@@ -2,7 +2,7 @@
 // Every file says which data it was computed from ("data as of") and the settings used:
 // JSON in fields, CSVs in trailing lines starting with '#' (after the data, so the header
 // stays the first line), TXF in the header's program line.
-import { formatMDY, parseISODate } from './dates.js';
+import { rowTableOf } from './engine.js';
 import type { Form8949Row, TaxSettings, TaxYearResult } from './types.js';
 
 export const PROGRAM_NAME = 'Compute Wallet';
@@ -36,8 +36,35 @@ export function settingsSummary(s: TaxSettings): string {
   ].join('; ');
 }
 
+/** YYYY-MM-DD -> MM/DD/YYYY. */
 function mdy(iso: string): string {
-  return formatMDY(parseISODate(iso));
+  return `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
+}
+
+/**
+ * Builds a large text without keeping one string per line alive until a final join: lines are
+ * appended to a small string that is copied into a Buffer every ~256 KB (Buffers live outside the
+ * JS heap, so the garbage collector does not copy them around).
+ */
+export class TextSink {
+  private chunks: Buffer[] = [];
+  private cur = '';
+  constructor(private readonly encoding: 'utf8' | 'latin1' = 'utf8') {}
+  line(text: string, eol = '\n'): void {
+    this.cur += text + eol;
+    if (this.cur.length >= 256 * 1024) this.flush();
+  }
+  private flush(): void {
+    if (this.cur.length > 0) this.chunks.push(Buffer.from(this.cur, this.encoding));
+    this.cur = '';
+  }
+  buffer(): Buffer {
+    this.flush();
+    return Buffer.concat(this.chunks);
+  }
+  text(): string {
+    return this.buffer().toString(this.encoding);
+  }
 }
 
 /** RFC 4180 quoting, only where needed (amounts and dates never need it). */
@@ -56,21 +83,50 @@ function commentLines(r: TaxYearResult, meta: ReportMeta, extra: string[] = []):
   return lines.map((l) => l.replace(/[\r\n]+/g, ' ')).join('\n') + '\n';
 }
 
-/** Rows in form order: Part I then Part II, box by box, then in time order (stable). */
-export function rowsInFormOrder(rows: readonly Form8949Row[]): Form8949Row[] {
-  const key = (r: Form8949Row): string => `${r.part === 'I' ? 0 : 1}${r.box}`;
-  return rows.map((r, i) => ({ r, i, k: key(r) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i)).map((x) => x.r);
+const BOX_ORDER = 'ABCGHIDEFJKL';
+
+/** Row indices in form order: Part I then Part II, box by box, then in time order (a stable bucket sort). */
+function formOrder(count: number, groupOf: (i: number) => number): Int32Array {
+  const counts = new Int32Array(BOX_ORDER.length + 1);
+  for (let i = 0; i < count; i++) counts[groupOf(i) + 1]!++;
+  for (let g = 1; g < counts.length; g++) counts[g]! += counts[g - 1]!;
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) out[counts[groupOf(i)]!++] = i;
+  return out;
+}
+
+/** Calls `f` for each 8949 row in form order, building one row object at a time. */
+export function forEachRowInFormOrder(r: TaxYearResult, f: (row: Form8949Row) => void, limit = Infinity): void {
+  const table = rowTableOf(r);
+  if (table) {
+    const order = formOrder(table.count, (i) => BOX_ORDER.indexOf(table.box(i)));
+    for (let k = 0; k < order.length && k < limit; k++) f(table.get(order[k] as number));
+    return;
+  }
+  const rows = r.rows;
+  const order = formOrder(rows.length, (i) => BOX_ORDER.indexOf((rows[i] as Form8949Row).box));
+  for (let k = 0; k < order.length && k < limit; k++) f(rows[order[k] as number] as Form8949Row);
+}
+
+/** Rows in form order (all in memory; for small results and tests). */
+export function rowsInFormOrder(r: TaxYearResult): Form8949Row[] {
+  const out: Form8949Row[] = [];
+  forEachRowInFormOrder(r, (row) => out.push(row));
+  return out;
 }
 
 export function form8949Csv(r: TaxYearResult, meta: ReportMeta): string {
-  const out: string[] = [FORM8949_HEADER];
-  for (const row of rowsInFormOrder(r.rows)) {
-    out.push([
-      row.part, row.box, safe(row.description), mdy(row.date_acquired), mdy(row.date_sold), row.proceeds, row.cost_basis, row.code,
-      row.adjustment, row.gain_loss,
-    ].join(','));
-  }
-  return out.join('\n') + '\n' + commentLines(r, meta);
+  return form8949CsvBuffer(r, meta).toString('utf8');
+}
+
+export function form8949CsvBuffer(r: TaxYearResult, meta: ReportMeta): Buffer {
+  const out = new TextSink();
+  out.line(FORM8949_HEADER);
+  forEachRowInFormOrder(r, (row) => {
+    out.line(`${row.part},${row.box},${safe(row.description)},${mdy(row.date_acquired)},${mdy(row.date_sold)},${row.proceeds},${row.cost_basis},${row.code},${row.adjustment},${row.gain_loss}`);
+  });
+  out.line(commentLines(r, meta), '');
+  return out.buffer();
 }
 
 export function scheduleDJson(r: TaxYearResult, meta: ReportMeta): string {
@@ -89,22 +145,29 @@ export function scheduleDJson(r: TaxYearResult, meta: ReportMeta): string {
 
 /** TXF v042: one field per line, records end with '^'; cost before proceeds; wash amount as the sixth field. */
 export function txf(r: TaxYearResult, meta: ReportMeta): string {
+  return txfBuffer(r, meta).toString('latin1');
+}
+
+export function txfBuffer(r: TaxYearResult, meta: ReportMeta): Buffer {
   const generated = mdy(meta.generated_at.slice(0, 10));
-  const lines: string[] = ['V042', `A${PROGRAM_NAME} (data as of ${meta.data_as_of.replace(/[\r\n]+/g, ' ')}; ${settingsSummary(r.settings)})`, `D ${generated}`, '^'];
-  for (const row of rowsInFormOrder(r.rows)) {
+  // TXF is ASCII: anything else (e.g. from a file name) becomes '?'.
+  const ascii = (t: string): string => t.replace(/[^\x20-\x7e]/g, '?');
+  const out = new TextSink('latin1');
+  for (const l of ['V042', `A${PROGRAM_NAME} (data as of ${meta.data_as_of.replace(/[\r\n]+/g, ' ')}; ${settingsSummary(r.settings)})`, `D ${generated}`, '^']) out.line(ascii(l), '\r\n');
+  forEachRowInFormOrder(r, (row) => {
     const wash = row.code === 'W';
     const refnum = wash ? TXF_WASH_REFNUM[row.term] : TXF_REFNUM[row.box];
-    lines.push('TD', `N${refnum}`, 'C1', 'L1', `P${row.description}`, `D${mdy(row.date_acquired)}`, `D${mdy(row.date_sold)}`, `$${row.cost_basis}`, `$${row.proceeds}`);
-    if (wash) lines.push(`$${row.adjustment}`);
-    lines.push('^');
-  }
-  // TXF is ASCII: anything else (e.g. from a file name) becomes '?'.
-  return lines.join('\r\n').replace(/[^\x20-\x7e\r\n]/g, '?') + '\r\n';
+    const head = `TD\r\nN${refnum}\r\nC1\r\nL1\r\nP${row.description}\r\nD${mdy(row.date_acquired)}\r\nD${mdy(row.date_sold)}\r\n$${row.cost_basis}\r\n$${row.proceeds}`;
+    out.line(wash ? `${head}\r\n$${row.adjustment}\r\n^` : `${head}\r\n^`, '\r\n');
+  });
+  return out.buffer();
 }
 
 /** TXF has no refnums for the 2025 boxes G-L; the export uses the C / F refnums. */
 export function txfNote(r: TaxYearResult): string | null {
-  return r.rows.some((x) => 'GHIJKL'.includes(x.box)) ? 'TXF has no refnums for boxes G-L: rows in those boxes use the box C / F refnums (712 / 714).' : null;
+  const t = rowTableOf(r);
+  const any = t ? t.count > 0 && ('GHIJKL'.includes(t.boxShort) || 'GHIJKL'.includes(t.boxLong)) : r.rows.some((x) => 'GHIJKL'.includes(x.box));
+  return any ? 'TXF has no refnums for boxes G-L: rows in those boxes use the box C / F refnums (712 / 714).' : null;
 }
 
 /**
@@ -113,13 +176,20 @@ export function txfNote(r: TaxYearResult): string | null {
  * proceeds), which gives the same gain as the 8949 row.
  */
 export function turbotaxCsv(r: TaxYearResult, meta: ReportMeta): string {
-  const out: string[] = [TURBOTAX_HEADER];
-  for (const row of rowsInFormOrder(r.rows)) {
+  return turbotaxCsvBuffer(r, meta).toString('utf8');
+}
+
+export function turbotaxCsvBuffer(r: TaxYearResult, meta: ReportMeta): Buffer {
+  const out = new TextSink();
+  out.line(TURBOTAX_HEADER);
+  const symbol = r.settings.asset_symbol;
+  forEachRowInFormOrder(r, (row) => {
     const cost = row.code === 'W' ? subtractCents(row.cost_basis, row.adjustment) : row.cost_basis;
     if (cost.startsWith('-') || row.proceeds.startsWith('-')) throw new Error(`TurboTax CSV: negative amount in row for ${row.disposal_id}`);
-    out.push([r.settings.asset_symbol, mdy(row.date_acquired), cost, mdy(row.date_sold), row.proceeds].join(','));
-  }
-  return out.join('\n') + '\n' + commentLines(r, meta, ['wash-sale rows: cost basis is net of the disallowed loss (no adjustment column in this format)']);
+    out.line(`${symbol},${mdy(row.date_acquired)},${cost},${mdy(row.date_sold)},${row.proceeds}`);
+  });
+  out.line(commentLines(r, meta, ['wash-sale rows: cost basis is net of the disallowed loss (no adjustment column in this format)']), '');
+  return out.buffer();
 }
 
 function subtractCents(a: string, b: string): string {
