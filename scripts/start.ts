@@ -25,7 +25,8 @@ function probeElectron(): { path: string } | { reason: string } {
   const out = (r.stdout ?? '').trim().split('\n').pop() ?? '';
   if (r.status === 0 && out && existsSync(out)) return { path: out };
   const why = r.error ? r.error.message : ((r.stderr ?? '').trim().split('\n').find((l) => l.includes('Error')) ?? `exit ${r.status}`);
-  return { reason: why.replace(/^Error:\s*/, '').slice(0, 160) };
+  const detail = why.replace(/^(Type)?Error:\s*/, '').slice(0, 160);
+  return { reason: existsSync(path.join(root, 'node_modules/electron/path.txt')) ? detail : `not installed, and the download failed: ${detail}` };
 }
 
 async function main(): Promise<void> {

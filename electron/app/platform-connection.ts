@@ -9,8 +9,7 @@ import { createSyncEngine, type SyncEngine } from '../services/sync/index.js';
 import type { Ledger } from '../services/ledger/index.js';
 import type { ConnectionStatus } from '../../shared/contract/wallet-api.js';
 import { dataPaths } from '../services/paths.js';
-import type { SecretStore } from '../services/credentials/index.js';
-import { z } from 'zod';
+import { loadApiCredentials, type SecretStore } from '../services/credentials/index.js';
 
 /** Days of market history the demo platform makes up on its first start. */
 const DEMO_BACKFILL_DAYS = 14;
@@ -19,7 +18,6 @@ const DEMO_PERIOD_MS = 10 * 60_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 const STREAM_TIMEOUT_MS = 5_000;
 
-const StoredCredentials = z.strictObject({ key_id: z.string().min(1).max(200), secret: z.string().min(1).max(500) });
 
 export interface PlatformConnection {
   platform_url: string;
@@ -32,10 +30,6 @@ export interface PlatformConnection {
   createSync(ledger: Ledger): SyncEngine | null;
   status(sync: SyncEngine | null): ConnectionStatus;
   close(): Promise<void>;
-}
-
-export function credentialsKey(platform_url: string): string {
-  return `platform:${new URL(platform_url).origin}`;
 }
 
 export async function connectPlatform(opts: {
@@ -69,10 +63,8 @@ export async function connectPlatform(opts: {
     ledger_name = `demo-${demo.account_id}`;
   } else {
     base_url = opts.platform_url;
-    const stored = await opts.secrets.get(credentialsKey(base_url));
-    const parsed = stored === null ? null : StoredCredentials.safeParse(JSON.parse(stored));
-    if (parsed?.success) credentials = parsed.data;
-    else missing_reason = `No API key stored for ${new URL(base_url).origin}.`;
+    credentials = await loadApiCredentials(opts.secrets);
+    if (!credentials) missing_reason = `No API key stored for ${new URL(base_url).origin}.`;
     const host = new URL(base_url).host.replace(/[^A-Za-z0-9.-]/g, '_');
     ledger_name = `${host}-${credentials?.key_id.replace(/[^A-Za-z0-9_-]/g, '_') ?? 'none'}`;
   }

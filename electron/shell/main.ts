@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     platform_url: args.platform_url,
     // The OS keychain (Keychain, DPAPI, libsecret) protects the API secret at rest.
     encryptor: safeStorage.isEncryptionAvailable()
-      ? { kind: 'os-keychain', encryptString: (s) => safeStorage.encryptString(s), decryptString: (b) => safeStorage.decryptString(b) }
+      ? { kind: 'os-keychain', encryptString: (s: string) => safeStorage.encryptString(s), decryptString: (b: Buffer) => safeStorage.decryptString(b) }
       : undefined,
     app_version: app.getVersion(),
   });
