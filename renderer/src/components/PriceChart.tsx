@@ -30,8 +30,10 @@ export function PriceChart({ candles, faceValue }: { candles: Candle[]; faceValu
     c.priceScale('right').applyOptions({ scaleMargins: { top: 0.08, bottom: 0.2 } }); // candles above the volume bars
     chart.current = c;
     return () => {
-      c.remove();
       chart.current = null;
+      price.current = null;
+      volume.current = null;
+      c.remove();
     };
   }, []);
 
@@ -56,7 +58,10 @@ export function PriceChart({ candles, faceValue }: { candles: Candle[]; faceValu
         return { ...res, priceRange: { minValue: Math.min(res.priceRange.minValue, face), maxValue: Math.max(res.priceRange.maxValue, face) } };
       },
     });
-    return () => series.removePriceLine(line);
+    return () => {
+      // On unmount the chart effect's cleanup has already disposed the chart and its series.
+      if (chart.current) series.removePriceLine(line);
+    };
   }, [faceValue]);
 
   return <div ref={host} className="chart" data-testid="price-chart" role="img" aria-label="Token price chart" />;
