@@ -401,6 +401,7 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
       }
       last_seen.set(o.client_order_id, { rank, state: o.state, filled: o.filled_quantity });
     }
+    svc.checkInvariants();
     if (transport.violations.length > 0) fail(transport.violations[0]!);
     if (transport.duplicates_absorbed > 0) fail(`the platform absorbed ${transport.duplicates_absorbed} duplicate create(s): the first guard leaked`);
     if (!holder.core) return;

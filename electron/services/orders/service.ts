@@ -146,6 +146,8 @@ export class OrderService {
   private draining: Promise<DrainResult> | null = null;
   private loop: { stop: boolean; wake: (() => void) | null; done: Promise<void> } | null = null;
   private closed = false;
+  /** Sum of reservations; null = recompute. place() adds to it; every other write clears it. */
+  private reserved_cache: { usd: Dec; tokens: Dec } | null = null;
 
   constructor(opts: OrderServiceOptions) {
     this.ledger = opts.ledger;
@@ -222,6 +224,10 @@ export class OrderService {
         });
       })
       .immediate();
+    if (this.reserved_cache) {
+      const add = reservationFor({ side: input.side, limit_price, remaining: request.quantity }, this.fee_bps);
+      this.reserved_cache = { usd: this.reserved_cache.usd.plus(add.usd), tokens: this.reserved_cache.tokens.plus(add.tokens) };
+    }
     this.emit([client_order_id]);
     this.kick();
     return this.get(client_order_id);
@@ -295,6 +301,13 @@ export class OrderService {
   /** Settled balance (ledger) − reservations of open and queued orders. */
   available(): AvailableView {
     const settled = this.ledger.walletBalances();
+    const { usd, tokens } = this.reservedTotals();
+    const bal = (s: string, reserved: Dec) => ({ settled: s, reserved: toCanonical(reserved), available: toCanonical(dec(s).minus(reserved)) });
+    return { usd: bal(settled.usd, usd), token: bal(settled.token, tokens) };
+  }
+
+  private reservedTotals(): { usd: Dec; tokens: Dec } {
+    if (this.reserved_cache) return this.reserved_cache;
     let usd = ZERO;
     let tokens = ZERO;
     for (const r of this.st.reserving.all() as OutboxRow[]) {
@@ -302,8 +315,13 @@ export class OrderService {
       usd = usd.plus(res.usd);
       tokens = tokens.plus(res.tokens);
     }
-    const bal = (s: string, reserved: Dec) => ({ settled: s, reserved: toCanonical(reserved), available: toCanonical(dec(s).minus(reserved)) });
-    return { usd: bal(settled.usd, usd), token: bal(settled.token, tokens) };
+    this.reserved_cache = { usd, tokens };
+    return this.reserved_cache;
+  }
+
+  /** Any write that may change a reservation. */
+  private dirty(): void {
+    this.reserved_cache = null;
   }
 
   /** What this order holds back now (see reserve.ts): pending and live orders, and final ones the feed has not confirmed yet. */
@@ -367,6 +385,7 @@ export class OrderService {
           for (const f of rows) {
             if (!PLATFORM_STATUSES.has(f.status)) continue;
             this.st.setFeed.run({ client_order_id: f.client_order_id, feed_seq: f.last_seq, feed_status: f.status, feed_filled: f.filled_quantity });
+            this.dirty();
             const row = this.row(f.client_order_id);
             assert(row, `feed row for unknown order ${f.client_order_id}`);
             this.adopt(row, { order_id: f.order_id, status: f.status, filled_quantity: f.filled_quantity, reason: f.reason }, this.clock.now_ms());
@@ -390,6 +409,7 @@ export class OrderService {
     const take = new_rank > local_rank || (new_rank === local_rank && filled_new.gt(filled_old));
     if (!take) return;
     const final = new_rank === 3;
+    this.dirty();
     this.st.setPlatform.run({
       client_order_id: row.client_order_id,
       state: p.status,
@@ -408,6 +428,7 @@ export class OrderService {
 
   private finishLocally(row: OutboxRow, state: 'canceled' | 'expired' | 'rejected', reason: string, now: number, last_error: string | null = null): void {
     assert(row.on_platform === 0, `order ${row.client_order_id} is on the platform; only the platform may end it`);
+    this.dirty();
     this.st.setLocalFinal.run({ client_order_id: row.client_order_id, state, reason, attempts: row.attempts, last_error, now });
   }
 
@@ -708,6 +729,28 @@ export class OrderService {
     this.closed = true;
     this.listeners.clear();
     if (this.loop) this.loop.stop = true;
+  }
+
+  /**
+   * Re-derives what the engine keeps incrementally and checks the outbox rows against the
+   * state machine. Throws OrderInvariantError. O(orders); for tests and the simulation.
+   */
+  checkInvariants(): void {
+    const cached = this.reserved_cache;
+    this.reserved_cache = null;
+    const fresh = this.reservedTotals();
+    if (cached) {
+      assert(cached.usd.eq(fresh.usd) && cached.tokens.eq(fresh.tokens), `cached reservations ${cached.usd}/${cached.tokens} != ${fresh.usd}/${fresh.tokens}`);
+    }
+    for (const r of this.st.list.all(MAX_PENDING_ORDERS * 10) as OutboxRow[]) {
+      const pending = PENDING_STATES.includes(r.state);
+      assert(!(pending && r.on_platform === 1), `order ${r.client_order_id} is ${r.state} but known on the platform`);
+      assert(r.on_platform === 0 || r.order_id !== null, `order ${r.client_order_id} on the platform without an id`);
+      assert(!LIVE_STATES.includes(r.state) || r.on_platform === 1, `order ${r.client_order_id} is ${r.state} but not on the platform`);
+      assert(dec(r.filled_quantity).lte(dec(r.quantity)) && dec(r.feed_filled).lte(dec(r.filled_quantity)), `order ${r.client_order_id}: filled out of range`);
+      assert(r.state !== 'sending' || this.draining !== null, `order ${r.client_order_id} is sending with no sender running`);
+      assert(r.cancel_requested === 0 || pending || LIVE_STATES.includes(r.state), `order ${r.client_order_id}: cancel pending on a ${r.state} order`);
+    }
   }
 
   // ---------------------------------------------------------------- helpers
