@@ -169,7 +169,7 @@ const httpOrders: Benchmark = {
       const N = 8000;
       const orders = (seed: number) =>
         orderStream(N, seed).map((o) => ({ side: o.side, price: (o.price / 10_000).toFixed(4), quantity: (o.lots / 100).toFixed(2) }));
-      const CONCURRENCY = 16;
+      const CONCURRENCY = 32;
       await loadgen({ url: p.url, creds, orders: orders(13).slice(0, 2000), concurrency: CONCURRENCY, prefix: 'warm' }); // warm-up
       const r = await loadgen({ url: p.url, creds, orders: orders(17), concurrency: CONCURRENCY, prefix: 'h' });
       if (r.bad > 0) throw new Error(`${r.bad} order requests failed`);

@@ -231,6 +231,7 @@ export class PlatformCore {
     // Checkpoint less often: each checkpoint fsyncs and copies pages; larger intervals
     // collapse many WAL frames of hot pages (accounts, book-side orders) into one write.
     this.db.pragma('wal_autocheckpoint = 10000');
+    this.db.pragma('cache_size = -65536'); // 64 MiB page cache: the hot tables stay in memory
     migrate(this.db);
     this.st = this.prepare();
     this.runTx = this.db.transaction((fn: () => unknown) => fn());

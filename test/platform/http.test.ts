@@ -2,6 +2,8 @@
 // malformed input on every route (never a 5xx, never a write), rate limits, OpenAPI,
 // and the wallet's client and stream end to end.
 import http from 'node:http';
+import fc from 'fast-check';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { ROUTES } from '../../platform/http/routes.js';
@@ -185,6 +187,48 @@ describe('bad input on every route', () => {
     expect(p.core.lastSeq(A.account_id)).toBe(seqA);
     expect(p.core.totals()).toEqual(totals);
     p.core.checkInvariants();
+  });
+
+  it('survives random JSON bodies and random values under the right keys (fast-check)', async () => {
+    const seqA = p.core.lastSeq(A.account_id);
+    const keys: Record<string, string[]> = {
+      '/v1/periods/current/election': ['election'],
+      '/v1/usage': ['credits', 'description'],
+      '/v1/redemptions': ['tokens'],
+      '/v1/deposits': ['amount_usd'],
+      '/v1/withdrawals': ['amount_usd'],
+      '/v1/orders': ['client_order_id', 'side', 'type', 'price', 'quantity', 'time_in_force', 'expire_at', 'post_only', 'deadline', 'protection_price'],
+    };
+    let accepted = 0;
+    const value = fc.oneof(fc.jsonValue(), fc.string(), fc.constantFrom('-1', '0', '1e3', '0.000000001', 'NaN', '', ' 1', '1 ', '9'.repeat(41)));
+    for (const r of ROUTES.filter((x) => x.body)) {
+      const names = keys[r.path]!;
+      const bodies = [
+        ...fc.sample(fc.jsonValue(), { numRuns: 25, seed: 1 }).map((v) => JSON.stringify(v) ?? 'null'),
+        ...fc.sample(fc.dictionary(fc.constantFrom(...names), value), { numRuns: 25, seed: 2 }).map((v) => JSON.stringify(v)),
+      ];
+      for (const body of bodies) {
+        const res = await raw(r.method, r.path, { body, cred: A });
+        expect(res.status, `${r.method} ${r.path} ${body.slice(0, 80)}`).toBeLessThan(500);
+        if (res.status >= 400) expect(res.json.error?.code).toMatch(/^[a-z][a-z0-9_]*$/);
+        else accepted++;
+      }
+    }
+    // Refusals write nothing: with no accepted request, A's feed did not move.
+    if (accepted === 0) expect(p.core.lastSeq(A.account_id)).toBe(seqA);
+    p.core.checkInvariants();
+  });
+
+  it('the WebSocket answers malformed messages with an error and stays usable', async () => {
+    const ws = new WebSocket(p.url.replace('http', 'ws') + '/v1/ws');
+    const got: { type: string; code?: string }[] = [];
+    ws.on('message', (d) => got.push(JSON.parse(d.toString()) as { type: string; code?: string }));
+    await new Promise((r) => ws.once('open', r));
+    for (const m of ['nope', '{}', '{"op":"subscribe","channels":["events"]}', '{"op":"auth","key_id":"x","timestamp":1,"signature":"zz"}', '[1,2]', '{"op":"ping"}']) ws.send(m);
+    const deadline = Date.now() + 3000;
+    while (got.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(got.slice(0, 6).map((m) => m.code ?? m.type)).toEqual(['malformed_json', 'validation_failed', 'auth_required', 'validation_failed', 'validation_failed', 'pong']);
+    ws.close();
   });
 
   it('refuses oversized bodies, unknown routes and wrong methods with codes', async () => {
