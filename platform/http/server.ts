@@ -170,7 +170,11 @@ export function authenticate(core: PlatformCore, headers: http.IncomingHttpHeade
   if (!key) throw err(401, 'invalid_api_key', 'unknown API key');
   const expected = sign(key.secret, ts_ms, method, path, body);
   if (!signatureMatches(expected, signature)) throw err(401, 'invalid_signature', 'signature does not match the request');
-  if (replay?.seenBefore(signature, now)) throw err(401, 'replayed_request', 'this signed request was already received');
+  // Mutations only: replaying a read is harmless, and two identical reads signed in the
+  // same millisecond (a sync engine polling twice) must both succeed.
+  if (method !== 'GET' && replay?.seenBefore(signature, now)) {
+    throw err(401, 'replayed_request', 'this signed request was already received; re-sign it with a new timestamp to send it again');
+  }
   return key.account_id;
 }
 

@@ -98,6 +98,10 @@ describe('auth', () => {
     const sig2 = sign(A.secret, ts, 'POST', '/v1/deposits', body);
     expect((await raw('POST', '/v1/deposits', { body, cred: A, ts, sig: sig2 })).status).toBe(201);
     expect((await raw('POST', '/v1/deposits', { body, cred: A, ts, sig: sig2 })).json.error?.code).toBe('replayed_request');
+    // Reads may repeat (two identical polls signed in the same millisecond).
+    const sig3 = sign(A.secret, ts, 'GET', '/v1/balances', '');
+    expect((await raw('GET', '/v1/balances', { cred: A, ts, sig: sig3 })).status).toBe(200);
+    expect((await raw('GET', '/v1/balances', { cred: A, ts, sig: sig3 })).status).toBe(200);
   });
 });
 

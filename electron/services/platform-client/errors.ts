@@ -21,7 +21,9 @@ export class PlatformError extends Error {
 
   /** True when the request may succeed if sent again later (same client_order_id for orders). */
   get transient(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
+    // replayed_request: two identical writes signed in the same millisecond; a resend is
+    // signed afresh, so it goes through.
+    return this.status === 0 || this.status === 429 || this.status >= 500 || this.code === 'replayed_request';
   }
 
   /**
