@@ -249,6 +249,33 @@ describe('bad input on every route', () => {
   });
 });
 
+describe('group commit', () => {
+  it('a burst of concurrent requests commits the accepted ones and refuses the rest, independently', async () => {
+    const C = user(p.core);
+    const c = new PlatformClient({ base_url: p.url, credentials: C, timeout_ms: 10_000 });
+    const seq0 = p.core.lastSeq(C.account_id);
+    p.core.placeOrder(B.account_id, { client_order_id: 'burst-ask', side: 'sell', type: 'limit', price: '0.02', quantity: '5', time_in_force: 'GTC' });
+    const jobs: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i++) {
+      if (i % 4 === 0) jobs.push(c.withdraw({ amount_usd: '999999' })); // refused: insufficient funds
+      else if (i % 4 === 1) jobs.push(c.deposit({ amount_usd: '1.5' }));
+      else if (i % 4 === 2) jobs.push(c.placeOrder({ client_order_id: `burst-${i}`, side: 'sell', type: 'limit', price: '0.03', quantity: '1', time_in_force: 'GTC' }));
+      else jobs.push(c.placeOrder({ client_order_id: `burst-${i}`, side: 'buy', type: 'market', quantity: '1', time_in_force: 'IOC', protection_price: '0.05' }));
+    }
+    const results = await Promise.allSettled(jobs);
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as PlatformError);
+    expect(refused.map((e) => e.code)).toEqual(Array(10).fill('insufficient_funds'));
+    const page = await c.getEvents({ after: seq0 });
+    expect(page.events.map((e) => e.seq)).toEqual(page.events.map((_, i) => seq0 + i + 1));
+    expect(page.events.filter((e) => e.type === 'deposit')).toHaveLength(10);
+    expect(page.events.filter((e) => e.type === 'withdrawal')).toHaveLength(0);
+    // B's 5 tokens at 0.02 are taken; after that C's market buys meet C's own asks (self-trade prevention).
+    expect(page.events.filter((e) => e.type === 'fill').map((e) => (e as { quantity: string }).quantity)).toEqual(Array(5).fill('1'));
+    p.core.checkInvariants();
+    for (const o of (await c.listOrders()).orders) await c.cancelOrder(o.order_id);
+  });
+});
+
 describe('OpenAPI', () => {
   it('serves an OpenAPI 3.1 document covering every route', async () => {
     const r = await raw('GET', '/openapi.json');
