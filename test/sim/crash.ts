@@ -30,6 +30,7 @@ export function buildCrashChild(): Promise<string> {
       target: 'node20',
       outfile: out,
       external: ['better-sqlite3'],
+      minify: true,
       logLevel: 'error',
     });
     return out;
@@ -59,7 +60,8 @@ export interface CrashOutcome {
   count: number;
 }
 
-export async function runCrashScenario(seed: number, opts: { count_max?: number } = {}): Promise<CrashOutcome> {
+export async function runCrashScenario(seed: number, opts: { count_max?: number; kills_max?: number } = {}): Promise<CrashOutcome> {
+  const kills_max = Math.min(opts.kills_max ?? CRASH_KILLS_MAX, CRASH_KILLS_MAX);
   const child = await buildCrashChild();
   const r = rng(seed ^ 0x5eed);
   const count = 50 + Math.floor(r() * ((opts.count_max ?? 600) - 50));
@@ -68,8 +70,8 @@ export async function runCrashScenario(seed: number, opts: { count_max?: number 
   const db = path.join(dir, 'ledger.db');
   let kills = 0;
   try {
-    for (let run = 0; run <= CRASH_KILLS_MAX; run++) {
-      const last = run === CRASH_KILLS_MAX;
+    for (let run = 0; run <= kills_max; run++) {
+      const last = run === kills_max;
       const kill_at = last ? 0 : 1 + Math.floor(r() * count);
       const res = await runChild(child, ['--db', db, '--seed', String(seed), '--count', String(count), '--chunk', String(chunk), '--kill-at', String(kill_at)]);
       if (res.signal === 'SIGKILL') {

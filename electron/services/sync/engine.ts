@@ -268,7 +268,8 @@ class Engine implements SyncEngine {
       const r = got.events.length > 0 ? ledger.ingest(got.events) : null;
       if (r && r.quarantined > 0) this.o.logger?.warn({ quarantined: r.quarantined, after }, 'sync: events quarantined');
       const stuck = ledger.cursorSeq() === after && got.last_seq > after;
-      if (r?.gap || stuck) this.onGap(after + 1, r?.gap ? `got seq ${r.gap.got_seq} while expecting ${r.gap.expected_seq}` : `platform reports last_seq ${got.last_seq} but sent nothing after ${after}`);
+      if (r?.gap) this.onGap(r.gap.expected_seq, `got seq ${r.gap.got_seq} while expecting ${r.gap.expected_seq}`);
+      else if (stuck) this.onGap(after + 1, `platform reports last_seq ${got.last_seq} but sent nothing after ${after}`);
       else this.gap_strikes.clear();
       this.emit();
       if (ledger.cursorSeq() >= got.last_seq) {
