@@ -49,7 +49,7 @@ export class FairValue {
   step(dt_s: number): number {
     const k = Math.min(1, dt_s / 600);
     this.target = Math.min(0.8, Math.max(-0.1, this.target + this.rng.normal() * 0.01 * Math.sqrt(k)));
-    this.premium += (this.target - this.premium) * 0.2 * k + this.rng.normal() * 0.02 * Math.sqrt(k);
+    this.premium += (this.target - this.premium) * 0.2 * k + this.rng.normal() * 0.04 * Math.sqrt(k);
     this.premium = Math.min(1.5, Math.max(-0.5, this.premium));
     return this.ticks();
   }
