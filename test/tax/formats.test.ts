@@ -126,3 +126,23 @@ describe('transactions CSV', () => {
     expect(() => parseTransactionsCsv('id,time,type,quantity,price\na,2025-01-01T00:00:00Z,buy,1\n')).toThrow(/row 2/);
   });
 });
+
+describe('the CSV reader agrees with csv-parse', () => {
+  it('on random RFC 4180 text (quotes, doubled quotes, commas and newlines in quotes, CRLF, blank lines)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { readCsv } = await import('../../electron/services/tax/index.js');
+    const cell = fc.oneof(
+      fc.stringMatching(/^[a-z0-9.:;-]{0,6}$/),
+      fc.stringMatching(/^[a-z ,"\n]{0,6}$/).map((s) => `"${s.replace(/"/g, '""')}"`),
+    );
+    const record = fc.array(cell, { minLength: 3, maxLength: 3 }).map((cells) => cells.join(','));
+    const textArb = fc.tuple(fc.array(record, { minLength: 1, maxLength: 8 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
+      .map(([recs, eol, blank]) => recs.join(eol) + (blank ? `${eol}${eol}` : eol));
+    fc.assert(fc.property(textArb, (text) => {
+      const ours: string[][] = [];
+      readCsv(text, (r) => ours.push(r.fields));
+      const theirs = (parse(text, { skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][]);
+      expect(ours).toEqual(theirs);
+    }), { numRuns: 300 });
+  });
+});

@@ -94,7 +94,7 @@ function reference(txs: TaxTransaction[], method: LotMethod): RefRow[] {
   return rows;
 }
 
-const RUNS = 150;
+const RUNS = Number(process.env.TAX_PROPERTY_RUNS ?? 150);
 const historyArb = fc.array(opArb, { minLength: 1, maxLength: 40 }).map(history);
 
 describe('property: the engine on random histories', () => {

@@ -54,16 +54,19 @@ export interface Disposal {
   portions: Portion[];
 }
 
+/** A heap entry keeps the key as it was when pushed: a piece that changes later gets a new entry and this one goes stale. */
 interface HeapEntry {
   p: Piece;
   v: number;
+  basis: number;
+  qty: number;
 }
 
-type Cmp = (a: Piece, b: Piece) => number;
+type Cmp = (a: HeapEntry, b: HeapEntry) => number;
 
-const fifo: Cmp = (a, b) => a.acq.idx - b.acq.idx || a.no - b.no;
+const fifoOrder = (a: Piece, b: Piece): number => a.acq.idx - b.acq.idx || a.no - b.no;
 /** Highest remaining basis per unit first (exact cross-multiplication); ties FIFO. */
-const hifo: Cmp = (a, b) => -compareRatios(a.basis, a.qty, b.basis, b.qty) || fifo(a, b);
+const hifo: Cmp = (a, b) => -compareRatios(a.basis, a.qty, b.basis, b.qty) || fifoOrder(a.p, b.p);
 
 /** A binary heap of pieces with lazy deletion (stale versions and empty pieces are skipped). */
 class PieceHeap {
@@ -71,13 +74,13 @@ class PieceHeap {
   constructor(readonly cmp: Cmp) {}
   push(p: Piece): void {
     const a = this.a;
-    const e: HeapEntry = { p, v: p.version };
+    const e: HeapEntry = { p, v: p.version, basis: p.basis, qty: p.qty };
     a.push(e);
     let i = a.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pe = a[parent] as HeapEntry;
-      if (this.cmp(e.p, pe.p) >= 0) break;
+      if (this.cmp(e, pe) >= 0) break;
       a[i] = pe;
       i = parent;
     }
@@ -103,8 +106,8 @@ class PieceHeap {
       if (l >= n) break;
       const r = l + 1;
       let c = l;
-      if (r < n && this.cmp((a[r] as HeapEntry).p, (a[l] as HeapEntry).p) < 0) c = r;
-      if (this.cmp((a[c] as HeapEntry).p, last.p) >= 0) break;
+      if (r < n && this.cmp(a[r] as HeapEntry, a[l] as HeapEntry) < 0) c = r;
+      if (this.cmp(a[c] as HeapEntry, last) >= 0) break;
       a[i] = a[c] as HeapEntry;
       i = c;
     }
@@ -188,7 +191,8 @@ export interface BookOptions {
 
 export class LotBook {
   readonly acqs: Acq[] = [];
-  private readonly byId = new Map<string, Acq>();
+  /** Acquisitions by id, built on the first specific-ID disposal (most years have none). */
+  private byIdMap: Map<string, Acq> | null = null;
   private pool: Pool;
   private poolMethod: LotMethod;
   private orderIdx = -1;
@@ -209,7 +213,6 @@ export class LotBook {
       };
       acq.pieces.push(piece);
       this.acqs.push(acq);
-      this.byId.set(ev.id, acq);
     }
     if (opts.washSale) {
       this.nextEligible = new Int32Array(this.acqs.length + 1);
@@ -220,6 +223,14 @@ export class LotBook {
     }
     this.poolMethod = 'fifo';
     this.pool = new FifoPool(this);
+  }
+
+  private byId(): Map<string, Acq> {
+    if (!this.byIdMap) {
+      this.byIdMap = new Map();
+      for (const acq of this.acqs) this.byIdMap.set(acq.ev.id, acq);
+    }
+    return this.byIdMap;
   }
 
   /** The standing order in force at `ms` (FIFO before the first order). */
@@ -316,7 +327,7 @@ export class LotBook {
     const refs = ev.lots ?? [];
     // Check everything first so a bad reference changes nothing.
     for (const ref of refs) {
-      const acq = this.byId.get(ref.id);
+      const acq = this.byId().get(ref.id);
       if (!acq) throw new TaxInputError(`lot ${JSON.stringify(ref.id)} does not exist (no buy, mint or income row has that id)`, 'lots', ev.id, ev.row);
       if (!acq.available) throw new TaxInputError(`lot ${JSON.stringify(ref.id)} is acquired after this disposal`, 'lots', ev.id, ev.row);
       let left = 0;
@@ -330,7 +341,7 @@ export class LotBook {
     }
     const out: { piece: Piece; qty: number; basis: number }[] = [];
     for (const ref of refs) {
-      const acq = this.byId.get(ref.id) as Acq;
+      const acq = this.byId().get(ref.id) as Acq;
       let need = ref.qty;
       for (const p of acq.pieces) {
         if (need === 0) break;
@@ -400,7 +411,8 @@ export class LotBook {
       const disallowed = matched === portion.qty ? loss : mulDivRound(loss, matched, portion.qty);
       assert(disallowed >= 0 && disallowed <= loss, 'disallowed loss within the loss');
       portion.adjustment += disallowed;
-      portion.code = 'W';
+      // A disallowed amount that rounds to zero cents changes no column; the form wants a code only with an amount.
+      if (disallowed > 0) portion.code = 'W';
       this.washDisallowed += disallowed;
       const daysHeld = saleDay - portion.holdDay;
       let left = disallowed;

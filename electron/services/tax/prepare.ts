@@ -1,6 +1,7 @@
 // Validates normalized transactions and turns them into compact events with exact integers.
-// This runs once per transaction, so it avoids zod (measured ~1.4 µs per object) and checks
-// each field by hand with a specific error naming the column.
+// This runs once per transaction, so it skips zod (measured ~0.5 µs per object warm: a tenth of
+// the 1M-transaction budget, and the decimal and date rules would still need hand checks) and
+// checks each field by hand with a specific error naming the column. Settings do use zod.
 import { decimalProblem, parseQtyN, valueCents, CENTS_MAX, PRICE_DECIMALS_MAX, QTY_DECIMALS } from './fixed.js';
 import { parseTimestamp, type DayOf } from './dates.js';
 import { LIMITS, TaxInputError, TX_TYPES, type TaxSettings, type TaxTransaction, type TxType } from './types.js';
