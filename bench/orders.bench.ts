@@ -20,6 +20,13 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function* drainBench(): AsyncIterable<BenchResult> {
+  // The default: strictly one request at a time (orders reach the engine in queue order).
+  yield* drain(1, 'orders.drain_1000');
+  // Overlapping requests (max_in_flight 8): still sent in queue order, may arrive interleaved.
+  yield* drain(8, 'orders.drain_1000_in_flight_8');
+}
+
+async function* drain(max_in_flight: number, name: string): AsyncIterable<BenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-bench-'));
   const platform = await startPlatform({ db_path: path.join(dir, 'platform.db'), rate_limit: false });
   const ledger = openLedger({ path: path.join(dir, 'wallet.db') });
@@ -42,7 +49,7 @@ async function* drainBench(): AsyncIterable<BenchResult> {
       getOrderByClientId: (id) => inner.getOrderByClientId(id),
       cancelOrder: (id) => inner.cancelOrder(id),
     };
-    const svc = createOrderService({ ledger, transport: timed, rate_limit: false, online: false });
+    const svc = createOrderService({ ledger, transport: timed, rate_limit: false, online: false, max_in_flight });
     for (let i = 0; i < ORDERS; i++) {
       // Resting bids at distinct prices, nothing crosses.
       svc.place({ side: 'buy', type: 'limit', price: (0.01 + (i % 100) / 10_000).toFixed(4), quantity: '1' });
@@ -59,9 +66,9 @@ async function* drainBench(): AsyncIterable<BenchResult> {
     await svc.close();
     const rate = Math.round((ORDERS / elapsed_ms) * 1000);
     const sorted = [...round_trips_ms].sort((a, b) => a - b);
-    yield { name: 'orders.drain_1000', value: rate, unit: 'orders/s', target: `>= ${TARGET_ORDERS_PER_S} orders/s`, ok: rate >= TARGET_ORDERS_PER_S };
-    yield { name: 'orders.round_trip_p50', value: Number(percentile(sorted, 50).toFixed(3)), unit: 'ms' };
-    yield { name: 'orders.round_trip_p99', value: Number(percentile(sorted, 99).toFixed(3)), unit: 'ms' };
+    yield { name, value: rate, unit: 'orders/s', target: `>= ${TARGET_ORDERS_PER_S} orders/s`, ok: rate >= TARGET_ORDERS_PER_S };
+    yield { name: `${name}.round_trip_p50`, value: Number(percentile(sorted, 50).toFixed(3)), unit: 'ms' };
+    yield { name: `${name}.round_trip_p99`, value: Number(percentile(sorted, 99).toFixed(3)), unit: 'ms' };
   } finally {
     ledger.close();
     await platform.close();

@@ -310,13 +310,14 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
 
   const transport = new SimTransport(holder, user, r, rates);
   const svc_random = rng(seed * 31 + 5);
+  const max_in_flight = chance(0.5) ? 1 : int(2, 4); // strict order, or overlapping requests
   let ledger: Ledger = openLedger({ path: wallet_path });
   let online = true;
   const openService = (): OrderService =>
-    createOrderService({ ledger, transport, clock, random: svc_random, online, rate_limit: { capacity: 20, refill_per_s: 40 } });
+    createOrderService({ ledger, transport, clock, random: svc_random, online, max_in_flight, rate_limit: { capacity: 20, refill_per_s: 40 } });
   let svc = openService();
 
-  const placed = new Map<string, { deadline_ms: number }>();
+  const placed = new Map<string, { deadline_ms: number; tif: string }>();
   const last_seen = new Map<string, { rank: number; state: string; filled: string }>();
   let refused = 0;
   let crashes = 0;
@@ -440,11 +441,12 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     } else {
       input.price = px;
       if (chance(0.1)) input.post_only = true; // may cross: the platform rejects it (status rejected)
+      if (chance(0.25)) input.time_in_force = 'GTD'; // leaves the book at its expiry
     }
     if (chance(0.3)) input.expires_at = new Date(now + int(5, 90) * 1000).toISOString();
     try {
       const v = svc.place(input);
-      placed.set(v.client_order_id, { deadline_ms: Date.parse(v.expires_at) });
+      placed.set(v.client_order_id, { deadline_ms: Date.parse(v.expires_at), tif: v.time_in_force });
       if (v.state !== 'queued' && v.state !== 'sending') fail(`a new order is ${v.state}`);
     } catch (e) {
       if (!(e instanceof OrderEntryError)) throw e;
@@ -569,6 +571,18 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
       } else if (!['rejected', 'canceled', 'expired'].includes(o.state)) {
         fail(`order ${o.client_order_id} is ${o.state} locally but the platform never got it`);
       }
+    }
+    // Nothing executed after its expiry: every fill of an order that does not rest past it
+    // (GTD, IOC, FOK, market) is no later than the expiry; GTC ones arrived in time (checked per step).
+    for (let after = 0; ; ) {
+      const page = core.getEvents(user, after, 5000);
+      for (const e of page.events) {
+        if (e.type !== 'fill') continue;
+        const mine = placed.get(e.client_order_id);
+        if (mine && mine.tif !== 'GTC' && Date.parse(e.time) > mine.deadline_ms) fail(`order ${e.client_order_id} (${mine.tif}) filled at ${e.time}, after its expiry`);
+      }
+      if (page.events.length === 0) break;
+      after = page.events[page.events.length - 1]!.seq;
     }
     const pb = core.getBalances(user);
     const lb = ledger.walletBalances();

@@ -159,6 +159,15 @@ describe('order entry', () => {
     expect(JSON.parse(row.request)).toMatchObject({ client_order_id: v.client_order_id, deadline: new Date(now + 60_000).toISOString(), time_in_force: 'GTC' });
   });
 
+  it('GTD: the expiry is both the deadline and the end of the order on the book', () => {
+    const at = new Date(now + 3_600_000).toISOString();
+    const v = svc.place({ ...limitBuy(), time_in_force: 'GTD', expires_at: at });
+    const req = JSON.parse(ledger.database().prepare('SELECT request FROM order_outbox').pluck().get() as string) as OrderRequest;
+    expect(req).toMatchObject({ time_in_force: 'GTD', deadline: at, expire_at: at });
+    expect(v.time_in_force).toBe('GTD');
+    expect(() => svc.place({ side: 'buy', type: 'market', quantity: '1', protection_price: '1', time_in_force: 'GTD' })).toThrow(/IOC or FOK/);
+  });
+
   it('defaults the expiry to 24 h', () => {
     const v = svc.place(limitBuy());
     expect(Date.parse(v.expires_at) - now).toBe(24 * 3600 * 1000);

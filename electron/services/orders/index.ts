@@ -5,7 +5,8 @@
 //   const orders = createOrderService({
 //     ledger,                                                   // LedgerView: database(), walletBalances()
 //     transport: platformClientTransport(new PlatformClient({ base_url, credentials, timeout_ms })),
-//     clock?, taker_fee_bps? (20), rate_limit? ({capacity 40, refill 40/s} | false), online? (false), logger?,
+//     clock?, taker_fee_bps? (20), rate_limit? ({capacity 40, refill 40/s} | false), online? (false),
+//     max_in_flight? (1: strict queue order; n: n overlapping requests), logger?,
 //   });
 //   orders.start()                                  background sender (real timers); orders.stop() / close()
 //   orders.setOnline(bool)                          link to the sync engine's connection status; online → drains
@@ -51,6 +52,7 @@ export {
   MAX_EXPIRY_MS,
   MAX_PENDING_ORDERS,
   SEND_WINDOW_MAX,
+  MAX_IN_FLIGHT_LIMIT,
   MAX_SEND_ATTEMPTS,
   MAX_CANCEL_ATTEMPTS,
   BACKOFF_BASE_MS,

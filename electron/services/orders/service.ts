@@ -31,6 +31,7 @@ import {
   LIVE_STATES,
   MAX_CANCEL_ATTEMPTS,
   MAX_EXPIRY_MS,
+  MAX_IN_FLIGHT_LIMIT,
   MAX_PENDING_ORDERS,
   MAX_SEND_ATTEMPTS,
   MIN_EXPIRY_MS,
@@ -78,6 +79,12 @@ export interface OrderServiceOptions {
   taker_fee_bps?: number;
   /** Client-side pacing of requests; false: only Retry-After paces. */
   rate_limit?: RateLimit | false;
+  /**
+   * Order requests outstanding at once. 1 (default): strictly one after the other, so orders
+   * reach the matching engine in queue order. More: requests still leave in queue order but
+   * overlap, so neighbours in the queue may arrive in either order (throughput = n / RTT).
+   */
+  max_in_flight?: number;
   /** Initial connectivity. Default false: nothing is sent until setOnline(true). */
   online?: boolean;
   /** Randomness for backoff jitter and UUIDv7 random bits (the simulation seeds it). Default Math.random / crypto. */
@@ -138,6 +145,7 @@ export class OrderService {
   private readonly seeded_ids: boolean;
   private readonly log: Logger | undefined;
   private readonly pacer: Pacer;
+  private readonly max_in_flight: number;
   private online: boolean;
   /** Queue-wide pause (Retry-After, or backoff after a transient failure). */
   private paused_until_ms = 0;
@@ -162,6 +170,8 @@ export class OrderService {
     this.log = opts.logger;
     this.online = opts.online ?? false;
     this.pacer = new Pacer(opts.rate_limit ?? DEFAULT_SEND_RATE, this.clock.now_ms());
+    this.max_in_flight = opts.max_in_flight ?? 1;
+    assert(Number.isInteger(this.max_in_flight) && this.max_in_flight >= 1 && this.max_in_flight <= MAX_IN_FLIGHT_LIMIT, `max_in_flight must be 1..${MAX_IN_FLIGHT_LIMIT}`);
     // Crash recovery: an order left `sending` may have reached the platform. Look it up first.
     const n = this.st.sendingToUnknown.run(this.clock.now_ms()).changes;
     if (n > 0) this.log?.info({ orders: n }, 'orders: sends interrupted by a restart are resolved by lookup before any resend');
@@ -201,6 +211,8 @@ export class OrderService {
       time_in_force: input.time_in_force ?? (input.type === 'market' ? 'IOC' : 'GTC'),
       ...(input.post_only ? { post_only: true } : {}),
       deadline: new Date(deadline_ms).toISOString(),
+      // GTD: the expiry also ends the order on the book.
+      ...(input.time_in_force === 'GTD' ? { expire_at: new Date(deadline_ms).toISOString() } : {}),
     };
     const limit_price = (input.price ?? input.protection_price)!;
     this.db
@@ -609,22 +621,28 @@ export class OrderService {
       })
       .immediate();
     this.emit(ended);
-    const outcomes: SendOutcome[] = [];
+    // Requests leave in queue order, at most max_in_flight outstanding (1: one at a time).
+    const outcomes: SendOutcome[] = new Array<SendOutcome>(window.length);
+    let next = 0;
     let stop = false;
-    for (const row of window) {
-      if (stop || this.closed || !this.pacer.take(this.clock.now_ms())) {
-        outcomes.push({ row, skipped: true });
-        continue;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < window.length; i = next++) {
+        const row = window[i]!;
+        if (stop || this.closed || !this.pacer.take(this.clock.now_ms())) {
+          outcomes[i] = { row, skipped: true };
+          continue;
+        }
+        try {
+          outcomes[i] = { row, order: (await this.transport.createOrder(JSON.parse(row.request) as OrderRequest)).order };
+        } catch (e) {
+          const err = toTransportError(e);
+          outcomes[i] = { row, error: err };
+          // A final refusal is this order's alone; anything else stops the window (keeps order).
+          if (err.outcome !== 'final') stop = true;
+        }
       }
-      try {
-        outcomes.push({ row, order: (await this.transport.createOrder(JSON.parse(row.request) as OrderRequest)).order });
-      } catch (e) {
-        const err = toTransportError(e);
-        outcomes.push({ row, error: err });
-        // A final refusal is this order's alone; anything else stops the window (keeps order).
-        if (err.outcome !== 'final') stop = true;
-      }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.max_in_flight, window.length) }, worker));
     if (this.closed) return 0;
     this.record(outcomes);
     return outcomes.filter((o) => !o.skipped).length;

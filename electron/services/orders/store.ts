@@ -14,7 +14,7 @@ export interface OutboxRow {
   price: string | null;
   protection_price: string | null;
   quantity: string;
-  time_in_force: 'GTC' | 'IOC' | 'FOK';
+  time_in_force: 'GTC' | 'GTD' | 'IOC' | 'FOK';
   post_only: number;
   deadline_ms: number;
   state: OrderState;

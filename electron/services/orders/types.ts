@@ -14,6 +14,8 @@ export const MAX_EXPIRY_MS = 30 * 24 * 3600 * 1000;
 export const MAX_PENDING_ORDERS = 10_000;
 /** Orders the sender marks `sending` in one transaction (one fsync per window). */
 export const SEND_WINDOW_MAX = 64;
+/** Upper bound of the max_in_flight option (requests outstanding at once). */
+export const MAX_IN_FLIGHT_LIMIT = 32;
 /** Lookups and cancels per drain pass. */
 export const RESOLVE_BATCH_MAX = 64;
 /** Transient failures (5xx, 401, network) an order may meet before it is given up (rejected locally). */
@@ -69,8 +71,11 @@ export const PlaceOrderInput = z
     protection_price: zPositiveDecimal
       .refine((s) => decimals(s) <= 4, `protection_price must be a multiple of the tick size ${TICK_SIZE}`)
       .optional(),
-    /** Limit: GTC (default), IOC or FOK. Market: IOC (default) or FOK. */
-    time_in_force: z.enum(['GTC', 'IOC', 'FOK']).optional(),
+    /**
+     * Limit: GTC (default), GTD (good till the expiry: it also leaves the book then), IOC or FOK.
+     * Market: IOC (default) or FOK.
+     */
+    time_in_force: z.enum(['GTC', 'GTD', 'IOC', 'FOK']).optional(),
     post_only: z.boolean().optional(),
     /** When the order goes stale: it is never sent after this, and the platform refuses it after this (deadline). Default: 24 h from now. */
     expires_at: zIsoTime.optional(),
@@ -91,11 +96,13 @@ export const PlaceOrderInput = z
             'a market order needs a protection price (the worst price you accept): it may be sent later, when the price has moved, and never fills beyond it',
         });
       }
-      if (v.time_in_force === 'GTC') ctx.addIssue({ code: 'custom', path: ['time_in_force'], message: 'a market order is IOC or FOK' });
+      if (v.time_in_force === 'GTC' || v.time_in_force === 'GTD') {
+        ctx.addIssue({ code: 'custom', path: ['time_in_force'], message: 'a market order is IOC or FOK' });
+      }
       if (v.post_only) ctx.addIssue({ code: 'custom', path: ['post_only'], message: 'a market order cannot be post-only' });
     }
-    if (v.post_only && v.time_in_force !== undefined && v.time_in_force !== 'GTC') {
-      ctx.addIssue({ code: 'custom', path: ['post_only'], message: 'a post-only order rests in the book: GTC' });
+    if (v.post_only && v.time_in_force !== undefined && v.time_in_force !== 'GTC' && v.time_in_force !== 'GTD') {
+      ctx.addIssue({ code: 'custom', path: ['post_only'], message: 'a post-only order rests in the book: GTC or GTD' });
     }
   });
 export type PlaceOrderInput = z.infer<typeof PlaceOrderInput>;
@@ -126,7 +133,7 @@ export interface OrderView {
   protection_price: string | null;
   quantity: string;
   filled_quantity: string;
-  time_in_force: 'GTC' | 'IOC' | 'FOK';
+  time_in_force: 'GTC' | 'GTD' | 'IOC' | 'FOK';
   post_only: boolean;
   expires_at: string;
   state: OrderState;
