@@ -5,7 +5,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'release/**', 'test-results/**', 'playwright-report/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'release/**', 'test-results/**', 'playwright-report/**', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
