@@ -1,7 +1,8 @@
 // Which platform the wallet talks to, and with which API key: the embedded demo platform
 // on loopback when none is configured (a new user sees live data at once), otherwise the
 // configured URL with the key kept in the secret store.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { PlatformClient, PlatformStream, type PlatformCredentials } from '../services/platform-client/index.js';
@@ -22,8 +23,8 @@ const STREAM_TIMEOUT_MS = 5_000;
 export interface PlatformConnection {
   platform_url: string;
   demo: boolean;
-  /** File name stem of this account's ledger: one ledger per platform account. */
-  ledger_name: string;
+  /** Which platform instance and account the ledger follows; a new identity starts a new ledger. */
+  identity: string;
   client: PlatformClient | null;
   /** Why there is no client (no API key stored for a configured platform). */
   missing_reason: string | null;
@@ -41,12 +42,16 @@ export async function connectPlatform(opts: {
   let embedded: RunningPlatform | null = null;
   let base_url: string;
   let credentials: PlatformCredentials | null = null;
-  let ledger_name: string;
+  let identity: string;
   let missing_reason: string | null = null;
 
   if (opts.platform_url === null) {
     const db_path = dataPaths(opts.data_dir).embedded_platform_db;
-    const first_start = !existsSync(db_path);
+    const id_path = `${db_path}.id`;
+    const first_start = !existsSync(db_path) || !existsSync(id_path);
+    // A fresh demo platform is a different platform: its instance id keeps the wallet from
+    // mixing its events into a ledger kept for an earlier one.
+    if (first_start) writeFileSync(id_path, randomUUID(), { mode: 0o600 });
     embedded = await startPlatform({
       db_path,
       port: 0,
@@ -60,13 +65,12 @@ export async function connectPlatform(opts: {
     if (!demo) throw new Error('the embedded platform did not create a demo account');
     base_url = embedded.url;
     credentials = { key_id: demo.key_id, secret: demo.secret };
-    ledger_name = `demo-${demo.account_id}`;
+    identity = `demo ${readFileSync(id_path, 'utf8').trim()} ${demo.account_id}`;
   } else {
     base_url = opts.platform_url;
     credentials = await loadApiCredentials(opts.secrets);
     if (!credentials) missing_reason = `No API key stored for ${new URL(base_url).origin}.`;
-    const host = new URL(base_url).host.replace(/[^A-Za-z0-9.-]/g, '_');
-    ledger_name = `${host}-${credentials?.key_id.replace(/[^A-Za-z0-9_-]/g, '_') ?? 'none'}`;
+    identity = `${new URL(base_url).origin} ${credentials?.key_id ?? '(no key)'}`;
   }
 
   const client = credentials ? new PlatformClient({ base_url, credentials, timeout_ms: REQUEST_TIMEOUT_MS }) : null;
@@ -75,7 +79,7 @@ export async function connectPlatform(opts: {
   return {
     platform_url: base_url,
     demo,
-    ledger_name,
+    identity,
     client,
     missing_reason,
     createSync: (ledger) =>

@@ -15,6 +15,7 @@ import { connectPlatform, type PlatformConnection } from './platform-connection.
 import { MarketFeed } from './market-feed.js';
 import { createHandlers, portfolioFrom } from './handlers.js';
 import { loadSettings } from './settings.js';
+import { prepareLedgerFile } from './ledger-file.js';
 
 export interface WalletAppOptions {
   data_dir: string;
@@ -61,7 +62,9 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     secrets,
     log,
   });
-  const ledger = openLedger({ path: path.join(opts.data_dir, 'ledgers', `${conn.ledger_name}.db`), logger: log });
+  const { archived_to } = prepareLedgerFile(paths.ledger_db, conn.identity);
+  if (archived_to) log.warn({ archived_to }, 'the ledger followed another platform account; archived it and started a new one');
+  const ledger = openLedger({ path: paths.ledger_db, logger: log });
 
   const info: AppInfo = {
     app_version: opts.app_version,
