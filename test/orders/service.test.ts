@@ -311,6 +311,19 @@ describe('sending', () => {
     expect(svc.get(a.client_order_id)).toMatchObject({ state: 'expired', reason: 'expired before it could be sent' });
   });
 
+  it('expires a stale queued order while offline too, and says when the next one goes stale', async () => {
+    const a = svc.place({ ...limitBuy(), expires_at: new Date(now + 10_000).toISOString() });
+    const b = svc.place({ ...limitBuy(), expires_at: new Date(now + 20_000).toISOString() });
+    expect((await svc.drainOnce()).next_expiry_ms).toBe(now + 10_001);
+    now += 10_001;
+    const r = await svc.drainOnce();
+    expect(svc.get(a.client_order_id).state).toBe('expired');
+    expect(svc.get(b.client_order_id).state).toBe('queued');
+    expect(r.next_expiry_ms).toBe(T0 + 20_001);
+    expect(svc.available().usd.reserved).toBe('5.01');
+    expect(transport.calls).toHaveLength(0);
+  });
+
   it('signs when sending, not when queueing (through the platform client)', async () => {
     const seen: string[] = [];
     const client = new PlatformClient({

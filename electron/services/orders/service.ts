@@ -387,7 +387,7 @@ export class OrderService {
    * ingest (the sync engine's applied-events hook); cheap when nothing changed.
    */
   refresh(): number {
-    this.assertOpen();
+    if (this.closed) return 0; // a late status callback after close()
     const changed: string[] = [];
     for (let round = 0; round < 100; round++) {
       const rows = this.st.feedUpdates.all(RESOLVE_BATCH_MAX * 16) as FeedOrderRow[];
@@ -469,7 +469,8 @@ export class OrderService {
   }
 
   private async pass(): Promise<DrainResult> {
-    const result: DrainResult = { sent: 0, resolved: 0, canceled: 0, pending: 0, next_due_ms: null };
+    const result: DrainResult = { sent: 0, resolved: 0, canceled: 0, pending: 0, next_due_ms: null, next_expiry_ms: null };
+    this.expireStale();
     if (this.online && this.clock.now_ms() >= this.paused_until_ms) {
       result.resolved = await this.resolveUnknown();
       if (!this.closed && this.clock.now_ms() >= this.paused_until_ms) result.canceled = await this.sendCancels();
@@ -482,7 +483,22 @@ export class OrderService {
       const t = due === null ? null : Math.max(due, this.paused_until_ms, this.pacer.nextAt(this.clock.now_ms()));
       result.next_due_ms = t;
     }
+    const expiry = this.st.nextExpiry.get() as number | null;
+    result.next_expiry_ms = expiry === null ? null : expiry + 1;
     return result;
+  }
+
+  /** Queued orders past their expiry end as expired, never sent, also while offline. */
+  private expireStale(): void {
+    const now = this.clock.now_ms();
+    const stale = this.st.staleQueued.all(now, RESOLVE_BATCH_MAX * 16) as OutboxRow[];
+    if (stale.length === 0) return;
+    this.db
+      .transaction(() => {
+        for (const r of stale) this.finishLocally(r, 'expired', 'expired before it could be sent', now);
+      })
+      .immediate();
+    this.emit(stale.map((r) => r.client_order_id));
   }
 
   private backoffMs(failures: number): number {
@@ -705,6 +721,7 @@ export class OrderService {
         try {
           const r = await this.drain(50);
           if (r.next_due_ms !== null && this.online) wait_ms = Math.max(0, r.next_due_ms - this.clock.now_ms());
+          if (r.next_expiry_ms !== null) wait_ms = Math.min(wait_ms, Math.max(0, r.next_expiry_ms - this.clock.now_ms()));
         } catch (e) {
           this.log?.error({ err: e }, 'orders: sender pass failed');
           wait_ms = BACKOFF_MAX_MS;

@@ -75,6 +75,8 @@ export function prepareStore(db: Database.Database) {
       `SELECT * FROM order_outbox WHERE state IN ${PENDING_SQL} OR state IN ${LIVE_SQL}
          OR (on_platform = 1 AND (feed_status IS NULL OR feed_status IN ${LIVE_SQL}))`,
     ),
+    staleQueued: db.prepare(`SELECT * FROM order_outbox WHERE state = 'queued' AND deadline_ms < ? ORDER BY queue_seq LIMIT ?`),
+    nextExpiry: db.prepare(`SELECT min(deadline_ms) FROM order_outbox WHERE state = 'queued'`).pluck(),
     dueQueued: db.prepare(`SELECT * FROM order_outbox WHERE state = 'queued' AND next_attempt_ms <= ? ORDER BY queue_seq LIMIT ?`),
     dueUnknown: db.prepare(`SELECT * FROM order_outbox WHERE state = 'unknown' AND next_attempt_ms <= ? ORDER BY queue_seq LIMIT ?`),
     dueCancels: db.prepare(

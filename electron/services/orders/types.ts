@@ -173,6 +173,8 @@ export interface DrainResult {
   pending: number;
   /** When the next attempt is due (ms since epoch), null when nothing waits. */
   next_due_ms: number | null;
+  /** When the next queued order goes stale (it is then expired locally, online or not). */
+  next_expiry_ms: number | null;
 }
 
 export type OrderChange = { kind: 'orders'; client_order_ids: string[] } | { kind: 'status'; online: boolean; paused_until_ms: number | null };
