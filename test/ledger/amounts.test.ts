@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromScaled, toScaled } from '../../electron/services/ledger/amounts.js';
-import { FastAccountEvent, zFastNonNegativeDecimal, zFastPositiveDecimal } from '../../electron/services/ledger/validate.js';
+import { FastAccountEvent, isAccountEvent, zFastNonNegativeDecimal, zFastPositiveDecimal } from '../../electron/services/ledger/validate.js';
+import { compile } from '../../electron/services/ledger/compiled-check.js';
 import { D, toCanonical, zNonNegativeDecimal, zPositiveDecimal } from '../../shared/money.js';
 import { AccountEvent } from '../../shared/platform/events.js';
 import { generateStream } from '../sim/gen.js';
@@ -72,5 +73,39 @@ describe('scaled amounts', () => {
         expect(FastAccountEvent.safeParse(x).success).toBe(AccountEvent.safeParse(x).success);
       }
     }
+  });
+
+  it('the compiled check accepts exactly what AccountEvent accepts', () => {
+    const { events } = generateStream({ seed: 22, count: 600 });
+    const shared = (x: unknown) => {
+      try {
+        return AccountEvent.safeParse(x).success;
+      } catch {
+        return false; // the shared refine throws on some malformed text: a rejection
+      }
+    };
+    const values: unknown[] = [null, undefined, 0, 1.5, -1, 2 ** 53, '', 'x', '1', '-0', '0.00', '1e3', ' 1', 'open', 'buy', true, [], {}, 'a'.repeat(65),
+      '2026-01-01T00:00:00Z', '2026-01-01T00:00:00', '2026-02-30T00:00:00Z', '2026-01-01T00:00:00+01:00', 'evt:1.a_b-c', 'evt 1'];
+    let checked = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: events.length - 1 }), fc.nat(), fc.constantFrom(...values), fc.boolean(), (i, k, value, remove) => {
+        const e = { ...(events[i] as unknown as Record<string, unknown>) };
+        const keys = Object.keys(e);
+        const key = k % (keys.length + 1) === keys.length ? 'extra_key' : (keys[k % (keys.length + 1)] as string);
+        if (remove) delete e[key];
+        else e[key] = value;
+        checked += 1;
+        return isAccountEvent(e) === shared(e);
+      }),
+      { numRuns: 4000 },
+    );
+    for (const e of events) expect(isAccountEvent(e)).toBe(true);
+    for (const x of [null, 'x', 5, [], { type: 'deposit' }]) expect(isAccountEvent(x)).toBe(false);
+    expect(checked).toBe(4000);
+  });
+
+  it('the compiler refuses JSON Schema keywords it does not know', () => {
+    expect(() => compile({ type: 'string', contentEncoding: 'base64' } as never)).toThrow(/unsupported JSON Schema keyword "contentEncoding"/);
+    expect(() => compile({ type: 'string', format: 'email' })).toThrow(/without a pattern/);
   });
 });

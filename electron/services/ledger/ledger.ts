@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { Balances, Candle, zCandleInterval, type AccountEvent, type CandleInterval } from '../../../shared/platform/events.js';
-import { FastAccountEvent } from './validate.js';
+import { parseAccountEvent } from './validate.js';
 import { fromScaled, toScaled, NotRepresentableError, type Commodity } from './amounts.js';
 import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
 import { postingsFor, LedgerInvariantError, type Posting } from './mapping.js';
@@ -133,7 +133,7 @@ function rawText(raw: unknown): string {
 }
 
 function toItem(raw: unknown): Item {
-  const parsed = FastAccountEvent.safeParse(raw);
+  const parsed = parseAccountEvent(raw);
   if (parsed.success) return { seq: parsed.data.seq, event_id: parsed.data.id, event: parsed.data, error: null, raw };
   const seq = looseField(raw, 'seq');
   const id = looseField(raw, 'id');

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { DECIMAL_STRING_MAX_CHARS, zNonNegativeDecimal, zPositiveDecimal } from '../../../shared/money.js';
 import { AccountEvent } from '../../../shared/platform/events.js';
+import { compileZod } from './compiled-check.js';
 
 /** Canonical decimal text greater than zero. */
 export const POSITIVE_DECIMAL_RE = /^(?:0\.\d*[1-9]\d*|[1-9]\d*(?:\.\d+)?)$/;
@@ -37,3 +38,14 @@ if (options.length === 0) throw new Error('AccountEvent has no options');
 
 /** Same accepted set as AccountEvent, faster. Output is typed as AccountEvent. */
 export const FastAccountEvent = z.discriminatedUnion('type', options as [z.ZodObject, ...z.ZodObject[]]) as unknown as typeof AccountEvent;
+
+/** Yes/no check compiled from FastAccountEvent (see compiled-check.ts). */
+export const isAccountEvent = compileZod(FastAccountEvent);
+
+/** Validates one event: the compiled check first, zod for the error message when it fails. */
+export function parseAccountEvent(raw: unknown): { success: true; data: AccountEvent } | { success: false; error: z.ZodError } {
+  if (isAccountEvent(raw)) return { success: true, data: raw as AccountEvent };
+  const r = FastAccountEvent.safeParse(raw);
+  // The two must agree; an event zod accepts that the check refused is still accepted.
+  return r.success ? { success: true, data: r.data } : { success: false, error: r.error };
+}
