@@ -8,8 +8,10 @@ import type { AccountEvent } from '../../shared/platform/events.js';
 import { openLedger, type Ledger } from '../../electron/services/ledger/index.js';
 import { PlatformClient, PlatformError } from '../../electron/services/platform-client/index.js';
 import {
+  AvailableViewSchema,
   createOrderService,
   MAX_SEND_ATTEMPTS,
+  OrderViewSchema,
   OrderEntryError,
   OUTBOX_LATEST_VERSION,
   platformClientTransport,
@@ -166,6 +168,13 @@ describe('order entry', () => {
     expect(req).toMatchObject({ time_in_force: 'GTD', deadline: at, expire_at: at });
     expect(v.time_in_force).toBe('GTD');
     expect(() => svc.place({ side: 'buy', type: 'market', quantity: '1', protection_price: '1', time_in_force: 'GTD' })).toThrow(/IOC or FOK/);
+  });
+
+  it('returns views that match the exported zod schemas', () => {
+    svc.place(limitBuy());
+    svc.place({ side: 'sell', type: 'market', quantity: '1', protection_price: '0.01' });
+    for (const v of svc.list()) expect(OrderViewSchema.parse(v)).toEqual(v);
+    expect(AvailableViewSchema.parse(svc.available())).toEqual(svc.available());
   });
 
   it('defaults the expiry to 24 h', () => {

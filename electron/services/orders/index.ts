@@ -20,7 +20,8 @@
 //   orders.drainOnce() / orders.drain(): DrainResult  one pass / passes until nothing is due now (tests, simulation)
 //   orders.subscribe(listener: (OrderChange) => void): unsubscribe   for the UI (orders changed, online/paused)
 //
-// Zod schemas of the inputs (for the wallet API contract): PlaceOrderInput, CancelOrderInput, ListOrdersInput.
+// Zod schemas for the wallet API contract: inputs PlaceOrderInput, CancelOrderInput, ListOrdersInput;
+// outputs OrderViewSchema, AvailableViewSchema (the TS types OrderView, AvailableView match them).
 // Money travels as decimal strings. Nothing here imports electron.
 export {
   createOrderService,
@@ -38,6 +39,8 @@ export { OUTBOX_LATEST_VERSION, OUTBOX_MIGRATIONS, migrateOutbox } from './schem
 export {
   PlaceOrderInput,
   CancelOrderInput,
+  OrderViewSchema,
+  AvailableViewSchema,
   ListOrdersInput,
   zOrderState,
   zClientOrderId,

@@ -1,6 +1,6 @@
 // Inputs (zod, validated at the boundary), views and named limits of the order engine.
 import { z } from 'zod';
-import { zPositiveDecimal } from '../../../shared/money.js';
+import { zDecimal, zNonNegativeDecimal, zPositiveDecimal } from '../../../shared/money.js';
 import { zIsoTime, zSide } from '../../../shared/platform/events.js';
 
 // ---------------------------------------------------------------- limits
@@ -121,6 +121,33 @@ export type ListOrdersInput = z.infer<typeof ListOrdersInput>;
 
 // ---------------------------------------------------------------- views
 
+/** Zod schemas of what the engine returns (for the wallet API contract's response checks). */
+export const OrderViewSchema = z.strictObject({
+  client_order_id: zClientOrderId,
+  order_id: z.string().nullable(),
+  queue_seq: z.number().int().positive(),
+  side: zSide,
+  type: z.enum(['limit', 'market']),
+  price: zPositiveDecimal.nullable(),
+  protection_price: zPositiveDecimal.nullable(),
+  quantity: zPositiveDecimal,
+  filled_quantity: zNonNegativeDecimal,
+  time_in_force: z.enum(['GTC', 'GTD', 'IOC', 'FOK']),
+  post_only: z.boolean(),
+  expires_at: zIsoTime,
+  state: zOrderState,
+  reason: z.string().nullable(),
+  cancel_requested: z.boolean(),
+  attempts: z.number().int().nonnegative(),
+  last_error: z.string().nullable(),
+  reserved_usd: zNonNegativeDecimal,
+  reserved_tokens: zNonNegativeDecimal,
+  created_at: zIsoTime,
+  updated_at: zIsoTime,
+});
+const zBalanceView = z.strictObject({ settled: zDecimal, reserved: zNonNegativeDecimal, available: zDecimal });
+export const AvailableViewSchema = z.strictObject({ usd: zBalanceView, token: zBalanceView });
+
 export interface OrderView {
   client_order_id: string;
   /** The platform's id once known. */
@@ -198,3 +225,7 @@ export class OrderInvariantError extends Error {
 export function assert(cond: unknown, message: string): asserts cond {
   if (!cond) throw new OrderInvariantError(`orders invariant: ${message}`);
 }
+
+// Compile-time: the view types and their zod schemas describe the same shape.
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+export const VIEW_SCHEMAS_MATCH: Equals<OrderView, z.infer<typeof OrderViewSchema>> & Equals<AvailableView, z.infer<typeof AvailableViewSchema>> = true;
