@@ -278,7 +278,7 @@ export class LotBook {
   dispose(ev: Ev): Disposal {
     const standing = this.advanceMethod(ev.ms);
     if (ev.qty > this.held) {
-      throw new TaxInputError(`${ev.type} of ${fmtQ(ev.qty)} but only ${fmtQ(this.held)} held at ${ev.time}`, 'quantity', ev.id, ev.row);
+      throw new TaxInputError(`${ev.type} of ${fmtQ(ev.qty)} but only ${fmtQ(this.held)} held at ${new Date(ev.ms).toISOString()}`, 'quantity', ev.id, ev.row);
     }
     let taken: { piece: Piece; qty: number; basis: number }[];
     let method: LotMethod;

@@ -79,7 +79,7 @@ function lotView(p: Piece): LotView {
     lot_id: p.acq.ev.id,
     piece: p.no,
     source: p.acq.ev.type as LotView['source'],
-    acquired_time: p.acq.ev.time,
+    acquired_time: new Date(p.acq.ev.ms).toISOString(),
     holding_start: formatISODate(p.holdDay),
     original_quantity: formatQty(p.origQty),
     original_basis: formatCents(p.origBasis),
@@ -185,7 +185,7 @@ function computeFromEvents(evs: Ev[], s: TaxSettings): TaxYearResult {
       return lots;
     },
     totals: { short_term_gain: formatCents(st), long_term_gain: formatCents(lt), ordinary_income: formatCents(ordinary), wash_sale_disallowed: formatCents(washInYear) },
-    last_event_time: last ? last.time : null,
+    last_event_time: last ? new Date(last.ms).toISOString() : null,
     transactions_processed: processed,
   };
   TABLES.set(result, table);
@@ -246,7 +246,7 @@ export function whatIfSale(
   const { book } = runBook(evs, s, (ev) => ev.ms <= ms, -Infinity, () => undefined);
   const tx: TaxTransaction = { id: '(what-if)', time: at, type: 'sell', quantity, price_usd, fee_usd: '0', ...(lots ? { lots } : {}) };
   const ev: Ev = {
-    i: -1, id: tx.id, time: at, row: undefined, price, type: 'sell', ms, day: dayOf(ms), qty, cents: valueCents(price, qty, '0', 1), income: 0,
+    i: -1, id: tx.id, row: undefined, price, type: 'sell', ms, day: dayOf(ms), qty, cents: valueCents(price, qty, '0', 1), income: 0,
     lots: lots ? lots.map((l) => {
       const pq = decimalProblem(l.quantity, QTY_DECIMALS);
       if (pq) throw new TaxInputError(pq, 'lots');

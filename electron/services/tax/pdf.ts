@@ -150,6 +150,30 @@ function carryover(doc: Doc, r: TaxYearResult): void {
   para(doc, `Into next year: short-term ${money(d.carryover_short_term)}, long-term ${money(d.carryover_long_term)} (carryovers keep their character and do not expire). Assumption: ${d.carryover_assumption}.`);
 }
 
+/** 8949 rows are set in Courier, one text call per row: a fixed-width line aligns the columns and is ~8x faster than a call per cell. */
+const MONO = 'Courier';
+const MONO_SIZE = 7.5;
+const ROW_COLS: { title: string; width: number; right: boolean }[] = [
+  { title: '(a) Description', width: 22, right: false }, { title: '(b) Acquired', width: 12, right: false }, { title: '(c) Sold', width: 10, right: false },
+  { title: '(d) Proceeds', width: 14, right: true }, { title: '(e) Cost', width: 14, right: true }, { title: '(f)', width: 4, right: false },
+  { title: '(g) Adj.', width: 12, right: true }, { title: '(h) Gain/loss', width: 14, right: true },
+];
+
+function monoLine(cells: string[]): string {
+  return ROW_COLS.map((c, i) => {
+    const t = (cells[i] ?? '').slice(0, c.width);
+    return c.right ? t.padStart(c.width) : t.padEnd(c.width);
+  }).join(' ');
+}
+
+function monoRow(doc: Doc, cells: string[], bold = false): void {
+  ensure(doc, 11);
+  const y = doc.y;
+  doc.font(bold ? 'Courier-Bold' : MONO).fontSize(MONO_SIZE).text(monoLine(cells), PAGE.margin, y, { lineBreak: false });
+  doc.x = PAGE.margin;
+  doc.y = y + 10;
+}
+
 function rowsSection(doc: Doc, r: TaxYearResult): void {
   heading(doc, 'Form 8949 rows');
   const total = r.row_count;
@@ -157,16 +181,12 @@ function rowsSection(doc: Doc, r: TaxYearResult): void {
   forEachRowInFormOrder(r, (row) => shown.push(row), PDF_ROWS_MAX);
   if (total > shown.length) para(doc, `Showing the first ${PDF_ROWS_MAX} of ${total} rows (in form order); the CSV file form8949-${r.year}.csv has all of them, and the totals above include all of them.`);
   if (total === 0) para(doc, 'No sales or redemptions in this year.');
-  const cols: Col[] = [
-    { title: '(a) Description', width: 100 }, { title: '(b) Acquired', width: 54 }, { title: '(c) Sold', width: 54 },
-    { title: '(d) Proceeds', width: 66, align: 'right' }, { title: '(e) Cost', width: 66, align: 'right' }, { title: '(f)', width: 20 },
-    { title: '(g) Adj.', width: 56, align: 'right' }, { title: '(h) Gain/loss', width: 100, align: 'right' },
-  ];
+  const titles = ROW_COLS.map((c) => c.title);
   let group = '';
   let sum = { proceeds: 0n, cost: 0n, adjustment: 0n, gain: 0n };
   const flush = (): void => {
     if (group === '') return;
-    tableRow(doc, cols, [`Totals, box ${group.slice(-1)}`, '', '', money(formatCents(sum.proceeds)), money(formatCents(sum.cost)), '', money(formatCents(sum.adjustment)), money(formatCents(sum.gain))], true);
+    monoRow(doc, [`Totals, box ${group.slice(-1)}`, '', '', money(formatCents(sum.proceeds)), money(formatCents(sum.cost)), '', money(formatCents(sum.adjustment)), money(formatCents(sum.gain))], true);
   };
   for (const row of shown) {
     const g = `${row.part}${row.box}`;
@@ -177,9 +197,9 @@ function rowsSection(doc: Doc, r: TaxYearResult): void {
       ensure(doc, 50);
       doc.moveDown(0.4).font(BOLD).fontSize(10).text(`Part ${row.part} (${row.part === 'I' ? 'short-term' : 'long-term'}) - ${BOX_TEXT[row.box] ?? row.box}`, PAGE.margin, doc.y);
       doc.moveDown(0.2);
-      tableRow(doc, cols, cols.map((c) => c.title), true);
+      monoRow(doc, titles, true);
     }
-    tableRow(doc, cols, cells(row));
+    monoRow(doc, cells(row));
     sum.proceeds += parseCents(row.proceeds);
     sum.cost += parseCents(row.cost_basis);
     sum.adjustment += parseCents(row.adjustment);

@@ -17,8 +17,6 @@ export interface Ev {
   /** Position in the input (ties in time keep input order). */
   i: number;
   id: string;
-  /** The timestamp as given. */
-  time: string;
   /** CSV row (header = 1), or undefined when the input was not a file. */
   row: number | undefined;
   /** Price text as given (income rows print it). */
@@ -134,7 +132,7 @@ export function prepareOne(tx: TaxTransaction, i: number, s: TaxSettings, dayOf:
       if (c < 0) fail(tx, 'fee', `the fee ${tx.fee_usd} exceeds the value of the ${tx.type} (${tx.price_usd} × ${tx.quantity})`);
       break;
   }
-  return { i, id: tx.id, time: tx.time, row: tx.row, price: income > 0 ? price : '', type: tx.type, ms, day: dayOf(ms), qty, cents: c, income, lots: lotRefs(tx, qty) };
+  return { i, id: tx.id, row: tx.row, price: income > 0 ? price : '', type: tx.type, ms, day: dayOf(ms), qty, cents: c, income, lots: lotRefs(tx, qty) };
 }
 
 /** Collects validated events; refuses duplicate ids; sorts by time (stable) at the end. */

@@ -1,7 +1,7 @@
 // All six output files of a tax year, built in memory (so a failure writes nothing).
 import { gainsReportPdf } from './pdf.js';
 import type { TaxYearResult } from './types.js';
-import { form8949CsvBuffer, incomeCsv, scheduleDJson, turbotaxCsvBuffer, txfBuffer, type ReportMeta } from './writers.js';
+import { incomeCsv, rowFiles, scheduleDJson, type ReportMeta } from './writers.js';
 
 export interface ReportFile {
   name: string;
@@ -16,11 +16,12 @@ export function reportFileNames(year: number): string[] {
 
 export async function buildReportFiles(r: TaxYearResult, meta: ReportMeta): Promise<ReportFile[]> {
   const y = r.year;
+  const perRow = rowFiles(r, meta);
   const files: ReportFile[] = [
-    { name: `form8949-${y}.csv`, content: form8949CsvBuffer(r, meta) },
+    { name: `form8949-${y}.csv`, content: perRow.form8949 },
     { name: `schedule-d-${y}.json`, content: scheduleDJson(r, meta) },
-    { name: `gains-${y}.txf`, content: txfBuffer(r, meta) },
-    { name: `turbotax-${y}.csv`, content: turbotaxCsvBuffer(r, meta) },
+    { name: `gains-${y}.txf`, content: perRow.txf },
+    { name: `turbotax-${y}.csv`, content: perRow.turbotax },
     { name: `income-${y}.csv`, content: incomeCsv(r, meta) },
     { name: `gains-report-${y}.pdf`, content: await gainsReportPdf(r, meta) },
   ];

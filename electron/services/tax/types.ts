@@ -178,6 +178,7 @@ export interface LotView {
   lot_id: string;
   piece: number;
   source: 'buy' | 'mint' | 'income';
+  /** ISO timestamp in UTC. */
   acquired_time: string;
   /** Start of the holding period (YYYY-MM-DD); earlier than the acquisition date after a wash sale tacks one on. */
   holding_start: string;
@@ -204,7 +205,7 @@ export interface TaxYearResult {
     ordinary_income: string;
     wash_sale_disallowed: string;
   };
-  /** Time of the last event processed (ISO), or null without events. */
+  /** Time of the last event processed (ISO, UTC), or null without events. */
   last_event_time: string | null;
   transactions_processed: number;
 }

@@ -42,25 +42,31 @@ function mdy(iso: string): string {
 }
 
 /**
- * Builds a large text without keeping one string per line alive until a final join: lines are
- * appended to a small string that is copied into a Buffer every ~256 KB (Buffers live outside the
- * JS heap, so the garbage collector does not copy them around).
+ * Builds a large text without keeping one string per line alive until a final join: each line is
+ * encoded straight into a 1 MB Buffer (Buffers live outside the JS heap, so the garbage collector
+ * does not copy them around); full Buffers are kept and joined at the end.
  */
 export class TextSink {
+  private static readonly CHUNK_BYTES = 1024 * 1024;
   private chunks: Buffer[] = [];
-  private cur = '';
+  private buf = Buffer.allocUnsafe(TextSink.CHUNK_BYTES);
+  private pos = 0;
   constructor(private readonly encoding: 'utf8' | 'latin1' = 'utf8') {}
   line(text: string, eol = '\n'): void {
-    this.cur += text + eol;
-    if (this.cur.length >= 256 * 1024) this.flush();
+    this.write(eol ? text + eol : text);
   }
-  private flush(): void {
-    if (this.cur.length > 0) this.chunks.push(Buffer.from(this.cur, this.encoding));
-    this.cur = '';
+  private write(text: string): void {
+    // Worst case 3 bytes per UTF-16 unit in UTF-8.
+    const worst = this.encoding === 'utf8' ? text.length * 3 : text.length;
+    if (this.pos + worst > this.buf.length) {
+      this.chunks.push(this.buf.subarray(0, this.pos));
+      this.buf = Buffer.allocUnsafe(Math.max(TextSink.CHUNK_BYTES, worst));
+      this.pos = 0;
+    }
+    this.pos += this.buf.write(text, this.pos, this.encoding);
   }
   buffer(): Buffer {
-    this.flush();
-    return Buffer.concat(this.chunks);
+    return Buffer.concat([...this.chunks, this.buf.subarray(0, this.pos)]);
   }
   text(): string {
     return this.buffer().toString(this.encoding);
@@ -120,13 +126,39 @@ export function form8949Csv(r: TaxYearResult, meta: ReportMeta): string {
 }
 
 export function form8949CsvBuffer(r: TaxYearResult, meta: ReportMeta): Buffer {
-  const out = new TextSink();
-  out.line(FORM8949_HEADER);
+  return rowFiles(r, meta).form8949;
+}
+
+/**
+ * The three per-row files in one pass over the rows (each row is built once):
+ * Form 8949 CSV, TXF and TurboTax CSV.
+ */
+export function rowFiles(r: TaxYearResult, meta: ReportMeta): { form8949: Buffer; txf: Buffer; turbotax: Buffer } {
+  const f8949 = new TextSink();
+  f8949.line(FORM8949_HEADER);
+  const tx = new TextSink('latin1');
+  const generated = mdy(meta.generated_at.slice(0, 10));
+  // TXF is ASCII: anything else (e.g. from a file name) becomes '?'.
+  const ascii = (t: string): string => t.replace(/[^\x20-\x7e]/g, '?');
+  for (const l of ['V042', `A${PROGRAM_NAME} (data as of ${meta.data_as_of.replace(/[\r\n]+/g, ' ')}; ${settingsSummary(r.settings)})`, `D ${generated}`, '^']) tx.line(ascii(l), '\r\n');
+  const tt = new TextSink();
+  tt.line(TURBOTAX_HEADER);
+  const symbol = r.settings.asset_symbol;
   forEachRowInFormOrder(r, (row) => {
-    out.line(`${row.part},${row.box},${safe(row.description)},${mdy(row.date_acquired)},${mdy(row.date_sold)},${row.proceeds},${row.cost_basis},${row.code},${row.adjustment},${row.gain_loss}`);
+    const acquired = mdy(row.date_acquired);
+    const sold = mdy(row.date_sold);
+    f8949.line(`${row.part},${row.box},${safe(row.description)},${acquired},${sold},${row.proceeds},${row.cost_basis},${row.code},${row.adjustment},${row.gain_loss}`);
+    const wash = row.code === 'W';
+    const refnum = wash ? TXF_WASH_REFNUM[row.term] : TXF_REFNUM[row.box];
+    const head = `TD\r\nN${refnum}\r\nC1\r\nL1\r\nP${ascii(row.description)}\r\nD${acquired}\r\nD${sold}\r\n$${row.cost_basis}\r\n$${row.proceeds}`;
+    tx.line(wash ? `${head}\r\n$${row.adjustment}\r\n^` : `${head}\r\n^`, '\r\n');
+    const cost = wash ? subtractCents(row.cost_basis, row.adjustment) : row.cost_basis;
+    if (cost.startsWith('-') || row.proceeds.startsWith('-')) throw new Error(`TurboTax CSV: negative amount in row for ${row.disposal_id}`);
+    tt.line(`${symbol},${acquired},${cost},${sold},${row.proceeds}`);
   });
-  out.line(commentLines(r, meta), '');
-  return out.buffer();
+  f8949.line(commentLines(r, meta), '');
+  tt.line(commentLines(r, meta, ['wash-sale rows: cost basis is net of the disallowed loss (no adjustment column in this format)']), '');
+  return { form8949: f8949.buffer(), txf: tx.buffer(), turbotax: tt.buffer() };
 }
 
 export function scheduleDJson(r: TaxYearResult, meta: ReportMeta): string {
@@ -149,18 +181,7 @@ export function txf(r: TaxYearResult, meta: ReportMeta): string {
 }
 
 export function txfBuffer(r: TaxYearResult, meta: ReportMeta): Buffer {
-  const generated = mdy(meta.generated_at.slice(0, 10));
-  // TXF is ASCII: anything else (e.g. from a file name) becomes '?'.
-  const ascii = (t: string): string => t.replace(/[^\x20-\x7e]/g, '?');
-  const out = new TextSink('latin1');
-  for (const l of ['V042', `A${PROGRAM_NAME} (data as of ${meta.data_as_of.replace(/[\r\n]+/g, ' ')}; ${settingsSummary(r.settings)})`, `D ${generated}`, '^']) out.line(ascii(l), '\r\n');
-  forEachRowInFormOrder(r, (row) => {
-    const wash = row.code === 'W';
-    const refnum = wash ? TXF_WASH_REFNUM[row.term] : TXF_REFNUM[row.box];
-    const head = `TD\r\nN${refnum}\r\nC1\r\nL1\r\nP${row.description}\r\nD${mdy(row.date_acquired)}\r\nD${mdy(row.date_sold)}\r\n$${row.cost_basis}\r\n$${row.proceeds}`;
-    out.line(wash ? `${head}\r\n$${row.adjustment}\r\n^` : `${head}\r\n^`, '\r\n');
-  });
-  return out.buffer();
+  return rowFiles(r, meta).txf;
 }
 
 /** TXF has no refnums for the 2025 boxes G-L; the export uses the C / F refnums. */
@@ -180,16 +201,7 @@ export function turbotaxCsv(r: TaxYearResult, meta: ReportMeta): string {
 }
 
 export function turbotaxCsvBuffer(r: TaxYearResult, meta: ReportMeta): Buffer {
-  const out = new TextSink();
-  out.line(TURBOTAX_HEADER);
-  const symbol = r.settings.asset_symbol;
-  forEachRowInFormOrder(r, (row) => {
-    const cost = row.code === 'W' ? subtractCents(row.cost_basis, row.adjustment) : row.cost_basis;
-    if (cost.startsWith('-') || row.proceeds.startsWith('-')) throw new Error(`TurboTax CSV: negative amount in row for ${row.disposal_id}`);
-    out.line(`${symbol},${mdy(row.date_acquired)},${cost},${mdy(row.date_sold)},${row.proceeds}`);
-  });
-  out.line(commentLines(r, meta, ['wash-sale rows: cost basis is net of the disallowed loss (no adjustment column in this format)']), '');
-  return out.buffer();
+  return rowFiles(r, meta).turbotax;
 }
 
 function subtractCents(a: string, b: string): string {
