@@ -142,6 +142,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'indexes for the first screen (recent orders, recent trades) so start-up never scans',
+    up(db) {
+      db.exec(`
+        CREATE INDEX orders_last_seq ON orders (last_seq);
+        DROP INDEX trades_time;
+        CREATE INDEX trades_time_id ON trades (time, trade_id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
