@@ -1,6 +1,7 @@
 // User settings (settings.json in the data folder). A damaged file is reported and
 // ignored rather than crashing the app or being overwritten.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 
 export const Settings = z.strictObject({
@@ -28,4 +29,13 @@ export function loadSettings(file: string): Settings {
     throw new Error(`${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
   }
   return parsed.data;
+}
+
+/** Writes settings atomically (temp file + rename), readable only by the user. */
+export function saveSettings(file: string, settings: Settings): void {
+  const checked = Settings.parse(settings);
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, JSON.stringify(checked, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, file);
 }

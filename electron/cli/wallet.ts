@@ -3,6 +3,7 @@
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number>; summary: string }>> = {
   verify: () => import('./commands/verify.js'),
   report: () => import('./commands/report.js'),
+  connect: () => import('./commands/connect.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

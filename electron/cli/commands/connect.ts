@@ -1,0 +1,84 @@
+// `npm run wallet -- connect --platform-url URL --credentials FILE [--data-dir DIR]`
+// `npm run wallet -- connect --platform-url URL --key-id ID [--data-dir DIR]` (secret read from stdin)
+// `npm run wallet -- connect --demo [--data-dir DIR]` (back to the embedded demo platform)
+// Points the wallet at a platform and stores its API key in the secret store (never in
+// settings.json, never echoed). Takes effect at the next start of the app.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { dataPaths, defaultDataDir } from '../../services/paths.js';
+import { deleteApiCredentials, openDefaultFileSecretStore, saveApiCredentials } from '../../services/credentials/index.js';
+import { loadSettings, saveSettings } from '../../app/settings.js';
+
+export const summary = 'point the wallet at a platform and store its API key (or --demo)';
+
+const USAGE = `usage: npm run wallet -- connect --platform-url URL (--credentials FILE | --key-id ID < secret) [--data-dir DIR]
+       npm run wallet -- connect --demo [--data-dir DIR]
+`;
+/** Larger credential files or stdin are refused: a key is a few hundred bytes. */
+const CREDENTIALS_BYTES_MAX = 16 * 1024;
+
+const CredentialsFile = z.object({ key_id: z.string().min(1).max(128), secret: z.string().min(1).max(512) });
+
+function readStdin(): string {
+  const text = readFileSync(0, 'utf8');
+  if (text.length > CREDENTIALS_BYTES_MAX) throw new Error('the secret on stdin is too long');
+  return text.trim();
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'platform-url': { type: 'string' },
+        credentials: { type: 'string' },
+        'key-id': { type: 'string' },
+        demo: { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const data_dir = values['data-dir'] ?? defaultDataDir();
+  const settingsFile = dataPaths(data_dir).settings_json;
+  const store = openDefaultFileSecretStore(data_dir);
+
+  if (values.demo) {
+    const { platform_url: _dropped, ...rest } = loadSettings(settingsFile);
+    saveSettings(settingsFile, rest);
+    await deleteApiCredentials(store);
+    process.stdout.write(`The wallet in ${data_dir} will use the embedded demo platform.\n`);
+    return 0;
+  }
+  const url = values['platform-url'];
+  if (!url || (!values.credentials && !values['key-id'])) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  let creds: z.infer<typeof CredentialsFile>;
+  if (values.credentials) {
+    const text = readFileSync(values.credentials, 'utf8');
+    if (text.length > CREDENTIALS_BYTES_MAX) throw new Error(`${values.credentials} is too large for a credentials file`);
+    const parsed = CredentialsFile.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`${values.credentials}: expected {"key_id": "...", "secret": "..."}`);
+    creds = { key_id: parsed.data.key_id, secret: parsed.data.secret };
+  } else {
+    creds = CredentialsFile.parse({ key_id: values['key-id'], secret: readStdin() });
+  }
+  const settings = loadSettings(settingsFile);
+  saveSettings(settingsFile, { ...settings, platform_url: url }); // validated by the settings schema
+  await saveApiCredentials(store, creds);
+  process.stdout.write(`The wallet in ${data_dir} will sync with ${new URL(url).origin} as API key ${creds.key_id}.\n`);
+  if (store.warning) process.stdout.write(`Note: ${store.warning}\n`);
+  return 0;
+}
