@@ -59,6 +59,7 @@ export class PlatformClient {
   private readonly base: string;
   private readonly fetchImpl: FetchLike;
   private readonly now: () => number;
+  private last_ts = 0;
 
   constructor(private readonly opts: PlatformClientOptions) {
     const u = new URL(opts.base_url);
@@ -156,7 +157,11 @@ export class PlatformClient {
     if (spec.auth) {
       const cred = this.opts.credentials;
       if (!cred) throw new PlatformError({ status: 0, code: 'no_credentials', message: 'this route needs API credentials' });
-      const ts = this.now(); // signed at send time, so a queued request is never stale
+      // Signed at send time, so a queued request is never stale. Strictly increasing per
+      // client, so two identical writes sent in the same millisecond differ (the platform
+      // refuses a repeated signature on writes as a replay).
+      const ts = Math.max(this.now(), this.last_ts + 1);
+      this.last_ts = ts;
       headers['x-api-key'] = cred.key_id;
       headers['x-timestamp'] = String(ts);
       headers['x-signature'] = sign(cred.secret, ts, spec.method, path, body);

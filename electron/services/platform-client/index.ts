@@ -9,8 +9,9 @@
 //     getBalances(), getEvents({after, limit})
 //   orders: placeOrder(req) -> { order, created }, listOrders({status, limit}), getOrder(id),
 //     getOrderByClientId(client_order_id), cancelOrder(id)
-// - Every private request is signed when it is SENT (X-Timestamp = now), so a request that
-//   waited in a queue is never refused as stale; the same request object can be retried.
+// - Every private request is signed when it is SENT (X-Timestamp = now, strictly increasing per
+//   client so identical writes never share a signature), so a request that waited in a queue is
+//   never refused as stale; the same request object can be retried.
 // - Every response is validated with the same zod schemas the server validates with
 //   (shared/platform/api.ts, events.ts). Amounts are decimal strings, never numbers.
 // - Every failure is a PlatformError { status, code, message, retry_after_ms?, details? }:
