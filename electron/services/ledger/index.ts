@@ -13,7 +13,7 @@
 //   ledger.orders(limit)                            latest state of orders seen in order events
 //   ledger.reverse(entry_id, reason): number        appends a reversing entry (append-only journal)
 //   ledger.verify(): VerifyReport                   every invariant, re-derived from the journal
-//   ledger.reconcile(platform_balances): ReconcileResult; ledger.mismatches(open_only?)
+//   ledger.reconcile(platform_balances): ReconcileResult; ledger.mismatches(open_only?); ledger.openMismatchCount()
 //   ledger.upsertCandles(interval, candles) / candles(interval, before?, limit) / latestCandleTime(interval)
 //   ledger.insertTrades(trades) / recentTrades(limit) / latestTradeTime()
 //   ledger.database()                               the better-sqlite3 handle, for modules that add tables

@@ -591,6 +591,10 @@ export class Ledger {
     return { compared: true, open_mismatches: this.mismatches(true) };
   }
 
+  openMismatchCount(): number {
+    return this.db.prepare('SELECT COUNT(*) FROM mismatches WHERE resolved_at IS NULL').pluck().get() as number;
+  }
+
   mismatches(open_only = false): Mismatch[] {
     const sql = `SELECT * FROM mismatches ${open_only ? 'WHERE resolved_at IS NULL' : ''} ORDER BY id DESC LIMIT 1000`;
     return this.db.prepare(sql).all() as Mismatch[];

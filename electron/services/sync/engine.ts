@@ -150,7 +150,7 @@ class Engine implements SyncEngine {
       events_behind: Math.max(0, this.platform_last_seq - this.o.ledger.cursorSeq()),
       last_error: this.last_error,
       cursor_seq: this.o.ledger.cursorSeq(),
-      open_mismatches: this.o.ledger.mismatches(true).length,
+      open_mismatches: this.o.ledger.openMismatchCount(),
     };
   }
 
