@@ -1,43 +1,24 @@
 // The lot book: lots, lot selection (FIFO / LIFO / HIFO standing orders, specific
 // identification), pro-rata basis splits to the cent, holding periods and wash sales.
 // Events are applied in time order; every invariant is asserted (a wrong 8949 is worse than none).
+//
+// Lots live in columns (struct of arrays) like the events (see EvStore for why). A lot is an
+// acquisition `a`; its first piece has index `a`; a wash sale that matches part of a lot splits
+// the matched units off into a new piece of the same acquisition (listed in `more`).
 import { compareRatios, formatQtyN as fmtQ, mulDivRoundN as mulDivRound } from './fixed.js';
 import { longTermThresholdDay } from './dates.js';
-import type { Ev } from './prepare.js';
+import { IdIndex } from './ids.js';
+import type { EvStore, LotRef } from './prepare.js';
 import { TaxInputError, type LotMethod } from './types.js';
 
 /** Wash-sale window: 30 days before and after the sale (61 days). */
 export const WASH_WINDOW_DAYS = 30;
 
-export interface Acq {
-  idx: number;
-  ev: Ev;
-  pieces: Piece[];
-  /** In the pool (acquired at or before the current event). */
-  available: boolean;
-}
-
-/** A lot, or a piece of one split off when part of it became a wash-sale replacement. */
-export interface Piece {
-  acq: Acq;
-  no: number;
-  /** Remaining quantity (qu) and basis (cents). */
-  qty: number;
-  basis: number;
-  origQty: number;
-  origBasis: number;
-  holdDay: number;
-  /** Last short-term day: long-term iff the disposal day is after it. */
-  threshold: number;
-  /** These units already absorbed a disallowed loss (a unit absorbs only one). */
-  absorbed: boolean;
-  washAdj: number;
-  version: number;
-}
-
 /** One portion of one piece taken by a disposal. */
 export interface Portion {
-  piece: Piece;
+  piece: number;
+  /** Event index of the acquisition the piece comes from. */
+  lotEv: number;
   /** Holding start and threshold at the time of the disposal. */
   holdDay: number;
   threshold: number;
@@ -49,139 +30,38 @@ export interface Portion {
 }
 
 export interface Disposal {
-  ev: Ev;
+  /** Event index in the store. */
+  e: number;
   method: LotMethod;
   portions: Portion[];
 }
 
+interface Taken {
+  piece: number;
+  qty: number;
+  basis: number;
+}
+
+function assert(cond: boolean, what: string): asserts cond {
+  if (!cond) throw new Error(`tax engine invariant violated: ${what}`);
+}
+
 /** A heap entry keeps the key as it was when pushed: a piece that changes later gets a new entry and this one goes stale. */
 interface HeapEntry {
-  p: Piece;
+  p: number;
   v: number;
   basis: number;
   qty: number;
 }
 
-type Cmp = (a: HeapEntry, b: HeapEntry) => number;
-
-const fifoOrder = (a: Piece, b: Piece): number => a.acq.idx - b.acq.idx || a.no - b.no;
-/** Highest remaining basis per unit first (exact cross-multiplication); ties FIFO. */
-const hifo: Cmp = (a, b) => -compareRatios(a.basis, a.qty, b.basis, b.qty) || fifoOrder(a.p, b.p);
-
-/** A binary heap of pieces with lazy deletion (stale versions and empty pieces are skipped). */
-class PieceHeap {
-  private a: HeapEntry[] = [];
-  constructor(readonly cmp: Cmp) {}
-  push(p: Piece): void {
-    const a = this.a;
-    const e: HeapEntry = { p, v: p.version, basis: p.basis, qty: p.qty };
-    a.push(e);
-    let i = a.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pe = a[parent] as HeapEntry;
-      if (this.cmp(e, pe) >= 0) break;
-      a[i] = pe;
-      i = parent;
-    }
-    a[i] = e;
-  }
-  /** The best live piece, dropping stale entries. */
-  peek(): Piece | null {
-    for (;;) {
-      const top = this.a[0];
-      if (!top) return null;
-      if (top.v === top.p.version && top.p.qty > 0) return top.p;
-      this.pop();
-    }
-  }
-  pop(): void {
-    const a = this.a;
-    const last = a.pop();
-    if (!last || a.length === 0) return;
-    let i = 0;
-    const n = a.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      let c = l;
-      if (r < n && this.cmp(a[r] as HeapEntry, a[l] as HeapEntry) < 0) c = r;
-      if (this.cmp(a[c] as HeapEntry, last) >= 0) break;
-      a[i] = a[c] as HeapEntry;
-      i = c;
-    }
-    a[i] = last;
-  }
-}
-
 /** Where disposals without specific lots take from, in the order of the standing method. */
 interface Pool {
-  /** The next piece to take from, or null when nothing is held. */
-  peek(): Piece | null;
+  /** The next piece to take from, or -1 when nothing is held. */
+  peek(): number;
   /** A piece entered the pool (acquired, or split off a held piece). */
-  add(p: Piece): void;
+  add(p: number): void;
   /** A held piece's basis or quantity changed (only HIFO cares). */
-  changed(p: Piece): void;
-}
-
-/** FIFO: acquisitions in time order; pieces of one acquisition in piece order. */
-class FifoPool implements Pool {
-  private head = 0;
-  constructor(private readonly book: LotBook) {}
-  peek(): Piece | null {
-    const acqs = this.book.acqs;
-    while (this.head < this.book.acquiredThrough) {
-      const acq = acqs[this.head] as Acq;
-      for (const p of acq.pieces) if (p.qty > 0) return p;
-      this.head++; // an emptied acquisition never fills again
-    }
-    return null;
-  }
-  add(): void {}
-  changed(): void {}
-}
-
-/** LIFO: a stack of acquisitions; emptied ones are dropped when they reach the top. */
-class LifoPool implements Pool {
-  private readonly stack: Acq[] = [];
-  constructor(book: LotBook) {
-    for (let i = 0; i < book.acquiredThrough; i++) this.stack.push(book.acqs[i] as Acq);
-  }
-  peek(): Piece | null {
-    for (;;) {
-      const acq = this.stack[this.stack.length - 1];
-      if (!acq) return null;
-      for (const p of acq.pieces) if (p.qty > 0) return p;
-      this.stack.pop();
-    }
-  }
-  add(p: Piece): void {
-    if (p.no === 0) this.stack.push(p.acq); // later pieces belong to an acquisition already stacked
-  }
-  changed(): void {}
-}
-
-/** HIFO: a heap on remaining basis per unit (exact), ties FIFO; changed pieces are re-queued. */
-class HifoPool implements Pool {
-  private readonly heap = new PieceHeap(hifo);
-  constructor(book: LotBook) {
-    for (let i = 0; i < book.acquiredThrough; i++) for (const p of (book.acqs[i] as Acq).pieces) if (p.qty > 0) this.heap.push(p);
-  }
-  peek(): Piece | null {
-    return this.heap.peek();
-  }
-  add(p: Piece): void {
-    this.heap.push(p);
-  }
-  changed(p: Piece): void {
-    p.version++;
-    if (p.qty > 0) this.heap.push(p);
-  }
-}
-
-function assert(cond: boolean, what: string): asserts cond {
-  if (!cond) throw new Error(`tax engine invariant violated: ${what}`);
+  changed(p: number): void;
 }
 
 export interface BookOptions {
@@ -189,49 +69,140 @@ export interface BookOptions {
   washSale: boolean;
 }
 
+const INITIAL_EXTRA_PIECES = 64;
+
 export class LotBook {
-  readonly acqs: Acq[] = [];
-  /** Acquisitions by id, built on the first specific-ID disposal (most years have none). */
-  private byIdMap: Map<string, Acq> | null = null;
-  private pool: Pool;
-  private poolMethod: LotMethod;
-  private orderIdx = -1;
-  /** Sum of remaining quantity of available pieces. */
-  held = 0;
-  washDisallowed = 0;
-  /** Union-find "next acquisition that may still be a wash replacement". */
-  private nextEligible: Int32Array | null = null;
+  readonly nAcq: number;
+  /** Event index of each acquisition (acquisitions in time order). */
+  readonly acqEv: Int32Array;
   /** Acquisitions [0, acquiredThrough) are in the pool. */
   acquiredThrough = 0;
+  // ---- pieces, struct of arrays ----
+  nPieces: number;
+  pAcq: Int32Array;
+  pNo: Int32Array;
+  pQty: Float64Array;
+  pBasis: Float64Array;
+  pOrigQty: Float64Array;
+  pOrigBasis: Float64Array;
+  pWashAdj: Float64Array;
+  pHold: Int32Array;
+  pThreshold: Int32Array;
+  pAbsorbed: Uint8Array;
+  pVersion: Int32Array;
+  /** Pieces split off each acquisition, in creation order. */
+  readonly more = new Map<number, number[]>();
+  /** Sum of remaining quantity of pieces in the pool. */
+  held = 0;
+  washDisallowed = 0;
+  private byIdMap: IdIndex | null = null;
+  private acqOfEv: Int32Array | null = null;
+  private pool: Pool;
+  private poolMethod: LotMethod = 'fifo';
+  private orderIdx = -1;
+  /** Union-find "next acquisition that may still be a wash replacement". */
+  private nextEligible: Int32Array | null = null;
 
-  constructor(acquisitions: readonly Ev[], readonly opts: BookOptions) {
-    for (const ev of acquisitions) {
-      const acq: Acq = { idx: this.acqs.length, ev, pieces: [], available: false };
-      const piece: Piece = {
-        acq, no: 0, qty: ev.qty, basis: ev.cents, origQty: ev.qty, origBasis: ev.cents, holdDay: ev.day,
-        threshold: longTermThresholdDay(ev.day), absorbed: false, washAdj: 0, version: 0,
-      };
-      acq.pieces.push(piece);
-      this.acqs.push(acq);
+  constructor(readonly ev: EvStore, acquisitions: Int32Array, readonly opts: BookOptions) {
+    const n = acquisitions.length;
+    this.nAcq = n;
+    this.acqEv = acquisitions;
+    const cap = n + (opts.washSale ? Math.max(INITIAL_EXTRA_PIECES, n >> 2) : INITIAL_EXTRA_PIECES);
+    this.pAcq = new Int32Array(cap);
+    this.pNo = new Int32Array(cap);
+    this.pQty = new Float64Array(cap);
+    this.pBasis = new Float64Array(cap);
+    this.pOrigQty = new Float64Array(cap);
+    this.pOrigBasis = new Float64Array(cap);
+    this.pWashAdj = new Float64Array(cap);
+    this.pHold = new Int32Array(cap);
+    this.pThreshold = new Int32Array(cap);
+    this.pAbsorbed = new Uint8Array(cap);
+    this.pVersion = new Int32Array(cap);
+    for (let a = 0; a < n; a++) {
+      const e = acquisitions[a] as number;
+      if (a > 0) assert((ev.ms[e] as number) >= (ev.ms[acquisitions[a - 1] as number] as number), 'acquisitions in time order');
+      const q = ev.qty[e] as number, b = ev.cents[e] as number, day = ev.day[e] as number;
+      this.pAcq[a] = a;
+      this.pQty[a] = q;
+      this.pOrigQty[a] = q;
+      this.pBasis[a] = b;
+      this.pOrigBasis[a] = b;
+      this.pHold[a] = day;
+      this.pThreshold[a] = longTermThresholdDay(day);
     }
+    this.nPieces = n;
     if (opts.washSale) {
-      this.nextEligible = new Int32Array(this.acqs.length + 1);
-      for (let i = 0; i <= this.acqs.length; i++) this.nextEligible[i] = i;
+      this.nextEligible = new Int32Array(n + 1);
+      for (let i = 0; i <= n; i++) this.nextEligible[i] = i;
     }
     for (let i = 1; i < opts.methodOrders.length; i++) {
       assert((opts.methodOrders[i - 1] as { ms: number }).ms < (opts.methodOrders[i] as { ms: number }).ms, 'method orders increase in time');
     }
-    this.poolMethod = 'fifo';
     this.pool = new FifoPool(this);
   }
 
-  private byId(): Map<string, Acq> {
-    if (!this.byIdMap) {
-      this.byIdMap = new Map();
-      for (const acq of this.acqs) this.byIdMap.set(acq.ev.id, acq);
-    }
-    return this.byIdMap;
+  // ---- pieces ----
+
+  acqDay(a: number): number {
+    return this.ev.day[this.acqEv[a] as number] as number;
   }
+
+  acqId(a: number): string {
+    return this.ev.id[this.acqEv[a] as number] as string;
+  }
+
+  /** Pieces of acquisition a, first piece first. */
+  piecesOf(a: number): number[] {
+    const extra = this.more.get(a);
+    return extra ? [a, ...extra] : [a];
+  }
+
+  /** The first piece of acquisition a with units left, or -1. */
+  firstHeld(a: number): number {
+    if ((this.pQty[a] as number) > 0) return a;
+    const extra = this.more.get(a);
+    if (extra) for (const p of extra) if ((this.pQty[p] as number) > 0) return p;
+    return -1;
+  }
+
+  private growPieces(): void {
+    const cap = this.pQty.length * 2;
+    const f = (a: Float64Array): Float64Array => { const b = new Float64Array(cap); b.set(a); return b; };
+    const i = (a: Int32Array): Int32Array => { const b = new Int32Array(cap); b.set(a); return b; };
+    this.pAcq = i(this.pAcq);
+    this.pNo = i(this.pNo);
+    this.pQty = f(this.pQty);
+    this.pBasis = f(this.pBasis);
+    this.pOrigQty = f(this.pOrigQty);
+    this.pOrigBasis = f(this.pOrigBasis);
+    this.pWashAdj = f(this.pWashAdj);
+    this.pHold = i(this.pHold);
+    this.pThreshold = i(this.pThreshold);
+    const ab = new Uint8Array(cap);
+    ab.set(this.pAbsorbed);
+    this.pAbsorbed = ab;
+    this.pVersion = i(this.pVersion);
+  }
+
+  /** Acquisition index of a lot id, or undefined; the index is built on the first specific-ID disposal. */
+  private acqById(id: string): number | undefined {
+    if (!this.byIdMap || !this.acqOfEv) {
+      const ids = this.ev.id;
+      this.byIdMap = new IdIndex(() => ids, this.nAcq);
+      this.acqOfEv = new Int32Array(this.ev.n + 1).fill(-1);
+      for (let a = 0; a < this.nAcq; a++) {
+        const e = this.acqEv[a] as number;
+        this.byIdMap.add(e);
+        this.acqOfEv[e] = a;
+      }
+    }
+    const e = this.byIdMap.get(id);
+    const a = e >= 0 ? (this.acqOfEv[e] as number) : -1;
+    return a >= 0 ? a : undefined;
+  }
+
+  // ---- method ----
 
   /** The standing order in force at `ms` (FIFO before the first order). */
   methodAt(ms: number): LotMethod {
@@ -243,7 +214,7 @@ export class LotBook {
     return m;
   }
 
-  /** Makes the method in force at `ms` the heap order (orders only move forward in time). */
+  /** Makes the method in force at `ms` the pool order (orders only move forward in time). */
   private advanceMethod(ms: number): LotMethod {
     const orders = this.opts.methodOrders;
     while (this.orderIdx + 1 < orders.length && (orders[this.orderIdx + 1] as { ms: number }).ms <= ms) this.orderIdx++;
@@ -257,96 +228,102 @@ export class LotBook {
   }
 
   /** Tells the pool that a held piece changed (HIFO re-queues it). */
-  private touched(p: Piece): void {
-    if (p.acq.available) this.pool.changed(p);
+  private touched(p: number): void {
+    if ((this.pAcq[p] as number) < this.acquiredThrough) this.pool.changed(p);
   }
 
-  acquire(acqIdx: number): void {
-    const acq = this.acqs[acqIdx];
-    assert(acq !== undefined && !acq.available && acqIdx === this.acquiredThrough, 'acquisitions enter the pool in time order');
-    acq.available = true;
+  // ---- events ----
+
+  acquire(a: number): void {
+    assert(a === this.acquiredThrough && a < this.nAcq, 'acquisitions enter the pool in time order');
     this.acquiredThrough++;
-    for (const p of acq.pieces) {
-      if (p.qty > 0) {
+    for (const p of this.piecesOf(a)) {
+      const q = this.pQty[p] as number;
+      if (q > 0) {
         this.pool.add(p);
-        this.held += p.qty;
+        this.held += q;
       }
     }
   }
 
-  /** Applies a sell or redeem. Throws TaxInputError (nothing changed) on an impossible disposal. */
-  dispose(ev: Ev): Disposal {
-    const standing = this.advanceMethod(ev.ms);
-    if (ev.qty > this.held) {
-      throw new TaxInputError(`${ev.type} of ${fmtQ(ev.qty)} but only ${fmtQ(this.held)} held at ${new Date(ev.ms).toISOString()}`, 'quantity', ev.id, ev.row);
+  /** Applies a sell or redeem (event e). Throws TaxInputError (nothing changed) on an impossible disposal. */
+  dispose(e: number, lots: LotRef[] | null = this.ev.lots.get(e) ?? null): Disposal {
+    const ev = this.ev;
+    const ms = ev.ms[e] as number;
+    const qty = ev.qty[e] as number;
+    const standing = this.advanceMethod(ms);
+    if (qty > this.held) {
+      throw new TaxInputError(`${ev.typeOf(e)} of ${fmtQ(qty)} but only ${fmtQ(this.held)} held at ${new Date(ms).toISOString()}`, 'quantity', ev.id[e], ev.rowOf(e));
     }
-    let taken: { piece: Piece; qty: number; basis: number }[];
+    let taken: Taken[];
     let method: LotMethod;
-    if (ev.lots) {
-      taken = this.takeSpecific(ev);
+    if (lots) {
+      taken = this.takeSpecific(e, lots);
       method = 'specific';
     } else {
       if (standing === 'specific') {
-        throw new TaxInputError('the standing order is specific identification, so this disposal must name its lots', 'lots', ev.id, ev.row);
+        throw new TaxInputError('the standing order is specific identification, so this disposal must name its lots', 'lots', ev.id[e], ev.rowOf(e));
       }
-      taken = this.takeByHeap(ev.qty);
+      taken = this.takeByPool(qty);
       method = standing;
     }
-    this.held -= ev.qty;
-    const portions = this.allocateProceeds(ev, taken);
-    const d: Disposal = { ev, method, portions };
-    if (this.opts.washSale) this.applyWashSale(d);
+    this.held -= qty;
+    const d: Disposal = { e, method, portions: this.allocateProceeds(ev.cents[e] as number, qty, taken) };
+    if (this.opts.washSale) this.applyWashSale(d, ev.day[e] as number);
     return d;
   }
 
-  private takeByHeap(qty: number): { piece: Piece; qty: number; basis: number }[] {
-    const out: { piece: Piece; qty: number; basis: number }[] = [];
+  private takeByPool(qty: number): Taken[] {
+    const out: Taken[] = [];
     let need = qty;
     while (need > 0) {
       const p = this.pool.peek();
-      assert(p !== null, 'the pool holds what `held` says');
-      const take = need < p.qty ? need : p.qty;
+      assert(p >= 0, 'the pool holds what `held` says');
+      const have = this.pQty[p] as number;
+      const take = need < have ? need : have;
       out.push({ piece: p, qty: take, basis: this.split(p, take) });
       need -= take;
-      if (p.qty > 0) this.pool.changed(p);
+      if ((this.pQty[p] as number) > 0) this.pool.changed(p);
     }
     return out;
   }
 
   /** Removes `take` units from a piece; returns their basis: pro rata, rounded to the cent, the last portion gets the rest. */
-  private split(p: Piece, take: number): number {
-    assert(take > 0 && take <= p.qty, 'split takes a positive part of the piece');
-    const basis = take === p.qty ? p.basis : mulDivRound(p.basis, take, p.qty);
-    assert(basis >= 0 && basis <= p.basis, 'portion basis within the piece basis');
-    p.qty -= take;
-    p.basis -= basis;
-    return basis;
+  private split(p: number, take: number): number {
+    const qty = this.pQty[p] as number, basis = this.pBasis[p] as number;
+    assert(take > 0 && take <= qty, 'split takes a positive part of the piece');
+    const part = take === qty ? basis : mulDivRound(basis, take, qty);
+    assert(part >= 0 && part <= basis, 'portion basis within the piece basis');
+    this.pQty[p] = qty - take;
+    this.pBasis[p] = basis - part;
+    return part;
   }
 
-  private takeSpecific(ev: Ev): { piece: Piece; qty: number; basis: number }[] {
-    const refs = ev.lots ?? [];
+  private takeSpecific(e: number, refs: LotRef[]): Taken[] {
+    const ev = this.ev;
     // Check everything first so a bad reference changes nothing.
     for (const ref of refs) {
-      const acq = this.byId().get(ref.id);
-      if (!acq) throw new TaxInputError(`lot ${JSON.stringify(ref.id)} does not exist (no buy, mint or income row has that id)`, 'lots', ev.id, ev.row);
-      if (!acq.available) throw new TaxInputError(`lot ${JSON.stringify(ref.id)} is acquired after this disposal`, 'lots', ev.id, ev.row);
+      const a = this.acqById(ref.id);
+      if (a === undefined) throw new TaxInputError(`lot ${JSON.stringify(ref.id)} does not exist (no buy, mint or income row has that id)`, 'lots', ev.id[e], ev.rowOf(e));
+      if (a >= this.acquiredThrough) throw new TaxInputError(`lot ${JSON.stringify(ref.id)} is acquired after this disposal`, 'lots', ev.id[e], ev.rowOf(e));
       let left = 0;
-      for (const p of acq.pieces) left += p.qty;
+      for (const p of this.piecesOf(a)) left += this.pQty[p] as number;
       if (left < ref.qty) {
         throw new TaxInputError(
           left === 0 ? `lot ${JSON.stringify(ref.id)} is already used up` : `lot ${JSON.stringify(ref.id)} has only ${fmtQ(left)} left, not ${fmtQ(ref.qty)}`,
-          'lots', ev.id, ev.row,
+          'lots', ev.id[e], ev.rowOf(e),
         );
       }
     }
-    const out: { piece: Piece; qty: number; basis: number }[] = [];
+    const out: Taken[] = [];
     for (const ref of refs) {
-      const acq = this.byId().get(ref.id) as Acq;
+      const a = this.acqById(ref.id) as number;
       let need = ref.qty;
-      for (const p of acq.pieces) {
+      for (const p of this.piecesOf(a)) {
         if (need === 0) break;
-        if (p.qty === 0) continue;
-        const take = need < p.qty ? need : p.qty;
+        const have = this.pQty[p] as number;
+        if (have === 0) continue;
+        const take = need < have ? need : have;
         out.push({ piece: p, qty: take, basis: this.split(p, take) });
         need -= take;
         this.touched(p);
@@ -357,15 +334,18 @@ export class LotBook {
   }
 
   /** Splits the disposal's proceeds over its portions pro rata, to the cent, summing exactly. */
-  private allocateProceeds(ev: Ev, taken: { piece: Piece; qty: number; basis: number }[]): Portion[] {
-    let procLeft = ev.cents;
-    let qtyLeft = ev.qty;
+  private allocateProceeds(proceeds: number, qty: number, taken: Taken[]): Portion[] {
+    let procLeft = proceeds;
+    let qtyLeft = qty;
     const out: Portion[] = [];
     for (const t of taken) {
-      const proceeds = t.qty === qtyLeft ? procLeft : mulDivRound(procLeft, t.qty, qtyLeft);
-      procLeft -= proceeds;
+      const part = t.qty === qtyLeft ? procLeft : mulDivRound(procLeft, t.qty, qtyLeft);
+      procLeft -= part;
       qtyLeft -= t.qty;
-      out.push({ piece: t.piece, holdDay: t.piece.holdDay, threshold: t.piece.threshold, qty: t.qty, basis: t.basis, proceeds, adjustment: 0, code: '' });
+      out.push({
+        piece: t.piece, lotEv: this.acqEv[this.pAcq[t.piece] as number] as number, holdDay: this.pHold[t.piece] as number, threshold: this.pThreshold[t.piece] as number, qty: t.qty, basis: t.basis,
+        proceeds: part, adjustment: 0, code: '',
+      });
     }
     assert(qtyLeft === 0 && procLeft === 0, 'proceeds fully allocated');
     return out;
@@ -386,25 +366,24 @@ export class LotBook {
     return r;
   }
 
-  /** First acquisition index whose day is >= day (acquisitions are in time order). */
+  /** First acquisition whose day is >= day (acquisitions are in time order). */
   private lowerBoundDay(day: number): number {
-    let lo = 0, hi = this.acqs.length;
+    let lo = 0, hi = this.nAcq;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.acqs[mid] as Acq).ev.day < day) lo = mid + 1;
+      if (this.acqDay(mid) < day) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  private applyWashSale(d: Disposal): void {
-    const saleDay = d.ev.day;
+  private applyWashSale(d: Disposal, saleDay: number): void {
     for (const portion of d.portions) {
       const loss = portion.basis - portion.proceeds;
       if (loss <= 0) continue;
       // Rev. Rul. 56-602: units left from the same purchase as the loss units are not replacements.
       // (Units sold by this disposal are already out of the book, so they cannot match either.)
-      const matches = this.matchReplacements(portion.qty, saleDay, portion.piece.acq.idx);
+      const matches = this.matchReplacements(portion.qty, saleDay, this.pAcq[portion.piece] as number);
       if (matches.length === 0) continue;
       let matched = 0;
       for (const m of matches) matched += m.qty;
@@ -422,11 +401,12 @@ export class LotBook {
         left -= share;
         qtyLeft -= m.qty;
         const p = m.piece;
-        p.basis += share;
-        p.origBasis += share;
-        p.washAdj += share;
-        p.holdDay = p.acq.ev.day - daysHeld;
-        p.threshold = longTermThresholdDay(p.holdDay);
+        this.pBasis[p] = (this.pBasis[p] as number) + share;
+        this.pOrigBasis[p] = (this.pOrigBasis[p] as number) + share;
+        this.pWashAdj[p] = (this.pWashAdj[p] as number) + share;
+        const hold = this.acqDay(this.pAcq[p] as number) - daysHeld;
+        this.pHold[p] = hold;
+        this.pThreshold[p] = longTermThresholdDay(hold);
         this.touched(p);
       }
       assert(left === 0 && qtyLeft === 0, 'disallowed loss fully placed');
@@ -434,47 +414,161 @@ export class LotBook {
   }
 
   /** Marks up to `units` replacement units (earliest acquired first) as absorbing this loss. */
-  private matchReplacements(units: number, saleDay: number, excluded: number): { piece: Piece; qty: number }[] {
-    const out: { piece: Piece; qty: number }[] = [];
+  private matchReplacements(units: number, saleDay: number, excluded: number): { piece: number; qty: number }[] {
+    const out: { piece: number; qty: number }[] = [];
     let need = units;
-    let i = this.findEligible(this.lowerBoundDay(saleDay - WASH_WINDOW_DAYS));
-    while (need > 0 && i < this.acqs.length) {
-      const acq = this.acqs[i] as Acq;
-      if (acq.ev.day > saleDay + WASH_WINDOW_DAYS) break;
-      if (i !== excluded) {
-        for (let k = 0; k < acq.pieces.length && need > 0; k++) {
-          const p = acq.pieces[k] as Piece;
-          if (p.absorbed || p.qty === 0) continue;
-          const m = need < p.qty ? need : p.qty;
-          out.push({ piece: m === p.qty ? this.absorbWhole(p) : this.splitOff(p, m), qty: m });
+    let a = this.findEligible(this.lowerBoundDay(saleDay - WASH_WINDOW_DAYS));
+    while (need > 0 && a < this.nAcq) {
+      if (this.acqDay(a) > saleDay + WASH_WINDOW_DAYS) break;
+      if (a !== excluded) {
+        let open = false;
+        for (const p of this.piecesOf(a)) {
+          const have = this.pQty[p] as number;
+          if (this.pAbsorbed[p] === 1 || have === 0) continue;
+          if (need === 0) {
+            open = true;
+            break;
+          }
+          const m = need < have ? need : have;
+          let target = p;
+          if (m === have) this.pAbsorbed[p] = 1;
+          else {
+            target = this.splitOff(p, m);
+            open = true;
+          }
+          out.push({ piece: target, qty: m });
           need -= m;
         }
-        if (acq.pieces.every((p) => p.absorbed || p.qty === 0)) (this.nextEligible as Int32Array)[i] = i + 1;
+        if (!open) (this.nextEligible as Int32Array)[a] = a + 1;
       }
-      i = this.findEligible(i + 1);
+      a = this.findEligible(a + 1);
     }
     return out;
   }
 
-  private absorbWhole(p: Piece): Piece {
-    p.absorbed = true;
-    return p;
-  }
-
   /** Splits `m` units off a piece into a new absorbed piece of the same acquisition. */
-  private splitOff(p: Piece, m: number): Piece {
+  private splitOff(p: number, m: number): number {
+    if (this.nPieces === this.pQty.length) this.growPieces();
     const basis = this.split(p, m);
-    const np: Piece = {
-      acq: p.acq, no: p.acq.pieces.length, qty: m, basis, origQty: m, origBasis: basis, holdDay: p.holdDay,
-      threshold: p.threshold, absorbed: true, washAdj: 0, version: 0,
-    };
-    p.origQty -= m;
-    p.origBasis -= basis;
-    p.acq.pieces.push(np);
-    if (p.acq.available) {
+    const np = this.nPieces++;
+    const a = this.pAcq[p] as number;
+    let extra = this.more.get(a);
+    if (!extra) {
+      extra = [];
+      this.more.set(a, extra);
+    }
+    extra.push(np);
+    this.pAcq[np] = a;
+    this.pNo[np] = extra.length;
+    this.pQty[np] = m;
+    this.pBasis[np] = basis;
+    this.pOrigQty[np] = m;
+    this.pOrigBasis[np] = basis;
+    this.pHold[np] = this.pHold[p] as number;
+    this.pThreshold[np] = this.pThreshold[p] as number;
+    this.pAbsorbed[np] = 1;
+    this.pOrigQty[p] = (this.pOrigQty[p] as number) - m;
+    this.pOrigBasis[p] = (this.pOrigBasis[p] as number) - basis;
+    if (a < this.acquiredThrough) {
       this.pool.add(np);
       this.touched(p);
     }
     return np;
+  }
+}
+
+/** FIFO: acquisitions in time order; pieces of one acquisition in piece order. */
+class FifoPool implements Pool {
+  private head = 0;
+  constructor(private readonly book: LotBook) {}
+  peek(): number {
+    while (this.head < this.book.acquiredThrough) {
+      const p = this.book.firstHeld(this.head);
+      if (p >= 0) return p;
+      this.head++; // an emptied acquisition never fills again
+    }
+    return -1;
+  }
+  add(): void {}
+  changed(): void {}
+}
+
+/** LIFO: a stack of acquisitions; emptied ones are dropped when they reach the top. */
+class LifoPool implements Pool {
+  private readonly stack: number[] = [];
+  constructor(private readonly book: LotBook) {
+    for (let a = 0; a < book.acquiredThrough; a++) this.stack.push(a);
+  }
+  peek(): number {
+    for (;;) {
+      const a = this.stack[this.stack.length - 1];
+      if (a === undefined) return -1;
+      const p = this.book.firstHeld(a);
+      if (p >= 0) return p;
+      this.stack.pop();
+    }
+  }
+  add(p: number): void {
+    if (this.book.pNo[p] === 0) this.stack.push(this.book.pAcq[p] as number); // later pieces belong to a stacked acquisition
+  }
+  changed(): void {}
+}
+
+/** HIFO: a heap on remaining basis per unit (exact), ties FIFO; changed pieces are re-queued. */
+class HifoPool implements Pool {
+  private readonly a: HeapEntry[] = [];
+  constructor(private readonly book: LotBook) {
+    for (let acq = 0; acq < book.acquiredThrough; acq++) for (const p of book.piecesOf(acq)) if ((book.pQty[p] as number) > 0) this.add(p);
+  }
+  private cmp(x: HeapEntry, y: HeapEntry): number {
+    const b = this.book;
+    return -compareRatios(x.basis, x.qty, y.basis, y.qty) || (b.pAcq[x.p] as number) - (b.pAcq[y.p] as number) || (b.pNo[x.p] as number) - (b.pNo[y.p] as number);
+  }
+  peek(): number {
+    const b = this.book;
+    for (;;) {
+      const top = this.a[0];
+      if (!top) return -1;
+      if (top.v === b.pVersion[top.p] && (b.pQty[top.p] as number) > 0) return top.p;
+      this.pop();
+    }
+  }
+  add(p: number): void {
+    const b = this.book;
+    const a = this.a;
+    const e: HeapEntry = { p, v: b.pVersion[p] as number, basis: b.pBasis[p] as number, qty: b.pQty[p] as number };
+    a.push(e);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pe = a[parent] as HeapEntry;
+      if (this.cmp(e, pe) >= 0) break;
+      a[i] = pe;
+      i = parent;
+    }
+    a[i] = e;
+  }
+  changed(p: number): void {
+    const b = this.book;
+    b.pVersion[p] = (b.pVersion[p] as number) + 1;
+    if ((b.pQty[p] as number) > 0) this.add(p);
+  }
+  private pop(): void {
+    const a = this.a;
+    const last = a.pop();
+    if (!last || a.length === 0) return;
+    let i = 0;
+    const n = a.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let c = l;
+      if (r < n && this.cmp(a[r] as HeapEntry, a[l] as HeapEntry) < 0) c = r;
+      if (this.cmp(a[c] as HeapEntry, last) >= 0) break;
+      a[i] = a[c] as HeapEntry;
+      i = c;
+    }
+    a[i] = last;
   }
 }

@@ -1,13 +1,13 @@
 // The yearly computation and the two live views (unrealized positions, what-if sale).
-import { LotBook, WASH_WINDOW_DAYS, type Disposal, type Piece } from './book.js';
+import { LotBook, WASH_WINDOW_DAYS, type Disposal } from './book.js';
 import { forEachCsvTransaction } from './csv.js';
 import { RowTable } from './rows.js';
 import { assertTimeZone, dayFromCivil, formatISODate, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
 import { decimalProblem, formatCentsN as formatCents, formatQtyN as formatQty, parseCents, parseQtyN, valueCents, PRICE_DECIMALS_MAX, QTY_DECIMALS } from './fixed.js';
-import { EventCollector, prepareAll, type Ev } from './prepare.js';
+import { EventCollector, isAcquisitionCode, prepareAll, type EvStore } from './prepare.js';
 import { BOX_LINE, computeScheduleD, priorYearCents, type CentTotals } from './schedule.js';
 import {
-  ACQUISITION_TYPES, TaxInputError, zTaxSettings, type Box, type Form8949Row, type IncomeRow, type LotMethod, type LotView,
+  TaxInputError, zTaxSettings, type Box, type Form8949Row, type IncomeRow, type LotMethod, type LotView,
   type TaxSettings, type TaxSettingsInput, type TaxTransaction, type TaxYearResult, type UnrealizedLot, type WhatIfPortion,
   type WhatIfResult,
 } from './types.js';
@@ -46,55 +46,53 @@ function boxes(s: TaxSettings): { short: Box; long: Box } {
   };
 }
 
-const isAcquisition = (ev: Ev): boolean => ACQUISITION_TYPES.includes(ev.type);
-
 /**
- * Applies events while `include(ev)` holds. Acquisitions up to `lookaheadDay` are known to
- * the book in advance so a loss sale can find replacements bought up to 30 days after it.
+ * Applies events [0, end). Acquisitions up to `lookaheadEnd` are known to the book in advance
+ * so a loss sale can find replacements bought up to 30 days after it.
  */
-function runBook(
-  evs: Ev[], s: TaxSettings, include: (ev: Ev) => boolean, lookaheadDay: number, onDisposal: (d: Disposal) => void,
-): { book: LotBook; last: Ev | null; processed: number } {
-  const acquisitions: Ev[] = [];
-  for (const ev of evs) {
-    if (!include(ev) && ev.day > lookaheadDay) break;
-    if (isAcquisition(ev)) acquisitions.push(ev);
+function runBook(ev: EvStore, s: TaxSettings, end: number, lookaheadEnd: number, onDisposal: (d: Disposal) => void): LotBook {
+  const acq: number[] = [];
+  for (let e = 0; e < lookaheadEnd; e++) if (isAcquisitionCode(ev.type[e] as number)) acq.push(e);
+  const book = new LotBook(ev, Int32Array.from(acq), { methodOrders: methodOrdersMs(s), washSale: s.wash_sale });
+  let a = 0;
+  for (let e = 0; e < end; e++) {
+    if (isAcquisitionCode(ev.type[e] as number)) book.acquire(a++);
+    else onDisposal(book.dispose(e));
   }
-  const book = new LotBook(acquisitions, { methodOrders: methodOrdersMs(s), washSale: s.wash_sale });
-  let acqIdx = 0;
-  let last: Ev | null = null;
-  let processed = 0;
-  for (const ev of evs) {
-    if (!include(ev)) break;
-    if (isAcquisition(ev)) book.acquire(acqIdx++);
-    else onDisposal(book.dispose(ev));
-    last = ev;
-    processed++;
-  }
-  return { book, last, processed };
+  return book;
 }
 
-function lotView(p: Piece): LotView {
+/** Index of the first event with `key(e) > limit` (events are in time order). */
+function upperBound(ev: EvStore, key: (e: number) => number, limit: number): number {
+  let lo = 0, hi = ev.n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(mid) <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function lotView(book: LotBook, p: number): LotView {
+  const a = book.pAcq[p] as number;
+  const e = book.acqEv[a] as number;
   return {
-    lot_id: p.acq.ev.id,
-    piece: p.no,
-    source: p.acq.ev.type as LotView['source'],
-    acquired_time: new Date(p.acq.ev.ms).toISOString(),
-    holding_start: formatISODate(p.holdDay),
-    original_quantity: formatQty(p.origQty),
-    original_basis: formatCents(p.origBasis),
-    remaining_quantity: formatQty(p.qty),
-    remaining_basis: formatCents(p.basis),
-    wash_adjustment: formatCents(p.washAdj),
+    lot_id: book.ev.id[e] as string,
+    piece: book.pNo[p] as number,
+    source: book.ev.typeOf(e) as LotView['source'],
+    acquired_time: new Date(book.ev.ms[e] as number).toISOString(),
+    holding_start: formatISODate(book.pHold[p] as number),
+    original_quantity: formatQty(book.pOrigQty[p] as number),
+    original_basis: formatCents(book.pOrigBasis[p] as number),
+    remaining_quantity: formatQty(book.pQty[p] as number),
+    remaining_basis: formatCents(book.pBasis[p] as number),
+    wash_adjustment: formatCents(book.pWashAdj[p] as number),
   };
 }
 
-function heldPieces(book: LotBook): Piece[] {
-  const out: Piece[] = [];
-  for (const acq of book.acqs) {
-    if (!acq.available) break;
-    for (const p of acq.pieces) if (p.qty > 0) out.push(p);
-  }
+function heldPieces(book: LotBook): number[] {
+  const out: number[] = [];
+  for (let a = 0; a < book.acquiredThrough; a++) for (const p of book.piecesOf(a)) if ((book.pQty[p] as number) > 0) out.push(p);
   return out;
 }
 
@@ -120,7 +118,7 @@ export function computeTaxYearFromCsv(csvText: string, settingsInput: TaxSetting
   return computeFromEvents(c.finish(), s);
 }
 
-function computeFromEvents(evs: Ev[], s: TaxSettings): TaxYearResult {
+function computeFromEvents(ev: EvStore, s: TaxSettings): TaxYearResult {
   if (s.year === undefined) throw new TaxInputError('is required', 'settings.year');
   const year = s.year;
   const prior = s.prior_year ? priorYearCents(s.prior_year) : null;
@@ -128,14 +126,14 @@ function computeFromEvents(evs: Ev[], s: TaxSettings): TaxYearResult {
   const first = dayFromCivil(year, 1, 1);
   const lastDay = dayFromCivil(year, 12, 31);
   const bx = boxes(s);
-  const table = new RowTable(s.asset_symbol, bx.short, bx.long);
+  const table = new RowTable(ev, s.asset_symbol, bx.short, bx.long);
   const acc: Record<string, number[]> = {};
   let st = 0, lt = 0, washInYear = 0;
   const onDisposal = (d: Disposal): void => {
-    const ev = d.ev;
-    if (ev.day < first) return;
+    const day = ev.day[d.e] as number;
+    if (day < first) return;
     for (const p of d.portions) {
-      const long = ev.day > p.threshold;
+      const long = day > p.threshold;
       const gain = p.proceeds - p.basis + p.adjustment;
       const t = (acc[BOX_LINE[long ? bx.long : bx.short]] ??= [0, 0, 0, 0]);
       t[0]! += p.proceeds;
@@ -145,10 +143,12 @@ function computeFromEvents(evs: Ev[], s: TaxSettings): TaxYearResult {
       if (long) lt += gain;
       else st += gain;
       washInYear += p.adjustment;
-      table.add(ev, p.piece.acq.ev, p.qty, p.basis, p.proceeds, p.adjustment, p.holdDay, long, p.code === 'W', d.method);
+      table.add(d.e, p.lotEv, p.qty, p.basis, p.proceeds, p.adjustment, p.holdDay, long, p.code === 'W', d.method);
     }
   };
-  const { book, last, processed } = runBook(evs, s, (ev) => ev.day <= lastDay, s.wash_sale ? lastDay + WASH_WINDOW_DAYS : lastDay, onDisposal);
+  const end = upperBound(ev, (e) => ev.day[e] as number, lastDay);
+  const lookahead = s.wash_sale ? upperBound(ev, (e) => ev.day[e] as number, lastDay + WASH_WINDOW_DAYS) : end;
+  const book = runBook(ev, s, end, lookahead, onDisposal);
   const byLine: Record<string, CentTotals> = {};
   for (const [k, t] of Object.entries(acc)) {
     for (const x of t) assertSafeSum(x);
@@ -156,11 +156,12 @@ function computeFromEvents(evs: Ev[], s: TaxSettings): TaxYearResult {
   }
   const income: IncomeRow[] = [];
   let ordinary = 0;
-  for (const ev of evs) {
-    if (ev.day > lastDay) break;
-    if (ev.day < first || ev.income === 0) continue;
-    ordinary += ev.income;
-    income.push({ id: ev.id, date: formatISODate(ev.day), type: ev.type as IncomeRow['type'], quantity: formatQty(ev.qty), price_usd: ev.price, amount_usd: formatCents(ev.income) });
+  for (const [e, price] of ev.price) {
+    const day = ev.day[e] as number;
+    if (day < first || day > lastDay) continue;
+    const amount = ev.income[e] as number;
+    ordinary += amount;
+    income.push({ id: ev.id[e] as string, date: formatISODate(day), type: ev.typeOf(e) as IncomeRow['type'], quantity: formatQty(ev.qty[e] as number), price_usd: price, amount_usd: formatCents(amount) });
   }
   for (const x of [st, lt, washInYear, ordinary]) assertSafeSum(x);
   const held = heldPieces(book);
@@ -181,12 +182,12 @@ function computeFromEvents(evs: Ev[], s: TaxSettings): TaxYearResult {
     schedule_d: computeScheduleD(byLine, s.filing_status, prior, thisTI),
     income,
     get lots(): LotView[] {
-      lots ??= held.map(lotView);
+      lots ??= held.map((p) => lotView(book, p));
       return lots;
     },
     totals: { short_term_gain: formatCents(st), long_term_gain: formatCents(lt), ordinary_income: formatCents(ordinary), wash_sale_disallowed: formatCents(washInYear) },
-    last_event_time: last ? new Date(last.ms).toISOString() : null,
-    transactions_processed: processed,
+    last_event_time: end > 0 ? new Date(ev.ms[end - 1] as number).toISOString() : null,
+    transactions_processed: end,
   };
   TABLES.set(result, table);
   return result;
@@ -217,14 +218,17 @@ export function unrealizedPositions(transactions: readonly TaxTransaction[], set
   const ms = asOfMs(as_of, 'as_of');
   const dayOf: DayOf = makeDayOf(s.tz);
   const today = dayOf(ms);
-  const evs = prepareAll(transactions, s, dayOf);
-  const { book } = runBook(evs, s, (ev) => ev.ms <= ms, -Infinity, () => undefined);
+  const ev = prepareAll(transactions, s, dayOf);
+  const end = upperBound(ev, (e) => ev.ms[e] as number, ms);
+  const book = runBook(ev, s, end, end, () => undefined);
   return heldPieces(book).map((p) => {
-    const fmv = valueCents(price, p.qty, '0', 1);
-    const long = today > p.threshold;
+    const qty = book.pQty[p] as number, basis = book.pBasis[p] as number, threshold = book.pThreshold[p] as number;
+    const fmv = valueCents(price, qty, '0', 1);
+    const long = today > threshold;
     return {
-      lot_id: p.acq.ev.id, piece: p.no, quantity: formatQty(p.qty), holding_start: formatISODate(p.holdDay), cost_basis: formatCents(p.basis),
-      fmv: formatCents(fmv), unrealized_gain: formatCents(fmv - p.basis), term: long ? 'long' : 'short', days_until_long_term: long ? 0 : p.threshold + 1 - today,
+      lot_id: book.acqId(book.pAcq[p] as number), piece: book.pNo[p] as number, quantity: formatQty(qty), holding_start: formatISODate(book.pHold[p] as number),
+      cost_basis: formatCents(basis), fmv: formatCents(fmv), unrealized_gain: formatCents(fmv - basis), term: long ? 'long' : 'short',
+      days_until_long_term: long ? 0 : threshold + 1 - today,
     };
   });
 }
@@ -242,33 +246,34 @@ export function whatIfSale(
   const price = marketPrice(price_usd, 'price_usd');
   const ms = asOfMs(at, 'at');
   const dayOf = makeDayOf(s.tz);
-  const evs = prepareAll(transactions, s, dayOf);
-  const { book } = runBook(evs, s, (ev) => ev.ms <= ms, -Infinity, () => undefined);
-  const tx: TaxTransaction = { id: '(what-if)', time: at, type: 'sell', quantity, price_usd, fee_usd: '0', ...(lots ? { lots } : {}) };
-  const ev: Ev = {
-    i: -1, id: tx.id, row: undefined, price, type: 'sell', ms, day: dayOf(ms), qty, cents: valueCents(price, qty, '0', 1), income: 0,
-    lots: lots ? lots.map((l) => {
-      const pq = decimalProblem(l.quantity, QTY_DECIMALS);
-      if (pq) throw new TaxInputError(pq, 'lots');
-      return { id: l.id, qty: parseQtyN(l.quantity) };
-    }) : null,
-  };
-  const d = book.dispose(ev);
+  const ev = prepareAll(transactions, s, dayOf);
+  const end = upperBound(ev, (e) => ev.ms[e] as number, ms);
+  const book = runBook(ev, s, end, end, () => undefined);
+  const refs = lots ? lots.map((l) => {
+    const pq = decimalProblem(l.quantity, QTY_DECIMALS);
+    if (pq) throw new TaxInputError(pq, 'lots');
+    return { id: l.id, qty: parseQtyN(l.quantity) };
+  }) : null;
+  // The hypothetical sale is appended after every real event; the book has applied those up to `at`.
+  const e = ev.n;
+  ev.push({ id: '(what-if)', row: undefined, price: '', type: 'sell', ms, day: dayOf(ms), qty, cents: valueCents(price, qty, '0', 1), income: 0, lots: null });
+  const d = book.dispose(e, refs);
+  const day = ev.day[e] as number;
   let st = 0, lt = 0, cost = 0, wash = 0;
   const portions: WhatIfPortion[] = d.portions.map((p) => {
-    const long = ev.day > p.threshold;
+    const long = day > p.threshold;
     const gain = p.proceeds - p.basis + p.adjustment;
     if (long) lt += gain;
     else st += gain;
     cost += p.basis;
     wash += p.adjustment;
     return {
-      lot_id: p.piece.acq.ev.id, piece: p.piece.no, quantity: formatQty(p.qty), holding_start: formatISODate(p.holdDay), term: long ? 'long' : 'short',
+      lot_id: ev.id[p.lotEv] as string, piece: book.pNo[p.piece] as number, quantity: formatQty(p.qty), holding_start: formatISODate(p.holdDay), term: long ? 'long' : 'short',
       proceeds: formatCents(p.proceeds), cost_basis: formatCents(p.basis), adjustment: formatCents(p.adjustment), gain: formatCents(gain),
     };
   });
   return {
-    method: d.method, quantity: formatQty(qty), proceeds: formatCents(ev.cents), cost_basis: formatCents(cost),
+    method: d.method, quantity: formatQty(qty), proceeds: formatCents(ev.cents[e] as number), cost_basis: formatCents(cost),
     short_term_gain: formatCents(st), long_term_gain: formatCents(lt), wash_sale_disallowed: formatCents(wash), portions,
   };
 }

@@ -3,7 +3,7 @@
 // Rows become Form8949Row objects only when read (writers read them one at a time).
 import { formatISODate } from './dates.js';
 import { formatCentsN, formatQtyN } from './fixed.js';
-import type { Ev } from './prepare.js';
+import type { EvStore } from './prepare.js';
 import type { Box, Form8949Row, LotMethod } from './types.js';
 
 const METHOD_CODES: LotMethod[] = ['fifo', 'lifo', 'hifo', 'specific'];
@@ -15,8 +15,9 @@ const INITIAL_ROWS = 1024;
 export class RowTable {
   count = 0;
   private cap = INITIAL_ROWS;
-  private disposal: Ev[] = [];
-  private lot: Ev[] = [];
+  /** Event indices of the disposal and of the lot's acquisition. */
+  private disposal = new Int32Array(INITIAL_ROWS);
+  private lot = new Int32Array(INITIAL_ROWS);
   private qty = new Float64Array(INITIAL_ROWS);
   private basis = new Float64Array(INITIAL_ROWS);
   private proceeds = new Float64Array(INITIAL_ROWS);
@@ -26,7 +27,7 @@ export class RowTable {
   private method = new Uint8Array(INITIAL_ROWS);
   private readonly dates = new Map<number, string>();
 
-  constructor(readonly symbol: string, readonly boxShort: Box, readonly boxLong: Box) {}
+  constructor(readonly ev: EvStore, readonly symbol: string, readonly boxShort: Box, readonly boxLong: Box) {}
 
   private grow(): void {
     const cap = this.cap * 2;
@@ -39,9 +40,14 @@ export class RowTable {
     this.basis = f64(this.basis);
     this.proceeds = f64(this.proceeds);
     this.adjustment = f64(this.adjustment);
-    const h = new Int32Array(cap);
-    h.set(this.holdDay);
-    this.holdDay = h;
+    const i32 = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.holdDay = i32(this.holdDay);
+    this.disposal = i32(this.disposal);
+    this.lot = i32(this.lot);
     const fl = new Uint8Array(cap);
     fl.set(this.flags);
     this.flags = fl;
@@ -51,11 +57,11 @@ export class RowTable {
     this.cap = cap;
   }
 
-  add(disposal: Ev, lot: Ev, qty: number, basis: number, proceeds: number, adjustment: number, holdDay: number, long: boolean, wash: boolean, method: LotMethod): void {
+  add(disposal: number, lot: number, qty: number, basis: number, proceeds: number, adjustment: number, holdDay: number, long: boolean, wash: boolean, method: LotMethod): void {
     if (this.count === this.cap) this.grow();
     const i = this.count++;
-    this.disposal.push(disposal);
-    this.lot.push(lot);
+    this.disposal[i] = disposal;
+    this.lot[i] = lot;
     this.qty[i] = qty;
     this.basis[i] = basis;
     this.proceeds[i] = proceeds;
@@ -87,12 +93,13 @@ export class RowTable {
     const long = this.isLong(i);
     const proceeds = this.proceeds[i] as number, basis = this.basis[i] as number, adj = this.adjustment[i] as number;
     const q = formatQtyN(this.qty[i] as number);
-    const d = this.disposal[i] as Ev;
+    const d = this.disposal[i] as number;
+    const ev = this.ev;
     return {
       part: long ? 'II' : 'I', box: long ? this.boxLong : this.boxShort, term: long ? 'long' : 'short', description: `${q} ${this.symbol}`, quantity: q,
-      date_acquired: this.date(this.holdDay[i] as number), date_sold: this.date(d.day), proceeds: formatCentsN(proceeds), cost_basis: formatCentsN(basis),
+      date_acquired: this.date(this.holdDay[i] as number), date_sold: this.date(ev.day[d] as number), proceeds: formatCentsN(proceeds), cost_basis: formatCentsN(basis),
       code: ((this.flags[i] as number) & FLAG_WASH) !== 0 ? 'W' : '', adjustment: formatCentsN(adj), gain_loss: formatCentsN(proceeds - basis + adj),
-      lot_id: (this.lot[i] as Ev).id, disposal_id: d.id, disposal_type: d.type as 'sell' | 'redeem', method: METHOD_CODES[this.method[i] as number] as LotMethod,
+      lot_id: ev.id[this.lot[i] as number] as string, disposal_id: ev.id[d] as string, disposal_type: ev.typeOf(d) as 'sell' | 'redeem', method: METHOD_CODES[this.method[i] as number] as LotMethod,
     };
   }
 }
