@@ -73,6 +73,8 @@ interface FaultRates {
   server_error: number;
   crash_before_send: number;
   crash_after_send: number;
+  /** The request is held in the network and reaches the platform later (a straggler). */
+  delayed: number;
   feed_drop: number;
   feed_dup: number;
   feed_reorder: number;
@@ -117,15 +119,20 @@ class SimTransport implements OrderTransport {
   crash: CrashSignal = crashSignal();
   readonly confirmed = new Set<string>();
   readonly unresolved = new Set<string>();
+  /** Orders with a request held in the network: the platform may legitimately see them twice. */
+  readonly straggled = new Set<string>();
   readonly counts: Record<string, number> = {};
   duplicates_absorbed = 0;
   readonly violations: string[] = [];
+  /** Requests held in the network: applied by deliverStragglers() once due (lost if the platform is down). */
+  private delayed: { due_ms: number; apply: (core: PlatformCore) => void }[] = [];
 
   constructor(
     private readonly holder: PlatformHolder,
     private readonly account_id: string,
     private readonly r: () => number,
     private readonly rates: FaultRates,
+    private readonly now_ms: () => number,
   ) {}
 
   private count(k: string): void {
@@ -163,6 +170,13 @@ class SimTransport implements OrderTransport {
       if (cid) this.unresolvedIfCreate(kind, cid);
       throw toTransportError(new ClientError({ status: 0, code: 'timeout', message: 'request lost' }));
     }
+    if (kind !== 'lookup' && this.roll(this.rates.delayed)) {
+      this.count('delayed');
+      if (cid) this.unresolvedIfCreate(kind, cid);
+      if (cid) this.straggled.add(cid);
+      this.delayed.push({ due_ms: this.now_ms() + Math.floor(this.r() * 20_000), apply: (c) => void apply(c) });
+      throw toTransportError(new ClientError({ status: 0, code: 'timeout', message: 'no answer in time (request still in the network)' }));
+    }
     if (this.roll(this.rates.crash_before_send)) {
       this.count('crash_before_send');
       if (cid) this.unresolvedIfCreate(kind, cid);
@@ -193,6 +207,25 @@ class SimTransport implements OrderTransport {
     return value;
   }
 
+  hasStragglers(): boolean {
+    return this.delayed.length > 0;
+  }
+
+  deliverStragglers(now_ms: number): void {
+    const due = this.delayed.filter((d) => d.due_ms <= now_ms);
+    this.delayed = this.delayed.filter((d) => d.due_ms > now_ms);
+    for (const d of due) {
+      const core = this.holder.core;
+      if (!core) continue; // lost with the connection
+      this.count('straggler_delivered');
+      try {
+        d.apply(core);
+      } catch (e) {
+        if (!(e instanceof CoreError)) throw e;
+      }
+    }
+  }
+
   private unresolvedIfCreate(kind: string, cid: string): void {
     if (kind === 'create') this.unresolved.add(cid);
   }
@@ -209,7 +242,10 @@ class SimTransport implements OrderTransport {
         cid,
         (core) => {
           const r = core.placeOrder(this.account_id, req);
-          if (!r.created) this.duplicates_absorbed++;
+          if (!r.created) {
+            if (this.straggled.has(cid)) this.count('straggler_absorbed');
+            else this.duplicates_absorbed++;
+          }
           return { order: OrderSchema.parse(r.order), created: r.created };
         },
         () => this.confirmed.add(cid),
@@ -282,6 +318,7 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     server_error: 0.05 * intensity,
     crash_before_send: 0.015 * intensity,
     crash_after_send: 0.015 * intensity,
+    delayed: 0.03 * intensity,
     feed_drop: 0.1 * intensity,
     feed_dup: 0.2 * intensity,
     feed_reorder: 0.3 * intensity,
@@ -308,7 +345,7 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
   core0.deposit(user, USER_DEPOSIT_USD);
   core0.deposit(mm, MM_DEPOSIT_USD);
 
-  const transport = new SimTransport(holder, user, r, rates);
+  const transport = new SimTransport(holder, user, r, rates, () => now);
   const svc_random = rng(seed * 31 + 5);
   const max_in_flight = chance(0.5) ? 1 : int(2, 4); // strict order, or overlapping requests
   let ledger: Ledger = openLedger({ path: wallet_path });
@@ -318,7 +355,8 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
   let svc = openService();
 
   const placed = new Map<string, { deadline_ms: number; tif: string }>();
-  const last_seen = new Map<string, { rank: number; state: string; filled: string }>();
+  const canceled_by_user = new Set<string>();
+  const last_seen = new Map<string, { rank: number; state: string; filled: string; order_id: string | null }>();
   let refused = 0;
   let crashes = 0;
   let restarts = 0;
@@ -397,10 +435,12 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     for (const o of local.values()) {
       const rank = STATE_RANK[o.state]!;
       const prev = last_seen.get(o.client_order_id);
-      if (prev && (rank < prev.rank || dec(o.filled_quantity).lt(dec(prev.filled)))) {
+      // A local ending (never seen on the platform) yields to a straggler that arrived after all.
+      const local_only = prev !== undefined && prev.order_id === null;
+      if (prev && !local_only && (rank < prev.rank || dec(o.filled_quantity).lt(dec(prev.filled)))) {
         fail(`order ${o.client_order_id} went back from ${prev.state}/${prev.filled} to ${o.state}/${o.filled_quantity}`);
       }
-      last_seen.set(o.client_order_id, { rank, state: o.state, filled: o.filled_quantity });
+      last_seen.set(o.client_order_id, { rank, state: o.state, filled: o.filled_quantity, order_id: o.order_id });
     }
     svc.checkInvariants();
     if (transport.violations.length > 0) fail(transport.violations[0]!);
@@ -467,7 +507,8 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     const live = svc.list({ states: ['queued', 'sending', 'unknown', 'open', 'partially_filled'], limit: 100 });
     if (live.length === 0) return;
     try {
-      svc.cancel(pick(live).client_order_id);
+      const v = svc.cancel(pick(live).client_order_id);
+      canceled_by_user.add(v.client_order_id);
     } catch (e) {
       if (!(e instanceof OrderEntryError) || e.code !== 'not_cancelable') throw e;
     }
@@ -535,6 +576,7 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     else holder.core?.tick();
     now += int(0, 3000);
     maybeBringUp();
+    transport.deliverStragglers(now);
     if (online && chance(0.5)) await drain();
     checkStep();
   }
@@ -547,11 +589,12 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
   let quiet = false;
   for (let round = 0; round < CALM_ROUNDS_MAX && !quiet; round++) {
     maybeBringUp();
+    transport.deliverStragglers(now);
     await drain();
     feed(false);
     const core = holder.core;
     const pending = svc.queue().length;
-    quiet = core !== null && pending === 0 && ledger.cursorSeq() === core.lastSeq(user);
+    quiet = core !== null && pending === 0 && ledger.cursorSeq() === core.lastSeq(user) && !transport.hasStragglers();
     if (!quiet) now += 500;
     checkStep();
   }
@@ -570,6 +613,10 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
         if (o.filled_quantity !== pf) fail(`order ${o.client_order_id}: filled local ${o.filled_quantity}, platform ${pf}`);
       } else if (!['rejected', 'canceled', 'expired'].includes(o.state)) {
         fail(`order ${o.client_order_id} is ${o.state} locally but the platform never got it`);
+      }
+      // A cancel is never dropped: an order the user canceled does not stay live.
+      if (canceled_by_user.has(o.client_order_id) && (o.state === 'open' || o.state === 'partially_filled')) {
+        fail(`order ${o.client_order_id} was canceled by the user but is still ${o.state}`);
       }
     }
     // Nothing executed after its expiry: every fill of an order that does not rest past it

@@ -22,7 +22,7 @@ describe('orders fault simulation', () => {
     const sum = (f: (r: SimReport) => number) => reports.reduce((a, r) => a + f(r), 0);
     const fault = (k: string) => sum((r) => r.faults[k] ?? 0);
     const state = (k: string) => sum((r) => r.states[k] ?? 0);
-    for (const k of ['response_dropped', 'request_dropped', 'timeout', '429', '5xx', 'crash_before_send', 'crash_after_send', 'platform_down', 'lookup', 'cancel']) {
+    for (const k of ['response_dropped', 'request_dropped', 'timeout', '429', '5xx', 'crash_before_send', 'crash_after_send', 'delayed', 'straggler_delivered', 'platform_down', 'lookup', 'cancel']) {
       expect(fault(k), k).toBeGreaterThan(0);
     }
     expect(sum((r) => r.crashes)).toBeGreaterThan(SEEDS);

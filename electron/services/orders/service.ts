@@ -421,6 +421,9 @@ export class OrderService {
     const take = new_rank > local_rank || (new_rank === local_rank && filled_new.gt(filled_old));
     if (!take) return;
     const final = new_rank === 3;
+    // A straggler: the user canceled it locally (it seemed never to have arrived), yet it
+    // reached the platform after all. Keep the user's intent: cancel it there.
+    const canceled_locally = row.on_platform === 0 && row.state === 'canceled';
     this.dirty();
     this.st.setPlatform.run({
       client_order_id: row.client_order_id,
@@ -428,7 +431,7 @@ export class OrderService {
       reason: p.reason,
       order_id: p.order_id,
       filled_quantity: toCanonical(filled_new.gt(filled_old) ? filled_new : filled_old),
-      cancel_requested: final ? 0 : row.cancel_requested,
+      cancel_requested: final ? 0 : canceled_locally ? 1 : row.cancel_requested,
       now,
     });
   }
@@ -590,14 +593,15 @@ export class OrderService {
         if (err!.order) this.adoptOrder(cur, err!.order, now);
         this.clearCancel(this.row(cur.client_order_id)!, `cancel refused: ${err!.code}: ${err!.message}`, now);
       } else {
-        const attempts = cur.cancel_attempts + 1;
-        const give_up = attempts >= MAX_CANCEL_ATTEMPTS;
+        // A cancel is safe to repeat and the user's intent must not be dropped: it is retried
+        // (backoff capped at BACKOFF_MAX_MS) until the platform answers or the order ends.
+        const attempts = Math.min(cur.cancel_attempts + 1, MAX_CANCEL_ATTEMPTS);
         this.st.setCancelRetry.run({
           client_order_id: cur.client_order_id,
-          cancel_requested: give_up ? 0 : 1,
+          cancel_requested: 1,
           cancel_attempts: attempts,
           cancel_next_ms: now + this.backoffMs(attempts),
-          last_error: `${give_up ? 'cancel given up' : 'cancel failed'}: ${err!.code}: ${err!.message}`.slice(0, 500),
+          last_error: `cancel failed: ${err!.code}: ${err!.message}`.slice(0, 500),
           now,
         });
         this.pause(err!, now);

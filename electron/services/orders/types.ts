@@ -20,7 +20,7 @@ export const MAX_IN_FLIGHT_LIMIT = 32;
 export const RESOLVE_BATCH_MAX = 64;
 /** Transient failures (5xx, 401, network) an order may meet before it is given up (rejected locally). */
 export const MAX_SEND_ATTEMPTS = 12;
-/** Transient failures a cancel request may meet before it is dropped (the order stays open). */
+/** Cancel retries count up to this (the backoff exponent); a cancel is never dropped. */
 export const MAX_CANCEL_ATTEMPTS = 12;
 /** Backoff after a transient failure: base × 2^(n−1), capped, with seeded/injected jitter. */
 export const BACKOFF_BASE_MS = 250;
