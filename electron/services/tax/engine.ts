@@ -7,7 +7,7 @@ import { decimalProblem, formatCentsN as formatCents, formatQtyN as formatQty, p
 import { EventCollector, isAcquisitionCode, prepareAll, type EvStore } from './prepare.js';
 import { BOX_LINE, computeScheduleD, priorYearCents, type CentTotals } from './schedule.js';
 import {
-  TaxInputError, zTaxSettings, type Box, type Form8949Row, type IncomeRow, type LotMethod, type LotView,
+  LIMITS, TaxInputError, zTaxSettings, type Box, type Form8949Row, type IncomeRow, type LotMethod, type LotView,
   type TaxSettings, type TaxSettingsInput, type TaxTransaction, type TaxYearResult, type UnrealizedLot, type WhatIfPortion,
   type WhatIfResult,
 } from './types.js';
@@ -113,7 +113,10 @@ export function computeTaxYear(transactions: readonly TaxTransaction[], settings
 /** The same from the documented CSV text, without building an object per CSV row first. */
 export function computeTaxYearFromCsv(csvText: string, settingsInput: TaxSettingsInput): TaxYearResult {
   const s = parseSettings(settingsInput);
-  const c = new EventCollector(s, makeDayOf(s.tz));
+  // Size the columns once from the line count (growing a million-row table costs copies).
+  let lines = 1;
+  for (let i = csvText.indexOf('\n'); i >= 0; i = csvText.indexOf('\n', i + 1)) lines++;
+  const c = new EventCollector(s, makeDayOf(s.tz), Math.min(lines, LIMITS.transactions_max));
   forEachCsvTransaction(csvText, (tx) => c.add(tx));
   return computeFromEvents(c.finish(), s);
 }
