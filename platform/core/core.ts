@@ -1341,22 +1341,27 @@ export class PlatformCore {
   }
 }
 
+/** Canonical decimal text without decimal.js: the schema already guarantees DECIMAL_PATTERN. */
+function canonicalDecimal(s: string | undefined): string {
+  if (s === undefined) return '';
+  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+}
+
 /** Canonical payload digest for client_order_id idempotency: "1.50" and "1.5" are the same order. */
 export function requestHash(req: OrderRequest): string {
-  const norm = (s: string | undefined) => (s === undefined ? null : toCanonical(dec(s)));
-  const canonical = {
-    client_order_id: req.client_order_id,
-    side: req.side,
-    type: req.type,
-    price: norm(req.price),
-    quantity: norm(req.quantity),
-    time_in_force: req.time_in_force,
-    expire_at: req.expire_at === undefined ? null : Date.parse(req.expire_at),
-    post_only: req.post_only ?? false,
-    deadline: req.deadline === undefined ? null : Date.parse(req.deadline),
-    protection_price: norm(req.protection_price),
-  };
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+  const parts = [
+    req.client_order_id,
+    req.side,
+    req.type,
+    canonicalDecimal(req.price),
+    canonicalDecimal(req.quantity),
+    req.time_in_force,
+    req.expire_at === undefined ? '' : String(Date.parse(req.expire_at)),
+    req.post_only ? '1' : '0',
+    req.deadline === undefined ? '' : String(Date.parse(req.deadline)),
+    canonicalDecimal(req.protection_price),
+  ];
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
 function hashEqual(a: string, b: string): boolean {

@@ -7,7 +7,6 @@
 //   cash     in micros, 1 micro = 0.000001 USD (price ticks × lots = micros exactly)
 // Every value stays a safe integer: limits below keep price × quantity < 2^53, and
 // `assertSafe` throws on any violation (an invariant failure, never silently wrong).
-import { D, dec, toCanonical, type Dec } from '../../shared/money.js';
 
 export const TICKS_PER_USD = 10_000;
 export const LOTS_PER_TOKEN = 100;
@@ -38,26 +37,46 @@ export function assertSafe(n: number, what: string): number {
   return n;
 }
 
-/** Converts decimal text to an integer count of `unit`; null when not a whole multiple. */
-function scaledOrNull(text: string, per: number): number | null {
-  const x: Dec = dec(text).mul(per);
-  if (!x.isInteger()) return null;
-  const n = x.toNumber();
-  return Number.isSafeInteger(n) ? n : null;
+/**
+ * Converts decimal text to an integer count of 10^-decimals units; null when not a whole
+ * multiple or out of the safe range. String arithmetic: exact, and much cheaper than
+ * decimal.js on the order path.
+ */
+function scaledOrNull(text: string, decimals: number): number | null {
+  const m = /^(-?)(\d{1,40})(?:\.(\d{1,40}))?$/.exec(text);
+  if (!m) return null;
+  let frac = m[3] ?? '';
+  if (frac.length > decimals) {
+    if (/[^0]/.test(frac.slice(decimals))) return null;
+    frac = frac.slice(0, decimals);
+  }
+  const digits = (m[2]! + frac.padEnd(decimals, '0')).replace(/^0+(?=\d)/, '');
+  if (digits.length > 15) return null; // < 10^15 < 2^53
+  const n = Number(digits);
+  return m[1] === '-' && n !== 0 ? -n : n;
 }
 
-export const priceToTicks = (s: string): number | null => scaledOrNull(s, TICKS_PER_USD);
-export const qtyToLots = (s: string): number | null => scaledOrNull(s, LOTS_PER_TOKEN);
-export const usdToMicros = (s: string): number | null => scaledOrNull(s, MICROS_PER_USD);
+export const priceToTicks = (s: string): number | null => scaledOrNull(s, 4);
+export const qtyToLots = (s: string): number | null => scaledOrNull(s, 2);
+export const usdToMicros = (s: string): number | null => scaledOrNull(s, 6);
 
-function scaledToText(n: number, per: number, what: string): string {
+/** Canonical decimal text of n × 10^-decimals (no exponent, no trailing zeros), by string arithmetic. */
+function scaledToText(n: number, decimals: number, what: string): string {
   assertSafe(n, what);
-  return toCanonical(new D(n).div(per));
+  const neg = n < 0;
+  let s = String(neg ? -n : n);
+  if (decimals > 0) {
+    s = s.padStart(decimals + 1, '0');
+    const frac = s.slice(-decimals).replace(/0+$/, '');
+    const int = s.slice(0, -decimals);
+    s = frac ? `${int}.${frac}` : int;
+  }
+  return neg && s !== '0' ? `-${s}` : s;
 }
 
-export const ticksToPrice = (n: number): string => scaledToText(n, TICKS_PER_USD, 'price ticks');
-export const lotsToQty = (n: number): string => scaledToText(n, LOTS_PER_TOKEN, 'lots');
-export const microsToUsd = (n: number): string => scaledToText(n, MICROS_PER_USD, 'micros');
+export const ticksToPrice = (n: number): string => scaledToText(n, 4, 'price ticks');
+export const lotsToQty = (n: number): string => scaledToText(n, 2, 'lots');
+export const microsToUsd = (n: number): string => scaledToText(n, 6, 'micros');
 
 /** Notional of a fill in micros: ticks × lots (exact by construction of the units). */
 export function notionalMicros(price_ticks: number, lots: number): number {
@@ -73,6 +92,13 @@ export function feeMicros(notional_micros: number, bps: number): number {
   return assertSafe(q * bps + Math.floor((r * bps) / 10_000), 'fee');
 }
 
+let iso_ms = NaN;
+let iso_text = '';
+/** ISO time of a Unix ms instant; memoized, since a transaction stamps many events with one instant. */
 export function isoFromMs(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== iso_ms) {
+    iso_text = new Date(ms).toISOString();
+    iso_ms = ms;
+  }
+  return iso_text;
 }
