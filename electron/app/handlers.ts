@@ -4,11 +4,13 @@ import type { WalletHandlers } from '../api/dispatch.js';
 import type { AppInfo, ConnectionStatus, Portfolio } from '../../shared/contract/wallet-api.js';
 import type { Ledger } from '../services/ledger/index.js';
 import type { MarketFeed } from './market-feed.js';
+import type { TaxService } from './tax-service.js';
 
 export interface HandlerContext {
   info: AppInfo;
   ledger: Ledger;
   market: MarketFeed;
+  tax: TaxService;
   status(): ConnectionStatus;
 }
 
@@ -54,5 +56,10 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
         problems: r.problems.slice(0, 1000).map((p) => ({ code: p.check, message: p.message.slice(0, 2000) })),
       };
     },
+    getTaxSettings: async () => ctx.tax.settings(),
+    updateTaxSettings: async (req) => ctx.tax.update(req),
+    getTaxSummary: async (req) => ctx.tax.summary(req.year),
+    whatIfSale: async (req) => ctx.tax.whatIf(req.quantity, req.price_usd),
+    exportTaxReport: async (req) => ctx.tax.export(req.year),
   };
 }

@@ -3,10 +3,21 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { MethodOrder, zFilingStatus, zMintBasis } from '../../shared/contract/tax.js';
 
 export const Settings = z.strictObject({
   /** The platform to sync with; absent = the embedded demo platform. */
   platform_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  /** Tax lot method standing orders (append-only) and report policies. */
+  tax: z
+    .strictObject({
+      method_orders: z.array(MethodOrder).max(100).default([]),
+      mint_basis: zMintBasis.default('allocated'),
+      wash_sale: z.boolean().default(false),
+      digital_asset: z.boolean().default(false),
+      filing_status: zFilingStatus.default('single'),
+    })
+    .optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

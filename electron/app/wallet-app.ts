@@ -16,6 +16,7 @@ import { MarketFeed } from './market-feed.js';
 import { createHandlers, portfolioFrom } from './handlers.js';
 import { loadSettings } from './settings.js';
 import { prepareLedgerFile } from './ledger-file.js';
+import { TaxService } from './tax-service.js';
 
 export interface WalletAppOptions {
   data_dir: string;
@@ -90,7 +91,8 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
   market.start();
 
   const logInternalError = (method: string, err: unknown) => log.error({ method, err }, 'wallet API internal error');
-  const handlers = createHandlers({ info, ledger, market, status: () => conn.status(sync) });
+  const tax = new TaxService(ledger, paths.settings_json, path.join(opts.data_dir, 'reports'), () => market.latest()?.last ?? null);
+  const handlers = createHandlers({ info, ledger, market, tax, status: () => conn.status(sync) });
 
   log.info({ host: opts.host, platform: conn.platform_url, demo: conn.demo }, 'wallet started');
   return {

@@ -5,6 +5,7 @@ import { OverviewPage } from './pages/OverviewPage';
 import { MarketsPage } from './pages/MarketsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { ActivityPage } from './pages/ActivityPage';
+import { TaxPage } from './pages/TaxPage';
 
 export function App() {
   const page = useWallet((s) => s.page);
@@ -54,6 +55,7 @@ export function App() {
         {page === 'overview' && <OverviewPage />}
         {page === 'markets' && <MarketsPage />}
         {page === 'activity' && <ActivityPage />}
+        {page === 'tax' && <TaxPage />}
         {page === 'settings' && <SettingsPage />}
       </main>
       <StatusBar />

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js';
 import { zDecimal } from '../money.js';
+import { ExportReportRequest, ExportReportResponse, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
 
@@ -117,6 +118,16 @@ export const walletMethods = {
   getMismatches: { request: Empty, response: MismatchesResponse },
   /** Checks every ledger invariant (balanced entries, sequence continuity, cached balances = replay). */
   verifyLedger: { request: Empty, response: VerifyResponse },
+  /** Lot method standing orders and report policies. */
+  getTaxSettings: { request: Empty, response: TaxSettingsView },
+  /** A method change becomes a standing order effective now (never retroactive). */
+  updateTaxSettings: { request: TaxSettingsUpdate, response: TaxSettingsView },
+  /** The year's realized gains, Schedule D figures, carryovers, and the lots held now. */
+  getTaxSummary: { request: TaxSummaryRequest, response: TaxSummary },
+  /** The lots, proceeds and short/long gain a sale now would realize under the method in force. */
+  whatIfSale: { request: WhatIfRequest, response: WhatIfResponse },
+  /** Writes the six report files into the data folder's reports/YEAR/. */
+  exportTaxReport: { request: ExportReportRequest, response: ExportReportResponse },
 } as const;
 
 /** Events the main process pushes; the renderer subscribes with `wallet.on(name, cb)`. */

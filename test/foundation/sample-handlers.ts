@@ -2,9 +2,15 @@
 // browser-mode host) in isolation. The real handlers are exercised by integration and
 // end-to-end tests against the real app.
 import type { WalletHandlers } from '../../electron/api/dispatch.js';
+import { WALLET_METHOD_NAMES, WalletApiError } from '../../shared/contract/wallet-api.js';
 
 export function sampleHandlers(): WalletHandlers {
+  // Methods this fixture does not model answer with a clear error.
+  const absent = Object.fromEntries(
+    WALLET_METHOD_NAMES.map((m) => [m, async () => { throw new WalletApiError('not_in_sample', `${m} is not modelled by the transport test fixture`); }]),
+  ) as unknown as WalletHandlers;
   return {
+    ...absent,
     getAppInfo: async () => ({ app_version: '0.0.0-test', host: 'browser', data_dir: '/tmp/x', secret_store: { kind: 'file', warning: null } }),
     getStatus: async () => ({ state: 'online', platform_url: 'http://127.0.0.1:1', demo: true, last_synced_at: null, events_behind: 0, last_error: null, open_mismatches: 0 }),
     getMarket: async () => ({ ticker: null }),

@@ -1,0 +1,92 @@
+// Wallet API shapes for tax lots and the yearly gains report (the engine is
+// electron/services/tax; rules in the domain notes). Amounts are decimal strings.
+import { z } from 'zod';
+import { zDecimal, zPositiveDecimal } from '../money.js';
+import { zIsoTime } from '../platform/events.js';
+
+export const zLotMethod = z.enum(['fifo', 'lifo', 'hifo']);
+export const zMintBasis = z.enum(['allocated', 'fmv', 'zero']);
+export const zFilingStatus = z.enum(['single', 'mfj', 'mfs', 'hoh']);
+export const zTerm = z.enum(['short', 'long']);
+
+/** Standing order: a lot method from a moment on. Never applies to earlier disposals. */
+export const MethodOrder = z.strictObject({ method: zLotMethod, effective_from: zIsoTime });
+
+export const TaxSettingsView = z.strictObject({
+  method_orders: z.array(MethodOrder).max(100),
+  /** The method in force now. */
+  method: zLotMethod,
+  mint_basis: zMintBasis,
+  wash_sale: z.boolean(),
+  digital_asset: z.boolean(),
+  filing_status: zFilingStatus,
+});
+export type TaxSettingsView = z.infer<typeof TaxSettingsView>;
+
+/** Changing the method appends a standing order effective now; the others are report policies. */
+export const TaxSettingsUpdate = z.strictObject({
+  method: zLotMethod.optional(),
+  mint_basis: zMintBasis.optional(),
+  wash_sale: z.boolean().optional(),
+  digital_asset: z.boolean().optional(),
+  filing_status: zFilingStatus.optional(),
+});
+
+const Totals = z.strictObject({ proceeds: zDecimal, cost: zDecimal, adjustment: zDecimal, gain: zDecimal });
+
+export const HeldLot = z.strictObject({
+  lot_id: z.string().max(80),
+  piece: z.number().int().nonnegative(),
+  holding_start: z.string().max(10),
+  quantity: zDecimal,
+  cost_basis: zDecimal,
+  fmv: zDecimal.nullable(),
+  unrealized_gain: zDecimal.nullable(),
+  term: zTerm,
+  days_until_long_term: z.number().int().nonnegative(),
+});
+
+export const TaxSummaryRequest = z.strictObject({ year: z.number().int().min(2000).max(2200) });
+export const TaxSummary = z.strictObject({
+  year: z.number().int(),
+  data_as_of: z.string().max(500),
+  transactions: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative(),
+  short_term: Totals,
+  long_term: Totals,
+  ordinary_income: zDecimal,
+  line16: zDecimal,
+  line21: zDecimal,
+  carryover_short_term: zDecimal,
+  carryover_long_term: zDecimal,
+  /** Lots held now, valued at the last price (null while no price is known). */
+  lots: z.array(HeldLot).max(1000),
+  lots_truncated: z.boolean(),
+  settings: TaxSettingsView,
+});
+export type TaxSummary = z.infer<typeof TaxSummary>;
+
+export const WhatIfRequest = z.strictObject({
+  quantity: zPositiveDecimal,
+  /** Default: the last traded price. */
+  price_usd: zPositiveDecimal.optional(),
+});
+export const WhatIfResponse = z.strictObject({
+  method: z.string().max(16),
+  quantity: zDecimal,
+  price_usd: zDecimal,
+  proceeds: zDecimal,
+  cost_basis: zDecimal,
+  short_term_gain: zDecimal,
+  long_term_gain: zDecimal,
+  portions: z
+    .array(z.strictObject({ lot_id: z.string().max(80), quantity: zDecimal, holding_start: z.string().max(10), term: zTerm, proceeds: zDecimal, cost_basis: zDecimal, gain: zDecimal }))
+    .max(1000),
+});
+
+export const ExportReportRequest = z.strictObject({ year: z.number().int().min(2000).max(2200) });
+export const ExportReportResponse = z.strictObject({
+  /** Written inside the wallet's data folder: the renderer never chooses a path. */
+  folder: z.string().max(4096),
+  files: z.array(z.strictObject({ name: z.string().max(100), bytes: z.number().int().nonnegative() })).max(20),
+});
