@@ -68,6 +68,8 @@ const decimalText = z
 /** Any decimal (may be negative or zero). */
 export const zDecimal = decimalText;
 /** Strictly positive decimal. */
-export const zPositiveDecimal = decimalText.refine((s) => new D(s).gt(0), 'must be greater than 0');
+// zod runs every check even after the pattern failed: guard before building a Decimal,
+// so bad text is a validation issue, never a thrown DecimalError (a 500 at a boundary).
+export const zPositiveDecimal = decimalText.refine((s) => DECIMAL_PATTERN.test(s) && new D(s).gt(0), 'must be greater than 0');
 /** Zero or positive decimal. */
-export const zNonNegativeDecimal = decimalText.refine((s) => new D(s).gte(0), 'must not be negative');
+export const zNonNegativeDecimal = decimalText.refine((s) => DECIMAL_PATTERN.test(s) && new D(s).gte(0), 'must not be negative');
