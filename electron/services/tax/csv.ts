@@ -52,7 +52,8 @@ export function readCsv(text: string, onRecord: (r: CsvRecord) => void): void {
     const lineEnd = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     const raw = text.slice(pos, lineEnd);
     if (raw.indexOf('"') < 0) {
-      if (raw.length > 0 && raw.trim() !== '') {
+      const c0 = raw.charCodeAt(0);
+      if (raw.length > 0 && ((c0 !== 32 && c0 !== 9) || raw.trim() !== '')) {
         const fields = raw.split(',');
         for (let k = 0; k < fields.length; k++) fields[k] = trimField(fields[k] as string);
         onRecord({ line, fields });

@@ -36,9 +36,17 @@ export function settingsSummary(s: TaxSettings): string {
   ].join('; ');
 }
 
-/** YYYY-MM-DD -> MM/DD/YYYY. */
+/** YYYY-MM-DD -> MM/DD/YYYY (memoized: a report has few distinct dates and many rows). */
+const MDY_CACHE = new Map<string, string>();
+const MDY_CACHE_MAX = 100_000;
 function mdy(iso: string): string {
-  return `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
+  let out = MDY_CACHE.get(iso);
+  if (out === undefined) {
+    out = `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
+    if (MDY_CACHE.size >= MDY_CACHE_MAX) MDY_CACHE.clear();
+    MDY_CACHE.set(iso, out);
+  }
+  return out;
 }
 
 /**
