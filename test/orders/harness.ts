@@ -25,6 +25,7 @@ import {
   toTransportError,
   TransportError,
   type Clock,
+  type DrainResult,
   type OrderService,
   type OrderTransport,
   type OrderView,
@@ -53,6 +54,8 @@ export interface SimReport {
   /** Final local states, counted. */
   states: Record<string, number>;
   final_virtual_ms: number;
+  /** Rounds the calm phase needed to drain (liveness). */
+  calm_rounds: number;
 }
 
 class SimFailure extends Error {
@@ -205,6 +208,10 @@ class SimTransport implements OrderTransport {
     }
     ok(value);
     return value;
+  }
+
+  nextStragglerMs(): number {
+    return this.delayed.reduce((m, d) => Math.min(m, d.due_ms), Infinity);
   }
 
   hasStragglers(): boolean {
@@ -379,10 +386,14 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
   };
 
   /** Runs a drain; a crash fault inside it abandons the process state and reopens. */
+  const drained: { last: DrainResult | null } = { last: null };
   const drain = async () => {
     const crash = transport.crash;
-    const outcome = await Promise.race([svc.drain(20).then(() => 'done' as const), crash.promise]);
-    if (outcome === 'crash') crashAndReopen();
+    const outcome = await Promise.race([svc.drain(20), crash.promise]);
+    if (outcome === 'crash') {
+      drained.last = null;
+      crashAndReopen();
+    } else drained.last = outcome;
   };
 
   /** Delivers the platform's events into the ledger like a misbehaving WebSocket + REST backfill. */
@@ -587,7 +598,9 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
   online = true;
   svc.setOnline(true);
   let quiet = false;
+  let calm_rounds = 0;
   for (let round = 0; round < CALM_ROUNDS_MAX && !quiet; round++) {
+    calm_rounds++;
     maybeBringUp();
     transport.deliverStragglers(now);
     await drain();
@@ -595,7 +608,11 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     const core = holder.core;
     const pending = svc.queue().length;
     quiet = core !== null && pending === 0 && ledger.cursorSeq() === core.lastSeq(user) && !transport.hasStragglers();
-    if (!quiet) now += 500;
+    if (!quiet) {
+      // Jump to the next thing that can happen (a retry, a straggler, the platform back), at most 2 s.
+      const next = Math.min(drained.last?.next_due_ms ?? Infinity, transport.nextStragglerMs(), holder.core ? Infinity : platform_down_until);
+      now = Math.max(now + 1, Math.min(now + 2000, Number.isFinite(next) ? next : now + 500));
+    }
     checkStep();
   }
   if (!quiet) fail(`liveness: not quiescent after ${CALM_ROUNDS_MAX} calm rounds: queue ${JSON.stringify(svc.queue().map((o) => [o.state, o.last_error ?? null]))}`);
@@ -653,6 +670,7 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     faults: { ...transport.counts },
     states: views.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v.state]: (acc[v.state] ?? 0) + 1 }), {}),
     final_virtual_ms: now - T0,
+    calm_rounds,
   };
   await svc.close();
   ledger.close();
