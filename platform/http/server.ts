@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { PlatformError } from '../core/errors.js';
 import type { PlatformCore } from '../core/core.js';
-import { SIGNATURE_WINDOW_MS, sign, signatureMatches } from '../../shared/platform/signing.js';
+import { SIGNATURE_WINDOW_MS, sign, signatureMatches } from '../auth/signing.js';
 import { matchRoute, zPathParam, type Route } from './routes.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitConfig } from './ratelimit.js';
 import { openApiDocument } from './openapi.js';

@@ -7,7 +7,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsClientMessage, type WsChannel } from '../../shared/platform/api.js';
-import { SIGNATURE_WINDOW_MS, sign, signatureMatches, WS_SIGNING_PATH } from '../../shared/platform/signing.js';
+import { SIGNATURE_WINDOW_MS, sign, signatureMatches, WS_SIGNING_PATH } from '../auth/signing.js';
 import type { CoreMessage, PlatformCore } from '../core/core.js';
 import { BOOK_DEPTH_MAX } from '../../shared/platform/api.js';
 

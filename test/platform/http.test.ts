@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { ROUTES } from '../../platform/http/routes.js';
-import { sign } from '../../shared/platform/signing.js';
+import { sign } from '../../platform/auth/signing.js';
 import { AccountEvent } from '../../shared/platform/events.js';
 import { PlatformClient, PlatformError, PlatformStream } from '../../electron/services/platform-client/index.js';
 

@@ -19,7 +19,7 @@ import {
   type OrderRequest,
 } from '../../../shared/platform/api.js';
 import type { CandleInterval } from '../../../shared/platform/events.js';
-import { sign } from '../../../shared/platform/signing.js';
+import { sign } from '../../../platform/auth/signing.js';
 import { PlatformError } from './errors.js';
 
 export interface PlatformCredentials {

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { WsServerMessage, type BookDelta, type BookSnapshot, type PublicTrade, type WsChannel } from '../../../shared/platform/api.js';
 import type { AccountEvent, Ticker } from '../../../shared/platform/events.js';
-import { sign, WS_SIGNING_PATH } from '../../../shared/platform/signing.js';
+import { sign, WS_SIGNING_PATH } from '../../../platform/auth/signing.js';
 import { PlatformError } from './errors.js';
 import type { PlatformCredentials } from './client.js';
 
