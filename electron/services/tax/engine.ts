@@ -159,7 +159,7 @@ function computeFromEvents(ev: EvStore, s: TaxSettings): TaxYearResult {
   }
   const income: IncomeRow[] = [];
   let ordinary = 0;
-  for (const [e, price] of ev.price) {
+  for (const [e, price] of [...ev.price].sort((x, y) => x[0] - y[0])) {
     const day = ev.day[e] as number;
     if (day < first || day > lastDay) continue;
     const amount = ev.income[e] as number;

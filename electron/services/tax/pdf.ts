@@ -140,7 +140,7 @@ function scheduleD(doc: Doc, r: TaxYearResult): void {
 function carryover(doc: Doc, r: TaxYearResult): void {
   const d = r.schedule_d;
   heading(doc, 'Capital loss carryover');
-  para(doc, `Into this year (from the prior year's figures): short-term ${money(d.worksheet.short_term_carryover)}, long-term ${money(d.worksheet.long_term_carryover)}. ${d.worksheet.reason}.`);
+  para(doc, `Into this year (from the prior year's figures): short-term ${money(d.worksheet.short_term_carryover)}, long-term ${money(d.worksheet.long_term_carryover)}. ${d.worksheet.reason.charAt(0).toUpperCase()}${d.worksheet.reason.slice(1)}.`);
   if (d.worksheet.applies) {
     doc.moveDown(0.3);
     const cols: Col[] = [{ title: 'Worksheet line', width: 120 }, { title: 'USD', width: 120, align: 'right' }];
