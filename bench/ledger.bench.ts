@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openLedger, INGEST_BATCH_MAX } from '../electron/services/ledger/index.js';
-import { eventDetail } from '../electron/services/ledger/ledger.js';
+import { applyLedgerPragmas, eventDetail } from '../electron/services/ledger/ledger.js';
 import { postingsFor } from '../electron/services/ledger/mapping.js';
 import { migrate } from '../electron/services/ledger/migrations.js';
 import { generateStream } from '../test/sim/gen.js';
@@ -23,9 +23,8 @@ type Events = ReturnType<typeof generateStream>['events'];
 /** The baseline: the same rows, same schema and pragmas, plain single-row prepared inserts, no validation/mapping/balances. */
 function rawInserter(file: string): { insert(events: Events): number; close(): void } {
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  applyLedgerPragmas(db);
   db.pragma('synchronous = NORMAL'); // as the ledger's ingestion fast path
-  db.pragma('foreign_keys = ON');
   migrate(db);
   const ie = db.prepare('INSERT INTO entries (seq, event_id, type, time, reverses, data) VALUES (?, ?, ?, ?, NULL, ?)');
   const ip = db.prepare('INSERT INTO postings (entry_id, account_id, commodity, amount) VALUES (?, ?, ?, ?)');
