@@ -1,9 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../electron/cli/commands/report.js';
+import { openLedger } from '../../electron/services/ledger/index.js';
+import { dataPaths } from '../../electron/services/paths.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const CSV = path.join(fixtures, 'transactions-2025.csv');
@@ -79,10 +81,25 @@ describe('npm run wallet -- report', () => {
     await expect(readdir(out)).rejects.toThrow(); // not even the directory
   });
 
-  it('without --in and without a ledger adapter: a clear message and exit code 2', async () => {
-    const code = await run(['--year', '2025', '--out', path.join(dir, 'x')]);
+  it('without --in and without a ledger in the data folder: a clear message, exit code 2, nothing written', async () => {
+    const code = await run(['--year', '2025', '--out', path.join(dir, 'x'), '--data-dir', path.join(dir, 'no-data')]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/no --in file given/);
+    expect(stderr).toMatch(/no --in file given and no wallet ledger at/);
+    await expect(readdir(path.join(dir, 'x'))).rejects.toThrow();
+  });
+
+  it('without --in reads the local ledger (an empty one gives a report with no rows)', async () => {
+    const dataDir = path.join(dir, 'data');
+    await mkdir(dataDir);
+    openLedger({ path: dataPaths(dataDir).ledger_db }).close();
+    const out = path.join(dir, 'from-ledger');
+    const code = await run(['--year', '2025', '--out', out, '--data-dir', dataDir]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(SIX);
+    const d = JSON.parse(await readFile(path.join(out, 'schedule-d-2025.json'), 'utf8')) as Record<string, unknown>;
+    expect(d.data_as_of).toMatch(/wallet ledger/);
+    expect(d.line16).toBe('0.00');
   });
 
   it('rejects unknown options and bad values with exit code 2', async () => {

@@ -2,22 +2,26 @@
 // Writes the six files of the yearly gains report. On any error: a message naming the row and
 // column, exit code != 0, and nothing written (all files are built in memory, then renamed in).
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
-  buildReportFiles, computeTaxYearFromCsv, CSV_BYTES_MAX, FILING_STATUSES, LONG_BOXES, METHODS, MINT_BASIS_POLICIES,
-  SHORT_BOXES, TaxInputError, zPriorYear, type TaxSettingsInput,
+  buildReportFiles, computeTaxYear, computeTaxYearFromCsv, CSV_BYTES_MAX, FILING_STATUSES, LONG_BOXES, METHODS, MINT_BASIS_POLICIES,
+  SHORT_BOXES, TaxInputError, zPriorYear, type TaxSettingsInput, type TaxTransaction,
 } from '../../services/tax/index.js';
+import { LedgerTaxError, transactionsFromLedger } from '../../services/tax/from-ledger.js';
+import { openLedger } from '../../services/ledger/index.js';
+import { dataPaths, defaultDataDir } from '../../services/paths.js';
 
 export const summary = 'yearly gains report: Form 8949 CSV, Schedule D JSON, TXF, TurboTax CSV, income CSV, PDF';
 
 const USAGE = `usage: npm run wallet -- report --year YEAR --out DIR [--in transactions.csv]
   [--method fifo|lifo|hifo|specific] [--filing-status single|mfj|mfs|hoh] [--wash-sale]
   [--mint-basis allocated|fmv|zero] [--digital-asset] [--box-short A|B|C|G|H|I] [--box-long D|E|F|J|K|L]
-  [--prior-year prior.json] [--taxable-income USD] [--tz ZONE] [--asset SYMBOL]
-Without --in, the wallet's local ledger is read. See docs/TAX.md.
+  [--prior-year prior.json] [--taxable-income USD] [--tz ZONE] [--asset SYMBOL] [--data-dir DIR]
+Without --in, the wallet's local ledger is read (in --data-dir, default the app data folder). See docs/TAX.md.
 `;
 
 const PRIOR_BYTES_MAX = 64 * 1024;
@@ -37,6 +41,7 @@ const zArgs = z.strictObject({
   'taxable-income': z.string().optional(),
   tz: z.string().optional(),
   asset: z.string().optional(),
+  'data-dir': z.string().min(1).optional(),
   help: z.boolean().optional(),
 });
 
@@ -54,7 +59,7 @@ function readArgs(argv: string[]): z.infer<typeof zArgs> {
         'filing-status': { type: 'string' }, 'wash-sale': { type: 'boolean' }, 'mint-basis': { type: 'string' },
         'digital-asset': { type: 'boolean' }, 'box-short': { type: 'string' }, 'box-long': { type: 'string' },
         'prior-year': { type: 'string' }, 'taxable-income': { type: 'string' }, tz: { type: 'string' }, asset: { type: 'string' },
-        help: { type: 'boolean' },
+        'data-dir': { type: 'string' }, help: { type: 'boolean' },
       },
     }).values;
   } catch (err) {
@@ -96,14 +101,26 @@ async function readPrior(file: string): Promise<TaxSettingsInput['prior_year']> 
   return r.data;
 }
 
-async function loadTransactions(input: string | undefined): Promise<{ text: string; dataAsOf: string }> {
+type Input = { kind: 'csv'; text: string; dataAsOf: string } | { kind: 'ledger'; txs: TaxTransaction[]; dataAsOf: string };
+
+async function loadTransactions(input: string | undefined, dataDir: string | undefined): Promise<Input> {
   if (input === undefined) {
-    // The ledger adapter is not available yet: say so instead of guessing.
-    throw new UsageError('no --in file given and the wallet ledger has no tax adapter yet: export transactions to CSV and pass --in transactions.csv (format in docs/TAX.md)');
+    const file = dataPaths(dataDir ?? defaultDataDir()).ledger_db;
+    if (!existsSync(file)) throw new UsageError(`no --in file given and no wallet ledger at ${file} (sync once, pass --data-dir, or pass --in transactions.csv)`);
+    const ledger = openLedger({ path: file });
+    try {
+      const { transactions, data_as_of } = transactionsFromLedger(ledger.database());
+      return { kind: 'ledger', txs: transactions, dataAsOf: data_as_of };
+    } catch (err) {
+      if (err instanceof LedgerTaxError) throw new TaxInputError(err.message, '(ledger)');
+      throw err;
+    } finally {
+      ledger.close();
+    }
   }
   const text = await readLimited(input, CSV_BYTES_MAX, 'input file');
   const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  return { text, dataAsOf: `input file ${path.basename(input)} (sha256 ${digest})` };
+  return { kind: 'csv', text, dataAsOf: `input file ${path.basename(input)} (sha256 ${digest})` };
 }
 
 /** Writes every file under a temporary name first, then renames them in: all or nothing as far as the file system allows. */
@@ -127,7 +144,8 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const year = Number(args.year);
-    const { text, dataAsOf } = await loadTransactions(args.in);
+    const input = await loadTransactions(args.in, args['data-dir']);
+    const dataAsOf = input.dataAsOf;
     const settings: TaxSettingsInput = {
       year,
       method_orders: args.method ? [{ method: args.method, effective_from: '1970-01-01T00:00:00Z' }] : [],
@@ -143,7 +161,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(args.asset ? { asset_symbol: args.asset } : {}),
       data_as_of: dataAsOf,
     };
-    const result = computeTaxYearFromCsv(text, settings);
+    const result = input.kind === 'csv' ? computeTaxYearFromCsv(input.text, settings) : computeTaxYear(input.txs, settings);
     const meta = { data_as_of: `${dataAsOf}; last event ${result.last_event_time ?? 'none'}`, generated_at: new Date().toISOString() };
     const files = await buildReportFiles(result, meta);
     await writeAll(args.out, files);

@@ -24,6 +24,9 @@
 //   whatIfSale(transactions, settings, quantity: string, price_usd: string, at: string, lots?): WhatIfResult
 //     The lots, proceeds and short/long gain a sale at `at` would realize under the method in force then.
 //
+//   computeTaxYearFromCsv(csvText, settings): TaxYearResult  (the CLI's path: no object per CSV row)
+//   transactionsFromLedger(db) in ./from-ledger.js: the same TaxTransaction[] from the local ledger.
+//
 //   buildReportFiles(result, meta: { data_as_of, generated_at }): Promise<ReportFile[]>
 //     The six files of `npm run wallet -- report` in memory; or the single writers:
 //     form8949Csv, scheduleDJson, txf, turbotaxCsv, incomeCsv (strings), gainsReportPdf (Buffer).
