@@ -113,6 +113,7 @@ interface Item {
 }
 
 type BalanceKey = `${number}|${Commodity}`;
+const OWN_ASSET_KEYS: ReadonlySet<string> = new Set(OWN_ASSETS.map((a) => `${ACCOUNTS[a.account]}|${a.commodity}`));
 
 function assert(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(`ledger invariant: ${msg}`);
@@ -408,8 +409,7 @@ export class Ledger {
     for (const p of postings) {
       if (p.amount >= 0n) continue;
       const key: BalanceKey = `${p.account_id}|${p.commodity}`;
-      const own = OWN_ASSETS.some((a) => ACCOUNTS[a.account] === p.account_id && a.commodity === p.commodity);
-      if (!own) continue;
+      if (!OWN_ASSET_KEYS.has(key)) continue;
       const after = (this.cached.get(key) ?? 0n) + (deltas.get(key) ?? 0n) + p.amount;
       if (after < 0n) return `${accountName(p.account_id)} ${p.commodity} would go negative (${fromScaled(after)})`;
     }

@@ -13,35 +13,45 @@ export interface Posting {
 
 export class LedgerInvariantError extends Error {}
 
+/** Most postings one entry can have (a fill: 5). */
+const POSTINGS_PER_ENTRY_MAX = 8;
+
 /** Collects postings, nets same (account, commodity) pairs, drops zeros, checks balance. */
 class EntryBuilder {
-  private readonly sums = new Map<string, Posting>();
+  // A short list searched linearly: entries have at most a handful of postings.
+  private readonly list: Posting[] = [];
 
   move(commodity: Commodity, from: AccountName, to: AccountName, amount: bigint): this {
     if (amount < 0n) throw new LedgerInvariantError(`negative ${commodity} movement ${amount}`);
-    this.add(to, commodity, amount);
-    this.add(from, commodity, -amount);
+    this.add(ACCOUNTS[to], commodity, amount);
+    this.add(ACCOUNTS[from], commodity, -amount);
     return this;
   }
 
-  private add(account: AccountName, commodity: Commodity, amount: bigint): void {
-    const key = account + '|' + commodity;
-    const p = this.sums.get(key);
-    if (p) p.amount += amount;
-    else this.sums.set(key, { account_id: ACCOUNTS[account], commodity, amount });
+  private add(account_id: number, commodity: Commodity, amount: bigint): void {
+    for (const p of this.list) {
+      if (p.account_id === account_id && p.commodity === commodity) {
+        p.amount += amount;
+        return;
+      }
+    }
+    if (this.list.length >= POSTINGS_PER_ENTRY_MAX) throw new LedgerInvariantError(`more than ${POSTINGS_PER_ENTRY_MAX} postings in one entry`);
+    this.list.push({ account_id, commodity, amount });
   }
 
   build(): Posting[] {
-    const out: Posting[] = [];
-    const per_commodity = new Map<Commodity, bigint>();
-    for (const p of this.sums.values()) {
-      per_commodity.set(p.commodity, (per_commodity.get(p.commodity) ?? 0n) + p.amount);
-      if (p.amount !== 0n) out.push(p);
+    let usd = 0n;
+    let token = 0n;
+    let credit = 0n;
+    for (const p of this.list) {
+      if (p.commodity === 'USD') usd += p.amount;
+      else if (p.commodity === 'TOKEN') token += p.amount;
+      else credit += p.amount;
     }
-    for (const [c, s] of per_commodity) {
-      if (s !== 0n) throw new LedgerInvariantError(`entry does not balance in ${c}: ${s}`);
+    if (usd !== 0n || token !== 0n || credit !== 0n) {
+      throw new LedgerInvariantError(`entry does not balance: USD ${usd}, TOKEN ${token}, CREDIT ${credit}`);
     }
-    return out;
+    return this.list.filter((p) => p.amount !== 0n);
   }
 }
 
