@@ -5,22 +5,42 @@ import type { AppInfo, ConnectionStatus, Portfolio } from '../../shared/contract
 import type { Ledger } from '../services/ledger/index.js';
 import type { MarketFeed } from './market-feed.js';
 import type { TaxService } from './tax-service.js';
+import { OrderEntryError, type OrderService } from '../services/orders/index.js';
+import { WalletApiError } from '../../shared/contract/wallet-api.js';
 
 export interface HandlerContext {
   info: AppInfo;
   ledger: Ledger;
   market: MarketFeed;
   tax: TaxService;
+  /** Null when no platform API key is configured. */
+  orders: OrderService | null;
   status(): ConnectionStatus;
 }
 
+function ordersOf(ctx: HandlerContext): OrderService {
+  if (!ctx.orders) throw new WalletApiError('not_connected', 'Trading needs a platform API key: run `npm run wallet -- connect` (see README).');
+  return ctx.orders;
+}
+
+/** Order-entry refusals keep their specific code and message for the form. */
+function entry<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof OrderEntryError) throw new WalletApiError(err.code, err.message);
+    throw err;
+  }
+}
+
 /** Balances from the local ledger: available without the platform. */
-export function portfolioFrom(ledger: Ledger): Portfolio {
+export function portfolioFrom(ledger: Ledger, orders: OrderService | null): Portfolio {
   const b = ledger.walletBalances();
   const last = ledger.recentEntries(1)[0];
+  const a = orders?.available();
   return {
-    usd: { total: b.usd, available: b.usd, reserved: '0' },
-    token: { total: b.token, available: b.token, reserved: '0' },
+    usd: a ? { total: a.usd.settled, available: a.usd.available, reserved: a.usd.reserved } : { total: b.usd, available: b.usd, reserved: '0' },
+    token: a ? { total: a.token.settled, available: a.token.available, reserved: a.token.reserved } : { total: b.token, available: b.token, reserved: '0' },
     credits: { available: b.credits },
     as_of_seq: b.cursor_seq,
     as_of_time: last ? last.time : null,
@@ -33,7 +53,15 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     getStatus: async () => ctx.status(),
     getMarket: async () => ({ ticker: ctx.market.latest() }),
     getCandles: async (req) => ctx.market.candles(req.interval, req.before, req.limit),
-    getPortfolio: async () => portfolioFrom(ctx.ledger),
+    getPortfolio: async () => portfolioFrom(ctx.ledger, ctx.orders),
+    placeOrder: async (req) => entry(() => ordersOf(ctx).place(req)),
+    cancelOrder: async (req) => entry(() => ordersOf(ctx).cancel(req)),
+    listOrders: async (req) => ({ orders: ctx.orders ? entry(() => ordersOf(ctx).list(req)) : [] }),
+    getAvailable: async () => {
+      if (ctx.orders) return ctx.orders.available();
+      const p = portfolioFrom(ctx.ledger, null);
+      return { usd: { settled: p.usd.total, reserved: '0', available: p.usd.total }, token: { settled: p.token.total, reserved: '0', available: p.token.total } };
+    },
     getActivity: async (req) => ({
       entries: ctx.ledger.recentEntries(req.limit).map((e) => ({
         id: e.id,

@@ -17,6 +17,7 @@ import { createHandlers, portfolioFrom } from './handlers.js';
 import { loadSettings } from './settings.js';
 import { prepareLedgerFile } from './ledger-file.js';
 import { TaxService } from './tax-service.js';
+import { createOrderService, platformClientTransport } from '../services/orders/index.js';
 
 export interface WalletAppOptions {
   data_dir: string;
@@ -76,23 +77,36 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
 
   const market = new MarketFeed(conn.client, ledger, (ticker) => events.emit('market', { ticker }));
   const sync = conn.createSync(ledger);
+  const orders = conn.client ? createOrderService({ ledger, transport: platformClientTransport(conn.client), logger: log }) : null;
   let pushed_seq = -1;
   const pushStatus = () => {
-    events.emit('status', conn.status(sync));
-    // The ledger moved: push fresh balances (the renderer never polls for them).
+    const status = conn.status(sync);
+    events.emit('status', status);
+    // Orders go out only while the platform answers; the queue drains when it returns.
+    orders?.setOnline(status.state !== 'offline');
+    // The ledger moved: fold order and fill events into the order table, push fresh balances.
     if (ledger.cursorSeq() !== pushed_seq) {
       pushed_seq = ledger.cursorSeq();
-      events.emit('portfolio', portfolioFrom(ledger));
+      orders?.refresh();
+      events.emit('portfolio', portfolioFrom(ledger, orders));
     }
   };
+  orders?.subscribe((change) => {
+    events.emit('orders', {
+      changed: change.kind === 'orders' ? change.client_order_ids.length : 0,
+      sending_paused_until: change.kind === 'status' && change.paused_until_ms !== null ? new Date(change.paused_until_ms).toISOString() : null,
+    });
+    if (change.kind === 'orders') events.emit('portfolio', portfolioFrom(ledger, orders));
+  });
   sync?.onStatus(pushStatus);
   pushStatus();
   sync?.start();
+  orders?.start();
   market.start();
 
   const logInternalError = (method: string, err: unknown) => log.error({ method, err }, 'wallet API internal error');
   const tax = new TaxService(ledger, paths.settings_json, path.join(opts.data_dir, 'reports'), () => market.latest()?.last ?? null);
-  const handlers = createHandlers({ info, ledger, market, tax, status: () => conn.status(sync) });
+  const handlers = createHandlers({ info, ledger, market, tax, orders, status: () => conn.status(sync) });
 
   log.info({ host: opts.host, platform: conn.platform_url, demo: conn.demo }, 'wallet started');
   return {
@@ -102,6 +116,7 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     logInternalError,
     close: async () => {
       market.stop();
+      await orders?.stop();
       await sync?.stop();
       ledger.close();
       await conn.close();

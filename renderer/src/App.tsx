@@ -6,6 +6,7 @@ import { MarketsPage } from './pages/MarketsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { ActivityPage } from './pages/ActivityPage';
 import { TaxPage } from './pages/TaxPage';
+import { TradePage } from './pages/TradePage';
 
 export function App() {
   const page = useWallet((s) => s.page);
@@ -54,6 +55,7 @@ export function App() {
       <main className="content">
         {page === 'overview' && <OverviewPage />}
         {page === 'markets' && <MarketsPage />}
+        {page === 'trade' && <TradePage />}
         {page === 'activity' && <ActivityPage />}
         {page === 'tax' && <TaxPage />}
         {page === 'settings' && <SettingsPage />}

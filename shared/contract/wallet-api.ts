@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js';
 import { zDecimal } from '../money.js';
+import { AvailableViewSchema, CancelOrderInput, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
 import { ExportReportRequest, ExportReportResponse, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
@@ -118,6 +119,15 @@ export const walletMethods = {
   getMismatches: { request: Empty, response: MismatchesResponse },
   /** Checks every ledger invariant (balanced entries, sequence continuity, cached balances = replay). */
   verifyLedger: { request: Empty, response: VerifyResponse },
+  /** Places an order: written to the local outbox first, sent at once when online, queued
+   *  while offline, sent exactly once when the connection returns (or never, once stale). */
+  placeOrder: { request: PlaceOrderInput, response: OrderViewSchema },
+  /** A queued order is canceled locally (never sent); an open one gets a cancel request. */
+  cancelOrder: { request: CancelOrderInput, response: OrderViewSchema },
+  /** Orders, newest first, including the offline queue and final ones with their reasons. */
+  listOrders: { request: ListOrdersInput, response: z.strictObject({ orders: z.array(OrderViewSchema).max(1000) }) },
+  /** Settled, reserved (open and queued orders) and available balances. */
+  getAvailable: { request: Empty, response: AvailableViewSchema },
   /** Lot method standing orders and report policies. */
   getTaxSettings: { request: Empty, response: TaxSettingsView },
   /** A method change becomes a standing order effective now (never retroactive). */
@@ -135,6 +145,8 @@ export const walletEvents = {
   status: ConnectionStatus,
   market: MarketSnapshot,
   portfolio: Portfolio,
+  /** Orders changed (placed, sent, filled, canceled...): the renderer refetches the list. */
+  orders: z.strictObject({ changed: z.number().int().nonnegative(), sending_paused_until: zIsoTime.nullable() }),
 } as const;
 
 export type WalletMethodName = keyof typeof walletMethods;

@@ -28,7 +28,7 @@ test('the shell shows navigation, balances, the market and an online status', as
   await page.goto(app.url);
   await expect(page).toHaveURL(/\/$/); // the token left the address bar
   const nav = page.getByRole('navigation', { name: 'Main' });
-  for (const label of ['Overview', 'Markets', 'Activity', 'Settings']) await expect(nav.getByRole('button', { name: new RegExp(label) })).toBeVisible();
+  for (const label of ['Overview', 'Markets', 'Trade', 'Activity', 'Taxes', 'Settings']) await expect(nav.getByRole('button', { name: new RegExp(label) })).toBeVisible();
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
   await expect(page.getByTestId('connection-status')).toContainText('Demo platform');
   await expect(page.getByTestId('last-price')).toHaveText(/^\$\d+\.\d{4}$/);
