@@ -76,4 +76,4 @@ async function* drain(max_in_flight: number, name: string): AsyncIterable<BenchR
   }
 }
 
-export const benchmarks: Benchmark[] = [{ name: 'orders', run: drainBench }];
+export const benchmarks: Benchmark[] = [{ name: 'orders.drain', run: drainBench }];
