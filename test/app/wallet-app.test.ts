@@ -1,0 +1,103 @@
+// The wallet app as both hosts run it: embedded demo platform, ledger, sync, orders, tax,
+// through the same dispatch() the hosts call. Real servers on loopback, real SQLite files.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startWalletApp, type WalletApp } from '../../electron/app/wallet-app.js';
+import { dispatch } from '../../electron/api/dispatch.js';
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cw-app-'));
+let app: WalletApp;
+const internal: unknown[] = [];
+const call = async (method: string, payload: unknown = {}) => dispatch(app.handlers, method, payload, (_m, e) => internal.push(e));
+const ok = async <T>(method: string, payload: unknown = {}): Promise<T> => {
+  const out = await call(method, payload);
+  if (!out.ok) throw new Error(`${method}: ${out.error.code} ${out.error.message}`);
+  return out.result as T;
+};
+
+async function until<T>(f: () => Promise<T>, pass: (v: T) => boolean, timeout_ms = 30_000): Promise<T> {
+  const end = Date.now() + timeout_ms;
+  for (;;) {
+    const v = await f();
+    if (pass(v)) return v;
+    if (Date.now() > end) throw new Error(`condition not met in ${timeout_ms} ms: ${JSON.stringify(v).slice(0, 400)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  app = await startWalletApp({ data_dir: dataDir, host: 'browser', app_version: '0.0.0-test' });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('wallet app on the embedded demo platform', () => {
+  it('syncs the demo account into the local ledger and reports online', async () => {
+    const status = await until(() => ok<{ state: string; demo: boolean; last_synced_at: string | null }>('getStatus'), (s) => s.state === 'online' && s.last_synced_at !== null);
+    expect(status.demo).toBe(true);
+    const p = await ok<{ token: { total: string }; usd: { total: string }; as_of_seq: number }>('getPortfolio');
+    expect(p.as_of_seq).toBeGreaterThan(0);
+    expect(Number(p.token.total)).toBeGreaterThan(0); // display check only
+    const v = await ok<{ ok: boolean; problems: unknown[] }>('verifyLedger');
+    expect(v).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('keeps secrets out of the data folder\'s plain files and logs', async () => {
+    const files = readdirSync(dataDir, { recursive: true }) as string[];
+    expect(files).toContain('ledger.db');
+    for (const f of files.filter((f) => /\.(json|log)$/.test(f))) {
+      const full = path.join(dataDir, f);
+      if (!statSync(full).isFile()) continue;
+      const text = (await import('node:fs')).readFileSync(full, 'utf8');
+      expect(text, f).not.toMatch(/"secret"\s*:\s*"[^[]/);
+    }
+  });
+
+  it('places, lists and cancels an order, with reservations in the balances', async () => {
+    const before = await ok<{ usd: { reserved: string } }>('getAvailable');
+    const order = await ok<{ client_order_id: string; state: string }>('placeOrder', { side: 'buy', type: 'limit', quantity: '10', price: '0.0010' });
+    expect(['queued', 'sending', 'open']).toContain(order.state);
+    const open = await until(() => ok<{ orders: { client_order_id: string; state: string }[] }>('listOrders', {}), (r) => r.orders.some((o) => o.client_order_id === order.client_order_id && o.state === 'open'));
+    expect(open.orders.filter((o) => o.client_order_id === order.client_order_id)).toHaveLength(1);
+    const during = await ok<{ usd: { reserved: string } }>('getAvailable');
+    expect(during.usd.reserved).not.toBe(before.usd.reserved);
+    await ok('cancelOrder', { client_order_id: order.client_order_id });
+    await until(() => ok<{ orders: { client_order_id: string; state: string }[] }>('listOrders', {}), (r) => r.orders.some((o) => o.client_order_id === order.client_order_id && o.state === 'canceled'));
+  });
+
+  it('refuses an overspending order with a specific error and queues nothing', async () => {
+    const count = (await ok<{ orders: unknown[] }>('listOrders', {})).orders.length;
+    const out = await call('placeOrder', { side: 'buy', type: 'limit', quantity: '99999999', price: '1' });
+    expect(out).toMatchObject({ ok: false, error: { code: 'insufficient_funds' } });
+    expect((await ok<{ orders: unknown[] }>('listOrders', {})).orders.length).toBe(count);
+  });
+
+  it('refuses a market order without a protection price', async () => {
+    const out = await call('placeOrder', { side: 'buy', type: 'market', quantity: '1' });
+    expect(out).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    if (!out.ok) expect(out.error.message).toMatch(/protection/);
+  });
+
+  it('answers tax questions from the ledger and writes the six report files', async () => {
+    const year = new Date().getUTCFullYear();
+    const s = await ok<{ transactions: number; lots: unknown[]; settings: { method: string } }>('getTaxSummary', { year });
+    expect(s.transactions).toBeGreaterThan(0);
+    expect(s.settings.method).toBe('fifo');
+    const changed = await ok<{ method: string; method_orders: { method: string; effective_from: string }[] }>('updateTaxSettings', { method: 'hifo' });
+    expect(changed.method).toBe('hifo');
+    expect(changed.method_orders).toHaveLength(1);
+    const out = await ok<{ folder: string; files: { name: string; bytes: number }[] }>('exportTaxReport', { year });
+    expect(out.folder.startsWith(dataDir)).toBe(true);
+    expect(out.files.map((f) => f.name).sort()).toEqual(
+      [`form8949-${year}.csv`, `gains-${year}.txf`, `gains-report-${year}.pdf`, `income-${year}.csv`, `schedule-d-${year}.json`, `turbotax-${year}.csv`].sort(),
+    );
+    expect(out.files.every((f) => f.bytes > 0)).toBe(true);
+  });
+
+  it('has logged no internal error', () => {
+    expect(internal).toEqual([]);
+  });
+});
