@@ -113,7 +113,7 @@ function summary(doc: Doc, r: TaxYearResult): void {
     ['Long-term loss carryover into next year', money(d.carryover_long_term)],
     ['Ordinary income from tokens (mint at market value, income)', money(r.totals.ordinary_income)],
     ['Wash-sale losses disallowed (code W)', money(r.totals.wash_sale_disallowed)],
-    ['Form 8949 rows', String(r.rows.length)],
+    ['Form 8949 rows', String(r.row_count)],
   ]);
 }
 

@@ -7,6 +7,23 @@ import type { EvStore } from './prepare.js';
 import type { Box, Form8949Row, LotMethod } from './types.js';
 
 const METHOD_CODES: LotMethod[] = ['fifo', 'lifo', 'hifo', 'specific'];
+
+/** What the 8949 / TXF / TurboTax lines need of a row; dates already MM/DD/YYYY. */
+export interface PrintableRow {
+  part: 'I' | 'II';
+  box: Box;
+  long: boolean;
+  description: string;
+  acquired: string;
+  sold: string;
+  proceeds: string;
+  cost: string;
+  wash: boolean;
+  adjustment: string;
+  gain: string;
+  /** Cost minus the wash-sale adjustment ('' without one), for the TurboTax file. */
+  costNetOfWash: string;
+}
 const FLAG_LONG = 1;
 const FLAG_WASH = 2;
 /** Initial capacity; grows by doubling. */
@@ -86,6 +103,19 @@ export class RowTable {
       this.dates.set(day, t);
     }
     return t;
+  }
+
+  /** The fields the per-row files print, without building a row object (the writers' hot path). */
+  printable(i: number, mdyOf: (day: number) => string): PrintableRow {
+    const long = this.isLong(i);
+    const proceeds = this.proceeds[i] as number, basis = this.basis[i] as number, adj = this.adjustment[i] as number;
+    const wash = ((this.flags[i] as number) & FLAG_WASH) !== 0;
+    return {
+      part: long ? 'II' : 'I', box: long ? this.boxLong : this.boxShort, long, description: `${formatQtyN(this.qty[i] as number)} ${this.symbol}`,
+      acquired: mdyOf(this.holdDay[i] as number), sold: mdyOf(this.ev.day[this.disposal[i] as number] as number),
+      proceeds: formatCentsN(proceeds), cost: formatCentsN(basis), wash, adjustment: formatCentsN(adj), gain: formatCentsN(proceeds - basis + adj),
+      costNetOfWash: wash ? formatCentsN(basis - adj) : '',
+    };
   }
 
   get(i: number): Form8949Row {

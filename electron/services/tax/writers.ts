@@ -2,7 +2,9 @@
 // Every file says which data it was computed from ("data as of") and the settings used:
 // JSON in fields, CSVs in trailing lines starting with '#' (after the data, so the header
 // stays the first line), TXF in the header's program line.
+import { formatMDY } from './dates.js';
 import { rowTableOf } from './engine.js';
+import type { PrintableRow } from './rows.js';
 import type { Form8949Row, TaxSettings, TaxYearResult } from './types.js';
 
 export const PROGRAM_NAME = 'Compute Wallet';
@@ -56,14 +58,20 @@ function mdy(iso: string): string {
  */
 export class TextSink {
   private static readonly CHUNK_BYTES = 1024 * 1024;
+  /** Lines are joined into a small string first: one Buffer.write per ~64 KB instead of per line. */
+  private static readonly PENDING_CHARS = 64 * 1024;
   private chunks: Buffer[] = [];
   private buf = Buffer.allocUnsafe(TextSink.CHUNK_BYTES);
   private pos = 0;
+  private pending = '';
   constructor(private readonly encoding: 'utf8' | 'latin1' = 'utf8') {}
   line(text: string, eol = '\n'): void {
-    this.write(eol ? text + eol : text);
+    this.pending += eol ? text + eol : text;
+    if (this.pending.length >= TextSink.PENDING_CHARS) this.flush();
   }
-  private write(text: string): void {
+  private flush(): void {
+    const text = this.pending;
+    this.pending = '';
     // Worst case 3 bytes per UTF-16 unit in UTF-8.
     const worst = this.encoding === 'utf8' ? text.length * 3 : text.length;
     if (this.pos + worst > this.buf.length) {
@@ -74,6 +82,7 @@ export class TextSink {
     this.pos += this.buf.write(text, this.pos, this.encoding);
   }
   buffer(): Buffer {
+    this.flush();
     return Buffer.concat([...this.chunks, this.buf.subarray(0, this.pos)]);
   }
   text(): string {
@@ -152,18 +161,36 @@ export function rowFiles(r: TaxYearResult, meta: ReportMeta): { form8949: Buffer
   const tt = new TextSink();
   tt.line(TURBOTAX_HEADER);
   const symbol = r.settings.asset_symbol;
-  forEachRowInFormOrder(r, (row) => {
-    const acquired = mdy(row.date_acquired);
-    const sold = mdy(row.date_sold);
-    f8949.line(`${row.part},${row.box},${safe(row.description)},${acquired},${sold},${row.proceeds},${row.cost_basis},${row.code},${row.adjustment},${row.gain_loss}`);
-    const wash = row.code === 'W';
-    const refnum = wash ? TXF_WASH_REFNUM[row.term] : TXF_REFNUM[row.box];
-    const head = `TD\r\nN${refnum}\r\nC1\r\nL1\r\nP${ascii(row.description)}\r\nD${acquired}\r\nD${sold}\r\n$${row.cost_basis}\r\n$${row.proceeds}`;
-    tx.line(wash ? `${head}\r\n$${row.adjustment}\r\n^` : `${head}\r\n^`, '\r\n');
-    const cost = wash ? subtractCents(row.cost_basis, row.adjustment) : row.cost_basis;
-    if (cost.startsWith('-') || row.proceeds.startsWith('-')) throw new Error(`TurboTax CSV: negative amount in row for ${row.disposal_id}`);
-    tt.line(`${symbol},${acquired},${cost},${sold},${row.proceeds}`);
-  });
+  const emit = (p: PrintableRow, disposalId: string): void => {
+    f8949.line(`${p.part},${p.box},${safe(p.description)},${p.acquired},${p.sold},${p.proceeds},${p.cost},${p.wash ? 'W' : ''},${p.adjustment},${p.gain}`);
+    const refnum = p.wash ? TXF_WASH_REFNUM[p.long ? 'long' : 'short'] : TXF_REFNUM[p.box];
+    const head = `TD\r\nN${refnum}\r\nC1\r\nL1\r\nP${ascii(p.description)}\r\nD${p.acquired}\r\nD${p.sold}\r\n$${p.cost}\r\n$${p.proceeds}`;
+    tx.line(p.wash ? `${head}\r\n$${p.adjustment}\r\n^` : `${head}\r\n^`, '\r\n');
+    const cost = p.wash ? p.costNetOfWash : p.cost;
+    if (cost.startsWith('-') || p.proceeds.startsWith('-')) throw new Error(`TurboTax CSV: negative amount in row for ${disposalId}`);
+    tt.line(`${symbol},${p.acquired},${cost},${p.sold},${p.proceeds}`);
+  };
+  const table = rowTableOf(r);
+  if (table) {
+    // Hot path: straight from the row table, no row objects.
+    const dates = new Map<number, string>();
+    const mdyOf = (day: number): string => {
+      let t = dates.get(day);
+      if (t === undefined) {
+        t = formatMDY(day);
+        dates.set(day, t);
+      }
+      return t;
+    };
+    const order = formOrder(table.count, (i) => BOX_ORDER.indexOf(table.box(i)));
+    for (const i of order) emit(table.printable(i, mdyOf), '');
+  } else {
+    forEachRowInFormOrder(r, (row) => emit({
+      part: row.part, box: row.box, long: row.term === 'long', description: row.description, acquired: mdy(row.date_acquired), sold: mdy(row.date_sold),
+      proceeds: row.proceeds, cost: row.cost_basis, wash: row.code === 'W', adjustment: row.adjustment, gain: row.gain_loss,
+      costNetOfWash: row.code === 'W' ? subtractCents(row.cost_basis, row.adjustment) : '',
+    }, row.disposal_id));
+  }
   f8949.line(commentLines(r, meta), '');
   tt.line(commentLines(r, meta, ['wash-sale rows: cost basis is net of the disallowed loss (no adjustment column in this format)']), '');
   return { form8949: f8949.buffer(), txf: tx.buffer(), turbotax: tt.buffer() };
