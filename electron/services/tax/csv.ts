@@ -41,21 +41,37 @@ function trimField(f: string): string {
   return a === 32 || a === 9 || b === 32 || b === 9 ? f.trim() : f;
 }
 
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
 /** Calls `onRecord` for each non-empty record. Throws TaxInputError on an unterminated quote. */
 export function readCsv(text: string, onRecord: (r: CsvRecord) => void): void {
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   const n = text.length;
+  let nextQuote = text.indexOf('"', pos);
   while (pos < n) {
     let end = text.indexOf('\n', pos);
     if (end < 0) end = n;
     const lineEnd = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    const raw = text.slice(pos, lineEnd);
-    if (raw.indexOf('"') < 0) {
-      const c0 = raw.charCodeAt(0);
-      if (raw.length > 0 && ((c0 !== 32 && c0 !== 9) || raw.trim() !== '')) {
-        const fields = raw.split(',');
-        for (let k = 0; k < fields.length; k++) fields[k] = trimField(fields[k] as string);
+    if (nextQuote >= 0 && nextQuote < pos) nextQuote = text.indexOf('"', pos);
+    if (nextQuote < 0 || nextQuote >= lineEnd) {
+      // Fast path, no quotes on this line: fields are sliced straight from the text.
+      if (lineEnd > pos && !isBlank(text, pos, lineEnd)) {
+        const fields: string[] = [];
+        let k = pos;
+        for (;;) {
+          let c = text.indexOf(',', k);
+          if (c < 0 || c > lineEnd) c = lineEnd;
+          fields.push(trimField(text.slice(k, c)));
+          if (c === lineEnd) break;
+          k = c + 1;
+        }
         onRecord({ line, fields });
       }
       pos = end + 1;
