@@ -154,7 +154,20 @@ describe('ledger ingestion', () => {
         status: 'open', side: 'buy', order_type: 'limit', price_usd: '1.5', quantity: '2', filled_quantity: '0', reason: null },
     ]);
     expect(ledger.orders(5)).toMatchObject([{ order_id: 'O1', status: 'open', last_seq: 2 }]);
-    const first = ledger.recentEntries(2)[1];
+    // Several states of one order in one batch: the latest wins (multi-row upsert).
+    const state = (seq: number, order_id: string, status: string, filled: string) => ({
+      id: `o${seq}`, seq, account_id: 'acct-1', time: '2026-01-01T00:00:00Z', type: 'order', order_id, client_order_id: `C-${order_id}`,
+      status, side: 'buy', order_type: 'limit', price_usd: '1.5', quantity: '2', filled_quantity: filled, reason: null,
+    });
+    const batch = [state(3, 'O2', 'open', '0'), state(4, 'O2', 'partially_filled', '1'), state(5, 'O1', 'canceled', '0')];
+    for (let seq = 6; seq < 80; seq++) batch.push(state(seq, `X${seq}`, 'open', '0'));
+    batch.push(state(80, 'O2', 'filled', '2'));
+    expect(ledger.ingest(batch).applied).toBe(batch.length);
+    const orders = ledger.orders(100) as { order_id: string; status: string; filled_quantity: string; last_seq: number }[];
+    expect(orders.find((o) => o.order_id === 'O2')).toMatchObject({ status: 'filled', filled_quantity: '2', last_seq: 80 });
+    expect(orders.find((o) => o.order_id === 'O1')).toMatchObject({ status: 'canceled', last_seq: 5 });
+    expect(orders).toHaveLength(76);
+    const first = ledger.recentEntries(100).find((x) => x.seq === 1);
     expect(first?.seq).toBe(1);
     const rid = ledger.reverse(first?.id as number, 'test correction');
     expect(ledger.walletBalances().usd).toBe('0');

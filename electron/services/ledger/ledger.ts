@@ -225,11 +225,6 @@ export class Ledger {
       insertQuarantine: db.prepare(
         'INSERT INTO quarantine (seq, event_id, reason, raw, raw_hash, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (raw_hash) DO NOTHING',
       ),
-      upsertOrder: db.prepare(`INSERT INTO orders (order_id, client_order_id, status, side, order_type, price_usd, quantity, filled_quantity, reason, last_seq, updated_at)
-        VALUES (@order_id, @client_order_id, @status, @side, @order_type, @price_usd, @quantity, @filled_quantity, @reason, @last_seq, @updated_at)
-        ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, price_usd = excluded.price_usd, quantity = excluded.quantity,
-          filled_quantity = excluded.filled_quantity, reason = excluded.reason, last_seq = excluded.last_seq, updated_at = excluded.updated_at
-        WHERE excluded.last_seq > orders.last_seq`),
       recentEntries: db.prepare('SELECT id, seq, event_id, type, time, reverses, data FROM entries ORDER BY id DESC LIMIT ?'),
       postingsRange: db
         .prepare('SELECT entry_id, account_id, commodity, amount FROM postings WHERE entry_id BETWEEN ? AND ?')
@@ -385,19 +380,7 @@ export class Ledger {
       deltas.set(key, (deltas.get(key) ?? 0n) + p.amount);
     }
     if (e.type === 'order') {
-      this.st.upsertOrder.run({
-        order_id: e.order_id,
-        client_order_id: e.client_order_id,
-        status: e.status,
-        side: e.side,
-        order_type: e.order_type,
-        price_usd: e.price_usd,
-        quantity: e.quantity,
-        filled_quantity: e.filled_quantity,
-        reason: e.reason,
-        last_seq: e.seq,
-        updated_at: e.time,
-      });
+      writer.order([e.order_id, e.client_order_id, e.status, e.side, e.order_type, e.price_usd, e.quantity, e.filled_quantity, e.reason, e.seq, e.time]);
     }
     this.entries_written += 1;
     this.on_entry_written?.(this.entries_written);

@@ -7,8 +7,10 @@ import type Database from 'better-sqlite3';
 
 export const ENTRY_ROWS_PER_INSERT = 64;
 export const POSTING_ROWS_PER_INSERT = 128;
+export const ORDER_ROWS_PER_INSERT = 32;
 const ENTRY_COLS = 6;
 const POSTING_COLS = 4;
+export const ORDER_COLS = 11;
 
 export class FastPathConflict extends Error {}
 
@@ -21,6 +23,8 @@ export interface WriterStatements {
   entryMany: Database.Statement;
   postingOne: Database.Statement;
   postingMany: Database.Statement;
+  orderOne: Database.Statement;
+  orderMany: Database.Statement;
 }
 
 export function prepareWriter(db: Database.Database): WriterStatements {
@@ -28,7 +32,15 @@ export function prepareWriter(db: Database.Database): WriterStatements {
   const posting = '(?, ?, ?, ?)';
   const e = 'INSERT INTO entries (id, seq, event_id, type, time, reverses, data) VALUES ';
   const p = 'INSERT INTO postings (entry_id, account_id, commodity, amount) VALUES ';
+  // Later rows for the same order (higher seq) update earlier ones, also within one statement.
+  const o = 'INSERT INTO orders (order_id, client_order_id, status, side, order_type, price_usd, quantity, filled_quantity, reason, last_seq, updated_at) VALUES ';
+  const order = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  const upsert = ` ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, price_usd = excluded.price_usd, quantity = excluded.quantity,
+    filled_quantity = excluded.filled_quantity, reason = excluded.reason, last_seq = excluded.last_seq, updated_at = excluded.updated_at
+    WHERE excluded.last_seq > orders.last_seq`;
   return {
+    orderOne: db.prepare(o + order + upsert),
+    orderMany: db.prepare(o + Array(ORDER_ROWS_PER_INSERT).fill(order).join(', ') + upsert),
     entryOne: db.prepare(e + entry),
     entryMany: db.prepare(e + Array(ENTRY_ROWS_PER_INSERT).fill(entry).join(', ')),
     postingOne: db.prepare(p + posting),
@@ -39,6 +51,7 @@ export function prepareWriter(db: Database.Database): WriterStatements {
 export class BatchWriter {
   private readonly entries: unknown[] = [];
   private readonly postings: unknown[] = [];
+  private readonly orders: unknown[] = [];
 
   constructor(
     private readonly st: WriterStatements,
@@ -64,6 +77,17 @@ export class BatchWriter {
     if (this.postings.length === POSTING_ROWS_PER_INSERT * POSTING_COLS) this.guard(() => this.st.postingMany.run(this.postings), this.postings);
   }
 
+  /** The latest state of an order (11 columns, see prepareWriter). */
+  order(row: unknown[]): void {
+    if (row.length !== ORDER_COLS) throw new Error(`order row has ${row.length} columns, expected ${ORDER_COLS}`);
+    if (!this.fast) {
+      this.st.orderOne.run(row);
+      return;
+    }
+    this.orders.push(...row);
+    if (this.orders.length === ORDER_ROWS_PER_INSERT * ORDER_COLS) this.guard(() => this.st.orderMany.run(this.orders), this.orders);
+  }
+
   /** Writes what is buffered (the last, partial groups row by row). */
   flush(): void {
     this.guard(() => {
@@ -72,6 +96,9 @@ export class BatchWriter {
     this.guard(() => {
       for (let i = 0; i < this.postings.length; i += POSTING_COLS) this.st.postingOne.run(this.postings.slice(i, i + POSTING_COLS));
     }, this.postings);
+    this.guard(() => {
+      for (let i = 0; i < this.orders.length; i += ORDER_COLS) this.st.orderOne.run(this.orders.slice(i, i + ORDER_COLS));
+    }, this.orders);
   }
 
   private guard(write: () => unknown, buffer: unknown[]): void {
