@@ -161,3 +161,26 @@ describe('property: the engine on random histories', () => {
     }), { numRuns: RUNS });
   });
 });
+
+describe('property: amounts', () => {
+  const decimalText = (maxInt: number, maxDecimals: number): fc.Arbitrary<string> =>
+    fc.tuple(fc.integer({ min: 0, max: maxInt }), fc.integer({ min: 0, max: maxDecimals }), fc.bigInt({ min: 0n, max: 10n ** 8n - 1n }))
+      .map(([whole, decimals, frac]) => (decimals === 0 ? String(whole) : `${whole}.${frac.toString().padStart(8, '0').slice(0, decimals)}`));
+
+  it('basis = price x quantity + fee and proceeds = price x quantity - fee, rounded once to the cent (against decimal.js)', () => {
+    fc.assert(fc.property(
+      decimalText(100_000, 8).filter((q) => new R(q).gt(0)), decimalText(50_000, 8), decimalText(1000, 4), decimalText(100, 4),
+      (quantity, price, buyFee, sellFeeRaw) => {
+        const value = new R(price).mul(quantity);
+        const sellFee = new R(sellFeeRaw).lte(value) ? sellFeeRaw : '0';
+        const txs: TaxTransaction[] = [
+          { id: 'b', time: '2025-01-01T00:00:00Z', type: 'buy', quantity, price_usd: price, fee_usd: buyFee },
+          { id: 's', time: '2025-02-01T00:00:00Z', type: 'sell', quantity, price_usd: price, fee_usd: sellFee },
+        ];
+        const r = computeTaxYear(txs, { year: 2025 });
+        expect(r.rows[0]?.cost_basis).toBe(cents(value.add(buyFee)).toFixed(2));
+        expect(r.rows[0]?.proceeds).toBe(cents(value.sub(sellFee)).toFixed(2));
+      },
+    ), { numRuns: RUNS * 4 });
+  });
+});

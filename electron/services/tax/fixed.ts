@@ -233,3 +233,59 @@ export function valueCents(priceText: string, qty: number, extraText: string, si
   if (v > BigInt(CENTS_MAX) || v < -BigInt(CENTS_MAX)) throw new RangeError('amount above the limit of 10^13 USD');
   return Number(v);
 }
+
+/** Scratch result of scanDecimal (reused, so the hot path allocates nothing). */
+export const scanned = { neg: false, mant: 0, scale: 0, digits: 0 };
+
+/**
+ * Checks `t` against the canonical decimal pattern (-?(0|[1-9]\d*)(\.\d+)?, at most 40
+ * characters) by hand, filling `scanned`. `mant` is exact only when `digits` <= 15.
+ */
+export function scanDecimal(t: string): boolean {
+  const n = t.length;
+  if (n === 0 || n > DECIMAL_STRING_MAX_CHARS) return false;
+  let i = 0;
+  let neg = false;
+  if (t.charCodeAt(0) === 45) {
+    neg = true;
+    i = 1;
+  }
+  const first = t.charCodeAt(i);
+  if (!(first >= 48 && first <= 57)) return false;
+  let mant = 0, digits = 0, scale = 0;
+  if (first === 48) {
+    i++;
+    digits = 1;
+  } else {
+    while (i < n) {
+      const c = t.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      mant = mant * 10 + (c - 48);
+      digits++;
+      i++;
+    }
+  }
+  if (i < n) {
+    if (t.charCodeAt(i) !== 46 || i === n - 1) return false;
+    i++;
+    while (i < n) {
+      const c = t.charCodeAt(i);
+      if (c < 48 || c > 57) return false;
+      mant = mant * 10 + (c - 48);
+      digits++;
+      scale++;
+      i++;
+    }
+  }
+  scanned.neg = neg;
+  scanned.mant = mant;
+  scanned.scale = scale;
+  scanned.digits = digits;
+  return true;
+}
+
+export function pow10N(k: number): number {
+  const p = POW10N[k];
+  if (p === undefined) throw new RangeError(`pow10N(${k}) out of range`);
+  return p;
+}
