@@ -127,6 +127,19 @@ class SimTransport implements OrderTransport {
   readonly counts: Record<string, number> = {};
   duplicates_absorbed = 0;
   readonly violations: string[] = [];
+  private not_before_ms = 0;
+  /** Ends of Retry-After delays handed to the engine and not yet seen in its status. */
+  private retry_after_ends: number[] = [];
+
+  /**
+   * The engine announced a status change. It does so when it takes a 429 in (and before it
+   * can issue anything else), so from here on every Retry-After it was given must hold.
+   */
+  onEngineStatus(): void {
+    if (this.retry_after_ends.length === 0) return;
+    this.not_before_ms = Math.max(this.not_before_ms, ...this.retry_after_ends);
+    this.retry_after_ends = [];
+  }
   /** Requests held in the network: applied by deliverStragglers() once due (lost if the platform is down). */
   private delayed: { due_ms: number; apply: (core: PlatformCore) => void }[] = [];
 
@@ -153,6 +166,9 @@ class SimTransport implements OrderTransport {
 
   /** Runs `apply` against the core with faults around it. */
   private async call<T>(kind: string, cid: string | null, apply: (core: PlatformCore) => T, ok: (v: T) => void): Promise<T> {
+    // Retry-After is honoured: once the engine has taken a 429 in (its status says paused),
+    // nothing is issued before the delay ends.
+    if (this.now_ms() < this.not_before_ms) this.violations.push(`${kind} at ${this.now_ms()} before Retry-After ended at ${this.not_before_ms}`);
     await Promise.resolve();
     const core = this.holder.core;
     if (core === null) {
@@ -162,7 +178,9 @@ class SimTransport implements OrderTransport {
     }
     if (this.roll(this.rates.rate_limited)) {
       this.count('429');
-      throw toTransportError(new ClientError({ status: 429, code: 'rate_limited', message: 'slow down', retry_after_ms: 100 + Math.floor(this.r() * 2000) }));
+      const retry_after_ms = 100 + Math.floor(this.r() * 2000);
+      this.retry_after_ends.push(this.now_ms() + retry_after_ms);
+      throw toTransportError(new ClientError({ status: 429, code: 'rate_limited', message: 'slow down', retry_after_ms }));
     }
     if (this.roll(this.rates.server_error)) {
       this.count('5xx');
@@ -357,8 +375,13 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
   const max_in_flight = chance(0.5) ? 1 : int(2, 4); // strict order, or overlapping requests
   let ledger: Ledger = openLedger({ path: wallet_path });
   let online = true;
-  const openService = (): OrderService =>
-    createOrderService({ ledger, transport, clock, random: svc_random, online, max_in_flight, rate_limit: { capacity: 20, refill_per_s: 40 } });
+  const openService = (): OrderService => {
+    const s = createOrderService({ ledger, transport, clock, random: svc_random, online, max_in_flight, rate_limit: { capacity: 20, refill_per_s: 40 } });
+    s.subscribe((c) => {
+      if (c.kind === 'status') transport.onEngineStatus();
+    });
+    return s;
+  };
   let svc = openService();
 
   const placed = new Map<string, { deadline_ms: number; tif: string }>();

@@ -256,6 +256,26 @@ describe('sending', () => {
     expect(svc.get(a.client_order_id)).toMatchObject({ state: 'open', attempts: 0 });
   });
 
+  it('keeps a Retry-After across a reconnect and a restart', async () => {
+    svc.place(limitBuy());
+    transport.script = ['429'];
+    svc.setOnline(true);
+    await svc.drain();
+    svc.setOnline(false);
+    svc.setOnline(true);
+    now += 1000;
+    await svc.drain();
+    expect(transport.calls).toHaveLength(1);
+    svc.abandon();
+    svc = open(true);
+    now += 3999;
+    await svc.drain();
+    expect(transport.calls).toHaveLength(1);
+    now += 1;
+    await svc.drain();
+    expect(transport.calls).toHaveLength(2);
+  });
+
   it('retries transient failures with growing backoff, and gives up after the limit', async () => {
     const a = svc.place(limitBuy());
     transport.script = Array<Behaviour>(MAX_SEND_ATTEMPTS).fill('503');

@@ -149,6 +149,8 @@ export class OrderService {
   private online: boolean;
   /** Queue-wide pause (Retry-After, or backoff after a transient failure). */
   private paused_until_ms = 0;
+  /** The platform's last Retry-After: survives a reconnect (the limit is per API key, not per connection). */
+  private retry_after_until_ms = 0;
   private consecutive_failures = 0;
   private readonly listeners = new Set<(c: OrderChange) => void>();
   private draining: Promise<DrainResult> | null = null;
@@ -172,6 +174,8 @@ export class OrderService {
     this.pacer = new Pacer(opts.rate_limit ?? DEFAULT_SEND_RATE, this.clock.now_ms());
     this.max_in_flight = opts.max_in_flight ?? 1;
     assert(Number.isInteger(this.max_in_flight) && this.max_in_flight >= 1 && this.max_in_flight <= MAX_IN_FLIGHT_LIMIT, `max_in_flight must be 1..${MAX_IN_FLIGHT_LIMIT}`);
+    this.retry_after_until_ms = this.st.getRetryAfter.get() as number;
+    this.paused_until_ms = this.retry_after_until_ms;
     // Crash recovery: an order left `sending` may have reached the platform. Look it up first.
     const n = this.st.sendingToUnknown.run(this.clock.now_ms()).changes;
     if (n > 0) this.log?.info({ orders: n }, 'orders: sends interrupted by a restart are resolved by lookup before any resend');
@@ -353,8 +357,8 @@ export class OrderService {
     if (this.online === online) return;
     this.online = online;
     if (online) {
-      // A new connection: earlier failures say nothing about it.
-      this.paused_until_ms = 0;
+      // A new connection: earlier failures say nothing about it; the platform's Retry-After still holds.
+      this.paused_until_ms = this.retry_after_until_ms;
       this.consecutive_failures = 0;
     }
     this.emitStatus();
@@ -514,6 +518,8 @@ export class OrderService {
     let wait: number;
     if (e.status === 429) {
       wait = e.retry_after_ms ?? this.backoffMs(1);
+      this.retry_after_until_ms = Math.max(this.retry_after_until_ms, now + wait);
+      this.st.setRetryAfter.run(this.retry_after_until_ms);
     } else {
       this.consecutive_failures++;
       wait = this.backoffMs(this.consecutive_failures);
@@ -671,7 +677,8 @@ export class OrderService {
   /** Commits a window's answers in one transaction. */
   private record(outcomes: SendOutcome[]): void {
     const now = this.clock.now_ms();
-    let pause_err: TransportError | null = null;
+    // Every failure of the window pauses the queue (the longest pause wins: a Retry-After is never cut short).
+    const pause_errs: TransportError[] = [];
     this.db
       .transaction(() => {
         for (const o of outcomes) {
@@ -692,7 +699,7 @@ export class OrderService {
             this.finishLocally(cur, 'rejected', msg, now, msg);
           } else if (e.outcome === 'unknown') {
             this.st.setPending.run({ client_order_id: cur.client_order_id, state: 'unknown', attempts: cur.attempts + 1, next_attempt_ms: 0, last_error: msg, now });
-            pause_err = e;
+            pause_errs.push(e);
           } else {
             // Transient: nothing was applied. A 429 is pacing, not a failure of this order.
             const attempts = e.status === 429 ? cur.attempts : cur.attempts + 1;
@@ -701,13 +708,13 @@ export class OrderService {
             } else {
               this.st.setPending.run({ client_order_id: cur.client_order_id, state: 'queued', attempts, next_attempt_ms: 0, last_error: msg, now });
             }
-            pause_err = e;
+            pause_errs.push(e);
           }
         }
       })
       .immediate();
-    if (pause_err) this.pause(pause_err, now);
-    else if (outcomes.some((o) => o.order)) this.consecutive_failures = 0;
+    for (const e of pause_errs) this.pause(e, now);
+    if (pause_errs.length === 0 && outcomes.some((o) => o.order)) this.consecutive_failures = 0;
     this.emit(outcomes.map((o) => o.row.client_order_id));
   }
 

@@ -119,6 +119,8 @@ export function prepareStore(db: Database.Database) {
          FROM order_outbox b JOIN orders o ON o.client_order_id = b.client_order_id
         WHERE o.last_seq > b.feed_seq ORDER BY o.last_seq LIMIT ?`,
     ),
+    getRetryAfter: db.prepare(`SELECT retry_after_until_ms FROM outbox_pause WHERE id = 1`).pluck(),
+    setRetryAfter: db.prepare(`UPDATE outbox_pause SET retry_after_until_ms = ? WHERE id = 1`),
     list: db.prepare(`SELECT * FROM order_outbox ORDER BY queue_seq DESC LIMIT ?`),
     listStates: db.prepare(`SELECT * FROM order_outbox WHERE state IN (SELECT value FROM json_each(?)) ORDER BY queue_seq DESC LIMIT ?`),
     queue: db.prepare(
