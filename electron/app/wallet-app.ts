@@ -82,8 +82,9 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
   const pushStatus = () => {
     const status = conn.status(sync);
     events.emit('status', status);
-    // Orders go out only while the platform answers; the queue drains when it returns.
-    orders?.setOnline(status.state !== 'offline');
+    // Orders go out only once the sync engine is fully online (caught up, stream live): while it
+    // is only retrying ('syncing'), sending would just turn queued orders into unknown ones.
+    orders?.setOnline(status.state === 'online');
     // The ledger moved: fold order and fill events into the order table, push fresh balances.
     if (ledger.cursorSeq() !== pushed_seq) {
       pushed_seq = ledger.cursorSeq();
