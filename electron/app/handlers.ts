@@ -15,6 +15,7 @@ export interface HandlerContext {
   tax: TaxService;
   /** Null when no platform API key is configured. */
   orders: OrderService | null;
+  configure: { demo(): Promise<void>; platform(url: string, creds: { key_id: string; secret: string }): Promise<void> };
   status(): ConnectionStatus;
 }
 
@@ -83,6 +84,14 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
         open_mismatches: r.open_mismatches,
         problems: r.problems.slice(0, 1000).map((p) => ({ code: p.check, message: p.message.slice(0, 2000) })),
       };
+    },
+    configurePlatform: async (req) => {
+      if (req.use === 'demo') {
+        await ctx.configure.demo();
+        return { restart_required: true, platform: 'embedded demo platform' };
+      }
+      await ctx.configure.platform(req.platform_url, { key_id: req.key_id, secret: req.secret });
+      return { restart_required: true, platform: new URL(req.platform_url).origin };
     },
     getTaxSettings: async () => ctx.tax.settings(),
     updateTaxSettings: async (req) => ctx.tax.update(req),

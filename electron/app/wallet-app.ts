@@ -17,6 +17,7 @@ import { createHandlers, portfolioFrom } from './handlers.js';
 import { loadSettings } from './settings.js';
 import { prepareLedgerFile } from './ledger-file.js';
 import { TaxService } from './tax-service.js';
+import { useDemoPlatform, usePlatform } from './platform-config.js';
 import { createOrderService, platformClientTransport } from '../services/orders/index.js';
 
 export interface WalletAppOptions {
@@ -107,7 +108,11 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
 
   const logInternalError = (method: string, err: unknown) => log.error({ method, err }, 'wallet API internal error');
   const tax = new TaxService(ledger, paths.settings_json, path.join(opts.data_dir, 'reports'), () => market.latest()?.last ?? null);
-  const handlers = createHandlers({ info, ledger, market, tax, orders, status: () => conn.status(sync) });
+  const configure = {
+    demo: () => useDemoPlatform(opts.data_dir, secrets),
+    platform: (url: string, creds: { key_id: string; secret: string }) => usePlatform(opts.data_dir, secrets, url, creds),
+  };
+  const handlers = createHandlers({ info, ledger, market, tax, orders, configure, status: () => conn.status(sync) });
 
   log.info({ host: opts.host, platform: conn.platform_url, demo: conn.demo }, 'wallet started');
   return {

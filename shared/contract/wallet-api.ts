@@ -101,6 +101,16 @@ export const VerifyResponse = z.strictObject({
   problems: z.array(z.strictObject({ code: z.string().max(64), message: z.string().max(2000) })).max(1000),
 });
 
+export const ConfigurePlatformRequest = z.union([
+  z.strictObject({ use: z.literal('demo') }),
+  z.strictObject({
+    use: z.literal('platform'),
+    platform_url: z.url({ protocol: /^https?$/ }).max(2048),
+    key_id: z.string().min(1).max(128),
+    secret: z.string().min(1).max(512),
+  }),
+]);
+
 /** Request/response schema pairs, by method name. */
 export const walletMethods = {
   /** Version, host kind, data folder and where secrets live. */
@@ -128,6 +138,9 @@ export const walletMethods = {
   listOrders: { request: ListOrdersInput, response: z.strictObject({ orders: z.array(OrderViewSchema).max(1000) }) },
   /** Settled, reserved (open and queued orders) and available balances. */
   getAvailable: { request: Empty, response: AvailableViewSchema },
+  /** Points the wallet at a platform (its API key goes to the secret store) or back to the
+   *  embedded demo; applies at the next start. */
+  configurePlatform: { request: ConfigurePlatformRequest, response: z.strictObject({ restart_required: z.literal(true), platform: z.string().max(2048) }) },
   /** Lot method standing orders and report policies. */
   getTaxSettings: { request: Empty, response: TaxSettingsView },
   /** A method change becomes a standing order effective now (never retroactive). */

@@ -97,6 +97,24 @@ describe('wallet app on the embedded demo platform', () => {
     expect(out.files.every((f) => f.bytes > 0)).toBe(true);
   });
 
+  it('points the wallet at another platform with the key in the secret store, not in settings', async () => {
+    expect(await call('configurePlatform', { use: 'platform', platform_url: 'file:///etc', key_id: 'k', secret: 's' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const r = await ok<{ restart_required: boolean; platform: string }>('configurePlatform', { use: 'platform', platform_url: 'https://platform.example:8443/', key_id: 'key_1', secret: 'TOPSECRET-value' });
+    expect(r).toEqual({ restart_required: true, platform: 'https://platform.example:8443' });
+    const fs = await import('node:fs');
+    const settings = fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8');
+    expect(JSON.parse(settings).platform_url).toBe('https://platform.example:8443/');
+    for (const f of readdirSync(dataDir, { recursive: true }) as string[]) {
+      const full = path.join(dataDir, f);
+      if (statSync(full).isFile()) expect(fs.readFileSync(full).includes('TOPSECRET-value'), f).toBe(false);
+    }
+    const { openDefaultFileSecretStore, loadApiCredentials } = await import('../../electron/services/credentials/index.js');
+    expect(await loadApiCredentials(openDefaultFileSecretStore(dataDir))).toEqual({ key_id: 'key_1', secret: 'TOPSECRET-value' });
+    await ok('configurePlatform', { use: 'demo' });
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8')).platform_url).toBeUndefined();
+    expect(await loadApiCredentials(openDefaultFileSecretStore(dataDir))).toBeNull();
+  });
+
   it('has logged no internal error', () => {
     expect(internal).toEqual([]);
   });

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { dataPaths, defaultDataDir } from '../../services/paths.js';
-import { deleteApiCredentials, openDefaultFileSecretStore, saveApiCredentials } from '../../services/credentials/index.js';
-import { loadSettings, saveSettings } from '../../app/settings.js';
+import { defaultDataDir } from '../../services/paths.js';
+import { openDefaultFileSecretStore } from '../../services/credentials/index.js';
+import { useDemoPlatform, usePlatform } from '../../app/platform-config.js';
 
 export const summary = 'point the wallet at a platform and store its API key (or --demo)';
 
@@ -50,13 +50,10 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const data_dir = values['data-dir'] ?? defaultDataDir();
-  const settingsFile = dataPaths(data_dir).settings_json;
   const store = openDefaultFileSecretStore(data_dir);
 
   if (values.demo) {
-    const { platform_url: _dropped, ...rest } = loadSettings(settingsFile);
-    saveSettings(settingsFile, rest);
-    await deleteApiCredentials(store);
+    await useDemoPlatform(data_dir, store);
     process.stdout.write(`The wallet in ${data_dir} will use the embedded demo platform.\n`);
     return 0;
   }
@@ -75,9 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     creds = CredentialsFile.parse({ key_id: values['key-id'], secret: readStdin() });
   }
-  const settings = loadSettings(settingsFile);
-  saveSettings(settingsFile, { ...settings, platform_url: url }); // validated by the settings schema
-  await saveApiCredentials(store, creds);
+  await usePlatform(data_dir, store, url, creds);
   process.stdout.write(`The wallet in ${data_dir} will sync with ${new URL(url).origin} as API key ${creds.key_id}.\n`);
   if (store.warning) process.stdout.write(`Note: ${store.warning}\n`);
   return 0;

@@ -1,4 +1,6 @@
-import { useWallet } from '../store';
+import { useState, type FormEvent } from 'react';
+import { walletApi, useWallet } from '../store';
+import { ConfigurePlatformRequest } from '../../../shared/contract/wallet-api';
 
 export function SettingsPage() {
   const info = useWallet((s) => s.info);
@@ -21,6 +23,52 @@ export function SettingsPage() {
         <dt>Version</dt>
         <dd>{info?.app_version ?? '—'}</dd>
       </dl>
+      <PlatformForm />
     </section>
+  );
+}
+
+function PlatformForm() {
+  const [use, setUse] = useState<'demo' | 'platform'>('platform');
+  const [url, setUrl] = useState('');
+  const [keyId, setKeyId] = useState('');
+  const [secret, setSecret] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const request = use === 'demo' ? { use } : { use, platform_url: url.trim(), key_id: keyId.trim(), secret };
+    const parsed = ConfigurePlatformRequest.safeParse(request);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      setMessage({ ok: false, text: `${i.path.join('.') || 'settings'}: ${i.message}` });
+      return;
+    }
+    try {
+      const r = await walletApi().configurePlatform(parsed.data);
+      setSecret(''); // do not keep the secret in the page longer than needed
+      setMessage({ ok: true, text: `Saved. Restart Compute Wallet to connect to ${r.platform}.` });
+    } catch (err) {
+      setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  return (
+    <form className="card settings-form" onSubmit={(e) => void submit(e)} aria-label="Platform connection">
+      <h2>Platform connection</h2>
+      <div className="segmented" role="radiogroup" aria-label="Platform">
+        <button type="button" role="radio" aria-checked={use === 'platform'} className={use === 'platform' ? 'chip active' : 'chip'} onClick={() => setUse('platform')}>A platform</button>
+        <button type="button" role="radio" aria-checked={use === 'demo'} className={use === 'demo' ? 'chip active' : 'chip'} onClick={() => setUse('demo')}>Embedded demo</button>
+      </div>
+      {use === 'platform' && (
+        <>
+          <label>Platform URL<input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://platform.example" autoComplete="url" /></label>
+          <label>API key id<input value={keyId} onChange={(e) => setKeyId(e.target.value)} autoComplete="username" /></label>
+          <label>API secret<input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" /></label>
+        </>
+      )}
+      <button type="submit" className="chip">Save</button>
+      {message && <p className={message.ok ? 'pos' : 'error-text'} role={message.ok ? 'status' : 'alert'}>{message.text}</p>}
+    </form>
   );
 }
