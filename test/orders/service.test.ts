@@ -472,3 +472,26 @@ describe('feed convergence and storage', () => {
     expect(changes).toContainEqual({ kind: 'status', online: true, paused_until_ms: null });
   });
 });
+
+describe('outbox migrations', () => {
+  it('upgrades a version-1 outbox in place, keeping its orders', async () => {
+    const { OUTBOX_MIGRATIONS, migrateOutbox } = await import('../../electron/services/orders/index.js');
+    await svc.close();
+    ledger.close();
+    const file = path.join(dir, 'old.db');
+    const old = openLedger({ path: file });
+    const db = old.database();
+    db.exec(`CREATE TABLE outbox_meta (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL) STRICT`);
+    db.prepare(`INSERT INTO outbox_meta (id, version) VALUES (1, 1)`).run();
+    OUTBOX_MIGRATIONS[0]!.up(db);
+    db.prepare(
+      `INSERT INTO order_outbox (client_order_id, request, side, type, price, quantity, time_in_force, post_only, deadline_ms, state, created_ms, updated_ms)
+       VALUES ('019e830e-0000-7000-8000-000000000001', '{}', 'buy', 'limit', '0.5', '1', 'GTC', 0, ?, 'queued', ?, ?)`,
+    ).run(now + 60_000, now, now);
+    expect(migrateOutbox(db)).toBe(1);
+    expect(db.prepare('SELECT version FROM outbox_meta').pluck().get()).toBe(OUTBOX_LATEST_VERSION);
+    ledger = old;
+    svc = open();
+    expect(svc.queue()).toHaveLength(1);
+  });
+});

@@ -50,11 +50,18 @@ export const OUTBOX_MIGRATIONS: readonly OutboxMigration[] = [
           created_ms INTEGER NOT NULL,
           updated_ms INTEGER NOT NULL
         ) STRICT;
-        -- The platform's last Retry-After, kept across restarts (the limit is per API key).
-        CREATE TABLE outbox_pause (id INTEGER PRIMARY KEY CHECK (id = 1), retry_after_until_ms INTEGER NOT NULL) STRICT;
-        INSERT INTO outbox_pause (id, retry_after_until_ms) VALUES (1, 0);
         CREATE INDEX order_outbox_pending ON order_outbox (queue_seq) WHERE state IN ('queued', 'sending', 'unknown');
         CREATE INDEX order_outbox_live ON order_outbox (queue_seq) WHERE state IN ('open', 'partially_filled') OR cancel_requested = 1;
+      `);
+    },
+  },
+  {
+    version: 2,
+    description: "the platform's last Retry-After, kept across restarts (the limit is per API key)",
+    up(db) {
+      db.exec(`
+        CREATE TABLE outbox_pause (id INTEGER PRIMARY KEY CHECK (id = 1), retry_after_until_ms INTEGER NOT NULL) STRICT;
+        INSERT INTO outbox_pause (id, retry_after_until_ms) VALUES (1, 0);
       `);
     },
   },
