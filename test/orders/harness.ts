@@ -131,6 +131,10 @@ class SimTransport implements OrderTransport {
   /** Ends of Retry-After delays handed to the engine and not yet seen in its status. */
   private retry_after_ends: number[] = [];
 
+  forgetUnheard(): void {
+    this.retry_after_ends = [];
+  }
+
   /**
    * The engine announced a status change. It does so when it takes a 429 in (and before it
    * can issue anything else), so from here on every Retry-After it was given must hold.
@@ -404,6 +408,7 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     svc.abandon();
     ledger.close();
     transport.crash = crashSignal();
+    transport.forgetUnheard(); // answers in flight died with the process
     ledger = openLedger({ path: wallet_path });
     svc = openService();
   };
