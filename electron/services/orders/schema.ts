@@ -60,8 +60,9 @@ export const OUTBOX_MIGRATIONS: readonly OutboxMigration[] = [
     description: "the platform's last Retry-After, kept across restarts (the limit is per API key)",
     up(db) {
       db.exec(`
-        CREATE TABLE outbox_pause (id INTEGER PRIMARY KEY CHECK (id = 1), retry_after_until_ms INTEGER NOT NULL) STRICT;
-        INSERT INTO outbox_pause (id, retry_after_until_ms) VALUES (1, 0);
+        -- IF NOT EXISTS: a development build briefly created this table in version 1.
+        CREATE TABLE IF NOT EXISTS outbox_pause (id INTEGER PRIMARY KEY CHECK (id = 1), retry_after_until_ms INTEGER NOT NULL) STRICT;
+        INSERT OR IGNORE INTO outbox_pause (id, retry_after_until_ms) VALUES (1, 0);
       `);
     },
   },
