@@ -78,7 +78,7 @@ export function TradePage() {
       {error && <p className="error-text" role="alert">{error}</p>}
       <h2 className="section">Orders</h2>
       <table className="table" aria-label="Orders" data-testid="orders-table">
-        <thead><tr><th>Placed</th><th>Side</th><th>Type</th><th className="num">Quantity</th><th className="num">Filled</th><th className="num">Price</th><th>State</th><th>Expires</th><th /></tr></thead>
+        <thead><tr><th>Placed</th><th>Side</th><th>Type</th><th className="num">Quantity</th><th className="num">Filled</th><th className="num">Price</th><th>State</th><th>Send by</th><th /></tr></thead>
         <tbody>
           {orders.map((o) => (
             <tr key={o.client_order_id} data-state={o.state}>
@@ -89,7 +89,7 @@ export function TradePage() {
               <td className="num">{qty(o.filled_quantity)}</td>
               <td className="num">{o.price ? usd(o.price, 4) : `≤/≥ ${usd(o.protection_price, 4)}`}</td>
               <td title={o.last_error ?? undefined}>{STATE_LABEL[o.state]}{o.cancel_requested && !['canceled', 'filled'].includes(o.state) ? ', cancel requested' : ''}{o.reason ? `: ${o.reason}` : ''}</td>
-              <td>{new Date(o.expires_at).toLocaleString()}</td>
+              <td>{['queued', 'sending', 'unknown'].includes(o.state) || o.time_in_force === 'GTD' ? new Date(o.expires_at).toLocaleString() : '—'}</td>
               <td>{CANCELABLE.includes(o.state) && !o.cancel_requested && <button type="button" className="chip" onClick={() => void cancel(o.client_order_id)}>Cancel</button>}</td>
             </tr>
           ))}
@@ -169,7 +169,7 @@ function OrderForm({ lastPrice, available, onPlaced }: { lastPrice: string | nul
         {type === 'limit' ? 'Limit price (USD)' : 'Worst price you accept (USD)'}
         <input name="price" value={price} onChange={(e) => { setPrice(e.target.value); setMessage(null); }} inputMode="decimal" placeholder={lastPrice ?? '0.0000'} required />
       </label>
-      <label>Expires after (hours)<input name="expiry" value={expiryHours} onChange={(e) => setExpiryHours(e.target.value)} inputMode="numeric" /></label>
+      <label title="A queued order older than this is never sent; the platform refuses it after this too">Send within (hours)<input name="expiry" value={expiryHours} onChange={(e) => setExpiryHours(e.target.value)} inputMode="numeric" /></label>
       {type === 'limit' && <label className="inline"><input type="checkbox" checked={postOnly} onChange={(e) => setPostOnly(e.target.checked)} /> post-only (maker)</label>}
       <p className="muted small">
         {side === 'buy' ? `Cash available ${usd(available?.usd.available)}` : `Tokens available ${qty(available?.token.available)}`}
