@@ -92,8 +92,17 @@ test('orders placed while the platform is down reach it exactly once after it re
   const status = page.getByTestId('connection-status');
   await expect(status).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
 
+  // Balances come from the local ledger: the same figures with the platform gone.
+  const tokens = await page.getByTestId('tokens-total').textContent();
+  const cash = await page.getByTestId('usd-total').textContent();
+  expect(tokens).toMatch(/^[\d,]+\.\d{2}$/);
+
   await stopPlatformProcess();
   await expect(status).toHaveAttribute('data-state', 'offline', { timeout: 60_000 });
+  await page.reload(); // a fresh load while offline still shows everything
+  await expect(status).toHaveAttribute('data-state', 'offline');
+  await expect(page.getByTestId('tokens-total')).toHaveText(tokens!);
+  await expect(page.getByTestId('usd-total')).toHaveText(cash!);
 
   await page.keyboard.press('Alt+3');
   await expect(page.getByText(/Offline: new orders wait in the local queue/)).toBeVisible();
@@ -129,5 +138,10 @@ test('orders placed while the platform is down reach it exactly once after it re
     expect(matches[0]!.quantity).toBe(o.quantity);
   }
   expect(mine.map((o) => o.quantity).sort()).toEqual(quantities);
+
+  // The wallet catches up with what happened on the platform while it was away.
+  await client.deposit({ amount_usd: '250' });
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByTestId('usd-total')).not.toHaveText(cash!, { timeout: 30_000 });
   expect(errors).toEqual([]);
 });
