@@ -119,3 +119,32 @@ describe('wallet app on the embedded demo platform', () => {
     expect(internal).toEqual([]);
   });
 });
+
+describe('available balance', () => {
+  it('also holds back orders resting on the platform that this wallet did not place', async () => {
+    const app2 = await startWalletApp({ data_dir: mkdtempSync(path.join(os.tmpdir(), 'cw-app2-')), host: 'browser', app_version: '0.0.0-test' });
+    try {
+      const get = async () => {
+        const out = await dispatch(app2.handlers, 'getAvailable', {}, () => {});
+        if (!out.ok) throw new Error(out.error.message);
+        return out.result as { usd: { reserved: string }; token: { reserved: string } };
+      };
+      const waitOnline = async () => {
+        for (let i = 0; i < 150; i++) {
+          const s = await dispatch(app2.handlers, 'getStatus', {}, () => {});
+          if (s.ok && (s.result as { state: string; last_synced_at: string | null }).state === 'online') return;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        throw new Error('not online');
+      };
+      await waitOnline();
+      // The demo account's seeded resting orders were placed on the platform directly.
+      const a = await get();
+      const listed = await dispatch(app2.handlers, 'listOrders', {}, () => {});
+      expect(listed.ok && (listed.result as { orders: unknown[] }).orders).toEqual([]);
+      expect(a.usd.reserved !== '0' || a.token.reserved !== '0').toBe(true);
+    } finally {
+      await app2.close();
+    }
+  });
+});

@@ -331,6 +331,14 @@ export class OrderService {
       usd = usd.plus(res.usd);
       tokens = tokens.plus(res.tokens);
     }
+    // Orders placed elsewhere that the feed shows resting: available = settled − all of them.
+    for (const o of this.st.externalLive.all() as { side: 'buy' | 'sell'; price_usd: string; quantity: string; filled_quantity: string }[]) {
+      const remaining = dec(o.quantity).minus(dec(o.filled_quantity));
+      if (remaining.lte(0)) continue;
+      const res = reservationFor({ side: o.side, limit_price: o.price_usd, remaining: toCanonical(remaining) }, this.fee_bps);
+      usd = usd.plus(res.usd);
+      tokens = tokens.plus(res.tokens);
+    }
     this.reserved_cache = { usd, tokens };
     return this.reserved_cache;
   }
@@ -392,6 +400,7 @@ export class OrderService {
    */
   refresh(): number {
     if (this.closed) return 0; // a late status callback after close()
+    this.dirty(); // the ledger moved: orders placed elsewhere may have changed what is reserved
     const changed: string[] = [];
     for (let round = 0; round < 100; round++) {
       const rows = this.st.feedUpdates.all(RESOLVE_BATCH_MAX * 16) as FeedOrderRow[];

@@ -75,6 +75,12 @@ export function prepareStore(db: Database.Database) {
       `SELECT * FROM order_outbox WHERE state IN ${PENDING_SQL} OR state IN ${LIVE_SQL}
          OR (on_platform = 1 AND (feed_status IS NULL OR feed_status IN ${LIVE_SQL}))`,
     ),
+    /** Live orders the feed shows that this wallet did not place (another device, the web, a bot): they hold funds too. */
+    externalLive: db.prepare(
+      `SELECT side, price_usd, quantity, filled_quantity FROM orders
+         WHERE status IN ${LIVE_SQL} AND price_usd IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM order_outbox o WHERE o.client_order_id = orders.client_order_id)`,
+    ),
     staleQueued: db.prepare(`SELECT * FROM order_outbox WHERE state = 'queued' AND deadline_ms < ? ORDER BY queue_seq LIMIT ?`),
     nextExpiry: db.prepare(`SELECT min(deadline_ms) FROM order_outbox WHERE state = 'queued'`).pluck(),
     dueQueued: db.prepare(`SELECT * FROM order_outbox WHERE state = 'queued' AND next_attempt_ms <= ? ORDER BY queue_seq LIMIT ?`),
