@@ -58,6 +58,7 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     placeOrder: async (req) => entry(() => ordersOf(ctx).place(req)),
     cancelOrder: async (req) => entry(() => ordersOf(ctx).cancel(req)),
     listOrders: async (req) => ({ orders: ctx.orders ? entry(() => ordersOf(ctx).list(req)) : [] }),
+    listExternalOrders: async () => ({ orders: ctx.orders ? ctx.orders.external() : [] }),
     getAvailable: async () => {
       if (ctx.orders) return ctx.orders.available();
       const p = portfolioFrom(ctx.ledger, null);

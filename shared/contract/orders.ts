@@ -125,3 +125,16 @@ export const OrderViewSchema = z.strictObject({
 });
 const zBalanceView = z.strictObject({ settled: zDecimal, reserved: zNonNegativeDecimal, available: zDecimal });
 export const AvailableViewSchema = z.strictObject({ usd: zBalanceView, token: zBalanceView });
+
+/** A live order the platform's feed shows that this wallet did not place (another device, the web). */
+export const ExternalOrderSchema = z.strictObject({
+  order_id: z.string().max(64),
+  client_order_id: z.string().max(64),
+  side: zSide,
+  order_type: z.enum(['limit', 'market']),
+  price: zPositiveDecimal.nullable(),
+  quantity: zPositiveDecimal,
+  filled_quantity: zNonNegativeDecimal,
+  state: z.enum(['open', 'partially_filled']),
+  updated_at: zIsoTime,
+});

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js';
 import { zDecimal } from '../money.js';
-import { AvailableViewSchema, CancelOrderInput, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
+import { AvailableViewSchema, CancelOrderInput, ExternalOrderSchema, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
 import { ExportReportRequest, ExportReportResponse, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
@@ -136,6 +136,8 @@ export const walletMethods = {
   cancelOrder: { request: CancelOrderInput, response: OrderViewSchema },
   /** Orders, newest first, including the offline queue and final ones with their reasons. */
   listOrders: { request: ListOrdersInput, response: z.strictObject({ orders: z.array(OrderViewSchema).max(1000) }) },
+  /** Live orders placed elsewhere (known from the feed); they hold funds too. */
+  listExternalOrders: { request: Empty, response: z.strictObject({ orders: z.array(ExternalOrderSchema).max(1000) }) },
   /** Settled, reserved (open and queued orders) and available balances. */
   getAvailable: { request: Empty, response: AvailableViewSchema },
   /** Points the wallet at a platform (its API key goes to the secret store) or back to the

@@ -143,6 +143,11 @@ describe('available balance', () => {
       const listed = await dispatch(app2.handlers, 'listOrders', {}, () => {});
       expect(listed.ok && (listed.result as { orders: unknown[] }).orders).toEqual([]);
       expect(a.usd.reserved !== '0' || a.token.reserved !== '0').toBe(true);
+      const ext = await dispatch(app2.handlers, 'listExternalOrders', {}, () => {});
+      expect(ext.ok).toBe(true);
+      const rows = (ext as { result: { orders: { state: string }[] } }).result.orders;
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((o) => o.state === 'open' || o.state === 'partially_filled')).toBe(true);
     } finally {
       await app2.close();
     }

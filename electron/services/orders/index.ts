@@ -64,6 +64,7 @@ export {
   type OrderState,
   type OrderView,
   type AvailableView,
+  type ExternalOrderView,
   type BalanceView,
   type DrainResult,
   type OrderChange,

@@ -41,6 +41,7 @@ import {
   RESOLVE_BATCH_MAX,
   SEND_WINDOW_MAX,
   type AvailableView,
+  type ExternalOrderView,
   type DrainResult,
   type OrderChange,
   type OrderView,
@@ -315,6 +316,13 @@ export class OrderService {
   }
 
   /** Settled balance (ledger) − reservations of open and queued orders. */
+  /** Live orders placed elsewhere that the feed shows (read-only here: this wallet did not place them). */
+  external(limit = LIST_LIMIT_MAX): ExternalOrderView[] {
+    assert(Number.isSafeInteger(limit) && limit > 0 && limit <= LIST_LIMIT_MAX, `bad limit ${limit}`);
+    const rows = this.st.externalLiveList.all(limit) as { order_id: string; client_order_id: string; side: 'buy' | 'sell'; order_type: 'limit' | 'market'; price_usd: string | null; quantity: string; filled_quantity: string; status: 'open' | 'partially_filled'; updated_at: string }[];
+    return rows.map((r) => ({ order_id: r.order_id, client_order_id: r.client_order_id, side: r.side, order_type: r.order_type, price: r.price_usd, quantity: r.quantity, filled_quantity: r.filled_quantity, state: r.status, updated_at: r.updated_at }));
+  }
+
   available(): AvailableView {
     const settled = this.ledger.walletBalances();
     const { usd, tokens } = this.reservedTotals();

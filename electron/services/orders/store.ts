@@ -81,6 +81,12 @@ export function prepareStore(db: Database.Database) {
          WHERE status IN ${LIVE_SQL} AND price_usd IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM order_outbox o WHERE o.client_order_id = orders.client_order_id)`,
     ),
+    externalLiveList: db.prepare(
+      `SELECT order_id, client_order_id, side, order_type, price_usd, quantity, filled_quantity, status, updated_at FROM orders
+         WHERE status IN ${LIVE_SQL}
+           AND NOT EXISTS (SELECT 1 FROM order_outbox o WHERE o.client_order_id = orders.client_order_id)
+         ORDER BY last_seq DESC LIMIT ?`,
+    ),
     staleQueued: db.prepare(`SELECT * FROM order_outbox WHERE state = 'queued' AND deadline_ms < ? ORDER BY queue_seq LIMIT ?`),
     nextExpiry: db.prepare(`SELECT min(deadline_ms) FROM order_outbox WHERE state = 'queued'`).pluck(),
     dueQueued: db.prepare(`SELECT * FROM order_outbox WHERE state = 'queued' AND next_attempt_ms <= ? ORDER BY queue_seq LIMIT ?`),

@@ -40,9 +40,10 @@ export {
   ListOrdersInput,
   OrderViewSchema,
   AvailableViewSchema,
+  ExternalOrderSchema,
   type OrderState,
 } from '../../../shared/contract/orders.js';
-import { AvailableViewSchema, OrderViewSchema, type OrderState } from '../../../shared/contract/orders.js';
+import { AvailableViewSchema, ExternalOrderSchema, OrderViewSchema, type OrderState } from '../../../shared/contract/orders.js';
 
 export interface OrderView {
   client_order_id: string;
@@ -125,3 +126,6 @@ export function assert(cond: unknown, message: string): asserts cond {
 // Compile-time: the view types and their zod schemas describe the same shape.
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 export const VIEW_SCHEMAS_MATCH: Equals<OrderView, z.infer<typeof OrderViewSchema>> & Equals<AvailableView, z.infer<typeof AvailableViewSchema>> = true;
+
+/** A live order placed elsewhere, as the feed shows it. */
+export type ExternalOrderView = z.infer<typeof ExternalOrderSchema>;

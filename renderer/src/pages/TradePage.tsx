@@ -6,6 +6,7 @@ import { zPositiveDecimal } from '../../../shared/money';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
 
 type Order = MethodResponse<'listOrders'>['orders'][number];
+type ExternalOrder = MethodResponse<'listExternalOrders'>['orders'][number];
 type Available = MethodResponse<'getAvailable'>;
 type WhatIf = MethodResponse<'whatIfSale'>;
 
@@ -28,13 +29,15 @@ export function TradePage() {
   const status = useWallet((s) => s.status);
   const cursor = useWallet((s) => s.portfolio?.as_of_seq);
   const [orders, setOrders] = useState<Order[]>([]);
+  const [external, setExternal] = useState<ExternalOrder[]>([]);
   const [available, setAvailable] = useState<Available | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(async () => {
     try {
-      const [o, a] = await Promise.all([walletApi().listOrders({ limit: 200 }), walletApi().getAvailable({})]);
+      const [o, x, a] = await Promise.all([walletApi().listOrders({ limit: 200 }), walletApi().listExternalOrders({}), walletApi().getAvailable({})]);
       setOrders(o.orders);
+      setExternal(x.orders);
       setAvailable(a);
     } catch (err) {
       setError(errorText(err));
@@ -96,6 +99,28 @@ export function TradePage() {
           {orders.length === 0 && <tr><td colSpan={9} className="muted">No orders yet.</td></tr>}
         </tbody>
       </table>
+      {external.length > 0 && (
+        <>
+          <h2 className="section">Open orders placed elsewhere</h2>
+          <p className="muted small">Placed from another device or the platform directly; they hold funds here too. Manage them where they were placed.</p>
+          <table className="table" aria-label="Orders placed elsewhere" data-testid="external-orders">
+            <thead><tr><th>Updated</th><th>Side</th><th>Type</th><th className="num">Quantity</th><th className="num">Filled</th><th className="num">Price</th><th>State</th></tr></thead>
+            <tbody>
+              {external.map((o) => (
+                <tr key={o.order_id}>
+                  <td>{new Date(o.updated_at).toLocaleString()}</td>
+                  <td className={o.side === 'buy' ? 'pos' : 'neg'}>{o.side}</td>
+                  <td>{o.order_type}</td>
+                  <td className="num">{qty(o.quantity)}</td>
+                  <td className="num">{qty(o.filled_quantity)}</td>
+                  <td className="num">{usd(o.price, 4)}</td>
+                  <td>{STATE_LABEL[o.state]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
     </section>
   );
 }
