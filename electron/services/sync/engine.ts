@@ -29,6 +29,25 @@ export interface SyncStream {
 
 export type SyncState = 'online' | 'offline' | 'syncing';
 
+/**
+ * The engine's only source of time. Every time-dependent path (backoff sleeps, the live
+ * loop's pacing, the heartbeat timeout, whenSynced's deadline, last_synced_at) goes
+ * through it, so a simulation can run the engine on a virtual clock. Milliseconds.
+ */
+export interface SyncTimers {
+  /** Epoch milliseconds. */
+  now_ms(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Wall clock and the host's timers (the app's default). */
+export const systemTimers: SyncTimers = {
+  now_ms: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 export interface SyncStatus {
   state: SyncState;
   /** When the ledger last caught up with everything the platform had. */
@@ -59,7 +78,10 @@ export interface SyncEngineOptions {
   live_queue_max?: number;
   candle_intervals?: readonly CandleInterval[];
   market_data?: boolean;
+  /** Jitter source for the backoff, uniform in [0, 1) (default Math.random). */
   random?: () => number;
+  /** Clock and timers (default: systemTimers). */
+  timers?: SyncTimers;
 }
 
 const DEFAULTS = {
@@ -106,7 +128,7 @@ function isInvalidResponse(err: unknown): boolean {
 }
 
 class Engine implements SyncEngine {
-  private readonly o: Required<Omit<SyncEngineOptions, 'logger' | 'random'>> & { logger?: Logger; random: () => number };
+  private readonly o: Required<Omit<SyncEngineOptions, 'logger' | 'random' | 'timers'>> & { logger?: Logger; random: () => number; timers: SyncTimers };
   private state: SyncState = 'offline';
   private last_synced_at: string | null = null;
   private platform_last_seq = 0;
@@ -120,7 +142,7 @@ class Engine implements SyncEngine {
   private gap_strikes = new Map<number, number>();
 
   constructor(opts: SyncEngineOptions) {
-    this.o = { ...DEFAULTS, market_data: true, random: Math.random, ...opts } as Engine['o'];
+    this.o = { ...DEFAULTS, market_data: true, ...opts, random: opts.random ?? Math.random, timers: opts.timers ?? systemTimers } as Engine['o'];
     if (!(this.o.page_limit >= 1 && this.o.page_limit <= EVENTS_PAGE_LIMIT_MAX)) throw new RangeError(`page_limit must be 1..${EVENTS_PAGE_LIMIT_MAX}`);
     if (!(this.o.backoff_initial_ms > 0 && this.o.backoff_max_ms >= this.o.backoff_initial_ms)) throw new RangeError('bad backoff bounds');
     if (!(this.o.heartbeat_timeout_ms > 0)) throw new RangeError('heartbeat_timeout_ms must be > 0');
@@ -168,12 +190,12 @@ class Engine implements SyncEngine {
       const check = (s: SyncStatus) => {
         if (s.state === 'online' && s.events_behind === 0 && s.last_synced_at !== null) {
           off();
-          clearTimeout(timer);
+          this.o.timers.clearTimeout(timer);
           resolve(s);
         }
       };
       const off = this.onStatus(check);
-      const timer = setTimeout(() => {
+      const timer = this.o.timers.setTimeout(() => {
         off();
         reject(new Error(`not synced within ${timeout_ms} ms (${JSON.stringify(this.status())})`));
       }, timeout_ms);
@@ -217,10 +239,11 @@ class Engine implements SyncEngine {
 
   /** Sleeps up to `ms`; stop() and stream activity wake it early. */
   private async sleep(ms: number): Promise<void> {
+    const timers = this.o.timers;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(done, ms);
+      const t = timers.setTimeout(done, ms);
       function done(): void {
-        clearTimeout(t);
+        timers.clearTimeout(t);
         resolve();
       }
       this.wake = done;
@@ -250,7 +273,7 @@ class Engine implements SyncEngine {
   }
 
   private noteSynced(): void {
-    if (this.o.ledger.cursorSeq() >= this.platform_last_seq) this.last_synced_at = new Date().toISOString();
+    if (this.o.ledger.cursorSeq() >= this.platform_last_seq) this.last_synced_at = new Date(this.o.timers.now_ms()).toISOString();
     this.emit();
   }
 
@@ -391,16 +414,16 @@ class Engine implements SyncEngine {
     this.checkStopped();
     const stream = this.o.stream_factory();
     this.stream = stream;
-    const inbox: Inbox = { events: [], refetch: false, closed: false, last_message_ms: Date.now() };
+    const inbox: Inbox = { events: [], refetch: false, closed: false, last_message_ms: this.o.timers.now_ms() };
     const poke = () => this.wake?.();
     stream.on('event', (e) => {
-      inbox.last_message_ms = Date.now();
+      inbox.last_message_ms = this.o.timers.now_ms();
       if (inbox.events.length < this.o.live_queue_max) inbox.events.push(e);
       else inbox.refetch = true; // overflow: REST will bring what was dropped
       poke();
     });
     stream.on('heartbeat', (hb) => {
-      inbox.last_message_ms = Date.now();
+      inbox.last_message_ms = this.o.timers.now_ms();
       if (hb.last_seq !== null) {
         this.platform_last_seq = Math.max(this.platform_last_seq, hb.last_seq);
         if (hb.last_seq > this.o.ledger.cursorSeq()) inbox.refetch = true;
@@ -418,7 +441,7 @@ class Engine implements SyncEngine {
       poke();
     });
     const hello = await stream.connect();
-    inbox.last_message_ms = Date.now();
+    inbox.last_message_ms = this.o.timers.now_ms();
     if (hello.last_seq !== null && hello.last_seq > this.o.ledger.cursorSeq()) {
       this.platform_last_seq = Math.max(this.platform_last_seq, hello.last_seq);
       inbox.refetch = true;
@@ -446,7 +469,7 @@ class Engine implements SyncEngine {
         this.setState('online');
       }
       if (inbox.closed) throw new Error('stream closed by the platform or the network');
-      const silent_ms = Date.now() - inbox.last_message_ms;
+      const silent_ms = this.o.timers.now_ms() - inbox.last_message_ms;
       if (silent_ms > this.o.heartbeat_timeout_ms) throw new Error(`no heartbeat for ${silent_ms} ms`);
       if (inbox.events.length === 0 && !inbox.refetch) await this.sleep(Math.max(10, Math.min(1000, this.o.heartbeat_timeout_ms / 4)));
     }

@@ -5,6 +5,8 @@
 //     client,                                  // PlatformClient (REST), or anything with the SyncClient methods
 //     stream_factory: () => new PlatformStream({ base_url, credentials, channels: ['events'], timeout_ms: 5000 }),
 //     logger?, page_limit?, heartbeat_timeout_ms?, backoff_initial_ms?, backoff_max_ms?, ...
+//     random?, timers?,                        // jitter source and clock/timers (default Math.random, systemTimers);
+//                                              // a simulation injects seeded/virtual ones
 //   });
 //   engine.start();                            // runs until stop(): catch-up → reconcile → market data → live
 //   engine.status(): { state: 'online'|'offline'|'syncing', last_synced_at, events_behind, last_error, cursor_seq, open_mismatches }
@@ -16,4 +18,4 @@
 // The ledger stays readable while offline: the app reads balances/entries/candles from it
 // directly, whatever the engine's state.
 export { createSyncLogger, REDACT_PATHS } from './log.js';
-export { createSyncEngine, type SyncEngine, type SyncEngineOptions, type SyncStatus, type SyncState, type SyncClient, type SyncStream } from './engine.js';
+export { createSyncEngine, systemTimers, type SyncTimers, type SyncEngine, type SyncEngineOptions, type SyncStatus, type SyncState, type SyncClient, type SyncStream } from './engine.js';
