@@ -22,6 +22,11 @@ export function resolveStaticPath(root_dir: string, url_path: string): string | 
   return full;
 }
 
+/** Client-side routes (no file extension) all load the single page; files load themselves. */
+export function staticTarget(url_path: string): string {
+  return /\.[a-z0-9]+$/i.test(url_path) ? url_path : '/';
+}
+
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -19,7 +19,7 @@ import {
   isPermissionGranted,
   securityHeaders,
 } from '../security/policy.js';
-import { mimeType, resolveStaticPath } from '../security/static-path.js';
+import { mimeType, resolveStaticPath, staticTarget } from '../security/static-path.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/electron
 const RENDERER_DIR = path.join(here, '..', 'renderer');
@@ -40,7 +40,7 @@ function serveAppProtocol(): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
-    const target = /\.[a-z0-9]+$/i.test(url.pathname) ? url.pathname : '/';
+    const target = staticTarget(url.pathname);
     const file = resolveStaticPath(RENDERER_DIR, target); // path-traversal guard
     if (!file) return new Response('bad path', { status: 400 });
     try {

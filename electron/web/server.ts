@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { dispatch, type WalletHandlers } from '../api/dispatch.js';
 import type { WalletEventBus } from '../api/events.js';
 import { contentSecurityPolicy, securityHeaders } from '../security/policy.js';
-import { mimeType, resolveStaticPath } from '../security/static-path.js';
+import { mimeType, resolveStaticPath, staticTarget } from '../security/static-path.js';
 
 export const TOKEN_COOKIE = 'cw_token';
 /** Largest API request body accepted. */
@@ -135,8 +135,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   function handleStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed', 'text/plain');
-    // Client-side routes (no file extension) all load the single page.
-    const target = /\.[a-z0-9]+$/i.test(pathname) ? pathname : '/';
+    const target = staticTarget(pathname);
     const file = resolveStaticPath(opts.renderer_dir, target);
     if (!file) return send(res, 400, 'bad path', 'text/plain');
     let size: number;
