@@ -179,6 +179,10 @@ interface TotalsRow {
   redeemed_lots: number;
 }
 
+type CandleAcc = { iv: CandleInterval; bucket: number; open: number; high: number; low: number; close: number; lots: number };
+/** Most rows one multi-row event INSERT carries. */
+const EVENTS_PER_INSERT = 16;
+
 type EventBody = AccountEvent extends infer E ? (E extends AccountEvent ? Omit<E, 'id' | 'seq' | 'account_id' | 'time'> : never) : never;
 
 /** Face value with 8 decimals (exact for sane plans such as 20 USD / 1000 credits = 0.02). */
@@ -213,7 +217,10 @@ export class PlatformCore {
   private readonly st: ReturnType<PlatformCore['prepare']>;
   private closed = false;
   private batching = false;
-  private candle_acc = new Map<string, { iv: CandleInterval; bucket: number; open: number; high: number; low: number; close: number; lots: number }>();
+  private candle_acc = new Map<string, CandleAcc>();
+  /** Events emitted in the current transaction body, written at its end by flushEvents(). */
+  private unwritten_events: [string, number, string][] = [];
+  private insertEvents: Database.Statement[] = [];
   private totals_acc: [number, number, number, number, number] = [0, 0, 0, 0, 0];
   private totals_dirty = false;
   private seqs = new Map<string, number>();
@@ -251,7 +258,6 @@ export class PlatformCore {
       maxSeq: db.prepare(`SELECT max(seq) FROM events WHERE account_id = ?`).pluck(),
       accountExists: db.prepare(`SELECT 1 FROM accounts WHERE id = ?`).pluck(),
       apiKey: db.prepare(`SELECT account_id, secret FROM api_keys WHERE key_id = ?`),
-      insertEvent: db.prepare(`INSERT INTO events (account_id, seq, json) VALUES (?, ?, ?)`),
       moveBalances: db.prepare(
         `UPDATE accounts SET usd_total = usd_total + ?, usd_reserved = usd_reserved + ?, tok_total = tok_total + ?, tok_reserved = tok_reserved + ? WHERE id = ?`,
       ),
@@ -305,11 +311,20 @@ export class PlatformCore {
       const mark = this.pending.length;
       const mutations = this.book.mutations;
       try {
-        return this.runTx(this.withFlush(fn)) as T; // nested: better-sqlite3 uses a SAVEPOINT
+        // Candle and totals aggregates are written once per batch (see flushAggregates): keep
+        // what this savepoint started from, to put back if it fails.
+        const aggregates = this.snapshotAggregates();
+        const unwritten = this.unwritten_events.length;
+        try {
+          return this.runTx(this.withFlush(fn, false)) as T; // nested: better-sqlite3 uses a SAVEPOINT
+        } catch (err) {
+          this.restoreAggregates(aggregates);
+          this.unwritten_events.length = unwritten;
+          throw err;
+        }
       } catch (err) {
         this.pending.length = mark;
         this.seqs.clear();
-        this.dropAccumulated();
         if (this.book.mutations !== mutations) this.reloadBook(false);
         throw err;
       }
@@ -318,7 +333,7 @@ export class PlatformCore {
     const mutations = this.book.mutations;
     let result: T;
     try {
-      result = this.runTx(this.withFlush(fn)) as T;
+      result = this.runTx(this.withFlush(fn, true)) as T;
     } catch (err) {
       this.pending = [];
       this.seqs.clear();
@@ -342,7 +357,7 @@ export class PlatformCore {
     this.batching = true;
     let result: T;
     try {
-      result = this.runTx(this.withFlush(fn)) as T;
+      result = this.runTx(this.withFlush(fn, true)) as T;
     } catch (err) {
       this.pending = [];
       this.seqs.clear();
@@ -410,6 +425,7 @@ export class PlatformCore {
     const cached = this.seqs.get(account_id);
     if (cached !== undefined) return cached;
     if (this.st.accountExists.get(account_id) === undefined) throw notFound('account_not_found', 'no such account');
+    this.flushEvents(); // max(seq) must see the events this transaction emitted so far
     const s = (this.st.maxSeq.get(account_id) as number | null) ?? 0;
     if (this.seqs.size >= MAX_CACHED_SEQS) this.seqs.clear();
     this.seqs.set(account_id, s);
@@ -422,7 +438,7 @@ export class PlatformCore {
     const ev = { id: `evt_${account_id}_${seq}`, seq, account_id, time: isoFromMs(this.now_ms()), ...body } as AccountEvent;
     if (this.config.paranoid) AccountEventSchema.parse(ev);
     const json = JSON.stringify(ev);
-    this.st.insertEvent.run(account_id, seq, json);
+    this.unwritten_events.push([account_id, seq, json]);
     this.pending.push({ kind: 'event', account_id, seq, json });
     return ev;
   }
@@ -814,10 +830,37 @@ export class PlatformCore {
           now,
         ).lastInsertRowid,
       );
-      this.move(account_id, 0, reserve_micros, 0, reserve_lots);
-      const row = this.st.orderByNum.get(num) as OrderRow;
-      this.execute(row, v.limit);
-      return { order: this.orderView(this.st.orderByNum.get(num) as OrderRow), created: true };
+      // The row as inserted, built here rather than read back (paranoid mode checks it).
+      const row: OrderRow = {
+        num,
+        id: `ord_${num}`,
+        account_id,
+        client_order_id: req.client_order_id,
+        request_hash: hash,
+        side: req.side,
+        type: req.type,
+        price_ticks: v.price,
+        protection_ticks: v.protection,
+        qty_lots: v.lots,
+        filled_lots: 0,
+        notional_micros: 0,
+        fees_micros: 0,
+        reserved_micros: reserve_micros,
+        reserved_lots: reserve_lots,
+        tif: req.time_in_force,
+        expire_ms: v.expire_ms,
+        post_only: req.post_only ? 1 : 0,
+        status: 'open',
+        reason: null,
+        created_ms: now,
+        updated_ms: now,
+      };
+      const done = this.execute(row, v.limit);
+      if (this.config.paranoid) {
+        const stored = this.st.orderByNum.get(num) as OrderRow;
+        assert(JSON.stringify(stored) === JSON.stringify(done), `order ${done.id}: built row differs from the stored one`);
+      }
+      return { order: this.orderView(done), created: true };
     });
   }
 
@@ -861,11 +904,23 @@ export class PlatformCore {
     return { lots, price, protection, limit, expire_ms };
   }
 
-  /** Matches a freshly inserted order and settles every fill. */
-  private execute(order: OrderRow, limit: number): void {
+  /**
+   * Matches a freshly inserted order (whose reservation is not yet applied to the account)
+   * and settles every fill. The taker's balance changes (reservation, fills, release) add
+   * up to one account update. Returns the order row as stored.
+   */
+  private execute(order: OrderRow, limit: number): OrderRow {
     const now = this.now_ms();
     const side = order.side;
-    const state = { filled: 0, notional: 0, fees: 0, reserved_micros: order.reserved_micros, reserved_lots: order.reserved_lots };
+    const state = {
+      filled: 0,
+      notional: 0,
+      fees: 0,
+      reserved_micros: order.reserved_micros,
+      reserved_lots: order.reserved_lots,
+      // The taker account's pending move: usd, usd reserved, tokens, tokens reserved.
+      move: [0, order.reserved_micros, 0, order.reserved_lots] as [number, number, number, number],
+    };
     let status: Order['status'] = 'open';
     let reason: string | null = null;
     let rest = false;
@@ -903,12 +958,27 @@ export class PlatformCore {
       else assert(state.reserved_lots === order.qty_lots - state.filled, 'resting sell reserve');
     } else {
       // Terminal: hand back whatever is still reserved.
-      this.move(order.account_id, 0, -state.reserved_micros, 0, -state.reserved_lots);
+      state.move[1] -= state.reserved_micros;
+      state.move[3] -= state.reserved_lots;
       state.reserved_micros = 0;
       state.reserved_lots = 0;
     }
+    const mv = state.move;
+    if (mv[0] !== 0 || mv[1] !== 0 || mv[2] !== 0 || mv[3] !== 0) this.move(order.account_id, mv[0], mv[1], mv[2], mv[3]);
     this.st.updateOrder.run(state.filled, state.notional, state.fees, state.reserved_micros, state.reserved_lots, status, reason, now, order.num);
-    this.emitOrder({ ...order, filled_lots: state.filled, status, reason });
+    const done: OrderRow = {
+      ...order,
+      filled_lots: state.filled,
+      notional_micros: state.notional,
+      fees_micros: state.fees,
+      reserved_micros: state.reserved_micros,
+      reserved_lots: state.reserved_lots,
+      status,
+      reason,
+      updated_ms: now,
+    };
+    this.emitOrder(done);
+    return done;
   }
 
   /** One fill between the taker `order` and a resting maker. Returns the taker's share. */
@@ -918,7 +988,7 @@ export class PlatformCore {
     price: number,
     lots: number,
     taker_limit: number,
-    taker_state: { reserved_micros: number; reserved_lots: number },
+    taker_state: { reserved_micros: number; reserved_lots: number; move: [number, number, number, number] },
     now: number,
   ): { notional: number; taker_fee: number } {
     const notional = notionalMicros(price, lots);
@@ -963,10 +1033,16 @@ export class PlatformCore {
       const cost = notional + taker_fee;
       const release = taker_state.reserved_micros - cost - needed_after;
       assert(release >= 0, 'taker buy reserve too small');
-      this.move(taker.account_id, -cost, -(cost + release), lots, 0);
+      const mv = taker_state.move;
+      mv[0] -= cost;
+      mv[1] -= cost + release;
+      mv[2] += lots;
       taker_state.reserved_micros = needed_after;
     } else {
-      this.move(taker.account_id, notional - taker_fee, 0, -lots, -lots);
+      const mv = taker_state.move;
+      mv[0] += notional - taker_fee;
+      mv[2] -= lots;
+      mv[3] -= lots;
       taker_state.reserved_lots -= lots;
     }
     taker.filled_lots += lots;
@@ -1055,25 +1131,74 @@ export class PlatformCore {
     this.totals_dirty = true;
   }
 
-  private withFlush<T>(fn: () => T): () => T {
+  /**
+   * Wraps a transaction body: its events are written at its end (in the same transaction or
+   * savepoint), and with `aggregates` the candle and totals updates too. Inside a batch the
+   * savepoints leave the aggregates to the batch's own flush: one set of upserts per commit.
+   */
+  private withFlush<T>(fn: () => T, aggregates: boolean): () => T {
     return () => {
       const r = fn();
-      for (const c of this.candle_acc.values()) this.st.upsertCandle.run(c.iv, c.bucket, c.open, c.high, c.low, c.close, c.lots);
-      this.candle_acc.clear();
-      if (this.totals_dirty) {
-        const t = this.totals_acc;
-        this.st.addTotals.run(t[0], t[1], t[2], t[3], t[4]);
-        this.totals_acc = [0, 0, 0, 0, 0];
-        this.totals_dirty = false;
-      }
+      this.flushEvents();
+      if (aggregates) this.flushAggregates();
       return r;
     };
+  }
+
+  /** Writes the accumulated candle and totals updates (inside the current transaction). */
+  private flushAggregates(): void {
+    for (const c of this.candle_acc.values()) this.st.upsertCandle.run(c.iv, c.bucket, c.open, c.high, c.low, c.close, c.lots);
+    this.candle_acc.clear();
+    if (this.totals_dirty) {
+      const t = this.totals_acc;
+      this.st.addTotals.run(t[0], t[1], t[2], t[3], t[4]);
+      this.totals_acc = [0, 0, 0, 0, 0];
+      this.totals_dirty = false;
+    }
+  }
+
+  /** Reads of candles or totals inside a batch must see the aggregates accumulated so far. */
+  private flushAggregatesForRead(): void {
+    if (this.db.inTransaction && (this.candle_acc.size > 0 || this.totals_dirty)) this.flushAggregates();
+  }
+
+  private snapshotAggregates(): { candles: CandleAcc[]; totals: PlatformCore['totals_acc']; dirty: boolean } {
+    const candles: CandleAcc[] = [];
+    for (const c of this.candle_acc.values()) candles.push({ ...c });
+    return { candles, totals: [...this.totals_acc], dirty: this.totals_dirty };
+  }
+
+  private restoreAggregates(s: { candles: CandleAcc[]; totals: PlatformCore['totals_acc']; dirty: boolean }): void {
+    this.candle_acc.clear();
+    for (const c of s.candles) this.candle_acc.set(`${c.iv}:${c.bucket}`, c);
+    this.totals_acc = s.totals;
+    this.totals_dirty = s.dirty;
+  }
+
+  /** Writes the events emitted so far, up to EVENTS_PER_INSERT rows per statement. */
+  private flushEvents(): void {
+    const ev = this.unwritten_events;
+    let i = 0;
+    while (i < ev.length) {
+      const n = Math.min(EVENTS_PER_INSERT, ev.length - i);
+      let stmt = this.insertEvents[n];
+      if (!stmt) {
+        stmt = this.db.prepare(`INSERT INTO events (account_id, seq, json) VALUES ${Array.from({ length: n }, () => '(?, ?, ?)').join(', ')}`);
+        this.insertEvents[n] = stmt;
+      }
+      const args: unknown[] = [];
+      for (let k = i; k < i + n; k++) args.push(...ev[k]!);
+      stmt.run(args);
+      i += n;
+    }
+    ev.length = 0;
   }
 
   private dropAccumulated(): void {
     this.candle_acc.clear();
     this.totals_acc = [0, 0, 0, 0, 0];
     this.totals_dirty = false;
+    this.unwritten_events.length = 0;
   }
 
   /** Ends a resting order (cancel or expiry) and releases its reservation. */
@@ -1198,6 +1323,7 @@ export class PlatformCore {
   }
 
   ticker(): Ticker {
+    this.flushAggregatesForRead();
     const now = this.now_ms();
     // Rolling 24 h by 1-minute buckets: at most 1440 rows, whatever the trade rate.
     const from_s = Math.floor((now - 24 * 3600 * 1000) / 1000);
@@ -1229,6 +1355,7 @@ export class PlatformCore {
   }
 
   candles(interval: CandleInterval, before_s: number | undefined, limit: number): CandlesPage {
+    this.flushAggregatesForRead();
     const rows = this.db
       .prepare(
         `SELECT bucket_s, open_ticks, high_ticks, low_ticks, close_ticks, volume_lots FROM candles WHERE interval = ? AND bucket_s < ? ORDER BY bucket_s DESC LIMIT ?`,
@@ -1299,6 +1426,7 @@ export class PlatformCore {
   // ---------------------------------------------------------------- invariants
 
   totals(): TotalsRow {
+    this.flushAggregatesForRead();
     return this.db.prepare(`SELECT * FROM totals WHERE id = 1`).get() as TotalsRow;
   }
 

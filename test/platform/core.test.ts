@@ -270,3 +270,64 @@ describe('orders', () => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(dir + suffix, { force: true });
   });
 });
+
+describe('group commit (batch): one transaction, a savepoint per call', () => {
+  it('a refused call undoes only itself; candles, totals and events match the calls that succeeded', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock);
+    const b = funded(core, clock, '1');
+    const seqA = core.lastSeq(a);
+    const seqB = core.lastSeq(b);
+    const feesBefore = core.totals().fees_micros;
+    const results: string[] = [];
+    core.batch(() => {
+      core.placeOrder(a, order({ client_order_id: 'm1', side: 'sell', price: '0.02', quantity: '30' }));
+      core.placeOrder(b, order({ client_order_id: 't1', side: 'buy', price: '0.02', quantity: '10' })); // fills: a trade
+      results.push(code(() => core.placeOrder(b, order({ client_order_id: 't2', side: 'buy', price: '0.02', quantity: '1000' }))));
+      // A read inside the batch sees the trade's volume already.
+      results.push(core.ticker().volume_24h);
+      clock.t += 1000;
+      core.placeOrder(b, order({ client_order_id: 't3', side: 'buy', price: '0.021', quantity: '5' })); // fills at 0.02
+      results.push(code(() => core.placeOrder(a, order({ client_order_id: 'm2', side: 'sell', price: '0.02', quantity: '100000' }))));
+    });
+    expect(results).toEqual(['insufficient_funds', '10', 'insufficient_tokens']);
+    const candle = core.candles('1m', undefined, 10).candles.at(-1)!;
+    expect(candle).toMatchObject({ open: '0.02', close: '0.02', volume: '15' });
+    expect(core.ticker().volume_24h).toBe('15');
+    // Fees: 10 bps maker + 20 bps taker on 0.2 USD and 0.1 USD of notional.
+    expect(core.totals().fees_micros - feesBefore).toBe(200 + 400 + 100 + 200);
+    const evA = core.getEvents(a, seqA, 100).events;
+    const evB = core.getEvents(b, seqB, 100).events;
+    expect(evA.map((e) => e.seq)).toEqual(evA.map((_, i) => seqA + 1 + i));
+    expect(evB.map((e) => e.seq)).toEqual(evB.map((_, i) => seqB + 1 + i));
+    expect(evB.filter((e) => e.type === 'order').map((e) => (e as { client_order_id: string }).client_order_id)).toEqual(['t1', 't3']);
+    expect(core.listOrders(b, 'all', 10).map((o) => [o.client_order_id, o.status, o.filled_quantity])).toEqual([
+      ['t3', 'filled', '5'],
+      ['t1', 'filled', '10'],
+    ]);
+    core.checkInvariants();
+  });
+
+  it('candle updates accumulated by a savepoint that fails are dropped, earlier ones kept', () => {
+    const { core, clock } = setup();
+    const t = clock.t - 120_000;
+    let refused = '';
+    core.batch(() => {
+      try {
+        // The first trade is recorded, then the second (out of order) fails the call.
+        core.importHistory([
+          { time_ms: t, price_ticks: 300, lots: 7, taker_side: 'buy' },
+          { time_ms: t - 1, price_ticks: 999, lots: 1, taker_side: 'buy' },
+        ]);
+      } catch (e) {
+        refused = (e as Error).message;
+      }
+      core.importHistory([{ time_ms: t, price_ticks: 200, lots: 3, taker_side: 'sell' }]);
+    });
+    expect(refused).toMatch(/out of order/);
+    expect(core.candles('1m', undefined, 10).candles).toEqual([
+      { time: Math.floor(t / 60_000) * 60, open: '0.02', high: '0.02', low: '0.02', close: '0.02', volume: '0.03' },
+    ]);
+    expect(core.tradeCount()).toBe(1);
+  });
+});
