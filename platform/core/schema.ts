@@ -3,7 +3,7 @@
 // would make a balance negative or over-reserve aborts the whole transaction.
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -113,12 +113,16 @@ CREATE TABLE IF NOT EXISTS candles (
   PRIMARY KEY (interval, bucket_s)
 ) WITHOUT ROWID;
 
+-- Append-only rows (the JSON lands on the last page) plus a small (account_id, seq) index:
+-- a commit carrying events of many accounts dirties a few index pages, not one wide
+-- table page per account as the version 1 layout (WITHOUT ROWID, keyed by account_id, seq) did.
 CREATE TABLE IF NOT EXISTS events (
+  num INTEGER PRIMARY KEY,
   account_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
   json TEXT NOT NULL,
-  PRIMARY KEY (account_id, seq)
-) WITHOUT ROWID;
+  UNIQUE (account_id, seq)
+);
 
 CREATE TABLE IF NOT EXISTS totals (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -131,9 +135,31 @@ CREATE TABLE IF NOT EXISTS totals (
 INSERT OR IGNORE INTO totals (id) VALUES (1);
 `;
 
+/** Version 1 → 2: the events table moves to the rowid layout (same rows, same seqs). */
+const EVENTS_V2 = `
+CREATE TABLE events_v2 (
+  num INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  UNIQUE (account_id, seq)
+);
+INSERT INTO events_v2 (account_id, seq, json) SELECT account_id, seq, json FROM events ORDER BY account_id, seq;
+DROP TABLE events;
+ALTER TABLE events_v2 RENAME TO events;
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+`;
+
 export function migrate(db: Database.Database): void {
-  db.exec(DDL);
-  const row = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
-  if (!row) db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
-  else if (Number(row.value) !== SCHEMA_VERSION) throw new Error(`platform db schema ${row.value}, expected ${SCHEMA_VERSION}`);
+  db.transaction(() => {
+    db.exec(DDL);
+    const row = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
+    if (!row) {
+      db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
+      return;
+    }
+    if (Number(row.value) === 1) db.exec(EVENTS_V2);
+    const now = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get() as string;
+    if (Number(now) !== SCHEMA_VERSION) throw new Error(`platform db schema ${now}, expected ${SCHEMA_VERSION}`);
+  })();
 }

@@ -331,3 +331,30 @@ describe('group commit (batch): one transaction, a savepoint per call', () => {
     expect(core.tradeCount()).toBe(1);
   });
 });
+
+describe('store schema', () => {
+  it('migrates a version 1 store (events WITHOUT ROWID) to version 2 with the same events', () => {
+    const path = `${process.env.TMPDIR ?? '/tmp'}/platform-migrate-${process.pid}-${Date.now()}.db`;
+    const clock = { t: T0 };
+    let core = new PlatformCore({ db_path: path, now_ms: () => clock.t, config: { paranoid: true, period_ms: PERIOD } });
+    const a = funded(core, clock);
+    core.placeOrder(a, order({ client_order_id: 'v1', side: 'buy', price: '0.019' }));
+    const before = core.getEvents(a, 0, 100);
+    // Put the store back into the version 1 layout.
+    core.db.exec(`
+      CREATE TABLE events_v1 (account_id TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (account_id, seq)) WITHOUT ROWID;
+      INSERT INTO events_v1 SELECT account_id, seq, json FROM events;
+      DROP TABLE events;
+      ALTER TABLE events_v1 RENAME TO events;
+      UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
+    core.close();
+    core = new PlatformCore({ db_path: path, now_ms: () => clock.t, config: { paranoid: true, period_ms: PERIOD } });
+    expect(core.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get()).toBe('2');
+    expect(core.getEvents(a, 0, 100)).toEqual(before);
+    core.deposit(a, '1');
+    expect(core.lastSeq(a)).toBe(before.last_seq + 1);
+    core.checkInvariants();
+    core.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  });
+});
