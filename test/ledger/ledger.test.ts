@@ -191,10 +191,12 @@ describe('verify', () => {
     ledger.close();
     const db = new Database(file);
     db.exec("UPDATE balances SET amount = amount + 1 WHERE account_id = 1 AND commodity = 'USD'");
-    db.exec('UPDATE postings SET amount = amount + 5 WHERE entry_id = 1');
+    // Postings live in their entry row (entries.postings, a JSON array of [account_id, commodity, amount]).
+    db.exec("UPDATE entries SET postings = json_replace(postings, '$[0][2]', (postings ->> '$[0][2]') + 5) WHERE id = 1");
     db.pragma('foreign_keys = OFF');
-    db.exec('DELETE FROM postings WHERE entry_id = 50; DELETE FROM entries WHERE seq = 50');
-    db.exec("INSERT INTO postings (entry_id, account_id, commodity, amount) VALUES (999999, 2, 'TOKEN', 5), (999999, 14, 'TOKEN', -5)");
+    db.exec('DELETE FROM entries WHERE seq = 50');
+    // A balanced pair of postings, one to an account that does not exist.
+    db.exec(`UPDATE entries SET postings = '[[99,"TOKEN",5],[14,"TOKEN",-5]]' WHERE id = (SELECT MIN(id) FROM entries WHERE postings IS NULL)`);
     db.close();
     const l = openLedger({ path: file });
     open.push(l);

@@ -41,7 +41,8 @@ describe('wallet verify', () => {
   it('exits 1 and prints what is wrong on a tampered ledger; --json works', async () => {
     const dir = ledgerDir();
     const db = new Database(path.join(dir, 'ledger.db'));
-    db.exec("UPDATE postings SET amount = amount + 7 WHERE entry_id = 1 AND account_id = 1");
+    // Entry 1 is a deposit; its first posting is to assets:exchange:usd (account 1).
+    db.exec("UPDATE entries SET postings = json_replace(postings, '$[0][2]', (postings ->> '$[0][2]') + 7) WHERE id = 1 AND postings ->> '$[0][0]' = 1");
     db.close();
     let c = capture();
     expect(await run(['--data-dir', dir])).toBe(1);

@@ -13,7 +13,7 @@ import { Balances, Candle, zCandleInterval, type AccountEvent, type CandleInterv
 import { parseAccountEvent } from './validate.js';
 import { fromScaled, toScaled, NotRepresentableError, type Commodity } from './amounts.js';
 import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
-import { postingsFor, LedgerInvariantError, type Posting } from './mapping.js';
+import { postingsFor, postingsJson, LedgerInvariantError, type Posting } from './mapping.js';
 import { migrate } from './migrations.js';
 import { BatchWriter, FastPathConflict, prepareWriter, type WriterStatements } from './writer.js';
 import { verifyLedger, type VerifyReport } from './verify.js';
@@ -214,8 +214,7 @@ export class Ledger {
     return {
       state: db.prepare('SELECT cursor_seq, entry_count, account_id FROM sync_state WHERE id = 1'),
       balances: db.prepare('SELECT account_id, commodity, amount FROM balances').safeIntegers(true),
-      insertEntry: db.prepare('INSERT INTO entries (id, seq, event_id, type, time, reverses, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      insertPosting: db.prepare('INSERT INTO postings (entry_id, account_id, commodity, amount) VALUES (?, ?, ?, ?)'),
+      insertEntry: db.prepare('INSERT INTO entries (id, seq, event_id, type, time, reverses, data, postings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       upsertBalance: db.prepare(
         'INSERT INTO balances (account_id, commodity, amount) VALUES (?, ?, ?) ON CONFLICT (account_id, commodity) DO UPDATE SET amount = excluded.amount',
       ),
@@ -367,7 +366,7 @@ export class Ledger {
     const negative = this.negativeAsset(postings, deltas);
     if (negative) return { kind: 'quarantine', reason: negative };
     try {
-      writer.entry(entry_id, e.seq, e.id, e.type, e.time, eventDetail(e));
+      writer.entry(entry_id, e.seq, e.id, e.type, e.time, eventDetail(e), postingsJson(postings));
     } catch (err) {
       if (!writer.fast && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         return { kind: 'quarantine', reason: `duplicate event id ${e.id} at a different seq` };
@@ -375,7 +374,6 @@ export class Ledger {
       throw err;
     }
     for (const p of postings) {
-      writer.posting(entry_id, p.account_id, p.commodity, p.amount);
       const key: BalanceKey = `${p.account_id}|${p.commodity}`;
       deltas.set(key, (deltas.get(key) ?? 0n) + p.amount);
     }
@@ -433,8 +431,9 @@ export class Ledger {
     const target = this.st.entryById.get(entry_id) as { id: number; seq: number | null; type: string; reverses: number | null } | undefined;
     if (!target) throw new Error(`no entry ${entry_id}`);
     if (target.reverses !== null) throw new Error(`entry ${entry_id} is itself a reversal`);
-    const postings = (this.st.postingsOf.all(entry_id) as { account_id: number; commodity: Commodity; amount: bigint }[]).map((p) => ({
-      ...p,
+    const postings = (this.st.postingsOf.all(entry_id) as { account_id: bigint; commodity: Commodity; amount: bigint }[]).map((p) => ({
+      account_id: Number(p.account_id),
+      commodity: p.commodity,
       amount: -p.amount,
     }));
     const deltas = new Map<BalanceKey, bigint>();
@@ -443,8 +442,7 @@ export class Ledger {
     if (negative) throw new Error(`cannot reverse entry ${entry_id}: ${negative}`);
     const id = this.next_entry_id;
     this.db.transaction(() => {
-      this.st.insertEntry.run(id, null, null, 'reversal', time, entry_id, JSON.stringify({ reason: reason.slice(0, 500) }));
-      for (const p of postings) this.st.insertPosting.run(id, p.account_id, p.commodity, p.amount);
+      this.st.insertEntry.run(id, null, null, 'reversal', time, entry_id, JSON.stringify({ reason: reason.slice(0, 500) }), postingsJson(postings));
       for (const [key, delta] of deltas) {
         const [acc, commodity] = key.split('|') as [string, Commodity];
         this.st.upsertBalance.run(Number(acc), commodity, (this.cached.get(key) ?? 0n) + delta);

@@ -119,3 +119,18 @@ export function postingsFor(e: AccountEvent): Posting[] {
   }
   return b.build();
 }
+
+/**
+ * The postings as stored in entries.postings (migration v6): a JSON array of
+ * [account_id, commodity, amount] with the scaled amount as a JSON integer (exact: SQLite
+ * reads JSON integers as int64). null when there are none.
+ */
+export function postingsJson(postings: readonly Posting[]): string | null {
+  if (postings.length === 0) return null;
+  let s = '[';
+  for (let i = 0; i < postings.length; i++) {
+    const p = postings[i] as Posting;
+    s += `${i === 0 ? '' : ','}[${p.account_id},"${p.commodity}",${p.amount}]`;
+  }
+  return s + ']';
+}

@@ -153,6 +153,32 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: 'postings stored in their entry row (entries.postings, JSON), one row per event instead of 1 + n; `postings` becomes a view',
+    up(db) {
+      // Ingest wrote one entries row plus one postings row (a second b-tree) per posting:
+      // about 3.5 rows per event. The postings of an entry are written and read together
+      // (never updated: append-only), so they live in the entry row as a JSON array of
+      // [account_id, commodity, amount] (amount: the scaled integer, exact in SQLite JSON's
+      // int64). NULL = no postings (memo events). The view keeps the old shape for SQL readers.
+      db.exec(`
+        ALTER TABLE entries ADD COLUMN postings TEXT;
+        UPDATE entries SET postings = (
+          SELECT json_group_array(json_array(account_id, commodity, amount))
+          FROM (SELECT account_id, commodity, amount FROM postings p WHERE p.entry_id = entries.id ORDER BY account_id, commodity)
+        ) WHERE id IN (SELECT entry_id FROM postings);
+      `);
+      // Postings whose entry is missing (corruption; verify() reported them) are kept, not dropped.
+      const orphans = db.prepare('SELECT COUNT(*) FROM postings WHERE entry_id NOT IN (SELECT id FROM entries)').pluck().get() as number;
+      if (orphans > 0) db.exec('CREATE TABLE postings_orphaned AS SELECT * FROM postings WHERE entry_id NOT IN (SELECT id FROM entries)');
+      db.exec(`
+        DROP TABLE postings;
+        CREATE VIEW postings (entry_id, account_id, commodity, amount) AS
+          SELECT e.id, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM entries e, json_each(e.postings) j;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

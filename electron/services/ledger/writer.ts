@@ -1,15 +1,13 @@
 // Row writer for ingestion. Fast mode buffers rows and inserts them with multi-row
-// INSERT statements (one native call per 64 entries / 128 postings instead of one per
-// row: ~1.4× faster). A constraint violation in fast mode cannot be pinned on one event,
+// INSERT statements (one native call per 64 entries instead of one per row: ~1.4×
+// faster). An entry row carries its postings (entries.postings, see migration v6). A constraint violation in fast mode cannot be pinned on one event,
 // so it throws FastPathConflict; the caller rolls the batch back and redoes it in single
 // mode, where each row is inserted at once and a violation belongs to the current event.
 import type Database from 'better-sqlite3';
 
 export const ENTRY_ROWS_PER_INSERT = 64;
-export const POSTING_ROWS_PER_INSERT = 128;
 export const ORDER_ROWS_PER_INSERT = 32;
-const ENTRY_COLS = 6;
-const POSTING_COLS = 4;
+const ENTRY_COLS = 7;
 export const ORDER_COLS = 11;
 
 export class FastPathConflict extends Error {}
@@ -21,17 +19,13 @@ function isConstraint(err: unknown): boolean {
 export interface WriterStatements {
   entryOne: Database.Statement;
   entryMany: Database.Statement;
-  postingOne: Database.Statement;
-  postingMany: Database.Statement;
   orderOne: Database.Statement;
   orderMany: Database.Statement;
 }
 
 export function prepareWriter(db: Database.Database): WriterStatements {
-  const entry = '(?, ?, ?, ?, ?, NULL, ?)';
-  const posting = '(?, ?, ?, ?)';
-  const e = 'INSERT INTO entries (id, seq, event_id, type, time, reverses, data) VALUES ';
-  const p = 'INSERT INTO postings (entry_id, account_id, commodity, amount) VALUES ';
+  const entry = '(?, ?, ?, ?, ?, NULL, ?, ?)';
+  const e = 'INSERT INTO entries (id, seq, event_id, type, time, reverses, data, postings) VALUES ';
   // Later rows for the same order (higher seq) update earlier ones, also within one statement.
   const o = 'INSERT INTO orders (order_id, client_order_id, status, side, order_type, price_usd, quantity, filled_quantity, reason, last_seq, updated_at) VALUES ';
   const order = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
@@ -43,14 +37,11 @@ export function prepareWriter(db: Database.Database): WriterStatements {
     orderMany: db.prepare(o + Array(ORDER_ROWS_PER_INSERT).fill(order).join(', ') + upsert),
     entryOne: db.prepare(e + entry),
     entryMany: db.prepare(e + Array(ENTRY_ROWS_PER_INSERT).fill(entry).join(', ')),
-    postingOne: db.prepare(p + posting),
-    postingMany: db.prepare(p + Array(POSTING_ROWS_PER_INSERT).fill(posting).join(', ')),
   };
 }
 
 export class BatchWriter {
   private readonly entries: unknown[] = [];
-  private readonly postings: unknown[] = [];
   private readonly orders: unknown[] = [];
 
   constructor(
@@ -59,22 +50,13 @@ export class BatchWriter {
   ) {}
 
   /** Single mode: throws the SQLite constraint error of this row. Fast mode: may throw FastPathConflict. */
-  entry(id: number, seq: number, event_id: string, type: string, time: string, data: string): void {
+  entry(id: number, seq: number, event_id: string, type: string, time: string, data: string, postings: string | null): void {
     if (!this.fast) {
-      this.st.entryOne.run(id, seq, event_id, type, time, data);
+      this.st.entryOne.run(id, seq, event_id, type, time, data, postings);
       return;
     }
-    this.entries.push(id, seq, event_id, type, time, data);
+    this.entries.push(id, seq, event_id, type, time, data, postings);
     if (this.entries.length === ENTRY_ROWS_PER_INSERT * ENTRY_COLS) this.guard(() => this.st.entryMany.run(this.entries), this.entries);
-  }
-
-  posting(entry_id: number, account_id: number, commodity: string, amount: bigint): void {
-    if (!this.fast) {
-      this.st.postingOne.run(entry_id, account_id, commodity, amount);
-      return;
-    }
-    this.postings.push(entry_id, account_id, commodity, amount);
-    if (this.postings.length === POSTING_ROWS_PER_INSERT * POSTING_COLS) this.guard(() => this.st.postingMany.run(this.postings), this.postings);
   }
 
   /** The latest state of an order (11 columns, see prepareWriter). */
@@ -93,9 +75,6 @@ export class BatchWriter {
     this.guard(() => {
       for (let i = 0; i < this.entries.length; i += ENTRY_COLS) this.st.entryOne.run(this.entries.slice(i, i + ENTRY_COLS));
     }, this.entries);
-    this.guard(() => {
-      for (let i = 0; i < this.postings.length; i += POSTING_COLS) this.st.postingOne.run(this.postings.slice(i, i + POSTING_COLS));
-    }, this.postings);
     this.guard(() => {
       for (let i = 0; i < this.orders.length; i += ORDER_COLS) this.st.orderOne.run(this.orders.slice(i, i + ORDER_COLS));
     }, this.orders);
