@@ -1,4 +1,5 @@
-// The deterministic fault simulation of the order engine over 200 seeds (`npm test`).
+// The deterministic fault simulation of the order engine, with the real sync engine feeding
+// the ledger, over 200 seeds (`npm test`).
 // The long run: `npm run sim -- --suite orders --seeds 10000`. A failure names its seed
 // and the one-line replay command.
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,22 @@ describe('orders fault simulation', () => {
     });
   }
 
+  it('a seed replays exactly (the sync engine runs on the virtual clock, every random source is seeded)', async () => {
+    const a = await runOrdersSim({ seed: 7, steps: STEPS });
+    const b = await runOrdersSim({ seed: 7, steps: STEPS });
+    expect(b).toEqual(a);
+  });
+
+  // KNOWN RACE (order engine, not the simulation): with the ledger folded into the orders the
+  // moment the sync engine moves it, also while a cancel awaits its answer (as wallet-app.ts
+  // wires it), a cancel whose answer is lost after the feed ended the order leaves
+  // cancel_requested = 1 on a canceled order. When OrderService.sendCancels checks that the
+  // order is still live before scheduling a retry, this test fails: make concurrent_refresh
+  // the harness's default then and delete this test.
+  it.fails('KNOWN RACE: concurrent refresh during a cancel (seed 18) breaks the cancel invariant', async () => {
+    await runOrdersSim({ seed: 18, steps: STEPS, concurrent_refresh: true });
+  });
+
   it('the seeds actually exercised the faults and the outcomes (not a vacuous pass)', () => {
     expect(reports.length).toBe(SEEDS);
     const sum = (f: (r: SimReport) => number) => reports.reduce((a, r) => a + f(r), 0);
@@ -25,6 +42,23 @@ describe('orders fault simulation', () => {
     for (const k of ['response_dropped', 'request_dropped', 'timeout', '429', '5xx', 'crash_before_send', 'crash_after_send', 'delayed', 'straggler_delivered', 'platform_down', 'lookup', 'cancel']) {
       expect(fault(k), k).toBeGreaterThan(0);
     }
+    // The real sync engine met every kind of network fault, and reconnected.
+    for (const k of [
+      'rest_error',
+      'rest_timeout',
+      'sync_platform_down',
+      'stream_connect_failed',
+      'stream_event_dropped',
+      'stream_event_duplicated',
+      'stream_event_stale',
+      'stream_event_reordered',
+      'stream_error',
+      'stream_closed',
+      'stream_silenced',
+    ]) {
+      expect(fault(k), k).toBeGreaterThan(0);
+    }
+    expect(fault('stream_connected')).toBeGreaterThan(2 * SEEDS);
     expect(sum((r) => r.crashes)).toBeGreaterThan(SEEDS);
     expect(sum((r) => r.platform_restarts)).toBeGreaterThan(0);
     expect(sum((r) => r.filled_or_partial)).toBeGreaterThan(0);

@@ -41,8 +41,9 @@ export class VirtualClock {
 
   /** @internal */
   add(owner: TimerGroup, fn: () => void, ms: number): number {
-    if (!(ms >= 0) || !Number.isFinite(ms)) ms = 0;
-    const p: Pending = { id: this.next_id++, due_ms: this.get() + ms, fn, owner };
+    // Whole milliseconds, as the platform and the order engine store them (jittered delays are fractional).
+    const delay_ms = Number.isFinite(ms) && ms > 0 ? Math.ceil(ms) : 0;
+    const p: Pending = { id: this.next_id++, due_ms: this.get() + delay_ms, fn, owner };
     this.pending.push(p);
     return p.id;
   }
