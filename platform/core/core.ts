@@ -226,6 +226,8 @@ export class PlatformCore {
   private seqs = new Map<string, number>();
   private keys = new Map<string, { account_id: string; secret: string }>();
   private book_reset_pending = false;
+  /** Number of the next order row; undefined until read, and again after any failed transaction. */
+  private next_order_num: number | undefined;
 
   constructor(opts: CoreOptions) {
     this.config = { ...DEFAULT_CONFIG, ...opts.config };
@@ -274,10 +276,12 @@ export class PlatformCore {
       ),
       orderByClientId: db.prepare(`SELECT * FROM orders WHERE account_id = ? AND client_order_id = ?`),
       orderByNum: db.prepare(`SELECT * FROM orders WHERE num = ?`),
+      // An order is written once, after matching, with its final state (see placeOrder).
       insertOrder: db.prepare(
-        `INSERT INTO orders (account_id, client_order_id, request_hash, side, type, price_ticks, protection_ticks, qty_lots, reserved_micros, reserved_lots, tif, expire_ms, post_only, status, created_ms, updated_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+        `INSERT INTO orders (num, account_id, client_order_id, request_hash, side, type, price_ticks, protection_ticks, qty_lots, filled_lots, notional_micros, fees_micros, reserved_micros, reserved_lots, tif, expire_ms, post_only, status, reason, created_ms, updated_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      maxOrderNum: db.prepare(`SELECT coalesce(max(num), 0) FROM orders`).pluck(),
       updateOrder: db.prepare(
         `UPDATE orders SET filled_lots = ?, notional_micros = ?, fees_micros = ?, reserved_micros = ?, reserved_lots = ?, status = ?, reason = ?, updated_ms = ? WHERE num = ?`,
       ),
@@ -330,6 +334,7 @@ export class PlatformCore {
       } catch (err) {
         this.pending.length = mark;
         this.seqs.clear();
+        this.next_order_num = undefined;
         if (this.book.mutations !== mutations) this.reloadBook(false);
         throw err;
       }
@@ -342,6 +347,7 @@ export class PlatformCore {
     } catch (err) {
       this.pending = [];
       this.seqs.clear();
+      this.next_order_num = undefined;
       this.dropAccumulated();
       // The book may hold half of a failed match: rebuild it from what was committed.
       if (this.book.mutations !== mutations) this.reloadBook(true);
@@ -366,6 +372,7 @@ export class PlatformCore {
     } catch (err) {
       this.pending = [];
       this.seqs.clear();
+      this.next_order_num = undefined;
       this.dropAccumulated();
       this.reloadBook(true);
       throw err;
@@ -816,26 +823,11 @@ export class PlatformCore {
         const available = acct.tok_total - acct.tok_reserved;
         if (reserve_lots > available) throw unprocessable('insufficient_tokens', `order needs ${req.quantity} tokens, ${lotsToQty(available)} available`);
       }
-      const num = Number(
-        this.st.insertOrder.run(
-          account_id,
-          req.client_order_id,
-          hash,
-          req.side,
-          req.type,
-          v.price,
-          v.protection,
-          v.lots,
-          reserve_micros,
-          reserve_lots,
-          req.time_in_force,
-          v.expire_ms,
-          req.post_only ? 1 : 0,
-          now,
-          now,
-        ).lastInsertRowid,
-      );
-      // The row as inserted, built here rather than read back (paranoid mode checks it).
+      // The number SQLite would give the row (max + 1: orders are never deleted), known
+      // before matching so the order is inserted once with its final state.
+      this.next_order_num ??= (this.st.maxOrderNum.get() as number) + 1;
+      const num = this.next_order_num;
+      // The row before matching, built here rather than read back (paranoid mode checks the result).
       const row: OrderRow = {
         num,
         id: `ord_${num}`,
@@ -910,8 +902,8 @@ export class PlatformCore {
   }
 
   /**
-   * Matches a freshly inserted order (whose reservation is not yet applied to the account)
-   * and settles every fill. The taker's balance changes (reservation, fills, release) add
+   * Matches a new order (not yet stored, its reservation not yet applied to the account),
+   * settles every fill, then stores the order in its final state. The taker's balance changes (reservation, fills, release) add
    * up to one account update. Returns the order row as stored.
    */
   private execute(order: OrderRow, limit: number): OrderRow {
@@ -970,7 +962,6 @@ export class PlatformCore {
     }
     const mv = state.move;
     if (mv[0] !== 0 || mv[1] !== 0 || mv[2] !== 0 || mv[3] !== 0) this.move(order.account_id, mv[0], mv[1], mv[2], mv[3]);
-    this.st.updateOrder.run(state.filled, state.notional, state.fees, state.reserved_micros, state.reserved_lots, status, reason, now, order.num);
     const done: OrderRow = {
       ...order,
       filled_lots: state.filled,
@@ -982,6 +973,32 @@ export class PlatformCore {
       reason,
       updated_ms: now,
     };
+    const d = done;
+    this.st.insertOrder.run(
+      d.num,
+      d.account_id,
+      d.client_order_id,
+      d.request_hash,
+      d.side,
+      d.type,
+      d.price_ticks,
+      d.protection_ticks,
+      d.qty_lots,
+      d.filled_lots,
+      d.notional_micros,
+      d.fees_micros,
+      d.reserved_micros,
+      d.reserved_lots,
+      d.tif,
+      d.expire_ms,
+      d.post_only,
+      d.status,
+      d.reason,
+      d.created_ms,
+      d.updated_ms,
+    );
+    assert(this.next_order_num === d.num, 'order number out of sequence');
+    this.next_order_num = d.num + 1;
     this.emitOrder(done);
     return done;
   }

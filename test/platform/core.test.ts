@@ -301,6 +301,9 @@ describe('group commit (batch): one transaction, a savepoint per call', () => {
     expect(evA.map((e) => e.seq)).toEqual(evA.map((_, i) => seqA + 1 + i));
     expect(evB.map((e) => e.seq)).toEqual(evB.map((_, i) => seqB + 1 + i));
     expect(evB.filter((e) => e.type === 'order').map((e) => (e as { client_order_id: string }).client_order_id)).toEqual(['t1', 't3']);
+    // Order numbers stay consecutive across the refusals (the next number is kept in memory).
+    const nums = [...core.listOrders(a, 'all', 10), ...core.listOrders(b, 'all', 10)].map((o) => Number(o.order_id.slice(4))).sort((x, y) => x - y);
+    expect(nums).toEqual([nums[0], nums[0]! + 1, nums[0]! + 2]);
     expect(core.listOrders(b, 'all', 10).map((o) => [o.client_order_id, o.status, o.filled_quantity])).toEqual([
       ['t3', 'filled', '5'],
       ['t1', 'filled', '10'],
