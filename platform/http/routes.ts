@@ -269,11 +269,22 @@ export interface Match {
 }
 
 /** Finds the route for a path; `methods` lists what the path allows when the method does not match. */
+/** Each route's path split into segments, computed once per route. */
+const ROUTE_SEGMENTS = new WeakMap<Route, string[]>();
+function segmentsOf(r: Route): string[] {
+  let s = ROUTE_SEGMENTS.get(r);
+  if (!s) {
+    s = r.path.split('/');
+    ROUTE_SEGMENTS.set(r, s);
+  }
+  return s;
+}
+
 export function matchRoute(method: string, pathname: string): { match?: Match; methods: string[] } {
   const segs = pathname.split('/');
   const methods: string[] = [];
   for (const r of ROUTES) {
-    const rs = r.path.split('/');
+    const rs = segmentsOf(r);
     if (rs.length !== segs.length) continue;
     const params: Record<string, string> = {};
     let ok = true;
