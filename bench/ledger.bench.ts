@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openLedger, INGEST_BATCH_MAX } from '../electron/services/ledger/index.js';
 import { applyLedgerPragmas, eventDetail } from '../electron/services/ledger/ledger.js';
-import { postingsFor, postingsJson } from '../electron/services/ledger/mapping.js';
+import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS } from '../electron/services/ledger/mapping.js';
 import { migrate } from '../electron/services/ledger/migrations.js';
 import { prepareWriter } from '../electron/services/ledger/writer.js';
 import { generateStream } from '../test/sim/gen.js';
@@ -27,13 +27,13 @@ function rawInserter(file: string): { insert(events: Events): number; close(): v
   applyLedgerPragmas(db);
   db.pragma('synchronous = NORMAL'); // as the ledger's ingestion fast path
   migrate(db);
-  const ie = db.prepare('INSERT INTO entries (seq, event_id, type, time, reverses, data, postings) VALUES (?, ?, ?, ?, NULL, ?, ?)');
+  const ie = db.prepare(`INSERT INTO entries (seq, event_id, type, time, reverses, data, ${POSTING_COLUMNS}) VALUES (?, ?, ?, ?, NULL, ?${', ?'.repeat(2 * POSTING_SLOTS)})`);
   // Order events also write the latest order state (as the ledger does).
   const io = prepareWriter(db).orderOne;
-  type Row = { seq: number; id: string; type: string; time: string; data: string; postings: string | null; order: unknown[] | null };
+  type Row = { params: unknown[]; order: unknown[] | null };
   const tx = db.transaction((batch: Row[]) => {
     for (const r of batch) {
-      ie.run(r.seq, r.id, r.type, r.time, r.data, r.postings);
+      ie.run(r.params);
       if (r.order) io.run(r.order);
     }
   });
@@ -41,7 +41,7 @@ function rawInserter(file: string): { insert(events: Events): number; close(): v
     /** Returns the milliseconds spent inserting (row preparation is not timed). */
     insert(events) {
       const rows = events.map((e) => ({
-        seq: e.seq, id: e.id, type: e.type, time: e.time, data: eventDetail(e), postings: postingsJson(postingsFor(e)),
+        params: [e.seq, e.id, e.type, e.time, eventDetail(e), ...postingColumns(postingsFor(e))],
         order: e.type === 'order' ? [e.order_id, e.client_order_id, e.status, e.side, e.order_type, e.price_usd, e.quantity, e.filled_quantity, e.reason, e.seq, e.time] : null,
       }));
       const t0 = performance.now();

@@ -191,12 +191,12 @@ describe('verify', () => {
     ledger.close();
     const db = new Database(file);
     db.exec("UPDATE balances SET amount = amount + 1 WHERE account_id = 1 AND commodity = 'USD'");
-    // Postings live in their entry row (entries.postings, a JSON array of [account_id, commodity, amount]).
-    db.exec("UPDATE entries SET postings = json_replace(postings, '$[0][2]', (postings ->> '$[0][2]') + 5) WHERE id = 1");
+    // Postings live in their entry row (k<n> = account × 4 + commodity code, a<n> = amount).
+    db.exec('UPDATE entries SET a1 = a1 + 5 WHERE id = 1');
     db.pragma('foreign_keys = OFF');
     db.exec('DELETE FROM entries WHERE seq = 50');
-    // A balanced pair of postings, one to an account that does not exist.
-    db.exec(`UPDATE entries SET postings = '[[99,"TOKEN",5],[14,"TOKEN",-5]]' WHERE id = (SELECT MIN(id) FROM entries WHERE postings IS NULL)`);
+    // A balanced pair of TOKEN postings, one to an account that does not exist (99).
+    db.exec('UPDATE entries SET k1 = 99 * 4 + 1, a1 = 5, k2 = 14 * 4 + 1, a2 = -5 WHERE id = (SELECT MIN(id) FROM entries WHERE k1 IS NULL)');
     db.close();
     const l = openLedger({ path: file });
     open.push(l);

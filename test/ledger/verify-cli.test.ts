@@ -42,7 +42,7 @@ describe('wallet verify', () => {
     const dir = ledgerDir();
     const db = new Database(path.join(dir, 'ledger.db'));
     // Entry 1 is a deposit; its first posting is to assets:exchange:usd (account 1).
-    db.exec("UPDATE entries SET postings = json_replace(postings, '$[0][2]', (postings ->> '$[0][2]') + 7) WHERE id = 1 AND postings ->> '$[0][0]' = 1");
+    db.exec('UPDATE entries SET a1 = a1 + 7 WHERE id = 1 AND k1 = 1 * 4 + 0');
     db.close();
     let c = capture();
     expect(await run(['--data-dir', dir])).toBe(1);

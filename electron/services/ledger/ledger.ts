@@ -10,10 +10,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { Balances, Candle, zCandleInterval, type AccountEvent, type CandleInterval } from '../../../shared/platform/events.js';
-import { parseAccountEvent } from './validate.js';
-import { fromScaled, toScaled, NotRepresentableError, type Commodity } from './amounts.js';
+import { isAccountEvent, parseAccountEvent } from './validate.js';
+import { COMMODITIES, fromScaled, toScaled, NotRepresentableError, type Commodity } from './amounts.js';
 import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
-import { postingsFor, postingsJson, LedgerInvariantError, type Posting } from './mapping.js';
+import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS, LedgerInvariantError, type Posting } from './mapping.js';
 import { migrate } from './migrations.js';
 import { BatchWriter, FastPathConflict, prepareWriter, type WriterStatements } from './writer.js';
 import { verifyLedger, type VerifyReport } from './verify.js';
@@ -110,10 +110,17 @@ interface Item {
   event: AccountEvent | null;
   error: string | null;
   raw: unknown;
+  /** False until validated (validation runs where the event is applied, in one pass over it). */
+  checked: boolean;
 }
 
 type BalanceKey = `${number}|${Commodity}`;
-const OWN_ASSET_KEYS: ReadonlySet<string> = new Set(OWN_ASSETS.map((a) => `${ACCOUNTS[a.account]}|${a.commodity}`));
+/** Balance key on the ingest hot path: account_id × 4 + commodity index (no string per posting). */
+type DeltaKey = number;
+const COMMODITY_INDEX: Readonly<Record<Commodity, number>> = { USD: 0, TOKEN: 1, CREDIT: 2 };
+const deltaKey = (account_id: number, commodity: Commodity): DeltaKey => account_id * 4 + COMMODITY_INDEX[commodity];
+const balanceKey = (k: DeltaKey): BalanceKey => `${Math.floor(k / 4)}|${COMMODITIES[k % 4] as Commodity}`;
+const OWN_ASSET_KEYS: ReadonlySet<DeltaKey> = new Set(OWN_ASSETS.map((a) => deltaKey(ACCOUNTS[a.account], a.commodity)));
 
 function assert(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(`ledger invariant: ${msg}`);
@@ -133,9 +140,31 @@ function rawText(raw: unknown): string {
   return s.length > QUARANTINE_RAW_MAX_CHARS ? s.slice(0, QUARANTINE_RAW_MAX_CHARS) + '…' : s;
 }
 
+/** The event's seq if it has a usable one (a valid event always has), else null. */
+function looseSeq(raw: unknown): number | null {
+  const seq = looseField(raw, 'seq');
+  return typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : null;
+}
+
+/** Validates an item in place (once). */
+function check(item: Item): void {
+  if (item.checked) return;
+  if (isAccountEvent(item.raw)) {
+    const e = item.raw as AccountEvent;
+    item.event = e;
+    item.event_id = e.id;
+  } else {
+    const full = toItem(item.raw);
+    item.event = full.event;
+    item.event_id = full.event_id;
+    item.error = full.error;
+  }
+  item.checked = true;
+}
+
 function toItem(raw: unknown): Item {
   const parsed = parseAccountEvent(raw);
-  if (parsed.success) return { seq: parsed.data.seq, event_id: parsed.data.id, event: parsed.data, error: null, raw };
+  if (parsed.success) return { seq: parsed.data.seq, event_id: parsed.data.id, event: parsed.data, error: null, raw, checked: true };
   const seq = looseField(raw, 'seq');
   const id = looseField(raw, 'id');
   const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
@@ -145,6 +174,7 @@ function toItem(raw: unknown): Item {
     event: null,
     error: `invalid event: ${issues.join('; ')}`,
     raw,
+    checked: true,
   };
 }
 
@@ -214,7 +244,7 @@ export class Ledger {
     return {
       state: db.prepare('SELECT cursor_seq, entry_count, account_id FROM sync_state WHERE id = 1'),
       balances: db.prepare('SELECT account_id, commodity, amount FROM balances').safeIntegers(true),
-      insertEntry: db.prepare('INSERT INTO entries (id, seq, event_id, type, time, reverses, data, postings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      insertEntry: db.prepare(`INSERT INTO entries (id, seq, event_id, type, time, reverses, data, ${POSTING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?${', ?'.repeat(2 * POSTING_SLOTS)})`),
       upsertBalance: db.prepare(
         'INSERT INTO balances (account_id, commodity, amount) VALUES (?, ?, ?) ON CONFLICT (account_id, commodity) DO UPDATE SET amount = excluded.amount',
       ),
@@ -242,16 +272,28 @@ export class Ledger {
    */
   ingest(raw_events: readonly unknown[]): IngestResult {
     assert(raw_events.length <= INGEST_CALL_MAX, `ingest() takes at most ${INGEST_CALL_MAX} events`);
-    const items = raw_events.map(toItem);
+    // Only the seq is read here (to order the events); each placed event is validated where
+    // it is applied, so its fields are read from memory once, not once per pass.
     const result: IngestResult = { applied: 0, duplicates: 0, quarantined: 0, cursor_seq: this.cursor, gap: null };
-    const unplaced = items.filter((i) => i.seq === null);
+    const unplaced: Item[] = [];
+    let placed: Item[] = [];
+    let sorted = true;
+    for (const raw of raw_events) {
+      const seq = looseSeq(raw);
+      if (seq === null) {
+        unplaced.push(toItem(raw));
+        continue;
+      }
+      if (sorted && placed.length > 0 && (placed[placed.length - 1] as Item).seq as number > seq) sorted = false;
+      placed.push({ seq, event_id: null, event: null, error: null, raw, checked: false });
+    }
     if (unplaced.length > 0) {
       this.db.transaction(() => {
         for (const i of unplaced) result.quarantined += this.quarantine(null, i.event_id, i.error ?? 'no seq', i.raw);
       }).immediate();
     }
     // Stable sort: reordered events within a call are applied in seq order.
-    const placed = items.filter((i) => i.seq !== null).sort((a, b) => (a.seq as number) - (b.seq as number));
+    if (!sorted) placed = placed.sort((a, b) => (a.seq as number) - (b.seq as number));
     for (let start = 0; start < placed.length && result.gap === null; start += INGEST_BATCH_MAX) {
       this.ingestBatch(placed.slice(start, start + INGEST_BATCH_MAX), result);
     }
@@ -276,8 +318,7 @@ export class Ledger {
     let entry_count = this.entry_count;
     let account_id = this.account_id;
     let next_entry_id = this.next_entry_id;
-    const deltas = new Map<BalanceKey, bigint>();
-    const batch_ids = new Map<number, string>();
+    const deltas = new Map<DeltaKey, bigint>();
     const counts = { applied: 0, duplicates: 0, quarantined: 0 };
     let gap: IngestResult['gap'] = null;
     const now = new Date().toISOString();
@@ -290,8 +331,11 @@ export class Ledger {
       this.db.transaction(() => {
         for (const item of batch) {
           const seq = item.seq as number;
+          check(item);
           if (seq <= cursor) {
-            const q = this.handleSeen(item, seq, batch_ids);
+            // An event applied earlier in this batch may still be buffered in the writer.
+            if (seq > this.cursor) writer.flush();
+            const q = this.handleSeen(item, seq);
             counts.quarantined += q;
             counts.duplicates += 1 - q;
             continue;
@@ -306,7 +350,6 @@ export class Ledger {
             assert(written === 1, `seq ${seq} was not recorded in quarantine`);
             counts.quarantined += 1;
           } else {
-            batch_ids.set(seq, outcome.event_id);
             next_entry_id += 1;
             counts.applied += 1;
             entry_count += 1;
@@ -315,16 +358,19 @@ export class Ledger {
           cursor = seq;
         }
         writer.flush();
-        for (const [key, delta] of deltas) {
-          const [acc, commodity] = key.split('|') as [string, Commodity];
-          this.st.upsertBalance.run(Number(acc), commodity, (this.cached.get(key) ?? 0n) + delta);
+        for (const [k, delta] of deltas) {
+          const key = balanceKey(k);
+          this.st.upsertBalance.run(Math.floor(k / 4), COMMODITIES[k % 4], (this.cached.get(key) ?? 0n) + delta);
         }
         this.st.saveState.run(cursor, entry_count, account_id, now);
       }).immediate();
     } finally {
       this.db.pragma('synchronous = FULL');
     }
-    for (const [key, delta] of deltas) this.cached.set(key, (this.cached.get(key) ?? 0n) + delta);
+    for (const [k, delta] of deltas) {
+      const key = balanceKey(k);
+      this.cached.set(key, (this.cached.get(key) ?? 0n) + delta);
+    }
     this.cursor = cursor;
     this.entry_count = entry_count;
     this.account_id = account_id;
@@ -336,9 +382,9 @@ export class Ledger {
   }
 
   /** An event at or below the cursor: a duplicate, or a conflicting event (quarantined). */
-  private handleSeen(item: Item, seq: number, batch_ids: Map<number, string>): number {
+  private handleSeen(item: Item, seq: number): number {
     if (item.event === null) return 0; // a malformed copy of something already decided
-    const recorded = batch_ids.get(seq) ?? (this.st.entryBySeq.get(seq) as string | undefined);
+    const recorded = this.st.entryBySeq.get(seq) as string | undefined;
     if (recorded === item.event_id) return 0;
     if (recorded === undefined && this.st.quarantineBySeq.get(seq) !== undefined) return 0;
     return this.quarantine(null, item.event_id, `conflict: seq ${seq} is already recorded as event ${recorded ?? '(quarantined)'}`, item.raw);
@@ -347,7 +393,7 @@ export class Ledger {
   private applyOne(
     item: Item,
     account_id: string | null,
-    deltas: Map<BalanceKey, bigint>,
+    deltas: Map<DeltaKey, bigint>,
     writer: BatchWriter,
     entry_id: number,
   ): { kind: 'quarantine'; reason: string } | { kind: 'applied'; account_id: string; event_id: string } {
@@ -366,7 +412,7 @@ export class Ledger {
     const negative = this.negativeAsset(postings, deltas);
     if (negative) return { kind: 'quarantine', reason: negative };
     try {
-      writer.entry(entry_id, e.seq, e.id, e.type, e.time, eventDetail(e), postingsJson(postings));
+      writer.entry(entry_id, e.seq, e.id, e.type, e.time, eventDetail(e), postings);
     } catch (err) {
       if (!writer.fast && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         return { kind: 'quarantine', reason: `duplicate event id ${e.id} at a different seq` };
@@ -374,7 +420,7 @@ export class Ledger {
       throw err;
     }
     for (const p of postings) {
-      const key: BalanceKey = `${p.account_id}|${p.commodity}`;
+      const key = deltaKey(p.account_id, p.commodity);
       deltas.set(key, (deltas.get(key) ?? 0n) + p.amount);
     }
     if (e.type === 'order') {
@@ -386,12 +432,12 @@ export class Ledger {
   }
 
   /** Reason text if applying these postings would take an own asset below zero. */
-  private negativeAsset(postings: Posting[], deltas: Map<BalanceKey, bigint>): string | null {
+  private negativeAsset(postings: Posting[], deltas: Map<DeltaKey, bigint>): string | null {
     for (const p of postings) {
       if (p.amount >= 0n) continue;
-      const key: BalanceKey = `${p.account_id}|${p.commodity}`;
+      const key = deltaKey(p.account_id, p.commodity);
       if (!OWN_ASSET_KEYS.has(key)) continue;
-      const after = (this.cached.get(key) ?? 0n) + (deltas.get(key) ?? 0n) + p.amount;
+      const after = (this.cached.get(balanceKey(key)) ?? 0n) + (deltas.get(key) ?? 0n) + p.amount;
       if (after < 0n) return `${accountName(p.account_id)} ${p.commodity} would go negative (${fromScaled(after)})`;
     }
     return null;
@@ -442,7 +488,7 @@ export class Ledger {
     if (negative) throw new Error(`cannot reverse entry ${entry_id}: ${negative}`);
     const id = this.next_entry_id;
     this.db.transaction(() => {
-      this.st.insertEntry.run(id, null, null, 'reversal', time, entry_id, JSON.stringify({ reason: reason.slice(0, 500) }), postingsJson(postings));
+      this.st.insertEntry.run(id, null, null, 'reversal', time, entry_id, JSON.stringify({ reason: reason.slice(0, 500) }), ...postingColumns(postings));
       for (const [key, delta] of deltas) {
         const [acc, commodity] = key.split('|') as [string, Commodity];
         this.st.upsertBalance.run(Number(acc), commodity, (this.cached.get(key) ?? 0n) + delta);

@@ -121,16 +121,26 @@ export function postingsFor(e: AccountEvent): Posting[] {
 }
 
 /**
- * The postings as stored in entries.postings (migration v6): a JSON array of
- * [account_id, commodity, amount] with the scaled amount as a JSON integer (exact: SQLite
- * reads JSON integers as int64). null when there are none.
+ * Postings are stored in their entry row (migration v6): up to POSTING_SLOTS pairs of
+ * columns k1, a1, ..., k8, a8, filled from slot 1 without holes, NULL after the last.
+ * k = account_id × 4 + commodity code (USD 0, TOKEN 1, CREDIT 2); a = the scaled amount
+ * (INTEGER, exact). The `postings` view shows them as rows (entry_id, account_id, commodity, amount).
  */
-export function postingsJson(postings: readonly Posting[]): string | null {
-  if (postings.length === 0) return null;
-  let s = '[';
-  for (let i = 0; i < postings.length; i++) {
-    const p = postings[i] as Posting;
-    s += `${i === 0 ? '' : ','}[${p.account_id},"${p.commodity}",${p.amount}]`;
-  }
-  return s + ']';
+export const POSTING_SLOTS = POSTINGS_PER_ENTRY_MAX;
+export const COMMODITY_CODES: readonly Commodity[] = ['USD', 'TOKEN', 'CREDIT'];
+const CODE: Readonly<Record<Commodity, number>> = { USD: 0, TOKEN: 1, CREDIT: 2 };
+export const postingKey = (account_id: number, commodity: Commodity): number => account_id * 4 + CODE[commodity];
+/** "k1, a1, k2, a2, ..." */
+export const POSTING_COLUMNS = Array.from({ length: POSTING_SLOTS }, (_, i) => `k${i + 1}, a${i + 1}`).join(', ');
+
+/** Appends the 2 × POSTING_SLOTS column values of these postings to `out`. */
+export function pushPostingColumns(out: unknown[], postings: readonly Posting[]): void {
+  for (const p of postings) out.push(postingKey(p.account_id, p.commodity), p.amount);
+  for (let i = postings.length; i < POSTING_SLOTS; i++) out.push(null, null);
+}
+
+export function postingColumns(postings: readonly Posting[]): unknown[] {
+  const out: unknown[] = [];
+  pushPostingColumns(out, postings);
+  return out;
 }

@@ -155,27 +155,50 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    description: 'postings stored in their entry row (entries.postings, JSON), one row per event instead of 1 + n; `postings` becomes a view',
+    description: 'postings stored in their entry row (entries.k1..a8), one row per event instead of 1 + n; `postings` becomes a view',
     up(db) {
-      // Ingest wrote one entries row plus one postings row (a second b-tree) per posting:
-      // about 3.5 rows per event. The postings of an entry are written and read together
-      // (never updated: append-only), so they live in the entry row as a JSON array of
-      // [account_id, commodity, amount] (amount: the scaled integer, exact in SQLite JSON's
-      // int64). NULL = no postings (memo events). The view keeps the old shape for SQL readers.
-      db.exec(`
-        ALTER TABLE entries ADD COLUMN postings TEXT;
-        UPDATE entries SET postings = (
-          SELECT json_group_array(json_array(account_id, commodity, amount))
-          FROM (SELECT account_id, commodity, amount FROM postings p WHERE p.entry_id = entries.id ORDER BY account_id, commodity)
-        ) WHERE id IN (SELECT entry_id FROM postings);
-      `);
+      // Ingest wrote one entries row plus one postings row (another b-tree) per posting:
+      // about 3.5 rows per event. An entry's postings are written and read together and
+      // never updated (append-only), so they live in the entry row: up to 8 column pairs
+      // k<n> = account_id × 4 + commodity code (USD 0, TOKEN 1, CREDIT 2), a<n> = scaled
+      // amount; filled from slot 1, NULL after the last (see mapping.ts). The view keeps
+      // the old row-per-posting shape for SQL readers.
+      const slots = Array.from({ length: 8 }, (_, i) => i + 1);
+      for (const n of slots) db.exec(`ALTER TABLE entries ADD COLUMN k${n} INTEGER; ALTER TABLE entries ADD COLUMN a${n} INTEGER;`);
+      const set = db.prepare(`UPDATE entries SET ${slots.map((n) => `k${n} = ?, a${n} = ?`).join(', ')} WHERE id = ?`);
+      const code: Record<string, number> = { USD: 0, TOKEN: 1, CREDIT: 2 };
+      let current: number | null = null;
+      let values: unknown[] = [];
+      const flush = () => {
+        if (current === null) return;
+        if (values.length > 16) throw new Error(`migration 6: entry ${current} has more than 8 postings`);
+        while (values.length < 16) values.push(null);
+        set.run(...values, current);
+      };
+      const rows = db
+        .prepare('SELECT p.entry_id, p.account_id, p.commodity, p.amount FROM postings p JOIN entries e ON e.id = p.entry_id ORDER BY p.entry_id, p.account_id, p.commodity')
+        .safeIntegers(true)
+        .all() as { entry_id: bigint; account_id: bigint; commodity: string; amount: bigint }[];
+      for (const r of rows) {
+        const id = Number(r.entry_id);
+        if (id !== current) {
+          flush();
+          current = id;
+          values = [];
+        }
+        const c = code[r.commodity];
+        if (c === undefined) throw new Error(`migration 6: entry ${id} has a posting in unknown commodity ${r.commodity}`);
+        values.push(r.account_id * 4n + BigInt(c), r.amount);
+      }
+      flush();
       // Postings whose entry is missing (corruption; verify() reported them) are kept, not dropped.
       const orphans = db.prepare('SELECT COUNT(*) FROM postings WHERE entry_id NOT IN (SELECT id FROM entries)').pluck().get() as number;
       if (orphans > 0) db.exec('CREATE TABLE postings_orphaned AS SELECT * FROM postings WHERE entry_id NOT IN (SELECT id FROM entries)');
+      const commodity = (n: number) => `CASE k${n} & 3 WHEN 0 THEN 'USD' WHEN 1 THEN 'TOKEN' WHEN 2 THEN 'CREDIT' END`;
       db.exec(`
         DROP TABLE postings;
         CREATE VIEW postings (entry_id, account_id, commodity, amount) AS
-          SELECT e.id, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM entries e, json_each(e.postings) j;
+        ${slots.map((n) => `SELECT id, k${n} >> 2, ${commodity(n)}, a${n} FROM entries WHERE k${n} IS NOT NULL`).join('\n        UNION ALL ')};
       `);
     },
   },

@@ -1,13 +1,14 @@
 // Row writer for ingestion. Fast mode buffers rows and inserts them with multi-row
 // INSERT statements (one native call per 64 entries instead of one per row: ~1.4×
-// faster). An entry row carries its postings (entries.postings, see migration v6). A constraint violation in fast mode cannot be pinned on one event,
+// faster). An entry row carries its postings (entries.k1..a8, see migration v6). A constraint violation in fast mode cannot be pinned on one event,
 // so it throws FastPathConflict; the caller rolls the batch back and redoes it in single
 // mode, where each row is inserted at once and a violation belongs to the current event.
 import type Database from 'better-sqlite3';
+import { POSTING_COLUMNS, POSTING_SLOTS, pushPostingColumns, type Posting } from './mapping.js';
 
 export const ENTRY_ROWS_PER_INSERT = 64;
 export const ORDER_ROWS_PER_INSERT = 32;
-const ENTRY_COLS = 7;
+const ENTRY_COLS = 6 + 2 * POSTING_SLOTS;
 export const ORDER_COLS = 11;
 
 export class FastPathConflict extends Error {}
@@ -24,8 +25,8 @@ export interface WriterStatements {
 }
 
 export function prepareWriter(db: Database.Database): WriterStatements {
-  const entry = '(?, ?, ?, ?, ?, NULL, ?, ?)';
-  const e = 'INSERT INTO entries (id, seq, event_id, type, time, reverses, data, postings) VALUES ';
+  const entry = `(?, ?, ?, ?, ?, NULL, ?${', ?'.repeat(2 * POSTING_SLOTS)})`;
+  const e = `INSERT INTO entries (id, seq, event_id, type, time, reverses, data, ${POSTING_COLUMNS}) VALUES `;
   // Later rows for the same order (higher seq) update earlier ones, also within one statement.
   const o = 'INSERT INTO orders (order_id, client_order_id, status, side, order_type, price_usd, quantity, filled_quantity, reason, last_seq, updated_at) VALUES ';
   const order = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
@@ -50,12 +51,15 @@ export class BatchWriter {
   ) {}
 
   /** Single mode: throws the SQLite constraint error of this row. Fast mode: may throw FastPathConflict. */
-  entry(id: number, seq: number, event_id: string, type: string, time: string, data: string, postings: string | null): void {
+  entry(id: number, seq: number, event_id: string, type: string, time: string, data: string, postings: readonly Posting[]): void {
     if (!this.fast) {
-      this.st.entryOne.run(id, seq, event_id, type, time, data, postings);
+      const row: unknown[] = [id, seq, event_id, type, time, data];
+      pushPostingColumns(row, postings);
+      this.st.entryOne.run(row);
       return;
     }
-    this.entries.push(id, seq, event_id, type, time, data, postings);
+    this.entries.push(id, seq, event_id, type, time, data);
+    pushPostingColumns(this.entries, postings);
     if (this.entries.length === ENTRY_ROWS_PER_INSERT * ENTRY_COLS) this.guard(() => this.st.entryMany.run(this.entries), this.entries);
   }
 
