@@ -562,7 +562,7 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     try {
       svc.checkInvariants();
     } catch (e) {
-      fail(`orders invariant: ${(e as Error).message}`); // with the seed and its replay line
+      fail((e as Error).message); // with the seed and its replay line
     }
     if (listener_errors.length > 0) fail(`the sync status listener threw: ${listener_errors[0]}`);
     // The sync engine never skips or quarantines an event (every fault is recoverable), and
