@@ -20,7 +20,9 @@
 //   ledger.close()
 //
 // Storage decision: amounts are scaled integers (× 10^8, SQLite INTEGER, BigInt in JS);
-// see amounts.ts for why. Chart of accounts: chart.ts.
+// see amounts.ts for why. Chart of accounts: chart.ts. Since schema v6 an entry's postings
+// are stored in its own row (entries.k1..a8, see mapping.ts/migrations.ts: one row per
+// event instead of 1 + one per posting); the `postings` view shows them as rows.
 export {
   openLedger,
   Ledger,

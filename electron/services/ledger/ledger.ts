@@ -19,7 +19,7 @@ import { BatchWriter, FastPathConflict, prepareWriter, type WriterStatements } f
 import { verifyLedger, type VerifyReport } from './verify.js';
 
 /** Events applied per SQLite transaction (bounds transaction size and memory). */
-export const INGEST_BATCH_MAX = 5000;
+export const INGEST_BATCH_MAX = 10_000;
 /** Events accepted by one ingest() call. */
 export const INGEST_CALL_MAX = 100_000;
 /** Raw text kept for a quarantined event. */

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { POSTING_COLUMNS, POSTING_SLOTS, pushPostingColumns, type Posting } from './mapping.js';
 
-export const ENTRY_ROWS_PER_INSERT = 64;
+export const ENTRY_ROWS_PER_INSERT = 128;
 export const ORDER_ROWS_PER_INSERT = 32;
 const ENTRY_COLS = 6 + 2 * POSTING_SLOTS;
 export const ORDER_COLS = 11;
