@@ -32,6 +32,7 @@ interface JsonSchema {
 const KNOWN = new Set(['$schema', 'type', 'properties', 'required', 'additionalProperties', 'minLength', 'maxLength', 'pattern', 'format', 'const', 'enum', 'anyOf', 'oneOf', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
 
 function all(checks: Check[]): Check {
+  if (checks.length === 1) return checks[0] as Check;
   return (v) => {
     for (const c of checks) if (!c(v)) return false;
     return true;
@@ -63,18 +64,25 @@ function compileObject(s: JsonSchema): Check[] {
   const required = new Set(s.required ?? []);
   for (const k of required) if (!(k in props)) throw new Error(`required key ${k} has no schema`);
   const closed = s.additionalProperties === false;
+  const allowed: ReadonlySet<string> = new Set(keys);
+  // Parallel arrays, walked by index (the hot path of ingest validation).
+  const n = fields.length;
+  const names = fields.map(([k]) => k);
+  const checks = fields.map(([, c]) => c);
+  const must = names.map((k) => required.has(k));
   return [
-    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
     (v) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
       const o = v as Record<string, unknown>;
-      if (closed) for (const k of Object.keys(o)) if (!Object.hasOwn(props, k)) return false;
-      for (const [k, check] of fields) {
-        const has = Object.hasOwn(o, k) && o[k] !== undefined;
-        if (!has) {
-          if (required.has(k)) return false;
+      if (closed) for (const k of Object.keys(o)) if (!allowed.has(k)) return false;
+      for (let i = 0; i < n; i++) {
+        const k = names[i] as string;
+        const x = o[k];
+        if (x === undefined || !Object.hasOwn(o, k)) {
+          if (must[i]) return false;
           continue;
         }
-        if (!check(o[k])) return false;
+        if (!(checks[i] as Check)(x)) return false;
       }
       return true;
     },
@@ -94,14 +102,12 @@ export function compile(s: JsonSchema): Check {
       checks.push(...compileObject(s));
       break;
     case 'string': {
-      checks.push((v) => typeof v === 'string');
-      const { minLength: lo, maxLength: hi } = s;
-      if (lo !== undefined) checks.push((v) => (v as string).length >= lo);
-      if (hi !== undefined) checks.push((v) => (v as string).length <= hi);
-      if (s.pattern !== undefined) {
-        const re = new RegExp(s.pattern);
-        checks.push((v) => re.test(v as string));
-      } else if (s.format !== undefined) throw new Error(`compiled-check: format "${s.format}" without a pattern`);
+      // One closure per string schema (this runs for every field of every ingested event).
+      const lo = s.minLength ?? 0;
+      const hi = s.maxLength ?? Infinity;
+      if (s.pattern === undefined && s.format !== undefined) throw new Error(`compiled-check: format "${s.format}" without a pattern`);
+      const re = s.pattern === undefined ? null : new RegExp(s.pattern);
+      checks.push((v) => typeof v === 'string' && v.length >= lo && v.length <= hi && (re === null || re.test(v)));
       break;
     }
     case 'integer':
