@@ -54,11 +54,9 @@ export interface SimOptions {
   /**
    * Fold the ledger into the orders (svc.refresh) the moment the sync engine reports that it
    * moved, also while a drain is awaiting the platform, as the app wires it (wallet-app.ts).
-   * Default false: a refresh that lands during a drain waits until the drain returns.
-   * KNOWN RACE with true: a cancel whose answer is lost while the feed already ended the
-   * order leaves cancel_requested = 1 on a canceled order (OrderService.sendCancels retries
-   * without checking that the order is still live); e.g. seed 18 with 60 steps fails its
-   * invariant (test/orders/sim.test.ts pins it).
+   * Default true. false: a refresh that lands during a drain waits until the drain returns.
+   * (With true, seed 18 once found a cancel retried after the feed had ended its order; fixed
+   * in OrderService.sendCancels.)
    */
   concurrent_refresh?: boolean;
 }
@@ -452,7 +450,7 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
   /** Folds what the ledger applied into the orders (the app does it on every sync status). */
   const refreshOrders = () => {
     if (ledger.cursorSeq() === refreshed_seq) return;
-    if (draining && !opts.concurrent_refresh) return; // drain() refreshes when it returns
+    if (draining && opts.concurrent_refresh === false) return; // drain() refreshes when it returns
     try {
       svc.refresh();
       refreshed_seq = ledger.cursorSeq();

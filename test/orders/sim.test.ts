@@ -24,14 +24,12 @@ describe('orders fault simulation', () => {
     expect(b).toEqual(a);
   });
 
-  // KNOWN RACE (order engine, not the simulation): with the ledger folded into the orders the
-  // moment the sync engine moves it, also while a cancel awaits its answer (as wallet-app.ts
-  // wires it), a cancel whose answer is lost after the feed ended the order leaves
-  // cancel_requested = 1 on a canceled order. When OrderService.sendCancels checks that the
-  // order is still live before scheduling a retry, this test fails: make concurrent_refresh
-  // the harness's default then and delete this test.
-  it.fails('KNOWN RACE: concurrent refresh during a cancel (seed 18) breaks the cancel invariant', async () => {
+  // Regression: seed 18 found a cancel whose answer was lost after the feed had already ended
+  // the order (a refresh ran while the cancel was in flight); it was retried and left
+  // cancel_requested on a canceled order. Both wirings must hold.
+  it('a cancel is not retried once the feed has ended its order (seed 18, both refresh wirings)', async () => {
     await runOrdersSim({ seed: 18, steps: STEPS, concurrent_refresh: true });
+    await runOrdersSim({ seed: 18, steps: STEPS, concurrent_refresh: false });
   });
 
   it('the seeds actually exercised the faults and the outcomes (not a vacuous pass)', () => {

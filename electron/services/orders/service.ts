@@ -615,6 +615,10 @@ export class OrderService {
         // 409 order_not_open: it ended first (filled, expired). The answer carries its state.
         if (err!.order) this.adoptOrder(cur, err!.order, now);
         this.clearCancel(this.row(cur.client_order_id)!, `cancel refused: ${err!.code}: ${err!.message}`, now);
+      } else if (!LIVE_STATES.includes(cur.state)) {
+        // The answer was lost, but the feed ended the order meanwhile (a refresh ran while we
+        // awaited): there is nothing left to cancel, so the request is not retried.
+        this.clearCancel(cur, null, now);
       } else {
         // A cancel is safe to repeat and the user's intent must not be dropped: it is retried
         // (backoff capped at BACKOFF_MAX_MS) until the platform answers or the order ends.
