@@ -561,7 +561,15 @@ export class OrderService {
       const now = this.clock.now_ms();
       const cur = this.row(row.client_order_id);
       assert(cur, `order ${row.client_order_id} vanished from the outbox`);
-      if (cur.state !== 'unknown') continue; // the feed resolved it meanwhile
+      if (cur.state !== 'unknown') {
+        // The feed resolved it meanwhile. A failed lookup still says the platform wants us to
+        // wait (429 Retry-After, 5xx): honour that before the next request.
+        if (err && err.outcome !== 'final' && err.outcome !== 'not_found') {
+          this.pause(err, now);
+          return n;
+        }
+        continue;
+      }
       if (order) {
         this.adoptOrder(cur, order, now);
         this.consecutive_failures = 0;
@@ -617,8 +625,12 @@ export class OrderService {
         this.clearCancel(this.row(cur.client_order_id)!, `cancel refused: ${err!.code}: ${err!.message}`, now);
       } else if (!LIVE_STATES.includes(cur.state)) {
         // The answer was lost, but the feed ended the order meanwhile (a refresh ran while we
-        // awaited): there is nothing left to cancel, so the request is not retried.
+        // awaited): there is nothing left to cancel, so the request is not retried. The failure
+        // still paces the next request (429 Retry-After, 5xx backoff).
         this.clearCancel(cur, null, now);
+        this.pause(err!, now);
+        this.emit([cur.client_order_id]);
+        return n;
       } else {
         // A cancel is safe to repeat and the user's intent must not be dropped: it is retried
         // (backoff capped at BACKOFF_MAX_MS) until the platform answers or the order ends.
