@@ -26,6 +26,7 @@ import { SYMBOL } from '../../shared/platform/api.js';
 import { OrderBook, type RestingOrder, type Side } from './book.js';
 import { badRequest, conflict, notFound, PlatformError, unprocessable } from './errors.js';
 import { migrate } from './schema.js';
+import { SecretBox } from './secret-box.js';
 import {
   assert,
   assertSafe,
@@ -90,6 +91,8 @@ export const DEFAULT_CONFIG: PlatformConfig = {
 
 export interface CoreOptions {
   db_path: string;
+  /** File holding the key that seals API secrets at rest; default `<db_path>.secrets-key`. */
+  secrets_key_file?: string;
   now_ms?: () => number;
   config?: Partial<PlatformConfig>;
 }
@@ -204,6 +207,8 @@ function buyReserve(lots: number, limit_ticks: number, taker_bps: number): numbe
 
 export class PlatformCore {
   readonly db: Database.Database;
+  /** Seals API secrets at rest (see secret-box.ts). */
+  private readonly secrets: SecretBox;
   readonly config: PlatformConfig;
   readonly now_ms: () => number;
   /** The live book; replaced wholesale by reloadBook(). */
@@ -235,6 +240,7 @@ export class PlatformCore {
     assert(this.config.maker_fee_bps <= this.config.taker_fee_bps, 'maker fee must not exceed taker fee (reservations use the taker rate)');
     assert(this.config.period_ms >= 1000, 'period_ms must be at least 1 s');
     this.db = new Database(opts.db_path);
+    this.secrets = opts.db_path === ':memory:' ? SecretBox.ephemeral() : SecretBox.fromKeyFile(opts.secrets_key_file ?? `${opts.db_path}.secrets-key`);
     // 1 KiB pages (new stores only; an existing store keeps its page size). A commit carrying
     // orders of many accounts dirties one leaf per account in each per-account index (events,
     // client_order_id, account listing): smaller pages mean fewer bytes written to the WAL and
@@ -507,7 +513,7 @@ export class PlatformCore {
       this.account(account_id);
       const key_id = `key_${randomBytes(12).toString('hex')}`;
       const secret = randomBytes(32).toString('hex');
-      this.db.prepare(`INSERT INTO api_keys (key_id, account_id, secret, created_ms) VALUES (?, ?, ?, ?)`).run(key_id, account_id, secret, this.now_ms());
+      this.db.prepare(`INSERT INTO api_keys (key_id, account_id, secret, created_ms) VALUES (?, ?, ?, ?)`).run(key_id, account_id, this.secrets.seal(secret), this.now_ms());
       return { key_id, secret };
     });
   }
@@ -516,8 +522,9 @@ export class PlatformCore {
   apiKey(key_id: string): { account_id: string; secret: string } | null {
     const hit = this.keys.get(key_id);
     if (hit) return hit;
-    const row = this.st.apiKey.get(key_id) as { account_id: string; secret: string } | undefined;
-    if (!row) return null;
+    const stored = this.st.apiKey.get(key_id) as { account_id: string; secret: string } | undefined;
+    if (!stored) return null;
+    const row = { account_id: stored.account_id, secret: this.secrets.open(stored.secret) };
     // Keys are never revoked yet, so the cache cannot go stale; bounded all the same.
     if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
     this.keys.set(key_id, row);

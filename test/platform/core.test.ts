@@ -361,3 +361,30 @@ describe('store schema', () => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   });
 });
+
+describe('API secrets at rest', () => {
+  it('are sealed in the database with a key kept in a separate file, and still verify', async () => {
+    const { mkdtempSync, readFileSync, statSync } = await import('node:fs');
+    const os = await import('node:os');
+    const nodePath = await import('node:path');
+    const Database = (await import('better-sqlite3')).default;
+    const { PlatformCore } = await import('../../platform/core/core.js');
+    const dir = mkdtempSync(nodePath.join(os.tmpdir(), 'cw-secrets-'));
+    const db_path = nodePath.join(dir, 'p.db');
+    const core = new PlatformCore({ db_path });
+    const { account_id } = core.createAccount({});
+    const key = core.createApiKey(account_id);
+    expect(core.apiKey(key.key_id)?.secret).toBe(key.secret);
+    core.db.close();
+    const raw = new Database(db_path, { readonly: true });
+    const stored = raw.prepare('SELECT secret FROM api_keys WHERE key_id = ?').pluck().get(key.key_id) as string;
+    raw.close();
+    expect(stored.startsWith('enc1:')).toBe(true);
+    expect(stored).not.toContain(key.secret);
+    expect(readFileSync(db_path).includes(key.secret)).toBe(false);
+    expect(statSync(`${db_path}.secrets-key`).mode & 0o077).toBe(0);
+    const again = new PlatformCore({ db_path }); // the key file opens the sealed secret after a restart
+    expect(again.apiKey(key.key_id)?.secret).toBe(key.secret);
+    again.db.close();
+  });
+});
