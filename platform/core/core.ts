@@ -1258,8 +1258,10 @@ export class PlatformCore {
   }
 
   cancelOrder(account_id: string, order_id: string): Order {
+    // The expiry sweep commits on its own: a refused cancel (409 order_not_open) must not roll
+    // back an expiry that its own answer reports.
+    this.tx(() => this.sweepExpired());
     return this.tx(() => {
-      this.sweepExpired();
       const row = this.orderById(order_id);
       if (!row || row.account_id !== account_id) throw notFound('order_not_found', 'no such order');
       if (row.status !== 'open' && row.status !== 'partially_filled') {

@@ -388,3 +388,25 @@ describe('API secrets at rest', () => {
     again.db.close();
   });
 });
+
+describe('cancel of an order that expired meanwhile', () => {
+  it('is refused as not open, and the expiry it reports is saved', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock);
+    const expire_at = new Date(clock.t + 5_000).toISOString();
+    const placed = core.placeOrder(a, order({ client_order_id: 'gtd1', side: 'buy', price: '0.0100', time_in_force: 'GTD', expire_at })).order;
+    clock.t += 10_000; // past expire_at, no tick in between
+    let refused: PlatformError | null = null;
+    try {
+      core.cancelOrder(a, placed.order_id);
+    } catch (e) {
+      refused = e as PlatformError;
+    }
+    expect(refused?.code).toBe('order_not_open');
+    // Read the store itself (getOrder would sweep again and hide a rolled-back expiry).
+    const stored = core.db.prepare('SELECT status FROM orders WHERE id = ?').pluck().get(placed.order_id);
+    expect(stored).toBe('expired');
+    const events = core.getEvents(a, 0, 1000).events.filter((e) => e.type === 'order' && e.client_order_id === 'gtd1').map((e) => (e as { status: string }).status);
+    expect(events).toEqual(['open', 'expired']);
+  });
+});
