@@ -351,16 +351,21 @@ export class PlatformCore {
     try {
       result = this.runTx(this.withFlush(fn, true)) as T;
     } catch (err) {
-      this.pending = [];
-      this.seqs.clear();
-      this.next_order_num = undefined;
-      this.dropAccumulated();
+      this.forgetUncommitted();
       // The book may hold half of a failed match: rebuild it from what was committed.
       if (this.book.mutations !== mutations) this.reloadBook(true);
       throw err;
     }
     this.afterCommit();
     return result;
+  }
+
+  /** After a rolled-back transaction: drop every in-memory value derived from its writes. */
+  private forgetUncommitted(): void {
+    this.pending = [];
+    this.seqs.clear();
+    this.next_order_num = undefined;
+    this.dropAccumulated();
   }
 
   /**
@@ -376,10 +381,7 @@ export class PlatformCore {
     try {
       result = this.runTx(this.withFlush(fn, true)) as T;
     } catch (err) {
-      this.pending = [];
-      this.seqs.clear();
-      this.next_order_num = undefined;
-      this.dropAccumulated();
+      this.forgetUncommitted();
       this.reloadBook(true);
       throw err;
     } finally {
