@@ -33,6 +33,18 @@ export interface PlatformConnection {
   close(): Promise<void>;
 }
 
+/** The sync engine's error text, in words for the status bar (the raw text stays in the log). */
+export function describeSyncError(text: string | null): string | null {
+  if (text === null) return null;
+  const m = /^(network_error|timeout|rate_limited|server_error): (.*)$/.exec(text);
+  if (!m) return text;
+  const detail = m[2]!.replace(/^network error: /, '');
+  if (m[1] === 'network_error') return `Cannot reach the platform (${detail}). Retrying…`;
+  if (m[1] === 'timeout') return 'The platform did not answer in time. Retrying…';
+  if (m[1] === 'rate_limited') return 'The platform asked us to slow down. Retrying shortly…';
+  return `The platform had a problem (${detail}). Retrying…`;
+}
+
 export async function connectPlatform(opts: {
   platform_url: string | null;
   data_dir: string;
@@ -99,7 +111,7 @@ export async function connectPlatform(opts: {
         demo,
         last_synced_at: s?.last_synced_at ?? null,
         events_behind: s?.events_behind ?? 0,
-        last_error: s ? s.last_error : missing_reason,
+        last_error: s ? describeSyncError(s.last_error) : missing_reason,
         open_mismatches: s?.open_mismatches ?? 0,
       };
     },

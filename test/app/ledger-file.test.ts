@@ -39,3 +39,16 @@ describe('settings file', () => {
     expect(() => saveSettings(file, { platform_url: 'javascript:alert(1)' })).toThrow();
   });
 });
+
+describe('sync errors in words', () => {
+  it.each([
+    ['network_error: network error: fetch failed', 'Cannot reach the platform (fetch failed). Retrying…'],
+    ['timeout: request timed out after 10000 ms', 'The platform did not answer in time. Retrying…'],
+    ['server_error: HTTP 503', 'The platform had a problem (HTTP 503). Retrying…'],
+    ['invalid_signature: the signature does not match', 'invalid_signature: the signature does not match'],
+  ])('%s', async (raw, shown) => {
+    const { describeSyncError } = await import('../../electron/app/platform-connection.js');
+    expect(describeSyncError(raw)).toBe(shown);
+    expect(describeSyncError(null)).toBeNull();
+  });
+});
