@@ -59,6 +59,7 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     cancelOrder: async (req) => entry(() => ordersOf(ctx).cancel(req)),
     listOrders: async (req) => ({ orders: ctx.orders ? entry(() => ordersOf(ctx).list(req)) : [] }),
     listExternalOrders: async () => ({ orders: ctx.orders ? ctx.orders.external() : [] }),
+    cancelExternalOrder: async (req) => entry(() => ordersOf(ctx).cancelExternal(req)),
     getAvailable: async () => {
       if (ctx.orders) return ctx.orders.available();
       const p = portfolioFrom(ctx.ledger, null);

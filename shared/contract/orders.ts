@@ -91,6 +91,11 @@ export const zClientOrderId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-
 export const CancelOrderInput = z.strictObject({ client_order_id: zClientOrderId });
 export type CancelOrderInput = z.infer<typeof CancelOrderInput>;
 
+/** A platform order id, as the feed carries it (ids of orders placed elsewhere). */
+export const zPlatformOrderId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'not a platform order id');
+export const CancelExternalOrderInput = z.strictObject({ order_id: zPlatformOrderId });
+export type CancelExternalOrderInput = z.infer<typeof CancelExternalOrderInput>;
+
 export const ListOrdersInput = z.strictObject({
   states: z.array(zOrderState).min(1).max(ORDER_STATES.length).optional(),
   limit: z.number().int().min(1).max(LIST_LIMIT_MAX).optional(),
@@ -137,4 +142,8 @@ export const ExternalOrderSchema = z.strictObject({
   filled_quantity: zNonNegativeDecimal,
   state: z.enum(['open', 'partially_filled']),
   updated_at: zIsoTime,
+  /** A cancel asked for from this wallet: pending (queued or retrying), sent (the platform
+   *  accepted it; the feed ends the order), refused (see cancel_error); null: none asked. */
+  cancel: z.enum(['pending', 'sent', 'refused']).nullable(),
+  cancel_error: z.string().max(500).nullable(),
 });

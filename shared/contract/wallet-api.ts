@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js';
 import { zDecimal } from '../money.js';
-import { AvailableViewSchema, CancelOrderInput, ExternalOrderSchema, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
+import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
 import { ExportReportRequest, ExportReportResponse, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
@@ -138,6 +138,9 @@ export const walletMethods = {
   listOrders: { request: ListOrdersInput, response: z.strictObject({ orders: z.array(OrderViewSchema).max(1000) }) },
   /** Live orders placed elsewhere (known from the feed); they hold funds too. */
   listExternalOrders: { request: Empty, response: z.strictObject({ orders: z.array(ExternalOrderSchema).max(1000) }) },
+  /** Asks the platform to cancel a live order placed elsewhere; queued while offline,
+   *  retried until the platform answers or the feed shows the order ended. */
+  cancelExternalOrder: { request: CancelExternalOrderInput, response: ExternalOrderSchema },
   /** Settled, reserved (open and queued orders) and available balances. */
   getAvailable: { request: Empty, response: AvailableViewSchema },
   /** Points the wallet at a platform (its API key goes to the secret store) or back to the

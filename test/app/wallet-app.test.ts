@@ -148,6 +148,23 @@ describe('available balance', () => {
       const rows = (ext as { result: { orders: { state: string }[] } }).result.orders;
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((o) => o.state === 'open' || o.state === 'partially_filled')).toBe(true);
+
+      // Through the contract: bad input is refused by the schema before any handler runs.
+      const bad = await dispatch(app2.handlers, 'cancelExternalOrder', { order_id: 'x y' }, () => {});
+      expect(bad.ok).toBe(false);
+      expect(!bad.ok && bad.error.code).toBe('invalid_request');
+      const unknown = await dispatch(app2.handlers, 'cancelExternalOrder', { order_id: 'ord_999999' }, () => {});
+      expect(!unknown.ok && unknown.error.message).toMatch(/no order ord_999999/);
+      // A real cancel of one of them: requested, then gone from the list once the feed ends it.
+      const target = (ext as { result: { orders: { order_id: string }[] } }).result.orders[0]!.order_id;
+      const asked = await dispatch(app2.handlers, 'cancelExternalOrder', { order_id: target }, () => {});
+      expect(asked.ok && (asked.result as { cancel: string | null }).cancel).toMatch(/^(pending|sent)$/);
+      for (let i = 0; ; i++) {
+        const now = await dispatch(app2.handlers, 'listExternalOrders', {}, () => {});
+        if (now.ok && !(now.result as { orders: { order_id: string }[] }).orders.some((o) => o.order_id === target)) break;
+        if (i > 150) throw new Error('the canceled order never left the list');
+        await new Promise((r) => setTimeout(r, 100));
+      }
     } finally {
       await app2.close();
     }

@@ -51,6 +51,28 @@ test('the shell shows navigation, balances, the market and an online status', as
   expect(errors).toEqual([]);
 });
 
+test('an order placed elsewhere can be canceled from the Trade screen', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(app.url);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await page.keyboard.press('Alt+3');
+  // The demo account starts with resting orders placed on the platform directly.
+  const rows = page.getByTestId('external-orders').locator('tbody tr');
+  await expect(rows.first()).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: path.join(SCREENS, 'trade-external-orders.png'), fullPage: true });
+  const first = rows.first();
+  const order_id = await first.getAttribute('data-order-id');
+  expect(order_id).toMatch(/^\S+$/);
+  const row = page.locator(`[data-testid="external-orders"] tr[data-order-id="${order_id}"]`);
+  const button = row.getByRole('button', { name: /^Cancel / });
+  await button.focus();
+  await page.keyboard.press('Enter'); // keyboard works as well as the mouse
+  // Requested, then gone once the feed shows it canceled.
+  await expect(row).toHaveCount(0, { timeout: 30_000 });
+  expect(errors).toEqual([]);
+});
+
 test('a request without the launch token is refused', async ({ request }) => {
   const origin = new URL(app.url).origin;
   const res = await request.get(`${origin}/`, { headers: { Cookie: '' } });

@@ -7,23 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
-import { openLedger, type Ledger } from '../../electron/services/ledger/index.js';
-import { PlatformClient, PlatformStream } from '../../electron/services/platform-client/index.js';
-import { createSyncEngine, type SyncEngine } from '../../electron/services/sync/index.js';
-import { createOrderService, platformClientTransport, type OrderService } from '../../electron/services/orders/index.js';
+import { openWallet, until } from './wallet-wiring.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-
-async function until(what: string, cond: () => boolean, timeout_ms = 20_000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeout_ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('orders against the real platform over HTTP', () => {
   it('orders placed while the platform is stopped reach it exactly once after it restarts', async () => {
@@ -38,30 +27,9 @@ describe('orders against the real platform over HTTP', () => {
     const base_url = platform.url;
     cleanup.push(async () => platform?.close());
 
-    const ledger: Ledger = openLedger({ path: path.join(dir, 'wallet.db') });
-    cleanup.push(() => ledger.close());
-    const client = new PlatformClient({ base_url, credentials, timeout_ms: 2000 });
-    const sync: SyncEngine = createSyncEngine({
-      ledger,
-      client,
-      stream_factory: () => new PlatformStream({ base_url, credentials, channels: ['events'], timeout_ms: 2000 }),
-      market_data: false,
-      backoff_initial_ms: 50,
-      backoff_max_ms: 300,
-      heartbeat_timeout_ms: 3000,
-    });
-    const orders: OrderService = createOrderService({ ledger, transport: platformClientTransport(client) });
     // The wiring the app does: connection status drives sending; every ledger change is merged.
-    sync.onStatus((s) => {
-      orders.setOnline(s.state === 'online');
-      orders.refresh();
-    });
-    sync.start();
-    orders.start();
-    cleanup.push(async () => {
-      await orders.close();
-      await sync.stop();
-    });
+    const { ledger, sync, orders, close } = openWallet(dir, base_url, credentials);
+    cleanup.push(close);
     await sync.whenSynced(10_000);
     expect(orders.available().usd.available).toBe('500');
 

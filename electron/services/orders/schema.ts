@@ -66,6 +66,27 @@ export const OUTBOX_MIGRATIONS: readonly OutboxMigration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'cancel requests for live orders placed elsewhere (another device, the web)',
+    up(db) {
+      db.exec(`
+        -- One row per order this wallet did not place and the user asked to cancel. The
+        -- request waits here while offline and is retried (safe to repeat) until the
+        -- platform answers or the feed shows the order ended.
+        CREATE TABLE external_cancels (
+          order_id TEXT PRIMARY KEY,
+          state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'refused')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_ms INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          requested_ms INTEGER NOT NULL,
+          updated_ms INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX external_cancels_pending ON external_cancels (next_ms) WHERE state = 'pending';
+      `);
+    },
+  },
 ];
 
 export const OUTBOX_LATEST_VERSION = OUTBOX_MIGRATIONS.length;

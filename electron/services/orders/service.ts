@@ -18,12 +18,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { dec, toCanonical, ZERO, type Dec } from '../../../shared/money.js';
 import type { Order, OrderRequest } from '../../../shared/platform/api.js';
 import { reservationFor } from './reserve.js';
-import { prepareStore, type FeedOrderRow, type OutboxRow, type Store } from './store.js';
+import { prepareStore, type ExternalOrderRow, type FeedOrderRow, type OutboxRow, type Store } from './store.js';
 import { toTransportError, type OrderTransport, type TransportError } from './transport.js';
 import {
   assert,
   BACKOFF_BASE_MS,
   BACKOFF_MAX_MS,
+  CancelExternalOrderInput,
   CancelOrderInput,
   DEFAULT_EXPIRY_MS,
   LIST_LIMIT_MAX,
@@ -31,6 +32,7 @@ import {
   LIVE_STATES,
   MAX_CANCEL_ATTEMPTS,
   MAX_EXPIRY_MS,
+  MAX_EXTERNAL_CANCELS,
   MAX_IN_FLIGHT_LIMIT,
   MAX_PENDING_ORDERS,
   MAX_SEND_ATTEMPTS,
@@ -316,11 +318,36 @@ export class OrderService {
   }
 
   /** Settled balance (ledger) − reservations of open and queued orders. */
-  /** Live orders placed elsewhere that the feed shows (read-only here: this wallet did not place them). */
+  /** Live orders placed elsewhere that the feed shows, with this wallet's cancel request for each. */
   external(limit = LIST_LIMIT_MAX): ExternalOrderView[] {
     assert(Number.isSafeInteger(limit) && limit > 0 && limit <= LIST_LIMIT_MAX, `bad limit ${limit}`);
-    const rows = this.st.externalLiveList.all(limit) as { order_id: string; client_order_id: string; side: 'buy' | 'sell'; order_type: 'limit' | 'market'; price_usd: string | null; quantity: string; filled_quantity: string; status: 'open' | 'partially_filled'; updated_at: string }[];
-    return rows.map((r) => ({ order_id: r.order_id, client_order_id: r.client_order_id, side: r.side, order_type: r.order_type, price: r.price_usd, quantity: r.quantity, filled_quantity: r.filled_quantity, state: r.status, updated_at: r.updated_at }));
+    return (this.st.externalLiveList.all(limit) as ExternalOrderRow[]).map(externalView);
+  }
+
+  /**
+   * Asks the platform to cancel a live order this wallet did not place. Like a cancel of our
+   * own orders it is stored first (so it survives a restart and waits while offline) and is
+   * safe to repeat; it ends when the platform answers or the feed shows the order ended.
+   */
+  cancelExternal(raw: unknown): ExternalOrderView {
+    this.assertOpen();
+    const parsed = CancelExternalOrderInput.safeParse(raw);
+    if (!parsed.success) throw new OrderEntryError('invalid_input', parsed.error.issues[0]?.message ?? 'invalid input');
+    const { order_id } = parsed.data;
+    const found = this.st.feedOrderById.get(order_id) as (ExternalOrderRow & { placed_here: 0 | 1 }) | undefined;
+    if (!found) throw new OrderEntryError('not_found', `no order ${order_id} in the synced order feed`);
+    if (found.placed_here === 1) {
+      throw new OrderEntryError('invalid_input', `order ${order_id} was placed from this wallet: cancel it by its client_order_id (${found.client_order_id})`);
+    }
+    if (!LIVE_STATES.includes(found.status as OrderView['state'])) throw new OrderEntryError('not_cancelable', `the order is already ${found.status}`);
+    if (found.cancel_state === null && (this.st.externalCancelCount.get() as number) >= MAX_EXTERNAL_CANCELS) {
+      throw new OrderEntryError('queue_full', `${MAX_EXTERNAL_CANCELS} cancel requests are already waiting; try again when back online`);
+    }
+    const now = this.clock.now_ms();
+    this.st.requestExternalCancel.run(order_id, now, now);
+    this.emit([order_id]);
+    this.kick();
+    return externalView(this.st.feedOrderById.get(order_id) as ExternalOrderRow);
   }
 
   available(): AvailableView {
@@ -498,6 +525,7 @@ export class OrderService {
     if (this.online && this.clock.now_ms() >= this.paused_until_ms) {
       result.resolved = await this.resolveUnknown();
       if (!this.closed && this.clock.now_ms() >= this.paused_until_ms) result.canceled = await this.sendCancels();
+      if (!this.closed && this.clock.now_ms() >= this.paused_until_ms) result.canceled += await this.sendExternalCancels();
       if (!this.closed && this.clock.now_ms() >= this.paused_until_ms) result.sent = await this.sendQueued();
     }
     if (this.closed) return result;
@@ -648,6 +676,41 @@ export class OrderService {
         return n;
       }
       this.emit([cur.client_order_id]);
+    }
+    return n;
+  }
+
+  /** Cancels of orders placed elsewhere: the answer settles the request; the feed moves the order. */
+  private async sendExternalCancels(): Promise<number> {
+    this.st.pruneExternalCancels.run();
+    const rows = this.st.dueExternalCancels.all(this.clock.now_ms(), RESOLVE_BATCH_MAX) as { order_id: string; attempts: number }[];
+    let n = 0;
+    for (const row of rows) {
+      if (!this.pacer.take(this.clock.now_ms())) break;
+      let err: TransportError | null = null;
+      try {
+        await this.transport.cancelOrder(row.order_id);
+      } catch (e) {
+        err = toTransportError(e);
+      }
+      if (this.closed) return n;
+      const now = this.clock.now_ms();
+      n++;
+      if (err === null) {
+        this.consecutive_failures = 0;
+        this.st.setExternalCancel.run({ order_id: row.order_id, state: 'sent', attempts: row.attempts + 1, next_ms: 0, last_error: null, now });
+      } else if (err.outcome === 'final' || err.outcome === 'not_found') {
+        // Ended first (filled, expired, canceled elsewhere), or not this account's order.
+        this.st.setExternalCancel.run({ order_id: row.order_id, state: 'refused', attempts: row.attempts + 1, next_ms: 0, last_error: `cancel refused: ${err.code}: ${err.message}`.slice(0, 500), now });
+      } else {
+        // Lost or refused for now: retried with backoff until an answer or the feed ends the order.
+        const attempts = Math.min(row.attempts + 1, MAX_CANCEL_ATTEMPTS);
+        this.st.setExternalCancel.run({ order_id: row.order_id, state: 'pending', attempts, next_ms: now + this.backoffMs(attempts), last_error: `cancel failed: ${err.code}: ${err.message}`.slice(0, 500), now });
+        this.pause(err, now);
+        this.emit([row.order_id]);
+        return n;
+      }
+      this.emit([row.order_id]);
     }
     return n;
   }
@@ -875,6 +938,23 @@ export class OrderService {
       updated_at: new Date(r.updated_ms).toISOString(),
     };
   }
+}
+
+function externalView(r: ExternalOrderRow): ExternalOrderView {
+  assert(r.status === 'open' || r.status === 'partially_filled', `external order ${r.order_id} is ${r.status}, not live`);
+  return {
+    order_id: r.order_id,
+    client_order_id: r.client_order_id,
+    side: r.side,
+    order_type: r.order_type,
+    price: r.price_usd,
+    quantity: r.quantity,
+    filled_quantity: r.filled_quantity,
+    state: r.status,
+    updated_at: r.updated_at,
+    cancel: r.cancel_state,
+    cancel_error: r.cancel_error,
+  };
 }
 
 export function createOrderService(opts: OrderServiceOptions): OrderService {

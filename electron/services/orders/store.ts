@@ -54,6 +54,22 @@ export interface FeedOrderRow {
 
 const PENDING_SQL = `('queued', 'sending', 'unknown')`;
 const LIVE_SQL = `('open', 'partially_filled')`;
+/** An order from the feed with this wallet's cancel request for it, if any (ExternalOrderRow). */
+const EXTERNAL_COLUMNS = `orders.order_id, client_order_id, side, order_type, price_usd, quantity, filled_quantity, status, updated_at, c.state AS cancel_state, c.last_error AS cancel_error`;
+
+export interface ExternalOrderRow {
+  order_id: string;
+  client_order_id: string;
+  side: 'buy' | 'sell';
+  order_type: 'limit' | 'market';
+  price_usd: string | null;
+  quantity: string;
+  filled_quantity: string;
+  status: string;
+  updated_at: string;
+  cancel_state: 'pending' | 'sent' | 'refused' | null;
+  cancel_error: string | null;
+}
 
 export function prepareStore(db: Database.Database) {
   migrateOutbox(db);
@@ -82,10 +98,33 @@ export function prepareStore(db: Database.Database) {
            AND NOT EXISTS (SELECT 1 FROM order_outbox o WHERE o.client_order_id = orders.client_order_id)`,
     ),
     externalLiveList: db.prepare(
-      `SELECT order_id, client_order_id, side, order_type, price_usd, quantity, filled_quantity, status, updated_at FROM orders
+      `SELECT ${EXTERNAL_COLUMNS} FROM orders LEFT JOIN external_cancels c ON c.order_id = orders.order_id
          WHERE status IN ${LIVE_SQL}
            AND NOT EXISTS (SELECT 1 FROM order_outbox o WHERE o.client_order_id = orders.client_order_id)
          ORDER BY last_seq DESC LIMIT ?`,
+    ),
+    /** One order from the feed by platform id, with whether this wallet placed it. */
+    feedOrderById: db.prepare(
+      `SELECT ${EXTERNAL_COLUMNS}, EXISTS (SELECT 1 FROM order_outbox o WHERE o.client_order_id = orders.client_order_id) AS placed_here
+         FROM orders LEFT JOIN external_cancels c ON c.order_id = orders.order_id WHERE orders.order_id = ?`,
+    ),
+    externalCancelCount: db.prepare(`SELECT count(*) FROM external_cancels WHERE state = 'pending'`).pluck(),
+    /** A new request, or a repeat after a refusal; a request already pending or sent is left as it is. */
+    requestExternalCancel: db.prepare(
+      `INSERT INTO external_cancels (order_id, state, attempts, next_ms, last_error, requested_ms, updated_ms) VALUES (?, 'pending', 0, 0, NULL, ?, ?)
+       ON CONFLICT (order_id) DO UPDATE SET state = 'pending', attempts = 0, next_ms = 0, last_error = NULL, requested_ms = excluded.requested_ms,
+         updated_ms = excluded.updated_ms WHERE external_cancels.state = 'refused'`,
+    ),
+    dueExternalCancels: db.prepare(
+      `SELECT c.order_id, c.attempts FROM external_cancels c JOIN orders o ON o.order_id = c.order_id
+        WHERE c.state = 'pending' AND o.status IN ${LIVE_SQL} AND c.next_ms <= ? ORDER BY c.requested_ms, c.order_id LIMIT ?`,
+    ),
+    setExternalCancel: db.prepare(
+      `UPDATE external_cancels SET state = @state, attempts = @attempts, next_ms = @next_ms, last_error = @last_error, updated_ms = @now WHERE order_id = @order_id`,
+    ),
+    /** Requests whose order the feed shows ended: nothing left to do or show. */
+    pruneExternalCancels: db.prepare(
+      `DELETE FROM external_cancels WHERE order_id IN (SELECT c.order_id FROM external_cancels c JOIN orders o ON o.order_id = c.order_id WHERE o.status NOT IN ${LIVE_SQL})`,
     ),
     staleQueued: db.prepare(`SELECT * FROM order_outbox WHERE state = 'queued' AND deadline_ms < ? ORDER BY queue_seq LIMIT ?`),
     nextExpiry: db.prepare(`SELECT min(deadline_ms) FROM order_outbox WHERE state = 'queued'`).pluck(),
@@ -97,10 +136,12 @@ export function prepareStore(db: Database.Database) {
     nextDue: db.prepare(
       `SELECT min(t) FROM (
          SELECT min(next_attempt_ms) AS t FROM order_outbox WHERE state IN ('queued', 'unknown')
-         UNION ALL SELECT min(cancel_next_ms) FROM order_outbox WHERE cancel_requested = 1 AND state IN ${LIVE_SQL} AND order_id IS NOT NULL)`,
+         UNION ALL SELECT min(cancel_next_ms) FROM order_outbox WHERE cancel_requested = 1 AND state IN ${LIVE_SQL} AND order_id IS NOT NULL
+         UNION ALL SELECT min(c.next_ms) FROM external_cancels c JOIN orders o ON o.order_id = c.order_id WHERE c.state = 'pending' AND o.status IN ${LIVE_SQL})`,
     ).pluck(),
     workCount: db.prepare(
-      `SELECT count(*) FROM order_outbox WHERE state IN ${PENDING_SQL} OR (cancel_requested = 1 AND state IN ${LIVE_SQL})`,
+      `SELECT (SELECT count(*) FROM order_outbox WHERE state IN ${PENDING_SQL} OR (cancel_requested = 1 AND state IN ${LIVE_SQL}))
+            + (SELECT count(*) FROM external_cancels c JOIN orders o ON o.order_id = c.order_id WHERE c.state = 'pending' AND o.status IN ${LIVE_SQL})`,
     ).pluck(),
     markSending: db.prepare(`UPDATE order_outbox SET state = 'sending', updated_ms = ? WHERE queue_seq = ? AND state = 'queued'`),
     sendingToUnknown: db.prepare(`UPDATE order_outbox SET state = 'unknown', next_attempt_ms = 0, updated_ms = ? WHERE state = 'sending'`),

@@ -20,6 +20,8 @@ export const RESOLVE_BATCH_MAX = 64;
 export const MAX_SEND_ATTEMPTS = 12;
 /** Cancel retries count up to this (the backoff exponent); a cancel is never dropped. */
 export const MAX_CANCEL_ATTEMPTS = 12;
+/** Cancel requests for orders placed elsewhere waiting at once (each is one request when sent). */
+export const MAX_EXTERNAL_CANCELS = 1_000;
 /** Backoff after a transient failure: base × 2^(n−1), capped, with seeded/injected jitter. */
 export const BACKOFF_BASE_MS = 250;
 export const BACKOFF_MAX_MS = 30_000;
@@ -37,6 +39,7 @@ export {
   PlaceOrderInput,
   zClientOrderId,
   CancelOrderInput,
+  CancelExternalOrderInput,
   ListOrdersInput,
   OrderViewSchema,
   AvailableViewSchema,

@@ -21,6 +21,11 @@ const STATE_LABEL: Record<Order['state'], string> = {
   expired: 'Expired',
   rejected: 'Rejected',
 };
+const EXTERNAL_CANCEL_LABEL: Record<NonNullable<ExternalOrder['cancel']>, string> = {
+  pending: 'cancel waiting to be sent',
+  sent: 'cancel sent',
+  refused: 'cancel refused',
+};
 const CANCELABLE: Order['state'][] = ['queued', 'open', 'partially_filled', 'unknown', 'sending'];
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -52,6 +57,15 @@ export function TradePage() {
   const cancel = async (client_order_id: string) => {
     try {
       await walletApi().cancelOrder({ client_order_id });
+      await reload();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  const cancelExternal = async (order_id: string) => {
+    try {
+      await walletApi().cancelExternalOrder({ order_id });
       await reload();
     } catch (err) {
       setError(errorText(err));
@@ -102,19 +116,26 @@ export function TradePage() {
       {external.length > 0 && (
         <>
           <h2 className="section">Open orders placed elsewhere</h2>
-          <p className="muted small">Placed from another device or the platform directly; they hold funds here too. Manage them where they were placed.</p>
+          <p className="muted small">Placed from another device or the platform directly; they hold funds here too. A cancel asked for here waits while offline and is sent when the platform is back.</p>
           <table className="table" aria-label="Orders placed elsewhere" data-testid="external-orders">
-            <thead><tr><th>Updated</th><th>Side</th><th>Type</th><th className="num">Quantity</th><th className="num">Filled</th><th className="num">Price</th><th>State</th></tr></thead>
+            <thead><tr><th>Updated</th><th>Side</th><th>Type</th><th className="num">Quantity</th><th className="num">Filled</th><th className="num">Price</th><th>State</th><th /></tr></thead>
             <tbody>
               {external.map((o) => (
-                <tr key={o.order_id}>
+                <tr key={o.order_id} data-order-id={o.order_id} data-cancel={o.cancel ?? 'none'}>
                   <td>{new Date(o.updated_at).toLocaleString()}</td>
                   <td className={o.side === 'buy' ? 'pos' : 'neg'}>{o.side}</td>
                   <td>{o.order_type}</td>
                   <td className="num">{qty(o.quantity)}</td>
                   <td className="num">{qty(o.filled_quantity)}</td>
                   <td className="num">{usd(o.price, 4)}</td>
-                  <td>{STATE_LABEL[o.state]}</td>
+                  <td title={o.cancel_error ?? undefined}>{STATE_LABEL[o.state]}{o.cancel ? `, ${EXTERNAL_CANCEL_LABEL[o.cancel]}` : ''}{o.cancel === 'refused' && o.cancel_error ? `: ${o.cancel_error}` : ''}</td>
+                  <td>
+                    {(o.cancel === null || o.cancel === 'refused') && (
+                      <button type="button" className="chip" aria-label={`Cancel ${o.side} ${o.quantity} at ${o.price ?? 'market'}`} onClick={() => void cancelExternal(o.order_id)}>
+                        {o.cancel === 'refused' ? 'Retry cancel' : 'Cancel'}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
