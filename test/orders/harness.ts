@@ -75,6 +75,10 @@ export interface SimReport {
   final_virtual_ms: number;
   /** Rounds the calm phase needed to drain (liveness). */
   calm_rounds: number;
+  /** Orders placed on the account from elsewhere; cancels of them asked from this wallet; of those, canceled on the platform. */
+  placed_elsewhere: number;
+  external_cancels_asked: number;
+  external_canceled: number;
 }
 
 class SimFailure extends Error {
@@ -485,6 +489,11 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
 
   const placed = new Map<string, { deadline_ms: number; tif: string }>();
   const canceled_by_user = new Set<string>();
+  /** Orders placed on the user's account from "another device" (client_order_id → its platform id). */
+  const placed_elsewhere = new Map<string, string>();
+  /** Platform ids of orders placed elsewhere that the user asked this wallet to cancel. */
+  const external_cancel_asked = new Set<string>();
+  let elsewhere_n = 0;
   const last_seen = new Map<string, { rank: number; state: string; filled: string; order_id: string | null }>();
   let refused = 0;
   let crashes = 0;
@@ -577,6 +586,7 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
       // At most one platform order per client_order_id, and none we did not place.
       if (seen.has(p.client_order_id)) fail(`two platform orders for ${p.client_order_id}`);
       seen.add(p.client_order_id);
+      if (placed_elsewhere.has(p.client_order_id)) continue;
       const mine = placed.get(p.client_order_id);
       if (!mine) fail(`platform order ${p.id} has an unknown client_order_id ${p.client_order_id}`);
       // Never executed after its expiry: the platform took it no later than its deadline.
@@ -657,6 +667,36 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     }
   };
 
+  /** An order placed on the user's account from another device (the wallet learns of it from the feed). */
+  const placeElsewhere = () => {
+    const core = holder.core;
+    if (!core) return;
+    const client_order_id = `web-${elsewhere_n++}`;
+    try {
+      const r = core.placeOrder(user, {
+        client_order_id,
+        side: chance(0.5) ? 'buy' : 'sell',
+        type: 'limit',
+        price: toCanonical(dec(String(int(150, 300))).div(10_000)),
+        quantity: toCanonical(dec(String(int(1, 500))).div(100)),
+        time_in_force: 'GTC',
+      });
+      placed_elsewhere.set(client_order_id, r.order.order_id);
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+    }
+  };
+
+  /** The user cancels, from this wallet, an order placed elsewhere (online or not). */
+  const cancelElsewhereRandom = () => {
+    const live = svc.external(100);
+    if (live.length === 0) return;
+    const o = pick(live);
+    const v = svc.cancelExternal({ order_id: o.order_id });
+    if (v.cancel === null) fail(`cancel of ${o.order_id} was not recorded`);
+    external_cancel_asked.add(o.order_id);
+  };
+
   /** Money leaves from another device: the local ledger lags, the platform may refuse orders (final). */
   const externalWithdrawal = () => {
     const core = holder.core;
@@ -698,6 +738,8 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     else if (k < 0.87) await crashAndReopen(); // between writing and sending (or any time)
     else if (k < 0.89) restartPlatform();
     else if (k < 0.92) externalWithdrawal();
+    else if (k < 0.95) placeElsewhere();
+    else if (k < 0.97) cancelElsewhereRandom();
     else holder.core?.tick();
     await vclock.advance(int(0, 3000)); // the sync engine's timers fire on the way
     maybeBringUp();
@@ -721,7 +763,7 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     await drain();
     await vclock.advance(0); // the engine takes in what the drain produced
     const core = holder.core;
-    const pending = svc.queue().length;
+    const pending = svc.queue().length + svc.pendingExternalCancels();
     const sync = engine.status();
     quiet =
       core !== null &&
@@ -764,6 +806,19 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
         fail(`order ${o.client_order_id} was canceled by the user but is still ${o.state}`);
       }
     }
+    // A cancel asked for an order placed elsewhere is never dropped either: each such order
+    // has ended on the platform (canceled by it, or filled/expired before it arrived), the
+    // feed says so, and no request is left behind.
+    // (Read from the platform's table: core.getOrder would run its expiry sweep and so change
+    // the platform under the checks that follow.)
+    const plat_by_id = new Map(platformOrders().map((p) => [p.id, p]));
+    for (const order_id of external_cancel_asked) {
+      const p = plat_by_id.get(order_id);
+      if (!p) fail(`order ${order_id} placed elsewhere is unknown to the platform`);
+      if (p!.status === 'open' || p!.status === 'partially_filled') fail(`order ${order_id} placed elsewhere: cancel asked for, still ${p!.status} on the platform`);
+      if (svc.external().some((o) => o.order_id === order_id)) fail(`order ${order_id} placed elsewhere: ended on the platform, still listed live`);
+    }
+    if (svc.pendingExternalCancels() > 0) fail(`${svc.pendingExternalCancels()} cancel(s) of orders placed elsewhere still waiting at quiescence`);
     // Nothing executed after its expiry: every fill of an order that does not rest past it
     // (GTD, IOC, FOK, market) is no later than the expiry; GTC ones arrived in time (checked per step).
     for (let after = 0; ; ) {
@@ -799,6 +854,12 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     states: views.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v.state]: (acc[v.state] ?? 0) + 1 }), {}),
     final_virtual_ms: now - T0,
     calm_rounds,
+    placed_elsewhere: placed_elsewhere.size,
+    external_cancels_asked: external_cancel_asked.size,
+    external_canceled: (() => {
+      const plat = new Map(platformOrders().map((p) => [p.id, p.status]));
+      return [...external_cancel_asked].filter((id) => plat.get(id) === 'canceled').length;
+    })(),
   };
   await svc.close();
   const stopping = engine.stop();

@@ -61,5 +61,9 @@ describe('orders fault simulation', () => {
     expect(sum((r) => r.platform_restarts)).toBeGreaterThan(0);
     expect(sum((r) => r.filled_or_partial)).toBeGreaterThan(0);
     for (const s of ['open', 'filled', 'canceled', 'expired', 'rejected']) expect(state(s), s).toBeGreaterThan(0);
+    // Orders placed elsewhere, and cancels of them asked from this wallet that took effect.
+    expect(sum((r) => r.placed_elsewhere)).toBeGreaterThan(0);
+    expect(sum((r) => r.external_cancels_asked)).toBeGreaterThan(0);
+    expect(sum((r) => r.external_canceled)).toBeGreaterThan(0);
   });
 });

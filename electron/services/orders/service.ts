@@ -324,6 +324,11 @@ export class OrderService {
     return (this.st.externalLiveList.all(limit) as ExternalOrderRow[]).map(externalView);
   }
 
+  /** Cancel requests for orders placed elsewhere still to be sent (their order still live in the feed). */
+  pendingExternalCancels(): number {
+    return this.st.pendingExternalCancels.get() as number;
+  }
+
   /**
    * Asks the platform to cancel a live order this wallet did not place. Like a cancel of our
    * own orders it is stored first (so it survives a restart and waits while offline) and is

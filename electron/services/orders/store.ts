@@ -108,6 +108,9 @@ export function prepareStore(db: Database.Database) {
       `SELECT ${EXTERNAL_COLUMNS}, EXISTS (SELECT 1 FROM order_outbox o WHERE o.client_order_id = orders.client_order_id) AS placed_here
          FROM orders LEFT JOIN external_cancels c ON c.order_id = orders.order_id WHERE orders.order_id = ?`,
     ),
+    pendingExternalCancels: db.prepare(
+      `SELECT count(*) FROM external_cancels c JOIN orders o ON o.order_id = c.order_id WHERE c.state = 'pending' AND o.status IN ${LIVE_SQL}`,
+    ).pluck(),
     externalCancelCount: db.prepare(`SELECT count(*) FROM external_cancels WHERE state = 'pending'`).pluck(),
     /** A new request, or a repeat after a refusal; a request already pending or sent is left as it is. */
     requestExternalCancel: db.prepare(
