@@ -34,15 +34,28 @@ export interface PlatformConnection {
 }
 
 /** The sync engine's error text, in words for the status bar (the raw text stays in the log). */
+/** What the user can do about a sync error, by the platform's (or the client's) code. */
+const SYNC_ERROR_WORDS: Readonly<Record<string, (detail: string) => string>> = {
+  network_error: (d) => `Cannot reach the platform (${d.replace(/^network error: /, '')}). Retrying…`,
+  timeout: () => 'The platform did not answer in time. Retrying…',
+  rate_limited: () => 'The platform asked us to slow down. Retrying shortly…',
+  server_error: (d) => `The platform had a problem (${d}). Retrying…`,
+  invalid_api_key: () => 'The platform does not know this API key. Check the key in Settings.',
+  invalid_signature: () => 'The platform refused the API secret (signature mismatch). Re-enter the key and secret in Settings.',
+  missing_auth: () => 'The platform wants a signed request and got none. Re-enter the API key in Settings.',
+  auth_required: () => 'The platform wants a signed request and got none. Re-enter the API key in Settings.',
+  stale_timestamp: () => "This computer's clock is too far from the platform's (requests are refused). Set the clock automatically, then retry.",
+  invalid_timestamp: () => "This computer's clock gave a timestamp the platform refused. Set the clock automatically, then retry.",
+  invalid_response: (d) => `The platform sent an answer this wallet cannot read (${d}). Retrying; if it persists, the app or the platform needs an update.`,
+};
+
+/** A sync error ("code: message") in words for the status bar; unknown codes stay as they are. */
 export function describeSyncError(text: string | null): string | null {
   if (text === null) return null;
-  const m = /^(network_error|timeout|rate_limited|server_error): (.*)$/.exec(text);
-  if (!m) return text;
-  const detail = m[2]!.replace(/^network error: /, '');
-  if (m[1] === 'network_error') return `Cannot reach the platform (${detail}). Retrying…`;
-  if (m[1] === 'timeout') return 'The platform did not answer in time. Retrying…';
-  if (m[1] === 'rate_limited') return 'The platform asked us to slow down. Retrying shortly…';
-  return `The platform had a problem (${detail}). Retrying…`;
+  const m = /^([a-z_]{1,64}): (.*)$/s.exec(text);
+  // Own keys only: "constructor: …" must not find Object.prototype's.
+  const words = m && Object.hasOwn(SYNC_ERROR_WORDS, m[1]!) ? SYNC_ERROR_WORDS[m[1]!] : undefined;
+  return words ? words(m![2]!.slice(0, 200)) : text;
 }
 
 export async function connectPlatform(opts: {

@@ -45,7 +45,16 @@ describe('sync errors in words', () => {
     ['network_error: network error: fetch failed', 'Cannot reach the platform (fetch failed). Retrying…'],
     ['timeout: request timed out after 10000 ms', 'The platform did not answer in time. Retrying…'],
     ['server_error: HTTP 503', 'The platform had a problem (HTTP 503). Retrying…'],
-    ['invalid_signature: the signature does not match', 'invalid_signature: the signature does not match'],
+    ['rate_limited: slow down', 'The platform asked us to slow down. Retrying shortly…'],
+    ['invalid_api_key: unknown API key', 'The platform does not know this API key. Check the key in Settings.'],
+    ['invalid_signature: signature does not match the request', 'The platform refused the API secret (signature mismatch). Re-enter the key and secret in Settings.'],
+    ['stale_timestamp: X-Timestamp is more than 30 s from the server clock', "This computer's clock is too far from the platform's (requests are refused). Set the clock automatically, then retry."],
+    ['invalid_response: response does not match the schema: bad seq', 'The platform sent an answer this wallet cannot read (response does not match the schema: bad seq). Retrying; if it persists, the app or the platform needs an update.'],
+    // Codes without words stay as they are (the raw text is what support needs).
+    ['account_closed: the account is closed', 'account_closed: the account is closed'],
+    ['not a coded error', 'not a coded error'],
+    // Never an object key lookup on arbitrary text.
+    ['constructor: x', 'constructor: x'],
   ])('%s', async (raw, shown) => {
     const { describeSyncError } = await import('../../electron/app/platform-connection.js');
     expect(describeSyncError(raw)).toBe(shown);
