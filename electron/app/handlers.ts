@@ -98,6 +98,7 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     getTaxSettings: async () => ctx.tax.settings(),
     updateTaxSettings: async (req) => ctx.tax.update(req),
     getTaxSummary: async (req) => ctx.tax.summary(req.year),
+    getHoldings: async () => ctx.tax.holdings(),
     whatIfSale: async (req) => ctx.tax.whatIf(req.quantity, req.price_usd),
     exportTaxReport: async (req) => ctx.tax.export(req.year),
   };

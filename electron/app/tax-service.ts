@@ -8,7 +8,7 @@ import { buildReportFiles, computeTaxYear, TaxInputError, unrealizedPositions, w
 import { transactionsFromLedger } from '../services/tax/from-ledger.js';
 import { WalletApiError, type MethodResponse } from '../../shared/contract/wallet-api.js';
 import type { TaxSettingsView } from '../../shared/contract/tax.js';
-import { dec, formatCents, ZERO } from '../../shared/money.js';
+import { dec, formatCents, toCanonical, ZERO } from '../../shared/money.js';
 import { loadSettings, saveSettings, type Settings } from './settings.js';
 
 /** Held lots returned to the screen at most. */
@@ -18,6 +18,8 @@ type TaxSettings = NonNullable<Settings['tax']>;
 const DEFAULTS: TaxSettings = { method_orders: [], mint_basis: 'allocated', wash_sale: false, digital_asset: false, filing_status: 'single' };
 
 export class TaxService {
+  private holdings_memo: { key: string; value: MethodResponse<'getHoldings'> } | null = null;
+
   constructor(
     private readonly ledger: Ledger,
     private readonly settings_file: string,
@@ -82,12 +84,35 @@ export class TaxService {
       carryover_short_term: d.carryover_short_term,
       carryover_long_term: d.carryover_long_term,
       lots: held.slice(0, HELD_LOTS_MAX).map((l) => ({
-        lot_id: l.lot_id, piece: l.piece, holding_start: l.holding_start, quantity: l.quantity, cost_basis: l.cost_basis,
+        lot_id: l.lot_id, source: l.source, piece: l.piece, holding_start: l.holding_start, quantity: l.quantity, cost_basis: l.cost_basis,
         fmv: l.fmv, unrealized_gain: l.unrealized_gain, term: l.term, days_until_long_term: l.days_until_long_term,
       })),
       lots_truncated: held.length > HELD_LOTS_MAX,
       settings: this.settings(),
     };
+  }
+
+  /**
+   * Held tokens by source, for the overview: minted tokens came from compute already paid
+   * for (worst case: zero), bought ones are money at risk; the screen must not blur the two.
+   * Memoized per ledger cursor and settings: the overview asks again on every portfolio push.
+   */
+  holdings(): MethodResponse<'getHoldings'> {
+    const key = JSON.stringify([this.ledger.cursorSeq(), this.stored()]);
+    if (this.holdings_memo?.key === key) return this.holdings_memo.value;
+    const { tx, data_as_of } = this.input();
+    // The price only values the lots, which this answer leaves to the screen.
+    const held = guard(() => unrealizedPositions(tx, this.engineSettings(data_as_of), '0', this.now().toISOString()));
+    const groups = (['mint', 'buy', 'income'] as const).flatMap((source) => {
+      const lots = held.filter((l) => l.source === source);
+      if (lots.length === 0) return [];
+      const quantity = lots.reduce((acc, l) => acc.plus(dec(l.quantity)), ZERO);
+      const cost = lots.reduce((acc, l) => acc.plus(dec(l.cost_basis)), ZERO);
+      return [{ source, quantity: toCanonical(quantity), cost_basis: formatCents(cost) }];
+    });
+    const value = { data_as_of, groups };
+    this.holdings_memo = { key, value };
+    return value;
   }
 
   whatIf(quantity: string, price_usd: string | undefined): MethodResponse<'whatIfSale'> {

@@ -32,3 +32,8 @@ export function timeAgo(iso: string | null, now_ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m ago`;
   return new Date(iso).toLocaleString();
 }
+
+/** An error from the wallet API (or anything thrown) as the text shown to the user. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -34,8 +34,12 @@ export const TaxSettingsUpdate = z.strictObject({
 
 const Totals = z.strictObject({ proceeds: zDecimal, cost: zDecimal, adjustment: zDecimal, gain: zDecimal });
 
+/** How a lot was acquired: minted from unused compute, bought on the exchange, or other income. */
+export const zLotSource = z.enum(['mint', 'buy', 'income']);
+
 export const HeldLot = z.strictObject({
   lot_id: z.string().max(80),
+  source: zLotSource,
   piece: z.number().int().nonnegative(),
   holding_start: z.string().max(10),
   quantity: zDecimal,
@@ -65,6 +69,14 @@ export const TaxSummary = z.strictObject({
   settings: TaxSettingsView,
 });
 export type TaxSummary = z.infer<typeof TaxSummary>;
+
+/** Tokens held now, by how they were acquired (the held lots under the lot method in force).
+ *  Price-free: the screen values them at the live price. */
+export const HoldingsBySource = z.strictObject({
+  data_as_of: z.string().max(500),
+  groups: z.array(z.strictObject({ source: zLotSource, quantity: zDecimal, cost_basis: zDecimal })).max(3),
+});
+export type HoldingsBySource = z.infer<typeof HoldingsBySource>;
 
 export const WhatIfRequest = z.strictObject({
   quantity: zPositiveDecimal,

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js';
 import { zDecimal } from '../money.js';
 import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
-import { ExportReportRequest, ExportReportResponse, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, WhatIfRequest, WhatIfResponse } from './tax.js';
+import { ExportReportRequest, ExportReportResponse, HoldingsBySource, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
 
@@ -152,6 +152,9 @@ export const walletMethods = {
   updateTaxSettings: { request: TaxSettingsUpdate, response: TaxSettingsView },
   /** The year's realized gains, Schedule D figures, carryovers, and the lots held now. */
   getTaxSummary: { request: TaxSummaryRequest, response: TaxSummary },
+  /** Tokens held now split by how they were acquired (minted from compute already paid for,
+   *  bought with money at risk, other income), with cost and market value. */
+  getHoldings: { request: Empty, response: HoldingsBySource },
   /** The lots, proceeds and short/long gain a sale now would realize under the method in force. */
   whatIfSale: { request: WhatIfRequest, response: WhatIfResponse },
   /** Writes the six report files into the data folder's reports/YEAR/. */

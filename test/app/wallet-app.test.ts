@@ -1,5 +1,6 @@
 // The wallet app as both hosts run it: embedded demo platform, ledger, sync, orders, tax,
 // through the same dispatch() the hosts call. Real servers on loopback, real SQLite files.
+import { dec } from '../../shared/money.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -95,6 +96,27 @@ describe('wallet app on the embedded demo platform', () => {
       [`form8949-${year}.csv`, `gains-${year}.txf`, `gains-report-${year}.pdf`, `income-${year}.csv`, `schedule-d-${year}.json`, `turbotax-${year}.csv`].sort(),
     );
     expect(out.files.every((f) => f.bytes > 0)).toBe(true);
+  });
+
+  it('splits the tokens held by origin, adding up to the ledger\'s token balance', async () => {
+    // Read both at one cursor: the demo market keeps trading, so retry until they agree on it.
+    type H = { groups: { source: string; quantity: string; cost_basis: string }[] };
+    const pair = await until(
+      async () => {
+        const before = await ok<{ token: { total: string }; as_of_seq: number }>('getPortfolio');
+        const h = await ok<H>('getHoldings');
+        const after = await ok<{ as_of_seq: number }>('getPortfolio');
+        return { before, h, same: before.as_of_seq === after.as_of_seq };
+      },
+      (v) => v.same,
+    );
+    const { h, before } = pair;
+    expect(h.groups.length).toBeGreaterThan(0);
+    expect(new Set(h.groups.map((g) => g.source)).size).toBe(h.groups.length);
+    // The demo account's tokens were minted from its unused compute.
+    expect(h.groups.some((g) => g.source === 'mint')).toBe(true);
+    const sum = h.groups.reduce((acc, g) => acc.plus(dec(g.quantity)), dec('0'));
+    expect(sum.eq(dec(before.token.total))).toBe(true);
   });
 
   it('points the wallet at another platform with the key in the secret store, not in settings', async () => {

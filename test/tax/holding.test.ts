@@ -63,4 +63,21 @@ describe('holding period by calendar months', () => {
     expect(later.map((l) => [l.lot_id, l.term, l.days_until_long_term])).toEqual([['a', 'long', 0], ['b', 'short', 23]]);
     expect(later[1]).toMatchObject({ fmv: '30.00', cost_basis: '20.00', unrealized_gain: '10.00' });
   });
+
+  // Inputs → the lots still held and where each came from, per lot method (the overview's
+  // minted / bought split follows the method in force).
+  it.each([
+    { method: 'fifo', held: [['m1', 'mint', '4'], ['b2', 'buy', '5'], ['i3', 'income', '2']] },
+    { method: 'lifo', held: [['m1', 'mint', '10'], ['b2', 'buy', '1']] },
+    { method: 'hifo', held: [['m1', 'mint', '10'], ['i3', 'income', '1']] },
+  ] as const)('held lots carry their origin ($method)', ({ method, held }) => {
+    const txs = [
+      tx('mint', '2025-01-10', '10', '0.02', { id: 'm1', basis_usd: '0.10' }),
+      tx('buy', '2025-02-10', '5', '0.05', { id: 'b2' }),
+      tx('income', '2025-03-10', '2', '0.03', { id: 'i3' }),
+      tx('sell', '2025-04-10', '6', '0.04', { id: 's4' }),
+    ];
+    const u = unrealizedPositions(txs, { method_orders: [{ method, effective_from: '2025-01-01T00:00:00Z' }] }, '0.04', '2025-05-01T00:00:00Z');
+    expect(u.map((l) => [l.lot_id, l.source, l.quantity])).toEqual(held);
+  });
 });

@@ -4,12 +4,12 @@ import { forEachCsvTransaction } from './csv.js';
 import { RowTable } from './rows.js';
 import { assertTimeZone, dayFromCivil, formatISODate, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
 import { decimalProblem, formatCentsN as formatCents, formatQtyN as formatQty, parseCents, parseQtyN, valueCents, PRICE_DECIMALS_MAX, QTY_DECIMALS } from './fixed.js';
-import { EventCollector, isAcquisitionCode, prepareAll, type EvStore } from './prepare.js';
+import { EventCollector, isAcquisitionCode, prepareAll, TYPE_CODE, type EvStore } from './prepare.js';
 import { BOX_LINE, computeScheduleD, priorYearCents, type CentTotals } from './schedule.js';
 import {
   LIMITS, TaxInputError, zTaxSettings, type Box, type Form8949Row, type IncomeRow, type LotMethod, type LotView,
-  type TaxSettings, type TaxSettingsInput, type TaxTransaction, type TaxYearResult, type UnrealizedLot, type WhatIfPortion,
-  type WhatIfResult,
+  type LotSource, type TaxSettings, type TaxSettingsInput, type TaxTransaction, type TaxYearResult, type UnrealizedLot, type WhatIfPortion,
+  type WhatIfResult, TX_TYPES,
 } from './types.js';
 
 /** Validates settings (zod) and the standing orders; throws TaxInputError naming the setting. */
@@ -214,6 +214,14 @@ function marketPrice(text: string, column: string): string {
   return text;
 }
 
+/** The acquisition's transaction type, as a lot source (only buy, mint and income acquire). */
+function lotSource(book: LotBook, acq: number): LotSource {
+  const code = book.ev.type[book.acqEv[acq] as number] as number;
+  const type = TX_TYPES.find((t) => TYPE_CODE[t] === code);
+  if (type !== 'buy' && type !== 'mint' && type !== 'income') throw new Error(`tax engine invariant: lot ${book.acqId(acq)} acquired by a ${String(type)}`);
+  return type;
+}
+
 /** Per lot still held at `as_of`: FMV at the market price, unrealized gain, term, days until long-term. */
 export function unrealizedPositions(transactions: readonly TaxTransaction[], settingsInput: TaxSettingsInput, market_price_usd: string, as_of: string): UnrealizedLot[] {
   const s = parseSettings(settingsInput);
@@ -229,7 +237,7 @@ export function unrealizedPositions(transactions: readonly TaxTransaction[], set
     const fmv = valueCents(price, qty, '0', 1);
     const long = today > threshold;
     return {
-      lot_id: book.acqId(book.pAcq[p] as number), piece: book.pNo[p] as number, quantity: formatQty(qty), holding_start: formatISODate(book.pHold[p] as number),
+      lot_id: book.acqId(book.pAcq[p] as number), source: lotSource(book, book.pAcq[p] as number), piece: book.pNo[p] as number, quantity: formatQty(qty), holding_start: formatISODate(book.pHold[p] as number),
       cost_basis: formatCents(basis), fmv: formatCents(fmv), unrealized_gain: formatCents(fmv - basis), term: long ? 'long' : 'short',
       days_until_long_term: long ? 0 : threshold + 1 - today,
     };

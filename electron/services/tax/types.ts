@@ -210,8 +210,12 @@ export interface TaxYearResult {
   transactions_processed: number;
 }
 
+/** How a lot was acquired: minted from unused compute, bought on the exchange, or other income. */
+export type LotSource = 'mint' | 'buy' | 'income';
+
 export interface UnrealizedLot {
   lot_id: string;
+  source: LotSource;
   piece: number;
   quantity: string;
   holding_start: string;

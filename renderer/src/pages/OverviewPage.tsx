@@ -1,6 +1,18 @@
-import { useWallet } from '../store';
-import { pct, qty, usd } from '../format';
+import { useEffect, useState } from 'react';
+import { useWallet, walletApi } from '../store';
+import { errorText, pct, qty, usd } from '../format';
 import { dec } from '../../../shared/money';
+import type { MethodResponse } from '../../../shared/contract/wallet-api';
+
+type Holdings = MethodResponse<'getHoldings'>;
+type Source = Holdings['groups'][number]['source'];
+
+/** The domain's rule: minted tokens and bought tokens carry different risk; never blur them. */
+const ORIGIN: Record<Source, { label: string; meaning: string }> = {
+  mint: { label: 'Minted from unused compute', meaning: 'Compute you had already paid for: at worst these go to zero.' },
+  buy: { label: 'Bought on the exchange', meaning: 'Money at risk, like any other asset.' },
+  income: { label: 'Other income', meaning: 'Taxed as income when received; their value is at risk from then on.' },
+};
 
 export function OverviewPage() {
   const portfolio = useWallet((s) => s.portfolio);
@@ -41,13 +53,64 @@ export function OverviewPage() {
           </p>
         </article>
       </div>
-      <p className="note">
-        Minted tokens came from compute you had already paid for: at worst they go to zero. Tokens bought on the
-        exchange are money at risk like any other asset.
-      </p>
+      <HoldingsByOrigin seq={portfolio?.as_of_seq ?? null} price={ticker?.last ?? null} />
       {portfolio && (
         <p className="muted small">Ledger as of event #{portfolio.as_of_seq}{portfolio.as_of_time ? ` (${new Date(portfolio.as_of_time).toLocaleString()})` : ''}</p>
       )}
     </section>
+  );
+}
+
+/** Held tokens split by origin (the lots under the lot method in force), valued at the live price. */
+function HoldingsByOrigin({ seq, price }: { seq: number | null; price: string | null }) {
+  const [holdings, setHoldings] = useState<Holdings | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (seq === null) return; // the portfolio (and the wallet API) is not there yet
+    let live = true;
+    walletApi()
+      .getHoldings({})
+      .then((h) => live && (setHoldings(h), setError(null)))
+      .catch((err: unknown) => live && setError(errorText(err)));
+    return () => {
+      live = false;
+    };
+  }, [seq]);
+
+  if (error) return <p className="error-text" role="alert">Holdings by origin: {error}</p>;
+  if (!holdings || holdings.groups.length === 0) {
+    return (
+      <p className="note">
+        Minted tokens came from compute you had already paid for: at worst they go to zero. Tokens bought on the
+        exchange are money at risk like any other asset.
+      </p>
+    );
+  }
+  return (
+    <>
+      <h2 className="section">Your tokens by origin</h2>
+      <table className="table" aria-label="Tokens by origin" data-testid="holdings-by-origin">
+        <thead>
+          <tr><th>Origin</th><th className="num">Tokens</th><th className="num">Cost basis</th><th className="num">Value now</th><th className="num">Gain</th><th className="text">What it means</th></tr>
+        </thead>
+        <tbody>
+          {holdings.groups.map((g) => {
+            const value = price === null ? null : dec(g.quantity).times(dec(price));
+            const gain = value === null ? null : value.minus(dec(g.cost_basis));
+            return (
+              <tr key={g.source} data-source={g.source}>
+                <td>{ORIGIN[g.source].label}</td>
+                <td className="num">{qty(g.quantity)}</td>
+                <td className="num">{usd(g.cost_basis)}</td>
+                <td className="num">{usd(value?.toFixed() ?? null)}</td>
+                <td className={`num ${gain === null ? '' : gain.isNegative() ? 'neg' : 'pos'}`}>{usd(gain?.toFixed() ?? null)}</td>
+                <td className="muted">{ORIGIN[g.source].meaning}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="muted small">Which tokens you still hold follows your lot method (Taxes). Cost basis of minted tokens follows the basis policy chosen there.</p>
+    </>
   );
 }

@@ -1,15 +1,15 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { walletApi, useWallet } from '../store';
-import { qty, usd } from '../format';
+import { errorText, qty, usd } from '../format';
 import type { MethodRequest, MethodResponse } from '../../../shared/contract/wallet-api';
 import { dec } from '../../../shared/money';
 
 type Summary = MethodResponse<'getTaxSummary'>;
+const LOT_ORIGIN: Record<Summary['lots'][number]['source'], string> = { mint: 'minted', buy: 'bought', income: 'income' };
 type WhatIf = MethodResponse<'whatIfSale'>;
 type Exported = MethodResponse<'exportTaxReport'>;
 type SettingsUpdate = MethodRequest<'updateTaxSettings'>;
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const signClass = (x: string | null | undefined) => (x && dec(x).isNegative() ? 'neg' : 'pos');
 
 export function TaxPage() {
@@ -100,11 +100,12 @@ export function TaxPage() {
           <WhatIfForm />
           <h2 className="section">Lots held now</h2>
           <table className="table" aria-label="Lots held">
-            <thead><tr><th>Held since</th><th className="num">Quantity</th><th className="num">Basis</th><th className="num">Value</th><th className="num">Unrealized</th><th>Term</th><th className="num">Long-term in</th></tr></thead>
+            <thead><tr><th>Held since</th><th>Origin</th><th className="num">Quantity</th><th className="num">Basis</th><th className="num">Value</th><th className="num">Unrealized</th><th>Term</th><th className="num">Long-term in</th></tr></thead>
             <tbody>
               {summary.lots.map((l) => (
                 <tr key={`${l.lot_id}:${l.piece}`}>
                   <td>{l.holding_start}</td>
+                  <td>{LOT_ORIGIN[l.source]}</td>
                   <td className="num">{qty(l.quantity)}</td>
                   <td className="num">{usd(l.cost_basis)}</td>
                   <td className="num">{usd(l.fmv)}</td>
@@ -113,7 +114,7 @@ export function TaxPage() {
                   <td className="num">{l.term === 'long' ? '—' : `${l.days_until_long_term} days`}</td>
                 </tr>
               ))}
-              {summary.lots.length === 0 && <tr><td colSpan={7} className="muted">No tokens held (or no market price yet).</td></tr>}
+              {summary.lots.length === 0 && <tr><td colSpan={8} className="muted">No tokens held (or no market price yet).</td></tr>}
             </tbody>
           </table>
           <p className="muted small">A calculator, not tax advice. Minted tokens: {s?.mint_basis === 'allocated' ? 'basis is the part of your subscription cost allocated to the unused compute; no income.' : s?.mint_basis === 'fmv' ? 'treated as income at market value when minted; that value is the basis.' : 'zero basis and no income.'}</p>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { walletApi, useWallet } from '../store';
-import { qty, usd } from '../format';
+import { errorText, qty, usd } from '../format';
 import { PlaceOrderInput } from '../../../shared/contract/orders';
 import { zPositiveDecimal } from '../../../shared/money';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
@@ -27,7 +27,6 @@ const EXTERNAL_CANCEL_LABEL: Record<NonNullable<ExternalOrder['cancel']>, string
   refused: 'cancel refused',
 };
 const CANCELABLE: Order['state'][] = ['queued', 'open', 'partially_filled', 'unknown', 'sending'];
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function TradePage() {
   const ticker = useWallet((s) => s.ticker);
