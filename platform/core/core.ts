@@ -119,6 +119,8 @@ const MAX_PERIOD_CLOSES_PER_TICK = 10_000;
 const MAX_EXPIRIES_PER_SWEEP = 1_000;
 const MAX_CACHED_SEQS = 100_000;
 const MAX_CACHED_KEYS = 100_000;
+/** How long an idempotency key (request_id) of a deposit, withdrawal, usage or redemption is remembered. */
+export const REQUEST_ID_TTL_MS = 7 * 24 * 3_600_000;
 const OPEN_STATUSES = `('open', 'partially_filled')`;
 
 interface AccountRow {
@@ -674,8 +676,8 @@ export class PlatformCore {
     return this.getSubscription(account_id);
   }
 
-  recordUsage(account_id: string, credits: string): { period: Period; seq: number } {
-    return this.tx(() => {
+  recordUsage(account_id: string, credits: string, request_id?: string): { period: Period; seq: number } {
+    return this.tx(() => this.once(account_id, 'usage', request_id, { credits }, () => {
       const lots = this.lotsOrThrow(credits, 'credits');
       const p = this.currentPeriod(account_id);
       const available = p.credits_lots + p.redeemed_lots - p.used_lots;
@@ -685,11 +687,11 @@ export class PlatformCore {
       this.db.prepare(`UPDATE periods SET used_lots = used_lots + ? WHERE id = ?`).run(lots, p.id);
       const ev = this.emit(account_id, { type: 'usage', period_id: p.id, credits: lotsToQty(lots) });
       return { period: this.periodView({ ...p, used_lots: p.used_lots + lots }), seq: ev.seq };
-    });
+    }));
   }
 
-  redeem(account_id: string, tokens: string): { period: Period; tokens: string; market_price_usd: string; seq: number } {
-    return this.tx(() => {
+  redeem(account_id: string, tokens: string, request_id?: string): { period: Period; tokens: string; market_price_usd: string; seq: number } {
+    return this.tx(() => this.once(account_id, 'redemption', request_id, { tokens }, () => {
       const lots = this.lotsOrThrow(tokens, 'tokens');
       const acct = this.account(account_id);
       const p = this.currentPeriod(account_id);
@@ -708,7 +710,30 @@ export class PlatformCore {
         market_price_usd,
       });
       return { period: this.periodView({ ...p, redeemed_lots: p.redeemed_lots + lots }), tokens: lotsToQty(lots), market_price_usd, seq: ev.seq };
-    });
+    }));
+  }
+
+  /**
+   * Runs a mutation at most once per (account, request_id): a retry after a lost answer gets
+   * the first answer back and changes nothing (the balances in it are as of then); the same
+   * id with another request is refused. Without a request_id it just runs. Call inside tx().
+   */
+  private once<T>(account_id: string, kind: string, request_id: string | undefined, request: Record<string, string>, run: () => T): T {
+    if (request_id === undefined) return run();
+    const body = JSON.stringify(request);
+    const seen = this.db.prepare(`SELECT kind, body, response FROM request_ids WHERE account_id = ? AND request_id = ?`).get(account_id, request_id) as
+      | { kind: string; body: string; response: string }
+      | undefined;
+    if (seen) {
+      if (seen.kind !== kind || seen.body !== body) throw conflict('request_id_reused', `request_id ${request_id} was already used for another ${seen.kind} request`);
+      return JSON.parse(seen.response) as T;
+    }
+    const out = run();
+    const now = this.now_ms();
+    // Bounded: ids older than the retention window are forgotten (a retry that late is a new request).
+    this.db.prepare(`DELETE FROM request_ids WHERE created_ms < ?`).run(now - REQUEST_ID_TTL_MS);
+    this.db.prepare(`INSERT INTO request_ids (account_id, request_id, kind, body, response, created_ms) VALUES (?, ?, ?, ?, ?, ?)`).run(account_id, request_id, kind, body, JSON.stringify(out), now);
+    return out;
   }
 
   private lotsOrThrow(text: string, what: string): number {
@@ -731,8 +756,8 @@ export class PlatformCore {
     return m;
   }
 
-  deposit(account_id: string, amount_usd: string): { amount_usd: string; fee_usd: string; balances: Balances } {
-    return this.tx(() => {
+  deposit(account_id: string, amount_usd: string, request_id?: string): { amount_usd: string; fee_usd: string; balances: Balances } {
+    return this.tx(() => this.once(account_id, 'deposit', request_id, { amount_usd }, () => {
       const m = this.cashMicros(amount_usd);
       const acct = this.account(account_id);
       if (acct.usd_total + m > MAX_BALANCE_MICROS) throw unprocessable('balance_limit', 'deposit would exceed the account balance limit');
@@ -740,11 +765,11 @@ export class PlatformCore {
       this.addTotals(m, 0, 0, 0, 0);
       this.emit(account_id, { type: 'deposit', amount_usd: microsToUsd(m) });
       return { amount_usd: microsToUsd(m), fee_usd: '0', balances: this.balancesNoTx(account_id) };
-    });
+    }));
   }
 
-  withdraw(account_id: string, amount_usd: string): { amount_usd: string; fee_usd: string; balances: Balances } {
-    return this.tx(() => {
+  withdraw(account_id: string, amount_usd: string, request_id?: string): { amount_usd: string; fee_usd: string; balances: Balances } {
+    return this.tx(() => this.once(account_id, 'withdrawal', request_id, { amount_usd }, () => {
       const m = this.cashMicros(amount_usd);
       const fee = usdToMicros(this.config.withdrawal_fee_usd);
       assert(fee !== null && fee >= 0, 'withdrawal fee config');
@@ -758,7 +783,7 @@ export class PlatformCore {
       this.emit(account_id, { type: 'withdrawal', amount_usd: microsToUsd(m) });
       if (fee > 0) this.emit(account_id, { type: 'fee', amount_usd: microsToUsd(fee), reason: 'withdrawal fee' });
       return { amount_usd: microsToUsd(m), fee_usd: microsToUsd(fee), balances: this.balancesNoTx(account_id) };
-    });
+    }));
   }
 
   getBalances(account_id: string): Balances {

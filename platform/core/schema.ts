@@ -133,6 +133,19 @@ CREATE TABLE IF NOT EXISTS totals (
   redeemed_lots INTEGER NOT NULL DEFAULT 0
 );
 INSERT OR IGNORE INTO totals (id) VALUES (1);
+
+-- Idempotency keys of mutations other than orders (those have client_order_id): the first
+-- answer, returned again to a retry. Kept for a bounded time (core.ts: REQUEST_ID_TTL_MS).
+CREATE TABLE IF NOT EXISTS request_ids (
+  account_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  body TEXT NOT NULL,
+  response TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY (account_id, request_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS request_ids_created ON request_ids (created_ms);
 `;
 
 /** Version 1 → 2: the events table moves to the rowid layout (same rows, same seqs). */

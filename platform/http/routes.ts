@@ -154,7 +154,7 @@ export const ROUTES: Route[] = [
     body: UsageRequest,
     response: UsageResponse,
     status: 201,
-    handle: ({ core, account_id, body }) => ({ json: core.recordUsage(account_id, (body as UsageRequest).credits) }),
+    handle: ({ core, account_id, body }) => ({ json: core.recordUsage(account_id, (body as UsageRequest).credits, (body as UsageRequest).request_id) }),
   }),
   route({
     method: 'POST',
@@ -164,7 +164,7 @@ export const ROUTES: Route[] = [
     body: RedemptionRequest,
     response: RedemptionResponse,
     status: 201,
-    handle: ({ core, account_id, body }) => ({ json: core.redeem(account_id, (body as RedemptionRequest).tokens) }),
+    handle: ({ core, account_id, body }) => ({ json: core.redeem(account_id, (body as RedemptionRequest).tokens, (body as RedemptionRequest).request_id) }),
   }),
   route({
     method: 'POST',
@@ -174,7 +174,7 @@ export const ROUTES: Route[] = [
     body: CashRequest,
     response: CashResponse,
     status: 201,
-    handle: ({ core, account_id, body }) => ({ json: core.deposit(account_id, (body as CashRequest).amount_usd) }),
+    handle: ({ core, account_id, body }) => ({ json: core.deposit(account_id, (body as CashRequest).amount_usd, (body as CashRequest).request_id) }),
   }),
   route({
     method: 'POST',
@@ -184,7 +184,7 @@ export const ROUTES: Route[] = [
     body: CashRequest,
     response: CashResponse,
     status: 201,
-    handle: ({ core, account_id, body }) => ({ json: core.withdraw(account_id, (body as CashRequest).amount_usd) }),
+    handle: ({ core, account_id, body }) => ({ json: core.withdraw(account_id, (body as CashRequest).amount_usd, (body as CashRequest).request_id) }),
   }),
   route({
     method: 'GET',

@@ -93,15 +93,19 @@ const zCreditAmount = zInPositiveDecimal.refine(atMost2Decimals, 'at most 2 deci
 /** Cash rails move whole cents. */
 const zCashAmount = zInPositiveDecimal.refine(atMost2Decimals, 'at most 2 decimals (cents)');
 
+/** Idempotency key of a mutation: a retry with the same id gets the first answer and changes nothing. */
+export const zRequestId = zId;
+
 export const UsageRequest = z.strictObject({
   credits: zCreditAmount,
   description: z.string().max(200).optional(),
+  request_id: zRequestId.optional(),
 });
 export type UsageRequest = z.infer<typeof UsageRequest>;
 export const UsageResponse = z.strictObject({ period: Period, seq: z.number().int().positive() });
 export type UsageResponse = z.infer<typeof UsageResponse>;
 
-export const RedemptionRequest = z.strictObject({ tokens: zCreditAmount });
+export const RedemptionRequest = z.strictObject({ tokens: zCreditAmount, request_id: zRequestId.optional() });
 export type RedemptionRequest = z.infer<typeof RedemptionRequest>;
 export const RedemptionResponse = z.strictObject({
   period: Period,
@@ -111,7 +115,7 @@ export const RedemptionResponse = z.strictObject({
 });
 export type RedemptionResponse = z.infer<typeof RedemptionResponse>;
 
-export const CashRequest = z.strictObject({ amount_usd: zCashAmount });
+export const CashRequest = z.strictObject({ amount_usd: zCashAmount, request_id: zRequestId.optional() });
 export type CashRequest = z.infer<typeof CashRequest>;
 export const CashResponse = z.strictObject({
   amount_usd: zPositiveDecimal,

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PlatformCore } from '../../platform/core/core.js';
+import { PlatformCore, REQUEST_ID_TTL_MS } from '../../platform/core/core.js';
+import { dec } from '../../shared/money.js';
 import { PlatformError } from '../../platform/core/errors.js';
 import { AccountEvent } from '../../shared/platform/events.js';
 import type { OrderRequest } from '../../shared/platform/api.js';
@@ -408,5 +409,62 @@ describe('cancel of an order that expired meanwhile', () => {
     expect(stored).toBe('expired');
     const events = core.getEvents(a, 0, 1000).events.filter((e) => e.type === 'order' && e.client_order_id === 'gtd1').map((e) => (e as { status: string }).status);
     expect(events).toEqual(['open', 'expired']);
+  });
+});
+
+describe('idempotency keys of deposits, withdrawals, usage and redemptions', () => {
+  it('a retry with the same request_id gets the first answer and changes nothing', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock, '0');
+    const seq0 = core.lastSeq(a);
+    const first = core.redeem(a, '5', 'r-1');
+    const again = core.redeem(a, '5', 'r-1');
+    expect(again).toEqual(first);
+    expect(core.lastSeq(a)).toBe(seq0 + 1); // one redemption event
+    expect(core.getBalances(a).token.total).toBe('995');
+
+    const d1 = core.deposit(a, '10', 'd-1');
+    expect(core.deposit(a, '10', 'd-1')).toEqual(d1);
+    expect(core.getBalances(a).usd.total).toBe('10');
+    const w1 = core.withdraw(a, '1', 'w-1');
+    expect(core.withdraw(a, '1', 'w-1')).toEqual(w1);
+    const u1 = core.recordUsage(a, '3', 'u-1');
+    expect(core.recordUsage(a, '3', 'u-1')).toEqual(u1);
+    expect(core.getSubscription(a).current_period.used_credits).toBe('3');
+    // Without a key every call is a new request.
+    core.deposit(a, '10');
+    core.deposit(a, '10');
+    expect(dec(core.getBalances(a).usd.total).minus(dec(w1.balances.usd.total)).toFixed()).toBe('20');
+  });
+
+  it('refuses a request_id reused for another request, and changes nothing', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock, '100');
+    core.redeem(a, '5', 'k');
+    const seq = core.lastSeq(a);
+    expect(code(() => core.redeem(a, '6', 'k'))).toBe('request_id_reused');
+    expect(code(() => core.deposit(a, '5', 'k'))).toBe('request_id_reused');
+    expect(core.lastSeq(a)).toBe(seq);
+    // Keys are per account: another account may use the same one.
+    const b = funded(core, clock, '0');
+    expect(core.redeem(b, '6', 'k').tokens).toBe('6');
+  });
+
+  it('a refused request leaves its key free (the retry is judged afresh)', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock, '0');
+    expect(code(() => core.withdraw(a, '50', 'w'))).toBe('insufficient_funds');
+    core.deposit(a, '100');
+    expect(core.withdraw(a, '50', 'w').amount_usd).toBe('50');
+  });
+
+  it('forgets keys after the retention window', () => {
+    const { core, clock } = setup();
+    const a = funded(core, clock, '0');
+    core.deposit(a, '1', 'old');
+    clock.t += REQUEST_ID_TTL_MS + 1;
+    core.deposit(a, '1', 'new'); // prunes
+    core.deposit(a, '1', 'old'); // a new request now
+    expect(core.getBalances(a).usd.total).toBe('3');
   });
 });
