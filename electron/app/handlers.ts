@@ -1,5 +1,8 @@
 // The wallet API's handlers: each one a short function over the app's services. They get
 // requests already validated by the contract (dispatch.ts) and return contract shapes.
+import { ComputeError, type ComputeService } from '../services/compute/index.js';
+import { isPlatformError } from '../services/platform-client/index.js';
+import { describeSyncError } from './platform-connection.js';
 import type { WalletHandlers } from '../api/dispatch.js';
 import type { AppInfo, ConnectionStatus, Portfolio } from '../../shared/contract/wallet-api.js';
 import type { Ledger } from '../services/ledger/index.js';
@@ -15,6 +18,8 @@ export interface HandlerContext {
   tax: TaxService;
   /** Null when no platform API key is configured. */
   orders: OrderService | null;
+  /** Null when no platform API key is configured. */
+  compute: ComputeService | null;
   configure: { demo(): Promise<void>; platform(url: string, creds: { key_id: string; secret: string }): Promise<void> };
   status(): ConnectionStatus;
 }
@@ -30,6 +35,22 @@ function entry<T>(f: () => T): T {
     return f();
   } catch (err) {
     if (err instanceof OrderEntryError) throw new WalletApiError(err.code, err.message);
+    throw err;
+  }
+}
+
+function computeOf(ctx: HandlerContext): ComputeService {
+  if (!ctx.compute) throw new WalletApiError('not_connected', 'Subscription and redemptions need a platform API key: run `npm run wallet -- connect` (see README).');
+  return ctx.compute;
+}
+
+/** Compute refusals keep their code; a platform failure says what happened in words. */
+async function computeCall<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof ComputeError) throw new WalletApiError(err.code, err.message);
+    if (isPlatformError(err)) throw new WalletApiError('platform_error', describeSyncError(`${err.code}: ${err.message}`) ?? err.message);
     throw err;
   }
 }
@@ -97,6 +118,10 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     },
     getTaxSettings: async () => ctx.tax.settings(),
     updateTaxSettings: async (req) => ctx.tax.update(req),
+    getSubscription: async () => computeCall(() => computeOf(ctx).subscription()),
+    setElection: async (req) => computeCall(() => computeOf(ctx).setElection(req)),
+    redeemTokens: async (req) => computeCall(() => computeOf(ctx).redeem(req)),
+    listRedemptions: async () => ({ redemptions: ctx.compute ? ctx.compute.list() : [] }),
     getTaxSummary: async (req) => ctx.tax.summary(req.year),
     getHoldings: async () => ctx.tax.holdings(),
     whatIfSale: async (req) => ctx.tax.whatIf(req.quantity, req.price_usd),

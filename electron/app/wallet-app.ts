@@ -2,6 +2,7 @@
 // (the embedded demo platform when none is configured), local ledger, sync engine, market
 // feed, and the handlers of the wallet API. The desktop shell and browser mode both start
 // exactly this and only differ in how they carry the API to the renderer.
+import { ComputeService } from '../services/compute/index.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -79,6 +80,8 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
   const market = new MarketFeed(conn.client, ledger, (ticker) => events.emit('market', { ticker }));
   const sync = conn.createSync(ledger);
   const orders = conn.client ? createOrderService({ ledger, transport: platformClientTransport(conn.client), logger: log }) : null;
+  const compute =
+    conn.client && orders ? new ComputeService({ db: ledger.database(), transport: conn.client, availableTokens: () => orders.available().token.available, logger: log }) : null;
   let pushed_seq = -1;
   const pushStatus = () => {
     const status = conn.status(sync);
@@ -86,6 +89,7 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     // Orders go out only once the sync engine is fully online (caught up, stream live): while it
     // is only retrying ('syncing'), sending would just turn queued orders into unknown ones.
     orders?.setOnline(status.state === 'online');
+    compute?.setOnline(status.state === 'online');
     // The ledger moved: fold order and fill events into the order table, push fresh balances.
     if (ledger.cursorSeq() !== pushed_seq) {
       pushed_seq = ledger.cursorSeq();
@@ -112,7 +116,7 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     demo: () => useDemoPlatform(opts.data_dir, secrets),
     platform: (url: string, creds: { key_id: string; secret: string }) => usePlatform(opts.data_dir, secrets, url, creds),
   };
-  const handlers = createHandlers({ info, ledger, market, tax, orders, configure, status: () => conn.status(sync) });
+  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, configure, status: () => conn.status(sync) });
 
   log.info({ host: opts.host, platform: conn.platform_url, demo: conn.demo }, 'wallet started');
   return {

@@ -7,6 +7,7 @@ import { SettingsPage } from './pages/SettingsPage';
 import { ActivityPage } from './pages/ActivityPage';
 import { TaxPage } from './pages/TaxPage';
 import { TradePage } from './pages/TradePage';
+import { ComputePage } from './pages/ComputePage';
 
 export function App() {
   const page = useWallet((s) => s.page);
@@ -58,6 +59,7 @@ export function App() {
         {page === 'trade' && <TradePage />}
         {page === 'activity' && <ActivityPage />}
         {page === 'tax' && <TaxPage />}
+        {page === 'compute' && <ComputePage />}
         {page === 'settings' && <SettingsPage />}
       </main>
       <StatusBar />

@@ -5,13 +5,14 @@ import type { AppInfo, ConnectionStatus, Portfolio, WalletApi } from '../../shar
 import type { Candle, CandleInterval, Ticker } from '../../shared/platform/events';
 import { getWallet } from './api/wallet';
 
-export type Page = 'overview' | 'markets' | 'trade' | 'activity' | 'tax' | 'settings';
+export type Page = 'overview' | 'markets' | 'trade' | 'activity' | 'tax' | 'compute' | 'settings';
 export const PAGES: { id: Page; label: string; key: string }[] = [
   { id: 'overview', label: 'Overview', key: '1' },
   { id: 'markets', label: 'Markets', key: '2' },
   { id: 'trade', label: 'Trade', key: '3' },
   { id: 'activity', label: 'Activity', key: '4' },
   { id: 'tax', label: 'Taxes', key: '5' },
+  { id: 'compute', label: 'Compute', key: '6' },
   { id: 'settings', label: 'Settings', key: '9' },
 ];
 

@@ -77,6 +77,31 @@ test('an order placed elsewhere can be canceled from the Trade screen', async ({
   expect(errors).toEqual([]);
 });
 
+test('the Compute screen shows the period, switches the election and redeems tokens', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(app.url);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await page.keyboard.press('Alt+6');
+  await expect(page.getByRole('heading', { name: 'Compute', exact: true })).toBeVisible();
+  const election = page.getByRole('radiogroup', { name: 'Unused credits at period close' });
+  await election.getByRole('radio', { name: 'Credit my renewal' }).click();
+  await expect(election.getByRole('radio', { name: 'Credit my renewal' })).toHaveAttribute('aria-checked', 'true');
+  await election.getByRole('radio', { name: 'Mint tokens' }).click();
+  await expect(election.getByRole('radio', { name: 'Mint tokens' })).toHaveAttribute('aria-checked', 'true');
+
+  const form = page.getByRole('form', { name: 'Redeem tokens' });
+  await form.getByLabel('Tokens').fill('1.234');
+  await form.getByLabel('Tokens').press('Enter');
+  await expect(page.getByTestId('redeem-message')).toContainText('at most 2 decimals');
+  await form.getByLabel('Tokens').fill('2.5');
+  await form.getByLabel('Tokens').press('Enter');
+  await expect(page.getByTestId('redeem-message')).toContainText('Redeemed 2.50 tokens for 2.50 credits');
+  await expect(page.getByTestId('redemptions').locator('tbody tr[data-state="done"]')).toHaveCount(1);
+  await page.screenshot({ path: path.join(SCREENS, 'compute.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
 test('a request without the launch token is refused', async ({ request }) => {
   const origin = new URL(app.url).origin;
   const res = await request.get(`${origin}/`, { headers: { Cookie: '' } });

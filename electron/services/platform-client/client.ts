@@ -16,6 +16,9 @@ import {
   Ticker,
   TradesPage,
   UsageResponse,
+  type CashRequest,
+  type RedemptionRequest,
+  type UsageRequest,
   type OrderRequest,
 } from '../../../shared/platform/api.js';
 import type { CandleInterval } from '../../../shared/platform/events.js';
@@ -103,16 +106,16 @@ export class PlatformClient {
   setElection(election: 'mint' | 'renewal_credit'): Promise<Subscription> {
     return this.request({ method: 'PUT', path: '/v1/periods/current/election', body: { election }, auth: true, schema: Subscription });
   }
-  recordUsage(body: { credits: string; description?: string }): Promise<UsageResponse> {
+  recordUsage(body: UsageRequest): Promise<UsageResponse> {
     return this.request({ method: 'POST', path: '/v1/usage', body, auth: true, schema: UsageResponse });
   }
-  redeem(body: { tokens: string }): Promise<RedemptionResponse> {
+  redeem(body: RedemptionRequest): Promise<RedemptionResponse> {
     return this.request({ method: 'POST', path: '/v1/redemptions', body, auth: true, schema: RedemptionResponse });
   }
-  deposit(body: { amount_usd: string }): Promise<CashResponse> {
+  deposit(body: CashRequest): Promise<CashResponse> {
     return this.request({ method: 'POST', path: '/v1/deposits', body, auth: true, schema: CashResponse });
   }
-  withdraw(body: { amount_usd: string }): Promise<CashResponse> {
+  withdraw(body: CashRequest): Promise<CashResponse> {
     return this.request({ method: 'POST', path: '/v1/withdrawals', body, auth: true, schema: CashResponse });
   }
   getBalances(): Promise<Balances> {

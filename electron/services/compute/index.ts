@@ -1,0 +1,10 @@
+export {
+  ComputeError,
+  ComputeService,
+  migrateRedemptions,
+  MAX_PENDING_REDEMPTIONS,
+  REDEEM_ATTEMPTS_INLINE,
+  REDEMPTIONS_LIST_MAX,
+  type ComputeServiceOptions,
+  type ComputeTransport,
+} from './service.js';

@@ -1,0 +1,243 @@
+// The subscription side of the wallet: this period's compute, the election for unused
+// credits, and redeeming tokens for compute.
+//
+// Redemptions are exactly once: each gets a request_id (UUIDv7) written to the ledger's
+// SQLite file (synchronous=FULL) before it is sent, and every retry after a lost answer
+// sends the same id, which the platform answers with its first answer without redeeming
+// again. A redemption is a sale at market value for tax, so it is sent now or not at all:
+// while offline it is refused (not queued); only a lost answer is retried, in the background.
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import { dec, toCanonical, ZERO, type Dec } from '../../../shared/money.js';
+import { RedeemInput, SetElectionInput, type RedemptionView } from '../../../shared/contract/compute.js';
+import type { RedemptionRequest, RedemptionResponse, Subscription } from '../../../shared/platform/api.js';
+import { toTransportError } from '../orders/transport.js';
+
+/** Redemptions waiting for an answer at once. */
+export const MAX_PENDING_REDEMPTIONS = 100;
+/** Attempts within one redeem() call before the rest is left to the background retry. */
+export const REDEEM_ATTEMPTS_INLINE = 3;
+export const RETRY_BASE_MS = 500;
+export const RETRY_MAX_MS = 60_000;
+/** Rows returned by list(). */
+export const REDEMPTIONS_LIST_MAX = 200;
+
+export interface ComputeTransport {
+  getSubscription(): Promise<Subscription>;
+  setElection(election: 'mint' | 'renewal_credit'): Promise<Subscription>;
+  redeem(body: RedemptionRequest): Promise<RedemptionResponse>;
+}
+
+export class ComputeError extends Error {
+  override name = 'ComputeError';
+  constructor(
+    readonly code: 'invalid_input' | 'offline' | 'insufficient_tokens' | 'too_many_pending' | 'refused',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Row {
+  request_id: string;
+  tokens: string;
+  state: 'pending' | 'done' | 'refused';
+  market_price_usd: string | null;
+  seq: number | null;
+  attempts: number;
+  next_ms: number;
+  last_error: string | null;
+  created_ms: number;
+  updated_ms: number;
+}
+
+export interface ComputeServiceOptions {
+  db: Database.Database;
+  transport: ComputeTransport;
+  /** Tokens free to redeem now (settled − held by orders); pending redemptions are taken off here. */
+  availableTokens: () => string;
+  now_ms?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  logger?: Logger;
+}
+
+function assert(cond: unknown, msg: string): asserts cond {
+  if (!cond) throw new Error(`compute service invariant: ${msg}`);
+}
+
+export function migrateRedemptions(db: Database.Database): void {
+  // Its own table and no shared version: the ledger's migration list belongs to the ledger.
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS redemptions (
+      request_id TEXT PRIMARY KEY,
+      tokens TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'refused')),
+      market_price_usd TEXT,
+      seq INTEGER,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_ms INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT,
+      created_ms INTEGER NOT NULL,
+      updated_ms INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS redemptions_pending ON redemptions (next_ms) WHERE state = 'pending';
+  `);
+}
+
+export class ComputeService {
+  private readonly db: Database.Database;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private online = false;
+  private retrying: Promise<number> | null = null;
+  private readonly listeners = new Set<() => void>();
+  private readonly st;
+
+  constructor(private readonly opts: ComputeServiceOptions) {
+    this.db = opts.db;
+    this.now = opts.now_ms ?? (() => Date.now());
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    migrateRedemptions(this.db);
+    const sync = this.db.pragma('synchronous', { simple: true }) as number;
+    assert(sync >= 2, `redemptions need synchronous=FULL, the connection has ${sync}`);
+    this.st = {
+      insert: this.db.prepare(`INSERT INTO redemptions (request_id, tokens, state, created_ms, updated_ms) VALUES (?, ?, 'pending', ?, ?)`),
+      byId: this.db.prepare(`SELECT * FROM redemptions WHERE request_id = ?`),
+      list: this.db.prepare(`SELECT * FROM redemptions ORDER BY created_ms DESC, request_id DESC LIMIT ?`),
+      pending: this.db.prepare(`SELECT tokens FROM redemptions WHERE state = 'pending'`).pluck(),
+      due: this.db.prepare(`SELECT * FROM redemptions WHERE state = 'pending' AND next_ms <= ? ORDER BY created_ms LIMIT ?`),
+      done: this.db.prepare(`UPDATE redemptions SET state = 'done', market_price_usd = ?, seq = ?, attempts = ?, last_error = NULL, updated_ms = ? WHERE request_id = ?`),
+      refused: this.db.prepare(`UPDATE redemptions SET state = 'refused', attempts = ?, last_error = ?, updated_ms = ? WHERE request_id = ?`),
+      retry: this.db.prepare(`UPDATE redemptions SET attempts = ?, next_ms = ?, last_error = ?, updated_ms = ? WHERE request_id = ?`),
+    };
+  }
+
+  setOnline(online: boolean): void {
+    this.online = online;
+    if (online) void this.retryPending();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async subscription(): Promise<Subscription> {
+    this.requireOnline('Subscription details come from the platform');
+    return this.opts.transport.getSubscription();
+  }
+
+  /** What happens to this period's unused credits at close. Safe to repeat (the platform sets it). */
+  async setElection(raw: unknown): Promise<Subscription> {
+    const input = SetElectionInput.safeParse(raw);
+    if (!input.success) throw new ComputeError('invalid_input', input.error.issues[0]?.message ?? 'invalid input');
+    this.requireOnline('Changing the election needs the platform');
+    return this.opts.transport.setElection(input.data.election);
+  }
+
+  /** Tokens held by redemptions still waiting for an answer. */
+  pendingTokens(): Dec {
+    return (this.st.pending.all() as string[]).reduce((acc, t) => acc.plus(dec(t)), ZERO);
+  }
+
+  /** Burns tokens for the same number of credits this period. Recorded before it is sent. */
+  async redeem(raw: unknown): Promise<RedemptionView> {
+    const input = RedeemInput.safeParse(raw);
+    if (!input.success) throw new ComputeError('invalid_input', input.error.issues[0]?.message ?? 'invalid input');
+    this.requireOnline('Redeeming needs the platform (a redemption is priced when it happens, so it is not queued)');
+    const tokens = toCanonical(dec(input.data.tokens));
+    const pending = this.st.pending.all() as string[];
+    if (pending.length >= MAX_PENDING_REDEMPTIONS) throw new ComputeError('too_many_pending', `${MAX_PENDING_REDEMPTIONS} redemptions are still waiting for an answer`);
+    const free = dec(this.opts.availableTokens()).minus(this.pendingTokens());
+    if (dec(tokens).gt(free)) throw new ComputeError('insufficient_tokens', `redeeming ${tokens} tokens exceeds the ${toCanonical(free.isNegative() ? ZERO : free)} available (tokens held by open orders and pending redemptions are not)`);
+    const request_id = uuidv7();
+    const t = this.now();
+    this.st.insert.run(request_id, tokens, t, t);
+    this.emit();
+    for (let i = 0; i < REDEEM_ATTEMPTS_INLINE; i++) {
+      const row = await this.attempt(request_id);
+      if (row.state !== 'pending' || !this.online) break;
+      await this.sleep(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** i));
+    }
+    const row = this.row(request_id);
+    if (row.state === 'refused') throw new ComputeError('refused', row.last_error ?? 'the platform refused the redemption');
+    return view(row);
+  }
+
+  list(limit = REDEMPTIONS_LIST_MAX): RedemptionView[] {
+    assert(Number.isSafeInteger(limit) && limit > 0 && limit <= REDEMPTIONS_LIST_MAX, `bad limit ${limit}`);
+    return (this.st.list.all(limit) as Row[]).map(view);
+  }
+
+  /** Sends again (same request_id) the redemptions whose answer was lost. Concurrent calls share one run. */
+  retryPending(): Promise<number> {
+    this.retrying ??= this.retryDue().finally(() => {
+      this.retrying = null;
+    });
+    return this.retrying;
+  }
+
+  private async retryDue(): Promise<number> {
+    let n = 0;
+    for (const r of this.st.due.all(this.now(), MAX_PENDING_REDEMPTIONS) as Row[]) {
+      if (!this.online) break;
+      const after = await this.attempt(r.request_id);
+      n++;
+      if (after.state === 'pending') break; // still failing: wait for its backoff
+    }
+    return n;
+  }
+
+  private async attempt(request_id: string): Promise<Row> {
+    const row = this.row(request_id);
+    if (row.state !== 'pending') return row;
+    const attempts = row.attempts + 1;
+    try {
+      const r = await this.opts.transport.redeem({ tokens: row.tokens, request_id });
+      assert(dec(r.tokens).eq(dec(row.tokens)), `the platform redeemed ${r.tokens}, asked ${row.tokens}`);
+      this.st.done.run(r.market_price_usd, r.seq, attempts, this.now(), request_id);
+    } catch (e) {
+      const err = toTransportError(e);
+      const text = `${err.code}: ${err.message}`.slice(0, 500);
+      if (err.outcome === 'final' || err.outcome === 'not_found') {
+        this.st.refused.run(attempts, text, this.now(), request_id);
+      } else {
+        // Lost or refused for now: the same request_id goes again later (never redeemed twice).
+        const wait = err.retry_after_ms ?? Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempts, 16));
+        this.st.retry.run(attempts, this.now() + wait, text, this.now(), request_id);
+        this.opts.logger?.warn({ request_id, err: text }, 'redemption: no answer, will retry with the same request_id');
+      }
+    }
+    this.emit();
+    return this.row(request_id);
+  }
+
+  private row(request_id: string): Row {
+    const r = this.st.byId.get(request_id) as Row | undefined;
+    assert(r !== undefined, `no redemption ${request_id}`);
+    return r;
+  }
+
+  private requireOnline(what: string): void {
+    if (!this.online) throw new ComputeError('offline', `${what}: the wallet is offline. Try again when the status bar says Online.`);
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+function view(r: Row): RedemptionView {
+  return {
+    request_id: r.request_id,
+    tokens: r.tokens,
+    state: r.state,
+    market_price_usd: r.market_price_usd,
+    seq: r.seq,
+    attempts: r.attempts,
+    last_error: r.last_error,
+    created_at: new Date(r.created_ms).toISOString(),
+    updated_at: new Date(r.updated_ms).toISOString(),
+  };
+}
