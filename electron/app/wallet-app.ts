@@ -2,6 +2,7 @@
 // (the embedded demo platform when none is configured), local ledger, sync engine, market
 // feed, and the handlers of the wallet API. The desktop shell and browser mode both start
 // exactly this and only differ in how they carry the API to the renderer.
+import { toCanonical } from '../../shared/money.js';
 import { ComputeService } from '../services/compute/index.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -79,9 +80,11 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
 
   const market = new MarketFeed(conn.client, ledger, (ticker) => events.emit('market', { ticker }));
   const sync = conn.createSync(ledger);
-  const orders = conn.client ? createOrderService({ ledger, transport: platformClientTransport(conn.client), logger: log }) : null;
-  const compute =
-    conn.client && orders ? new ComputeService({ db: ledger.database(), transport: conn.client, availableTokens: () => orders.available().token.available, logger: log }) : null;
+  // Pending redemptions hold their tokens from orders, and orders' holds from redemptions.
+  let compute: ComputeService | null = null;
+  const held_tokens = () => (compute ? toCanonical(compute.pendingTokens()) : '0');
+  const orders = conn.client ? createOrderService({ ledger, transport: platformClientTransport(conn.client), held_tokens, logger: log }) : null;
+  compute = conn.client && orders ? new ComputeService({ db: ledger.database(), transport: conn.client, availableTokens: () => orders.available().token.available, logger: log }) : null;
   let pushed_seq = -1;
   const pushStatus = () => {
     const status = conn.status(sync);

@@ -9,6 +9,7 @@ import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { PlatformClient, PlatformError } from '../../electron/services/platform-client/index.js';
 import { ComputeError, ComputeService, type ComputeTransport } from '../../electron/services/compute/index.js';
 import { openWallet, until, type Wallet } from '../orders/wallet-wiring.js';
+import { dec } from '../../shared/money.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -25,7 +26,7 @@ async function refusal(p: Promise<unknown>): Promise<string> {
   throw new Error('expected a ComputeError');
 }
 
-async function setup(): Promise<{ platform: RunningPlatform; account_id: string; w: Wallet; client: PlatformClient; dir: string }> {
+async function setup(held_tokens?: () => string): Promise<{ platform: RunningPlatform; account_id: string; w: Wallet; client: PlatformClient; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compute-'));
   cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const platform = await startPlatform({ db_path: path.join(dir, 'platform.db') });
@@ -34,18 +35,19 @@ async function setup(): Promise<{ platform: RunningPlatform; account_id: string;
   const { account_id } = platform.core.createAccount({ start_ms: Date.now() - platform.core.config.period_ms });
   platform.core.tick();
   const credentials = platform.core.createApiKey(account_id);
-  const w = openWallet(dir, platform.url, credentials);
+  const w = openWallet(dir, platform.url, credentials, held_tokens);
   cleanup.push(() => w.close());
   await w.sync.whenSynced(10_000);
   await until('online', () => w.orders.isOnline());
   return { platform, account_id, w, client: new PlatformClient({ base_url: platform.url, credentials, timeout_ms: 2000 }), dir };
 }
 
+/** As the app wires it, where the order service is told the tokens pending redemptions hold. */
 function computeFor(w: Wallet, transport: ComputeTransport, later_ms = 0): ComputeService {
-  const c = new ComputeService({
+  const c: ComputeService = new ComputeService({
     db: w.ledger.database(),
     transport,
-    availableTokens: () => w.orders.available().token.available,
+    availableTokens: () => dec(w.orders.available().token.available).minus(c.pendingTokens()).toFixed(),
     now_ms: () => Date.now() + later_ms,
     sleep: async () => {},
   });
@@ -119,7 +121,9 @@ describe('compute: subscription, election and redemptions', () => {
   });
 
   it('keeps an unanswered redemption across a restart and settles it once back online', async () => {
-    const { platform, account_id, w, client } = await setup();
+    // Wired as the app does: the order service holds the tokens of pending redemptions.
+    const holder: { compute: ComputeService | null } = { compute: null };
+    const { platform, account_id, w, client } = await setup(() => (holder.compute ? holder.compute.pendingTokens().toFixed() : '0'));
     const down: ComputeTransport = {
       getSubscription: () => client.getSubscription(),
       setElection: (e) => client.setElection(e),
@@ -127,13 +131,17 @@ describe('compute: subscription, election and redemptions', () => {
         throw new PlatformError({ status: 0, code: 'timeout', message: 'no answer in 2000 ms' });
       },
     };
-    const first = computeFor(w, down);
+    const first = new ComputeService({ db: w.ledger.database(), transport: down, availableTokens: () => w.orders.available().token.available, sleep: async () => {} });
+    first.setOnline(true);
+    holder.compute = first;
+    const free_before = dec(w.orders.available().token.available);
     const r = await first.redeem({ tokens: '2' });
     expect(r.state).toBe('pending');
     expect(r.last_error).toMatch(/^timeout: /);
-    // Its tokens are held: they cannot be redeemed twice meanwhile.
-    const free = Number(w.orders.available().token.available) - 2;
-    expect(await refusal(first.redeem({ tokens: String(free + 1) }))).toMatch(/^insufficient_tokens/);
+    // Its tokens are held: not redeemable again, not sellable, meanwhile.
+    expect(dec(w.orders.available().token.available).eq(free_before.minus(2))).toBe(true);
+    expect(await refusal(first.redeem({ tokens: free_before.minus(1).toFixed() }))).toMatch(/^insufficient_tokens/);
+    expect(() => w.orders.place({ side: 'sell', type: 'limit', price: '1', quantity: free_before.minus(1).toFixed() })).toThrow(/pending redemptions/);
     // A new service over the same file (the app restarted, two minutes later) finds it and
     // sends it again with the same id.
     const again = computeFor(w, client, 120_000);

@@ -23,7 +23,7 @@ export interface Wallet {
   close(): Promise<void>;
 }
 
-export function openWallet(dir: string, base_url: string, credentials: { key_id: string; secret: string }): Wallet {
+export function openWallet(dir: string, base_url: string, credentials: { key_id: string; secret: string }, held_tokens?: () => string): Wallet {
   const ledger = openLedger({ path: path.join(dir, 'wallet.db') });
   const client = new PlatformClient({ base_url, credentials, timeout_ms: 2000 });
   const sync = createSyncEngine({
@@ -35,7 +35,7 @@ export function openWallet(dir: string, base_url: string, credentials: { key_id:
     backoff_max_ms: 300,
     heartbeat_timeout_ms: 3000,
   });
-  const orders = createOrderService({ ledger, transport: platformClientTransport(client) });
+  const orders = createOrderService({ ledger, transport: platformClientTransport(client), ...(held_tokens ? { held_tokens } : {}) });
   const detach = sync.onStatus((s) => {
     orders.setOnline(s.state === 'online');
     orders.refresh();

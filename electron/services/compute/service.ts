@@ -55,7 +55,8 @@ interface Row {
 export interface ComputeServiceOptions {
   db: Database.Database;
   transport: ComputeTransport;
-  /** Tokens free to redeem now (settled − held by orders); pending redemptions are taken off here. */
+  /** Tokens free to redeem now: settled − held by orders − held by pending redemptions (the app
+   *  gives the order service this service's pendingTokens(), so its available() is exactly that). */
   availableTokens: () => string;
   now_ms?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -149,7 +150,7 @@ export class ComputeService {
     const tokens = toCanonical(dec(input.data.tokens));
     const pending = this.st.pending.all() as string[];
     if (pending.length >= MAX_PENDING_REDEMPTIONS) throw new ComputeError('too_many_pending', `${MAX_PENDING_REDEMPTIONS} redemptions are still waiting for an answer`);
-    const free = dec(this.opts.availableTokens()).minus(this.pendingTokens());
+    const free = dec(this.opts.availableTokens());
     if (dec(tokens).gt(free)) throw new ComputeError('insufficient_tokens', `redeeming ${tokens} tokens exceeds the ${toCanonical(free.isNegative() ? ZERO : free)} available (tokens held by open orders and pending redemptions are not)`);
     const request_id = uuidv7();
     const t = this.now();

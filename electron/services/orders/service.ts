@@ -88,6 +88,8 @@ export interface OrderServiceOptions {
    * overlap, so neighbours in the queue may arrive in either order (throughput = n / RTT).
    */
   max_in_flight?: number;
+  /** Tokens held outside orders (pending redemptions): not available to sell. Default none. */
+  held_tokens?: () => string;
   /** Initial connectivity. Default false: nothing is sent until setOnline(true). */
   online?: boolean;
   /** Randomness for backoff jitter and UUIDv7 random bits (the simulation seeds it). Default Math.random / crypto. */
@@ -144,6 +146,7 @@ export class OrderService {
   private readonly transport: OrderTransport;
   private readonly clock: Clock;
   private readonly fee_bps: number;
+  private readonly opts_held_tokens: (() => string) | undefined;
   private readonly random: () => number;
   private readonly seeded_ids: boolean;
   private readonly log: Logger | undefined;
@@ -169,6 +172,7 @@ export class OrderService {
     this.transport = opts.transport;
     this.clock = opts.clock ?? systemClock;
     this.fee_bps = opts.taker_fee_bps ?? 20;
+    this.opts_held_tokens = opts.held_tokens;
     assert(Number.isInteger(this.fee_bps) && this.fee_bps >= 0 && this.fee_bps <= 10_000, 'taker_fee_bps must be 0..10000');
     this.random = opts.random ?? Math.random;
     this.seeded_ids = opts.random !== undefined;
@@ -267,7 +271,7 @@ export class OrderService {
       throw new OrderEntryError(
         'insufficient_tokens',
         `This sell needs ${toCanonical(need.tokens)} tokens but only ${a.token.available} are available ` +
-          `(settled ${a.token.settled} − ${a.token.reserved} held by open and queued orders).`,
+          `(settled ${a.token.settled} − ${a.token.reserved} held by open and queued orders and pending redemptions).`,
         { needed_tokens: toCanonical(need.tokens), available_tokens: a.token.available },
       );
     }
@@ -357,7 +361,10 @@ export class OrderService {
 
   available(): AvailableView {
     const settled = this.ledger.walletBalances();
-    const { usd, tokens } = this.reservedTotals();
+    const { usd, tokens: by_orders } = this.reservedTotals();
+    const held = dec(this.opts_held_tokens?.() ?? '0');
+    assert(held.gte(0), `negative tokens held outside orders: ${held}`);
+    const tokens = by_orders.plus(held);
     const bal = (s: string, reserved: Dec) => ({ settled: s, reserved: toCanonical(reserved), available: toCanonical(dec(s).minus(reserved)) });
     return { usd: bal(settled.usd, usd), token: bal(settled.token, tokens) };
   }
