@@ -119,6 +119,22 @@ describe('wallet app on the embedded demo platform', () => {
     expect(sum.eq(dec(before.token.total))).toBe(true);
   });
 
+  it('shows the subscription, and redeems tokens through the contract (bad input refused first)', async () => {
+    const sub = await ok<{ current_period: { available_credits: string; election: string } }>('getSubscription');
+    expect(['mint', 'renewal_credit']).toContain(sub.current_period.election);
+    const bad = await call('redeemTokens', { tokens: '0.001' });
+    expect(!bad.ok && bad.error.code).toBe('invalid_request');
+    const tooMany = await call('redeemTokens', { tokens: '99999999' });
+    expect(!tooMany.ok && tooMany.error.code).toBe('insufficient_tokens');
+    expect((await ok<{ redemptions: unknown[] }>('listRedemptions')).redemptions).toEqual([]);
+    const r = await ok<{ state: string; tokens: string; request_id: string }>('redeemTokens', { tokens: '1.5' });
+    expect(r).toMatchObject({ state: 'done', tokens: '1.5' });
+    const list = await ok<{ redemptions: { request_id: string }[] }>('listRedemptions');
+    expect(list.redemptions.map((x) => x.request_id)).toEqual([r.request_id]);
+    const elected = await ok<{ current_period: { election: string } }>('setElection', { election: 'renewal_credit' });
+    expect(elected.current_period.election).toBe('renewal_credit');
+  });
+
   it('points the wallet at another platform with the key in the secret store, not in settings', async () => {
     expect(await call('configurePlatform', { use: 'platform', platform_url: 'file:///etc', key_id: 'k', secret: 's' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     const r = await ok<{ restart_required: boolean; platform: string }>('configurePlatform', { use: 'platform', platform_url: 'https://platform.example:8443/', key_id: 'key_1', secret: 'TOPSECRET-value' });
