@@ -95,6 +95,8 @@ test('the Compute screen shows the period, switches the election and redeems tok
   await form.getByLabel('Tokens').press('Enter');
   await expect(page.getByTestId('redeem-message')).toContainText('at most 2 decimals');
   await form.getByLabel('Tokens').fill('2.5');
+  await form.getByLabel('Tokens').blur();
+  await expect(page.getByTestId('redeem-preview')).toContainText(/Tax effect \((FIFO|HIFO|LIFO), at \$/);
   await form.getByLabel('Tokens').press('Enter');
   await expect(page.getByTestId('redeem-message')).toContainText('Redeemed 2.50 tokens for 2.50 credits');
   await expect(page.getByTestId('redemptions').locator('tbody tr[data-state="done"]')).toHaveCount(1);

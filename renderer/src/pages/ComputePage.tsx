@@ -112,6 +112,17 @@ function RedeemForm({ online, available, onDone }: { online: boolean; available:
   const [tokens, setTokens] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [preview, setPreview] = useState<MethodResponse<'whatIfSale'> | null>(null);
+  // A redemption is a disposal at the market price: its tax effect, before the user commits.
+  const showPreview = async () => {
+    const parsed = RedeemInput.safeParse({ tokens: tokens.trim() });
+    if (!parsed.success) return setPreview(null);
+    try {
+      setPreview(await walletApi().whatIfSale({ quantity: parsed.data.tokens }));
+    } catch {
+      setPreview(null);
+    }
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const parsed = RedeemInput.safeParse({ tokens: tokens.trim() });
@@ -130,6 +141,7 @@ function RedeemForm({ online, available, onDone }: { online: boolean; available:
         ? { ok: true, text: `Redeemed ${qty(r.tokens)} tokens for ${qty(r.tokens)} credits at a market price of ${usd(r.market_price_usd, 4)}.` }
         : { ok: true, text: `Sent; the platform's answer was lost, so it is retried with the same request id (never redeemed twice).` });
       setTokens('');
+      setPreview(null);
       onDone();
     } catch (err) {
       setMessage({ ok: false, text: errorText(err) });
@@ -139,9 +151,15 @@ function RedeemForm({ online, available, onDone }: { online: boolean; available:
   };
   return (
     <form className="whatif" onSubmit={(e) => void submit(e)} aria-label="Redeem tokens">
-      <label>Tokens <input value={tokens} onChange={(e) => setTokens(e.target.value)} inputMode="decimal" placeholder="e.g. 10" size={10} disabled={!online || busy} /></label>
+      <label>Tokens <input value={tokens} onChange={(e) => { setTokens(e.target.value); setMessage(null); }} onBlur={() => void showPreview()} inputMode="decimal" placeholder="e.g. 10" size={10} disabled={!online || busy} /></label>
       <button type="submit" className="chip" disabled={!online || busy}>{busy ? 'Redeeming…' : 'Redeem for credits'}</button>
       <span className="muted small">1 token = 1 credit this period. For tax, a redemption is a sale at the market price (see Taxes).</span>
+      {preview && (
+        <p className="small" data-testid="redeem-preview">
+          Tax effect ({preview.method.toUpperCase()}, at {usd(preview.price_usd, 4)}): proceeds {usd(preview.proceeds)}, basis {usd(preview.cost_basis)},
+          short-term {usd(preview.short_term_gain)}, long-term {usd(preview.long_term_gain)}
+        </p>
+      )}
       {message && <p className={message.ok ? 'muted' : 'error-text'} role={message.ok ? 'status' : 'alert'} data-testid="redeem-message">{message.text}</p>}
     </form>
   );
