@@ -104,6 +104,12 @@ test('orders placed while the platform is down reach it exactly once after it re
   await expect(page.getByTestId('tokens-total')).toHaveText(tokens!);
   await expect(page.getByTestId('usd-total')).toHaveText(cash!);
 
+  // Redeeming is priced when it happens: offline it is not offered (and not queued).
+  await page.keyboard.press('Alt+6');
+  await expect(page.getByText(/Offline: the subscription and redemptions need the platform/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Redeem for credits' })).toBeDisabled();
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'compute-offline.png') });
+
   await page.keyboard.press('Alt+3');
   await expect(page.getByText(/Offline: new orders wait in the local queue/)).toBeVisible();
   // Far below the market, so they rest in the book instead of filling.
