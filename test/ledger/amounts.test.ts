@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromScaled, toScaled } from '../../electron/services/ledger/amounts.js';
-import { FastAccountEvent, isAccountEvent, zFastNonNegativeDecimal, zFastPositiveDecimal } from '../../electron/services/ledger/validate.js';
-import { compile } from '../../electron/services/ledger/compiled-check.js';
+import { FastAccountEvent, FastEventsPage, isAccountEvent, zFastNonNegativeDecimal, zFastPositiveDecimal } from '../../shared/platform/event-check.js';
+import { compile } from '../../shared/platform/compiled-check.js';
 import { D, toCanonical, zNonNegativeDecimal, zPositiveDecimal } from '../../shared/money.js';
-import { AccountEvent } from '../../shared/platform/events.js';
+import { AccountEvent, EventsPage } from '../../shared/platform/events.js';
 import { generateStream } from '../sim/gen.js';
 
 const decimalText = fc.oneof(
@@ -102,6 +102,40 @@ describe('scaled amounts', () => {
     for (const e of events) expect(isAccountEvent(e)).toBe(true);
     for (const x of [null, 'x', 5, [], { type: 'deposit' }]) expect(isAccountEvent(x)).toBe(false);
     expect(checked).toBe(4000);
+  });
+
+  it('FastEventsPage (the client\'s) accepts exactly the pages EventsPage accepts, naming the bad event', () => {
+    const { events } = generateStream({ seed: 23, count: 300 });
+    const good = JSON.parse(JSON.stringify(events)) as Record<string, unknown>[];
+    const pages: unknown[] = [
+      { events: good, last_seq: 300 },
+      { events: [], last_seq: 0 },
+      { events: good, last_seq: -1 },
+      { events: good, last_seq: 300, extra: true },
+      { events: 'nope', last_seq: 1 },
+      { last_seq: 1 },
+      null,
+      { events: new Array(5001).fill(good[0]), last_seq: 1 },
+    ];
+    for (let i = 0; i < 40; i++) {
+      const bad = good.map((e) => ({ ...e }));
+      const victim = bad[(i * 7) % bad.length]!;
+      const keys = Object.keys(victim);
+      const key = keys[i % keys.length]!;
+      if (i % 3 === 0) delete victim[key];
+      else victim[key] = i % 3 === 1 ? -5 : 'not a value';
+      pages.push({ events: bad, last_seq: 300 });
+    }
+    for (const page of pages) {
+      const fast = FastEventsPage.safeParse(page);
+      expect(fast.success, JSON.stringify(page).slice(0, 120)).toBe(EventsPage.safeParse(page).success);
+    }
+    // The message points at the event and field, as zod's does.
+    const broken = good.map((e) => ({ ...e }));
+    (broken[17] as Record<string, unknown>).seq = 'x';
+    const r = FastEventsPage.safeParse({ events: broken, last_seq: 300 });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(['events', 17, 'seq']);
   });
 
   it('the compiler refuses JSON Schema keywords it does not know', () => {

