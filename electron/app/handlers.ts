@@ -87,7 +87,7 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
       return { usd: { settled: p.usd.total, reserved: '0', available: p.usd.total }, token: { settled: p.token.total, reserved: '0', available: p.token.total } };
     },
     getActivity: async (req) => ({
-      entries: ctx.ledger.recentEntries(req.limit).map((e) => ({
+      entries: ctx.ledger.recentEntries(req.limit, req.before_id).map((e) => ({
         id: e.id,
         seq: e.seq,
         type: e.type,

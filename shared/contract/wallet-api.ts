@@ -78,7 +78,11 @@ export const ActivityEntry = z.strictObject({
   reverses: z.number().int().positive().nullable(),
   postings: z.array(Posting).max(20),
 });
-export const ActivityRequest = z.strictObject({ limit: z.number().int().min(1).max(500).default(100) });
+export const ActivityRequest = z.strictObject({
+  limit: z.number().int().min(1).max(500).default(100),
+  /** Page back: entries older than this entry id (the last id of the previous page). */
+  before_id: z.number().int().positive().optional(),
+});
 export const ActivityResponse = z.strictObject({ entries: z.array(ActivityEntry).max(500) });
 
 export const ReconciliationMismatch = z.strictObject({

@@ -119,6 +119,17 @@ describe('wallet app on the embedded demo platform', () => {
     expect(sum.eq(dec(before.token.total))).toBe(true);
   });
 
+  it('pages the journal back through the contract', async () => {
+    const first = await ok<{ entries: { id: number }[] }>('getActivity', { limit: 3 });
+    expect(first.entries).toHaveLength(3);
+    const last = first.entries[2]!.id;
+    const next = await ok<{ entries: { id: number }[] }>('getActivity', { limit: 3, before_id: last });
+    expect(next.entries.length).toBeGreaterThan(0);
+    expect(next.entries.every((e) => e.id < last)).toBe(true);
+    const bad = await call('getActivity', { limit: 3, before_id: -1 });
+    expect(!bad.ok && bad.error.code).toBe('invalid_request');
+  });
+
   it('shows the subscription, and redeems tokens through the contract (bad input refused first)', async () => {
     const sub = await ok<{ current_period: { available_credits: string; election: string } }>('getSubscription');
     expect(['mint', 'renewal_credit']).toContain(sub.current_period.election);

@@ -176,9 +176,26 @@ describe('ledger ingestion', () => {
     expect(ledger.verify().ok).toBe(true);
   });
 
+  it('pages the journal back by entry id: newest first, no entry twice, none skipped', () => {
+    const { ledger } = fresh();
+    const { events } = generateStream({ seed: 5, count: 250 });
+    expect(ledger.ingest(events).applied).toBe(250);
+    const seen: number[] = [];
+    let before: number | undefined;
+    for (let page = 0; page < 10; page++) {
+      const rows = ledger.recentEntries(60, before);
+      if (rows.length === 0) break;
+      seen.push(...rows.map((r) => r.id));
+      before = rows[rows.length - 1]!.id;
+    }
+    expect(seen).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
+    expect(ledger.recentEntries(10, 3).map((r) => r.id)).toEqual([2, 1]);
+  });
+
   it('refuses a bad limit and an oversized ingest call', () => {
     const { ledger } = fresh();
     expect(() => ledger.recentEntries(0)).toThrow(/limit/);
+    expect(() => ledger.recentEntries(10, 0)).toThrow(/before_id/);
     expect(() => ledger.ingest(new Array(100_001).fill(null))).toThrow(/at most/);
   });
 });

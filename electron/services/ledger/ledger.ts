@@ -254,7 +254,7 @@ export class Ledger {
       insertQuarantine: db.prepare(
         'INSERT INTO quarantine (seq, event_id, reason, raw, raw_hash, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (raw_hash) DO NOTHING',
       ),
-      recentEntries: db.prepare('SELECT id, seq, event_id, type, time, reverses, data FROM entries ORDER BY id DESC LIMIT ?'),
+      recentEntries: db.prepare('SELECT id, seq, event_id, type, time, reverses, data FROM entries WHERE id < ? ORDER BY id DESC LIMIT ?'),
       postingsRange: db
         .prepare('SELECT entry_id, account_id, commodity, amount FROM postings WHERE entry_id BETWEEN ? AND ?')
         .safeIntegers(true),
@@ -541,9 +541,11 @@ export class Ledger {
   }
 
   /** The newest entries with their postings, newest first. */
-  recentEntries(limit: number): EntryView[] {
+  /** Newest first; `before_id` pages back (entries with a smaller id), by the primary key, no scan. */
+  recentEntries(limit: number, before_id: number = Number.MAX_SAFE_INTEGER): EntryView[] {
     assert(Number.isSafeInteger(limit) && limit > 0 && limit <= RECENT_ENTRIES_MAX, `limit must be 1..${RECENT_ENTRIES_MAX}`);
-    const rows = this.st.recentEntries.all(limit) as Omit<EntryView, 'postings' | 'data'>[] & { data: string }[];
+    assert(Number.isSafeInteger(before_id) && before_id > 0, `before_id must be a positive integer`);
+    const rows = this.st.recentEntries.all(before_id, limit) as Omit<EntryView, 'postings' | 'data'>[] & { data: string }[];
     if (rows.length === 0) return [];
     const lo = (rows[rows.length - 1] as { id: number }).id;
     const hi = (rows[0] as { id: number }).id;

@@ -7,6 +7,9 @@ type Entries = MethodResponse<'getActivity'>['entries'];
 type Mismatches = MethodResponse<'getMismatches'>['mismatches'];
 type Verify = MethodResponse<'verifyLedger'>;
 
+/** Journal entries per page. */
+const PAGE = 100;
+
 const TYPE_LABEL: Record<string, string> = {
   period_open: 'Period opened',
   usage: 'Compute used',
@@ -25,12 +28,15 @@ const TYPE_LABEL: Record<string, string> = {
 function ownChanges(e: Entries[number]): string {
   const own = e.postings.filter((p) => p.account.startsWith('assets:'));
   if (own.length === 0) return '—';
-  return own.map((p) => `${p.amount.startsWith('-') ? '' : '+'}${qty(p.amount, p.commodity === 'USD' ? 2 : 2)} ${p.commodity}`).join(', ');
+  return own.map((p) => `${p.amount.startsWith('-') ? '−' : '+'}${qty(p.amount.replace(/^-/, ''))} ${p.commodity}`).join(', ');
 }
 
 export function ActivityPage() {
   const portfolio = useWallet((s) => s.portfolio);
   const [entries, setEntries] = useState<Entries>([]);
+  /** Older pages the user asked for (dropped when the ledger moves and the first page reloads). */
+  const [older, setOlder] = useState<Entries>([]);
+  const [more, setMore] = useState(true);
   const [mismatches, setMismatches] = useState<Mismatches>([]);
   const [verify, setVerify] = useState<Verify | null>(null);
   const [busy, setBusy] = useState(false);
@@ -38,8 +44,10 @@ export function ActivityPage() {
 
   const load = useCallback(async () => {
     try {
-      const [a, m] = await Promise.all([walletApi().getActivity({ limit: 100 }), walletApi().getMismatches({})]);
+      const [a, m] = await Promise.all([walletApi().getActivity({ limit: PAGE }), walletApi().getMismatches({})]);
       setEntries(a.entries);
+      setOlder([]);
+      setMore(a.entries.length === PAGE);
       setMismatches(m.mismatches);
       setError(null);
     } catch (err) {
@@ -52,6 +60,19 @@ export function ActivityPage() {
   useEffect(() => {
     queueMicrotask(() => void load());
   }, [cursor, load]);
+
+  const shown = [...entries, ...older];
+  const loadOlder = async () => {
+    const last = shown[shown.length - 1];
+    if (!last) return;
+    try {
+      const page = await walletApi().getActivity({ limit: PAGE, before_id: last.id });
+      setOlder((o) => [...o, ...page.entries]);
+      setMore(page.entries.length === PAGE);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
 
   const runVerify = async () => {
     setBusy(true);
@@ -95,10 +116,10 @@ export function ActivityPage() {
       {error && <p className="error-text" role="alert">{error}</p>}
       <table className="table" aria-label="Journal">
         <thead>
-          <tr><th>#</th><th>Time</th><th>What</th><th>Your balances</th></tr>
+          <tr><th>#</th><th>Time</th><th>What</th><th>Change to your balances</th></tr>
         </thead>
         <tbody>
-          {entries.map((e) => (
+          {shown.map((e) => (
             <tr key={e.id}>
               <td className="muted">{e.seq ?? `rev ${e.reverses}`}</td>
               <td>{new Date(e.time).toLocaleString()}</td>
@@ -106,11 +127,16 @@ export function ActivityPage() {
               <td className="num">{ownChanges(e)}</td>
             </tr>
           ))}
-          {entries.length === 0 && (
+          {shown.length === 0 && (
             <tr><td colSpan={4} className="muted">No entries yet.</td></tr>
           )}
         </tbody>
       </table>
+      {more && shown.length > 0 && (
+        <button type="button" className="chip" onClick={() => void loadOlder()} data-testid="journal-older">
+          Show older entries
+        </button>
+      )}
     </section>
   );
 }
