@@ -129,6 +129,7 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     logInternalError,
     close: async () => {
       market.stop();
+      compute?.close();
       await orders?.stop();
       await sync?.stop();
       ledger.close();

@@ -51,6 +51,7 @@ function computeFor(w: Wallet, transport: ComputeTransport, later_ms = 0): Compu
     now_ms: () => Date.now() + later_ms,
     sleep: async () => {},
   });
+  cleanup.push(() => c.close());
   c.setOnline(true);
   return c;
 }
@@ -116,7 +117,8 @@ describe('compute: subscription, election and redemptions', () => {
     const r = await compute.redeem({ tokens: '3' });
     expect(r.state).toBe('done');
     expect(r.attempts).toBe(3);
-    expect(new Set(sent).size).toBe(1); // one request id, three sends
+    expect(sent).toHaveLength(3); // three sends (never two at once), one request id
+    expect(new Set(sent).size).toBe(1);
     expect(platform.core.getEvents(account_id, 0, 1000).events.filter((e) => e.type === 'redemption')).toHaveLength(1);
   });
 
@@ -133,6 +135,7 @@ describe('compute: subscription, election and redemptions', () => {
     };
     const first = new ComputeService({ db: w.ledger.database(), transport: down, availableTokens: () => w.orders.available().token.available, sleep: async () => {} });
     first.setOnline(true);
+    cleanup.push(() => first.close());
     holder.compute = first;
     const free_before = dec(w.orders.available().token.available);
     const r = await first.redeem({ tokens: '2' });
@@ -148,6 +151,27 @@ describe('compute: subscription, election and redemptions', () => {
     await again.retryPending();
     const settled = again.list().find((x) => x.request_id === r.request_id)!;
     expect(settled.state).toBe('done');
+    expect(platform.core.getEvents(account_id, 0, 1000).events.filter((e) => e.type === 'redemption')).toHaveLength(1);
+  });
+
+  it('retries an unanswered redemption on its own when its backoff ends (no status change needed)', async () => {
+    const { platform, account_id, w, client } = await setup();
+    let failures = 4; // more than the inline attempts
+    const flaky: ComputeTransport = {
+      getSubscription: () => client.getSubscription(),
+      setElection: (e) => client.setElection(e),
+      redeem: async (body) => {
+        if (failures-- > 0) throw new PlatformError({ status: 503, code: 'server_error', message: 'busy' });
+        return client.redeem(body);
+      },
+    };
+    const c = new ComputeService({ db: w.ledger.database(), transport: flaky, availableTokens: () => w.orders.available().token.available, retry_base_ms: 10 });
+    cleanup.push(() => c.close());
+    c.setOnline(true);
+    const r = await c.redeem({ tokens: '1' });
+    expect(r.state).toBe('pending');
+    await until('the timer-driven retry', () => c.list()[0]?.state === 'done', 10_000);
+    expect(c.list()[0]?.attempts).toBe(5);
     expect(platform.core.getEvents(account_id, 0, 1000).events.filter((e) => e.type === 'redemption')).toHaveLength(1);
   });
 });

@@ -60,6 +60,8 @@ export interface ComputeServiceOptions {
   availableTokens: () => string;
   now_ms?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** First retry delay after a lost answer (doubles per attempt, capped at RETRY_MAX_MS). Default RETRY_BASE_MS. */
+  retry_base_ms?: number;
   logger?: Logger;
 }
 
@@ -90,8 +92,14 @@ export class ComputeService {
   private readonly db: Database.Database;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly retry_base_ms: number;
   private online = false;
   private retrying: Promise<number> | null = null;
+  /** Wakes the retry of unanswered redemptions when their backoff ends (status events may not come). */
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  /** Request ids being sent now: the inline attempts and the background retry never overlap on one. */
+  private readonly inflight = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private readonly st;
 
@@ -99,6 +107,8 @@ export class ComputeService {
     this.db = opts.db;
     this.now = opts.now_ms ?? (() => Date.now());
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.retry_base_ms = opts.retry_base_ms ?? RETRY_BASE_MS;
+    assert(this.retry_base_ms > 0 && this.retry_base_ms <= RETRY_MAX_MS, `retry_base_ms out of range: ${this.retry_base_ms}`);
     migrateRedemptions(this.db);
     const sync = this.db.pragma('synchronous', { simple: true }) as number;
     assert(sync >= 2, `redemptions need synchronous=FULL, the connection has ${sync}`);
@@ -108,6 +118,7 @@ export class ComputeService {
       list: this.db.prepare(`SELECT * FROM redemptions ORDER BY created_ms DESC, request_id DESC LIMIT ?`),
       pending: this.db.prepare(`SELECT tokens FROM redemptions WHERE state = 'pending'`).pluck(),
       due: this.db.prepare(`SELECT * FROM redemptions WHERE state = 'pending' AND next_ms <= ? ORDER BY created_ms LIMIT ?`),
+      nextDue: this.db.prepare(`SELECT min(next_ms) FROM redemptions WHERE state = 'pending'`).pluck(),
       done: this.db.prepare(`UPDATE redemptions SET state = 'done', market_price_usd = ?, seq = ?, attempts = ?, last_error = NULL, updated_ms = ? WHERE request_id = ?`),
       refused: this.db.prepare(`UPDATE redemptions SET state = 'refused', attempts = ?, last_error = ?, updated_ms = ? WHERE request_id = ?`),
       retry: this.db.prepare(`UPDATE redemptions SET attempts = ?, next_ms = ?, last_error = ?, updated_ms = ? WHERE request_id = ?`),
@@ -115,8 +126,21 @@ export class ComputeService {
   }
 
   setOnline(online: boolean): void {
+    if (this.closed) return;
     this.online = online;
-    if (online) void this.retryPending();
+    if (online) this.retryInBackground();
+  }
+
+  private retryInBackground(): void {
+    this.retryPending().catch((err: unknown) => this.opts.logger?.error({ err }, 'redemption retry failed'));
+  }
+
+  /** Stops the retry timer; what is pending stays in the file for the next start. */
+  close(): void {
+    this.closed = true;
+    this.online = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   subscribe(listener: () => void): () => void {
@@ -159,9 +183,10 @@ export class ComputeService {
     for (let i = 0; i < REDEEM_ATTEMPTS_INLINE; i++) {
       const row = await this.attempt(request_id);
       if (row.state !== 'pending' || !this.online) break;
-      await this.sleep(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** i));
+      await this.sleep(Math.min(RETRY_MAX_MS, this.retry_base_ms * 2 ** i));
     }
     const row = this.row(request_id);
+    if (row.state === 'pending') this.schedule(); // the rest is left to the background retry
     if (row.state === 'refused') throw new ComputeError('refused', row.last_error ?? 'the platform refused the redemption');
     return view(row);
   }
@@ -175,14 +200,30 @@ export class ComputeService {
   retryPending(): Promise<number> {
     this.retrying ??= this.retryDue().finally(() => {
       this.retrying = null;
+      this.schedule();
     });
     return this.retrying;
+  }
+
+  /** One timer for the earliest pending redemption's next attempt (bounded by RETRY_MAX_MS). */
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.closed || !this.online) return;
+    const next = this.st.nextDue.get() as number | null;
+    if (next === null) return;
+    const wait_ms = Math.min(RETRY_MAX_MS, Math.max(0, next - this.now()));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.retryInBackground();
+    }, wait_ms);
+    this.timer.unref?.();
   }
 
   private async retryDue(): Promise<number> {
     let n = 0;
     for (const r of this.st.due.all(this.now(), MAX_PENDING_REDEMPTIONS) as Row[]) {
-      if (!this.online) break;
+      if (!this.online || this.closed) break;
       const after = await this.attempt(r.request_id);
       n++;
       if (after.state === 'pending') break; // still failing: wait for its backoff
@@ -192,7 +233,19 @@ export class ComputeService {
 
   private async attempt(request_id: string): Promise<Row> {
     const row = this.row(request_id);
-    if (row.state !== 'pending') return row;
+    if (row.state !== 'pending' || this.inflight.has(request_id)) return row;
+    this.inflight.add(request_id);
+    try {
+      await this.send(row);
+    } finally {
+      this.inflight.delete(request_id);
+    }
+    this.emit();
+    return this.row(request_id);
+  }
+
+  private async send(row: Row): Promise<void> {
+    const request_id = row.request_id;
     const attempts = row.attempts + 1;
     try {
       const r = await this.opts.transport.redeem({ tokens: row.tokens, request_id });
@@ -205,13 +258,11 @@ export class ComputeService {
         this.st.refused.run(attempts, text, this.now(), request_id);
       } else {
         // Lost or refused for now: the same request_id goes again later (never redeemed twice).
-        const wait = err.retry_after_ms ?? Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempts, 16));
+        const wait = err.retry_after_ms ?? Math.min(RETRY_MAX_MS, this.retry_base_ms * 2 ** Math.min(attempts, 16));
         this.st.retry.run(attempts, this.now() + wait, text, this.now(), request_id);
         this.opts.logger?.warn({ request_id, err: text }, 'redemption: no answer, will retry with the same request_id');
       }
     }
-    this.emit();
-    return this.row(request_id);
   }
 
   private row(request_id: string): Row {
