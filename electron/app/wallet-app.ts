@@ -107,6 +107,8 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     });
     if (change.kind === 'orders') events.emit('portfolio', portfolioFrom(ledger, orders));
   });
+  // A redemption recorded, settled or refused changes the tokens held: fresh balances.
+  compute?.subscribe(() => events.emit('portfolio', portfolioFrom(ledger, orders)));
   sync?.onStatus(pushStatus);
   pushStatus();
   sync?.start();
