@@ -11,6 +11,9 @@ import type { TaxSettingsView } from '../../shared/contract/tax.js';
 import { dec, formatCents, toCanonical, ZERO } from '../../shared/money.js';
 import { loadSettings, saveSettings, type Settings } from './settings.js';
 
+/** Holdings are recomputed at most once per this many times their own computing time. */
+const HOLDINGS_COST_FACTOR = 10;
+
 /** Held lots returned to the screen at most. */
 const HELD_LOTS_MAX = 1000;
 
@@ -18,7 +21,7 @@ type TaxSettings = NonNullable<Settings['tax']>;
 const DEFAULTS: TaxSettings = { method_orders: [], mint_basis: 'allocated', wash_sale: false, digital_asset: false, filing_status: 'single' };
 
 export class TaxService {
-  private holdings_memo: { key: string; value: MethodResponse<'getHoldings'> } | null = null;
+  private holdings_memo: { cursor: number; settings: string; value: MethodResponse<'getHoldings'>; at_ms: number; cost_ms: number } | null = null;
 
   constructor(
     private readonly ledger: Ledger,
@@ -98,8 +101,17 @@ export class TaxService {
    * Memoized per ledger cursor and settings: the overview asks again on every portfolio push.
    */
   holdings(): MethodResponse<'getHoldings'> {
-    const key = JSON.stringify([this.ledger.cursorSeq(), this.stored()]);
-    if (this.holdings_memo?.key === key) return this.holdings_memo.value;
+    const cursor = this.ledger.cursorSeq();
+    const settings = JSON.stringify(this.stored());
+    const memo = this.holdings_memo;
+    if (memo && memo.settings === settings) {
+      if (memo.cursor === cursor) return memo.value;
+      // The lots are recomputed from the whole history (seconds at a million events), on the
+      // main thread: at most once per 10× its own cost, so it never takes more than ~10% of it.
+      // The answer's data_as_of says which event it reflects.
+      if (performance.now() - memo.at_ms < HOLDINGS_COST_FACTOR * memo.cost_ms) return memo.value;
+    }
+    const t0 = performance.now();
     const { tx, data_as_of } = this.input();
     // The price only values the lots, which this answer leaves to the screen.
     const held = guard(() => unrealizedPositions(tx, this.engineSettings(data_as_of), '0', this.now().toISOString()));
@@ -110,8 +122,9 @@ export class TaxService {
       const cost = lots.reduce((acc, l) => acc.plus(dec(l.cost_basis)), ZERO);
       return [{ source, quantity: toCanonical(quantity), cost_basis: formatCents(cost) }];
     });
-    const value = { data_as_of, groups };
-    this.holdings_memo = { key, value };
+    const value = { data_as_of, as_of_seq: cursor, groups };
+    const at_ms = performance.now();
+    this.holdings_memo = { cursor, settings, value, at_ms, cost_ms: at_ms - t0 };
     return value;
   }
 

@@ -74,6 +74,8 @@ export type TaxSummary = z.infer<typeof TaxSummary>;
  *  Price-free: the screen values them at the live price. */
 export const HoldingsBySource = z.strictObject({
   data_as_of: z.string().max(500),
+  /** The ledger event these holdings include (may trail the ledger briefly on a large history). */
+  as_of_seq: z.number().int().nonnegative(),
   groups: z.array(z.strictObject({ source: zLotSource, quantity: zDecimal, cost_basis: zDecimal })).max(3),
 });
 export type HoldingsBySource = z.infer<typeof HoldingsBySource>;

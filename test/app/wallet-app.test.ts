@@ -100,17 +100,19 @@ describe('wallet app on the embedded demo platform', () => {
 
   it('splits the tokens held by origin, adding up to the ledger\'s token balance', async () => {
     // Read both at one cursor: the demo market keeps trading, so retry until they agree on it.
-    type H = { groups: { source: string; quantity: string; cost_basis: string }[] };
+    type H = { as_of_seq: number; groups: { source: string; quantity: string; cost_basis: string }[] };
     const pair = await until(
       async () => {
         const before = await ok<{ token: { total: string }; as_of_seq: number }>('getPortfolio');
         const h = await ok<H>('getHoldings');
         const after = await ok<{ as_of_seq: number }>('getPortfolio');
-        return { before, h, same: before.as_of_seq === after.as_of_seq };
+        // Holdings may trail by a moment (recomputed at a bounded rate): wait until all three agree.
+        return { before, h, same: before.as_of_seq === after.as_of_seq && h.as_of_seq === before.as_of_seq };
       },
       (v) => v.same,
     );
     const { h, before } = pair;
+    expect(h.as_of_seq).toBe(before.as_of_seq);
     expect(h.groups.length).toBeGreaterThan(0);
     expect(new Set(h.groups.map((g) => g.source)).size).toBe(h.groups.length);
     // The demo account's tokens were minted from its unused compute.

@@ -61,6 +61,8 @@ export function OverviewPage() {
   );
 }
 
+const HOLDINGS_RETRY_MS = 2_000;
+
 /** Held tokens split by origin (the lots under the lot method in force), valued at the live price. */
 function HoldingsByOrigin({ seq, price }: { seq: number | null; price: string | null }) {
   const [holdings, setHoldings] = useState<Holdings | null>(null);
@@ -68,12 +70,22 @@ function HoldingsByOrigin({ seq, price }: { seq: number | null; price: string | 
   useEffect(() => {
     if (seq === null) return; // the portfolio (and the wallet API) is not there yet
     let live = true;
-    walletApi()
-      .getHoldings({})
-      .then((h) => live && (setHoldings(h), setError(null)))
-      .catch((err: unknown) => live && setError(errorText(err)));
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const load = () =>
+      walletApi()
+        .getHoldings({})
+        .then((h) => {
+          if (!live) return;
+          setHoldings(h);
+          setError(null);
+          // On a large history the main process recomputes lots at a bounded rate: ask again.
+          if (h.as_of_seq < seq) retry = setTimeout(() => void load(), HOLDINGS_RETRY_MS);
+        })
+        .catch((err: unknown) => live && setError(errorText(err)));
+    void load();
     return () => {
       live = false;
+      clearTimeout(retry);
     };
   }, [seq]);
 
