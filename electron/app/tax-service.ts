@@ -11,8 +11,31 @@ import type { TaxSettingsView } from '../../shared/contract/tax.js';
 import { dec, formatCents, toCanonical, ZERO } from '../../shared/money.js';
 import { loadSettings, saveSettings, type Settings } from './settings.js';
 
-/** Holdings are recomputed at most once per this many times their own computing time. */
-const HOLDINGS_COST_FACTOR = 10;
+/** A value over the whole history is recomputed at most once per this many times its own cost. */
+const RECOMPUTE_COST_FACTOR = 10;
+
+/**
+ * A value computed from the whole ledger history on the main thread (seconds at a million
+ * transactions): recomputed when its key changes, or when the ledger moved and at least
+ * RECOMPUTE_COST_FACTOR × its last cost has passed, so it never takes more than ~10% of the
+ * thread. The value says which event it includes (as_of_seq); the screens ask again while
+ * it trails.
+ */
+export class Recompute<T> {
+  private memo: { key: string; cursor: number; value: T; at_ms: number; cost_ms: number } | null = null;
+
+  constructor(private readonly now_ms: () => number = () => performance.now()) {}
+
+  get(key: string, cursor: number, compute: () => T): T {
+    const m = this.memo;
+    if (m && m.key === key && (m.cursor === cursor || this.now_ms() - m.at_ms < RECOMPUTE_COST_FACTOR * m.cost_ms)) return m.value;
+    const t0 = this.now_ms();
+    const value = compute();
+    const at_ms = this.now_ms();
+    this.memo = { key, cursor, value, at_ms, cost_ms: at_ms - t0 };
+    return value;
+  }
+}
 
 /** Held lots returned to the screen at most. */
 const HELD_LOTS_MAX = 1000;
@@ -21,7 +44,8 @@ type TaxSettings = NonNullable<Settings['tax']>;
 const DEFAULTS: TaxSettings = { method_orders: [], mint_basis: 'allocated', wash_sale: false, digital_asset: false, filing_status: 'single' };
 
 export class TaxService {
-  private holdings_memo: { cursor: number; settings: string; value: MethodResponse<'getHoldings'>; at_ms: number; cost_ms: number } | null = null;
+  private readonly summaries = new Recompute<MethodResponse<'getTaxSummary'>>();
+  private readonly holdings_by_origin = new Recompute<MethodResponse<'getHoldings'>>();
 
   constructor(
     private readonly ledger: Ledger,
@@ -65,6 +89,12 @@ export class TaxService {
   }
 
   summary(year: number): MethodResponse<'getTaxSummary'> {
+    const cursor = this.ledger.cursorSeq();
+    const key = JSON.stringify([year, this.stored(), this.lastPrice()]);
+    return this.summaries.get(key, cursor, () => this.computeSummary(year, cursor));
+  }
+
+  private computeSummary(year: number, cursor: number): MethodResponse<'getTaxSummary'> {
     const { tx, data_as_of } = this.input();
     const s = this.engineSettings(data_as_of);
     const r = guard(() => computeTaxYear(tx, { ...s, year }));
@@ -77,6 +107,7 @@ export class TaxService {
     return {
       year,
       data_as_of,
+      as_of_seq: cursor,
       transactions: tx.length,
       rows: r.row_count,
       short_term: sum(d.line1b, d.line2, d.line3),
@@ -98,20 +129,14 @@ export class TaxService {
   /**
    * Held tokens by source, for the overview: minted tokens came from compute already paid
    * for (worst case: zero), bought ones are money at risk; the screen must not blur the two.
-   * Memoized per ledger cursor and settings: the overview asks again on every portfolio push.
+   * The overview asks again on every portfolio push: recomputed at a bounded rate (Recompute).
    */
   holdings(): MethodResponse<'getHoldings'> {
     const cursor = this.ledger.cursorSeq();
-    const settings = JSON.stringify(this.stored());
-    const memo = this.holdings_memo;
-    if (memo && memo.settings === settings) {
-      if (memo.cursor === cursor) return memo.value;
-      // The lots are recomputed from the whole history (seconds at a million events), on the
-      // main thread: at most once per 10× its own cost, so it never takes more than ~10% of it.
-      // The answer's data_as_of says which event it reflects.
-      if (performance.now() - memo.at_ms < HOLDINGS_COST_FACTOR * memo.cost_ms) return memo.value;
-    }
-    const t0 = performance.now();
+    return this.holdings_by_origin.get(JSON.stringify(this.stored()), cursor, () => this.computeHoldings(cursor));
+  }
+
+  private computeHoldings(cursor: number): MethodResponse<'getHoldings'> {
     const { tx, data_as_of } = this.input();
     // The price only values the lots, which this answer leaves to the screen.
     const held = guard(() => unrealizedPositions(tx, this.engineSettings(data_as_of), '0', this.now().toISOString()));
@@ -122,10 +147,7 @@ export class TaxService {
       const cost = lots.reduce((acc, l) => acc.plus(dec(l.cost_basis)), ZERO);
       return [{ source, quantity: toCanonical(quantity), cost_basis: formatCents(cost) }];
     });
-    const value = { data_as_of, as_of_seq: cursor, groups };
-    const at_ms = performance.now();
-    this.holdings_memo = { cursor, settings, value, at_ms, cost_ms: at_ms - t0 };
-    return value;
+    return { data_as_of, as_of_seq: cursor, groups };
   }
 
   whatIf(quantity: string, price_usd: string | undefined): MethodResponse<'whatIfSale'> {

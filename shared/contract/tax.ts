@@ -54,6 +54,8 @@ export const TaxSummaryRequest = z.strictObject({ year: z.number().int().min(200
 export const TaxSummary = z.strictObject({
   year: z.number().int(),
   data_as_of: z.string().max(500),
+  /** The ledger event the figures include (may trail the ledger briefly on a large history). */
+  as_of_seq: z.number().int().nonnegative(),
   transactions: z.number().int().nonnegative(),
   rows: z.number().int().nonnegative(),
   short_term: Totals,

@@ -5,6 +5,7 @@ import type { MethodRequest, MethodResponse } from '../../../shared/contract/wal
 import { dec } from '../../../shared/money';
 
 type Summary = MethodResponse<'getTaxSummary'>;
+const SUMMARY_RETRY_MS = 2_000;
 const LOT_ORIGIN: Record<Summary['lots'][number]['source'], string> = { mint: 'minted', buy: 'bought', income: 'income' };
 type WhatIf = MethodResponse<'whatIfSale'>;
 type Exported = MethodResponse<'exportTaxReport'>;
@@ -24,14 +25,28 @@ export function TaxPage() {
 
   const load = useCallback(async () => {
     try {
-      setSummary(await walletApi().getTaxSummary({ year }));
+      const s = await walletApi().getTaxSummary({ year });
+      setSummary(s);
       setError(null);
+      return s.as_of_seq;
     } catch (err) {
       setError(errorText(err));
+      return null;
     }
   }, [year]);
   useEffect(() => {
-    queueMicrotask(() => void load());
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let live = true;
+    const run = () =>
+      void load().then((seq) => {
+        // On a large history the main process recomputes at a bounded rate: ask again.
+        if (live && seq !== null && cursor !== undefined && seq < cursor) retry = setTimeout(run, SUMMARY_RETRY_MS);
+      });
+    queueMicrotask(run);
+    return () => {
+      live = false;
+      clearTimeout(retry);
+    };
   }, [load, cursor]);
 
   const update = async (change: SettingsUpdate) => {
