@@ -4,6 +4,15 @@
 import { z } from 'zod';
 import { zPositiveDecimal } from '../money.js';
 import { zIsoTime } from '../platform/events.js';
+import { Subscription } from '../platform/api.js';
+
+/** The subscription as last fetched: live when just fetched, else the copy kept for offline use. */
+export const SubscriptionView = z.strictObject({
+  subscription: Subscription,
+  fetched_at: zIsoTime,
+  live: z.boolean(),
+});
+export type SubscriptionView = z.infer<typeof SubscriptionView>;
 
 /** Tokens and credits move in lots of 0.01. */
 export const zTokenAmount = zPositiveDecimal.refine((s) => !s.includes('.') || s.split('.')[1]!.length <= 2, 'at most 2 decimals (tokens move in lots of 0.01)');

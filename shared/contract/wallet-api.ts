@@ -12,8 +12,7 @@ import { z } from 'zod';
 import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js';
 import { zDecimal } from '../money.js';
 import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
-import { RedeemInput, RedemptionViewSchema, SetElectionInput } from './compute.js';
-import { Subscription } from '../platform/api.js';
+import { RedeemInput, RedemptionViewSchema, SetElectionInput, SubscriptionView } from './compute.js';
 import { ExportReportRequest, ExportReportResponse, HoldingsBySource, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
@@ -152,10 +151,11 @@ export const walletMethods = {
   /** Points the wallet at a platform (its API key goes to the secret store) or back to the
    *  embedded demo; applies at the next start. */
   configurePlatform: { request: ConfigurePlatformRequest, response: z.strictObject({ restart_required: z.literal(true), platform: z.string().max(2048) }) },
-  /** The plan and this period's compute (credits, used, redeemed, available) and the election; online only. */
-  getSubscription: { request: Empty, response: Subscription },
-  /** What happens to this period's unused credits at close: mint tokens, or a renewal credit. */
-  setElection: { request: SetElectionInput, response: Subscription },
+  /** The plan, this period's compute (credits, used, redeemed, available) and the election:
+   *  live when online, else the copy last fetched (marked as such). */
+  getSubscription: { request: Empty, response: SubscriptionView },
+  /** What happens to this period's unused credits at close: mint tokens, or a renewal credit (online only). */
+  setElection: { request: SetElectionInput, response: SubscriptionView },
   /** Burns tokens for the same number of credits this period, exactly once (online only). */
   redeemTokens: { request: RedeemInput, response: RedemptionViewSchema },
   /** Redemptions asked for from this wallet, newest first. */

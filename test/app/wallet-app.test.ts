@@ -133,8 +133,9 @@ describe('wallet app on the embedded demo platform', () => {
   });
 
   it('shows the subscription, and redeems tokens through the contract (bad input refused first)', async () => {
-    const sub = await ok<{ current_period: { available_credits: string; election: string } }>('getSubscription');
-    expect(['mint', 'renewal_credit']).toContain(sub.current_period.election);
+    const sub = await ok<{ live: boolean; subscription: { current_period: { available_credits: string; election: string } } }>('getSubscription');
+    expect(sub.live).toBe(true);
+    expect(['mint', 'renewal_credit']).toContain(sub.subscription.current_period.election);
     const bad = await call('redeemTokens', { tokens: '0.001' });
     expect(!bad.ok && bad.error.code).toBe('invalid_request');
     const tooMany = await call('redeemTokens', { tokens: '99999999' });
@@ -144,8 +145,8 @@ describe('wallet app on the embedded demo platform', () => {
     expect(r).toMatchObject({ state: 'done', tokens: '1.5' });
     const list = await ok<{ redemptions: { request_id: string }[] }>('listRedemptions');
     expect(list.redemptions.map((x) => x.request_id)).toEqual([r.request_id]);
-    const elected = await ok<{ current_period: { election: string } }>('setElection', { election: 'renewal_credit' });
-    expect(elected.current_period.election).toBe('renewal_credit');
+    const elected = await ok<{ subscription: { current_period: { election: string } } }>('setElection', { election: 'renewal_credit' });
+    expect(elected.subscription.current_period.election).toBe('renewal_credit');
   });
 
   it('points the wallet at another platform with the key in the secret store, not in settings', async () => {

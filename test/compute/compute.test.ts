@@ -60,14 +60,16 @@ describe('compute: subscription, election and redemptions', () => {
   it('shows the period, changes the election, and redeems exactly once', async () => {
     const { platform, account_id, w, client } = await setup();
     const compute = computeFor(w, client);
-    const sub = await compute.subscription();
+    const view = await compute.subscription();
+    expect(view.live).toBe(true);
+    const sub = view.subscription;
     expect(sub.account_id).toBe(account_id);
     expect(sub.current_period.status).toBe('open');
 
     const e1 = await compute.setElection({ election: 'renewal_credit' });
-    expect(e1.current_period.election).toBe('renewal_credit');
-    expect((await compute.setElection({ election: 'renewal_credit' })).current_period.election).toBe('renewal_credit'); // repeat: harmless
-    expect((await compute.setElection({ election: 'mint' })).current_period.election).toBe('mint');
+    expect(e1.subscription.current_period.election).toBe('renewal_credit');
+    expect((await compute.setElection({ election: 'renewal_credit' })).subscription.current_period.election).toBe('renewal_credit'); // repeat: harmless
+    expect((await compute.setElection({ election: 'mint' })).subscription.current_period.election).toBe('mint');
 
     const tokens_before = w.ledger.walletBalances().token;
     const credits_before = sub.current_period.available_credits;
@@ -78,7 +80,7 @@ describe('compute: subscription, election and redemptions', () => {
     // The ledger learns of it from the feed (never from the answer): tokens down, credits up.
     await until('the redemption in the ledger', () => w.ledger.cursorSeq() >= r.seq!);
     expect(Number(w.ledger.walletBalances().token)).toBeCloseTo(Number(tokens_before) - 12.5, 8);
-    const after = await compute.subscription();
+    const after = (await compute.subscription()).subscription;
     expect(Number(after.current_period.available_credits)).toBeCloseTo(Number(credits_before) + 12.5, 8);
     expect(platform.core.getEvents(account_id, 0, 1000).events.filter((e) => e.type === 'redemption')).toHaveLength(1);
     expect(compute.list().map((x) => x.request_id)).toEqual([r.request_id]);
@@ -95,8 +97,23 @@ describe('compute: subscription, election and redemptions', () => {
     expect(await refusal(compute.redeem({ tokens: String(Number(available) + 1) }))).toMatch(/^insufficient_tokens: redeeming .* exceeds the .* available/);
     compute.setOnline(false);
     expect(await refusal(compute.redeem({ tokens: '1' }))).toMatch(/^offline: Redeeming needs the platform/);
-    expect(await refusal(compute.subscription())).toMatch(/^offline: /);
+    expect(await refusal(compute.subscription())).toMatch(/^offline: .*none were fetched yet/);
+    expect(await refusal(compute.setElection({ election: 'mint' }))).toMatch(/^offline: /);
     expect(compute.list()).toEqual([]);
+  });
+
+  it('shows the subscription last fetched while offline, marked as such; a damaged copy counts as none', async () => {
+    const { w, client } = await setup();
+    const compute = computeFor(w, client);
+    const live = await compute.subscription();
+    compute.setOnline(false);
+    const kept = await compute.subscription();
+    expect(kept).toEqual({ ...live, live: false });
+    // A copy that no longer validates (a file edited by hand, an older app) is ignored, not shown.
+    w.ledger.database().prepare(`UPDATE subscription_cache SET json = '{"account_id": 5}'`).run();
+    expect(await refusal(compute.subscription())).toMatch(/^offline: /);
+    w.ledger.database().prepare(`UPDATE subscription_cache SET json = 'not json'`).run();
+    expect(await refusal(compute.subscription())).toMatch(/^offline: /);
   });
 
   it('a lost answer is retried with the same request_id: redeemed once, not twice', async () => {

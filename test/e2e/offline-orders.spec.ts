@@ -97,6 +97,11 @@ test('orders placed while the platform is down reach it exactly once after it re
   const cash = await page.getByTestId('usd-total').textContent();
   expect(tokens).toMatch(/^[\d,]+\.\d{2}$/);
 
+  // The Compute screen fetches the subscription while online (kept for offline use).
+  await page.keyboard.press('Alt+6');
+  await expect(page.getByRole('radio', { name: 'Mint tokens' })).toBeEnabled();
+  await page.keyboard.press('Alt+1');
+
   await stopPlatformProcess();
   await expect(status).toHaveAttribute('data-state', 'offline', { timeout: 60_000 });
   await page.reload(); // a fresh load while offline still shows everything
@@ -106,7 +111,8 @@ test('orders placed while the platform is down reach it exactly once after it re
 
   // Redeeming is priced when it happens: offline it is not offered (and not queued).
   await page.keyboard.press('Alt+6');
-  await expect(page.getByText(/Offline: the subscription and redemptions need the platform/)).toBeVisible();
+  await expect(page.getByText(/Offline: redeeming and changing the election need the platform\. The subscription below is as last fetched/)).toBeVisible();
+  await expect(page.getByTestId('period-available')).toHaveText(/^[\d,]+\.\d{2}$/);
   await expect(page.getByRole('button', { name: 'Redeem for credits' })).toBeDisabled();
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'compute-offline.png') });
 

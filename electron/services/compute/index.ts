@@ -1,7 +1,7 @@
 export {
   ComputeError,
   ComputeService,
-  migrateRedemptions,
+  migrateCompute,
   MAX_PENDING_REDEMPTIONS,
   REDEEM_ATTEMPTS_INLINE,
   REDEMPTIONS_LIST_MAX,

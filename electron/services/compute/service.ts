@@ -10,8 +10,8 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { dec, toCanonical, ZERO, type Dec } from '../../../shared/money.js';
-import { RedeemInput, SetElectionInput, type RedemptionView } from '../../../shared/contract/compute.js';
-import type { RedemptionRequest, RedemptionResponse, Subscription } from '../../../shared/platform/api.js';
+import { RedeemInput, SetElectionInput, type RedemptionView, type SubscriptionView } from '../../../shared/contract/compute.js';
+import { Subscription, type RedemptionRequest, type RedemptionResponse } from '../../../shared/platform/api.js';
 import { toTransportError } from '../orders/transport.js';
 
 /** Redemptions waiting for an answer at once. */
@@ -69,9 +69,15 @@ function assert(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(`compute service invariant: ${msg}`);
 }
 
-export function migrateRedemptions(db: Database.Database): void {
-  // Its own table and no shared version: the ledger's migration list belongs to the ledger.
+export function migrateCompute(db: Database.Database): void {
+  // Its own tables and no shared version: the ledger's migration list belongs to the ledger.
   db.exec(`
+    -- The subscription as last fetched, so the Compute screen shows it offline (marked stale).
+    CREATE TABLE IF NOT EXISTS subscription_cache (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      json TEXT NOT NULL,
+      fetched_ms INTEGER NOT NULL
+    ) STRICT;
     CREATE TABLE IF NOT EXISTS redemptions (
       request_id TEXT PRIMARY KEY,
       tokens TEXT NOT NULL,
@@ -109,7 +115,7 @@ export class ComputeService {
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.retry_base_ms = opts.retry_base_ms ?? RETRY_BASE_MS;
     assert(this.retry_base_ms > 0 && this.retry_base_ms <= RETRY_MAX_MS, `retry_base_ms out of range: ${this.retry_base_ms}`);
-    migrateRedemptions(this.db);
+    migrateCompute(this.db);
     const sync = this.db.pragma('synchronous', { simple: true }) as number;
     assert(sync >= 2, `redemptions need synchronous=FULL, the connection has ${sync}`);
     this.st = {
@@ -119,6 +125,8 @@ export class ComputeService {
       pending: this.db.prepare(`SELECT tokens FROM redemptions WHERE state = 'pending'`).pluck(),
       due: this.db.prepare(`SELECT * FROM redemptions WHERE state = 'pending' AND next_ms <= ? ORDER BY created_ms LIMIT ?`),
       nextDue: this.db.prepare(`SELECT min(next_ms) FROM redemptions WHERE state = 'pending'`).pluck(),
+      cacheGet: this.db.prepare(`SELECT json, fetched_ms FROM subscription_cache WHERE id = 1`),
+      cachePut: this.db.prepare(`INSERT INTO subscription_cache (id, json, fetched_ms) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json, fetched_ms = excluded.fetched_ms`),
       done: this.db.prepare(`UPDATE redemptions SET state = 'done', market_price_usd = ?, seq = ?, attempts = ?, last_error = NULL, updated_ms = ? WHERE request_id = ?`),
       refused: this.db.prepare(`UPDATE redemptions SET state = 'refused', attempts = ?, last_error = ?, updated_ms = ? WHERE request_id = ?`),
       retry: this.db.prepare(`UPDATE redemptions SET attempts = ?, next_ms = ?, last_error = ?, updated_ms = ? WHERE request_id = ?`),
@@ -148,17 +156,46 @@ export class ComputeService {
     return () => this.listeners.delete(listener);
   }
 
-  async subscription(): Promise<Subscription> {
-    this.requireOnline('Subscription details come from the platform');
-    return this.opts.transport.getSubscription();
+  /** Live when online; offline, the copy last fetched (or an offline error when there is none). */
+  async subscription(): Promise<SubscriptionView> {
+    if (!this.online) {
+      const cached = this.cached();
+      if (cached) return cached;
+      this.requireOnline('Subscription details come from the platform and none were fetched yet');
+    }
+    return this.keep(await this.opts.transport.getSubscription());
   }
 
   /** What happens to this period's unused credits at close. Safe to repeat (the platform sets it). */
-  async setElection(raw: unknown): Promise<Subscription> {
+  async setElection(raw: unknown): Promise<SubscriptionView> {
     const input = SetElectionInput.safeParse(raw);
     if (!input.success) throw new ComputeError('invalid_input', input.error.issues[0]?.message ?? 'invalid input');
     this.requireOnline('Changing the election needs the platform');
-    return this.opts.transport.setElection(input.data.election);
+    return this.keep(await this.opts.transport.setElection(input.data.election));
+  }
+
+  private keep(sub: Subscription): SubscriptionView {
+    const t = this.now();
+    this.st.cachePut.run(JSON.stringify(sub), t);
+    return { subscription: sub, fetched_at: new Date(t).toISOString(), live: true };
+  }
+
+  /** The kept copy, validated like anything read from a file; an unreadable one counts as none. */
+  private cached(): SubscriptionView | null {
+    const row = this.st.cacheGet.get() as { json: string; fetched_ms: number } | undefined;
+    if (!row) return null;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(row.json);
+    } catch {
+      return null;
+    }
+    const sub = Subscription.safeParse(parsed);
+    if (!sub.success) {
+      this.opts.logger?.warn({ issue: sub.error.issues[0]?.message }, 'compute: the kept subscription copy does not validate; ignored');
+      return null;
+    }
+    return { subscription: sub.data, fetched_at: new Date(row.fetched_ms).toISOString(), live: false };
   }
 
   /** Tokens held by redemptions still waiting for an answer. */

@@ -5,7 +5,7 @@ import { RedeemInput } from '../../../shared/contract/compute';
 import { dec } from '../../../shared/money';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
 
-type Subscription = MethodResponse<'getSubscription'>;
+type SubscriptionView = MethodResponse<'getSubscription'>;
 type Redemption = MethodResponse<'listRedemptions'>['redemptions'][number];
 
 const REDEMPTION_STATE: Record<Redemption['state'], string> = { pending: 'Waiting for the platform', done: 'Redeemed', refused: 'Refused' };
@@ -15,7 +15,7 @@ export function ComputePage() {
   const status = useWallet((s) => s.status);
   const portfolio = useWallet((s) => s.portfolio);
   const online = status?.state === 'online';
-  const [sub, setSub] = useState<Subscription | null>(null);
+  const [view, setView] = useState<SubscriptionView | null>(null);
   const [subError, setSubError] = useState<string | null>(null);
   const [redemptions, setRedemptions] = useState<Redemption[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -27,7 +27,7 @@ export function ComputePage() {
       setError(errorText(err));
     }
     try {
-      setSub(await walletApi().getSubscription({}));
+      setView(await walletApi().getSubscription({}));
       setSubError(null);
     } catch (err) {
       setSubError(errorText(err));
@@ -41,23 +41,30 @@ export function ComputePage() {
 
   const elect = async (election: 'mint' | 'renewal_credit') => {
     try {
-      setSub(await walletApi().setElection({ election }));
+      setView(await walletApi().setElection({ election }));
       setError(null);
     } catch (err) {
       setError(errorText(err));
     }
   };
 
+  const sub = view?.subscription;
   const p = sub?.current_period;
   return (
     <section aria-labelledby="compute-title">
       <h1 id="compute-title">Compute</h1>
-      {!online && <p className="warning" role="status">Offline: the subscription and redemptions need the platform. Your balances on Overview come from the local ledger.</p>}
+      {!online && (
+        <p className="warning" role="status">
+          Offline: redeeming and changing the election need the platform.
+          {view && !view.live ? ` The subscription below is as last fetched, ${new Date(view.fetched_at).toLocaleString()}.` : ''}
+        </p>
+      )}
       {subError && online && <p className="error-text" role="alert">{subError}</p>}
       <div className="cards">
         <article className="card" aria-label="This period">
           <h2>This period</h2>
-          <p className="big" data-testid="period-available">{qty(p?.available_credits ?? portfolio?.credits.available)}</p>
+          {/* Offline, the ledger's figure is newer than the kept subscription copy. */}
+          <p className="big" data-testid="period-available">{qty(view?.live && p ? p.available_credits : (portfolio?.credits.available ?? p?.available_credits))}</p>
           <p className="muted">credits available{p ? ` of ${qty(p.credits)} · ${qty(p.used_credits)} used · ${qty(p.redeemed_credits)} from tokens` : ''}</p>
           {p && <p className="muted">ends {new Date(p.ends_at).toLocaleString()}</p>}
         </article>
