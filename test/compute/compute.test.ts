@@ -191,4 +191,34 @@ describe('compute: subscription, election and redemptions', () => {
     expect(c.list()[0]?.attempts).toBe(5);
     expect(platform.core.getEvents(account_id, 0, 1000).events.filter((e) => e.type === 'redemption')).toHaveLength(1);
   });
+
+  it('while a redemption is in flight, status pushes and the retry timer do not send it again', async () => {
+    const { platform, account_id, w, client } = await setup();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let sends = 0;
+    const slow: ComputeTransport = {
+      getSubscription: () => client.getSubscription(),
+      setElection: (e) => client.setElection(e),
+      redeem: async (body) => {
+        sends++;
+        await gate;
+        return client.redeem(body);
+      },
+    };
+    const c = computeFor(w, slow);
+    const pending = c.redeem({ tokens: '1' });
+    for (let i = 0; i < 5; i++) {
+      c.setOnline(true); // as every sync status push does
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(sends).toBe(1);
+    // Leased while in flight: the retry timer does not see it as due (no spinning on it).
+    const next_ms = w.ledger.database().prepare(`SELECT next_ms FROM redemptions WHERE state = 'pending'`).pluck().get() as number;
+    expect(next_ms).toBeGreaterThan(Date.now() + 10_000);
+    release();
+    expect((await pending).state).toBe('done');
+    expect(sends).toBe(1);
+    expect(platform.core.getEvents(account_id, 0, 1000).events.filter((e) => e.type === 'redemption')).toHaveLength(1);
+  });
 });

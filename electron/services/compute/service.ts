@@ -118,6 +118,8 @@ export class ComputeService {
     migrateCompute(this.db);
     const sync = this.db.pragma('synchronous', { simple: true }) as number;
     assert(sync >= 2, `redemptions need synchronous=FULL, the connection has ${sync}`);
+    // A new process has nothing in flight: redemptions left pending (and their leases) are due now.
+    this.db.prepare(`UPDATE redemptions SET next_ms = 0 WHERE state = 'pending'`).run();
     this.st = {
       insert: this.db.prepare(`INSERT INTO redemptions (request_id, tokens, state, created_ms, updated_ms) VALUES (?, ?, 'pending', ?, ?)`),
       byId: this.db.prepare(`SELECT * FROM redemptions WHERE request_id = ?`),
@@ -130,6 +132,7 @@ export class ComputeService {
       done: this.db.prepare(`UPDATE redemptions SET state = 'done', market_price_usd = ?, seq = ?, attempts = ?, last_error = NULL, updated_ms = ? WHERE request_id = ?`),
       refused: this.db.prepare(`UPDATE redemptions SET state = 'refused', attempts = ?, last_error = ?, updated_ms = ? WHERE request_id = ?`),
       retry: this.db.prepare(`UPDATE redemptions SET attempts = ?, next_ms = ?, last_error = ?, updated_ms = ? WHERE request_id = ?`),
+      lease: this.db.prepare(`UPDATE redemptions SET next_ms = ? WHERE request_id = ?`),
     };
   }
 
@@ -272,6 +275,8 @@ export class ComputeService {
     const row = this.row(request_id);
     if (row.state !== 'pending' || this.inflight.has(request_id)) return row;
     this.inflight.add(request_id);
+    // Leased while in flight, so the retry timer does not see it as due and spin on it.
+    this.st.lease.run(this.now() + RETRY_MAX_MS, request_id);
     try {
       await this.send(row);
     } finally {
