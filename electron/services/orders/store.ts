@@ -57,6 +57,9 @@ const LIVE_SQL = `('open', 'partially_filled')`;
 /** An order from the feed with this wallet's cancel request for it, if any (ExternalOrderRow). */
 const EXTERNAL_COLUMNS = `orders.order_id, client_order_id, side, order_type, price_usd, quantity, filled_quantity, status, updated_at, c.state AS cancel_state, c.last_error AS cancel_error`;
 
+/** Cancel requests for orders placed elsewhere still to be sent: pending, and their order live in the feed. */
+const WAITING_EXTERNAL_CANCELS = `external_cancels c JOIN orders o ON o.order_id = c.order_id WHERE c.state = 'pending' AND o.status IN ${LIVE_SQL}`;
+
 export interface ExternalOrderRow {
   order_id: string;
   client_order_id: string;
@@ -109,7 +112,7 @@ export function prepareStore(db: Database.Database) {
          FROM orders LEFT JOIN external_cancels c ON c.order_id = orders.order_id WHERE orders.order_id = ?`,
     ),
     pendingExternalCancels: db.prepare(
-      `SELECT count(*) FROM external_cancels c JOIN orders o ON o.order_id = c.order_id WHERE c.state = 'pending' AND o.status IN ${LIVE_SQL}`,
+      `SELECT count(*) FROM ${WAITING_EXTERNAL_CANCELS}`,
     ).pluck(),
     externalCancelCount: db.prepare(`SELECT count(*) FROM external_cancels WHERE state = 'pending'`).pluck(),
     /** A new request, or a repeat after a refusal; a request already pending or sent is left as it is. */
@@ -119,8 +122,7 @@ export function prepareStore(db: Database.Database) {
          updated_ms = excluded.updated_ms WHERE external_cancels.state = 'refused'`,
     ),
     dueExternalCancels: db.prepare(
-      `SELECT c.order_id, c.attempts FROM external_cancels c JOIN orders o ON o.order_id = c.order_id
-        WHERE c.state = 'pending' AND o.status IN ${LIVE_SQL} AND c.next_ms <= ? ORDER BY c.requested_ms, c.order_id LIMIT ?`,
+      `SELECT c.order_id, c.attempts FROM ${WAITING_EXTERNAL_CANCELS} AND c.next_ms <= ? ORDER BY c.requested_ms, c.order_id LIMIT ?`,
     ),
     setExternalCancel: db.prepare(
       `UPDATE external_cancels SET state = @state, attempts = @attempts, next_ms = @next_ms, last_error = @last_error, updated_ms = @now WHERE order_id = @order_id`,
@@ -140,11 +142,11 @@ export function prepareStore(db: Database.Database) {
       `SELECT min(t) FROM (
          SELECT min(next_attempt_ms) AS t FROM order_outbox WHERE state IN ('queued', 'unknown')
          UNION ALL SELECT min(cancel_next_ms) FROM order_outbox WHERE cancel_requested = 1 AND state IN ${LIVE_SQL} AND order_id IS NOT NULL
-         UNION ALL SELECT min(c.next_ms) FROM external_cancels c JOIN orders o ON o.order_id = c.order_id WHERE c.state = 'pending' AND o.status IN ${LIVE_SQL})`,
+         UNION ALL SELECT min(c.next_ms) FROM ${WAITING_EXTERNAL_CANCELS})`,
     ).pluck(),
     workCount: db.prepare(
       `SELECT (SELECT count(*) FROM order_outbox WHERE state IN ${PENDING_SQL} OR (cancel_requested = 1 AND state IN ${LIVE_SQL}))
-            + (SELECT count(*) FROM external_cancels c JOIN orders o ON o.order_id = c.order_id WHERE c.state = 'pending' AND o.status IN ${LIVE_SQL})`,
+            + (SELECT count(*) FROM ${WAITING_EXTERNAL_CANCELS})`,
     ).pluck(),
     markSending: db.prepare(`UPDATE order_outbox SET state = 'sending', updated_ms = ? WHERE queue_seq = ? AND state = 'queued'`),
     sendingToUnknown: db.prepare(`UPDATE order_outbox SET state = 'unknown', next_attempt_ms = 0, updated_ms = ? WHERE state = 'sending'`),

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useWallet, walletApi } from '../store';
 import { errorText, pct, qty, usd } from '../format';
+import { loadUntilCaughtUp } from '../trailing';
 import { dec } from '../../../shared/money';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
 
@@ -61,32 +62,23 @@ export function OverviewPage() {
   );
 }
 
-const HOLDINGS_RETRY_MS = 2_000;
-
 /** Held tokens split by origin (the lots under the lot method in force), valued at the live price. */
 function HoldingsByOrigin({ seq, price }: { seq: number | null; price: string | null }) {
   const [holdings, setHoldings] = useState<Holdings | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (seq === null) return; // the portfolio (and the wallet API) is not there yet
-    let live = true;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const load = () =>
-      walletApi()
-        .getHoldings({})
-        .then((h) => {
-          if (!live) return;
-          setHoldings(h);
-          setError(null);
-          // On a large history the main process recomputes lots at a bounded rate: ask again.
-          if (h.as_of_seq < seq) retry = setTimeout(() => void load(), HOLDINGS_RETRY_MS);
-        })
-        .catch((err: unknown) => live && setError(errorText(err)));
-    void load();
-    return () => {
-      live = false;
-      clearTimeout(retry);
-    };
+    return loadUntilCaughtUp(async () => {
+      try {
+        const h = await walletApi().getHoldings({});
+        setHoldings(h);
+        setError(null);
+        return h.as_of_seq;
+      } catch (err) {
+        setError(errorText(err));
+        return null;
+      }
+    }, seq);
   }, [seq]);
 
   if (error) return <p className="error-text" role="alert">Holdings by origin: {error}</p>;

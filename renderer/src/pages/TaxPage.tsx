@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { walletApi, useWallet } from '../store';
 import { errorText, qty, usd } from '../format';
+import { loadUntilCaughtUp } from '../trailing';
 import type { MethodRequest, MethodResponse } from '../../../shared/contract/wallet-api';
 import { dec } from '../../../shared/money';
 
 type Summary = MethodResponse<'getTaxSummary'>;
-const SUMMARY_RETRY_MS = 2_000;
 const LOT_ORIGIN: Record<Summary['lots'][number]['source'], string> = { mint: 'minted', buy: 'bought', income: 'income' };
 type WhatIf = MethodResponse<'whatIfSale'>;
 type Exported = MethodResponse<'exportTaxReport'>;
@@ -34,20 +34,7 @@ export function TaxPage() {
       return null;
     }
   }, [year]);
-  useEffect(() => {
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    let live = true;
-    const run = () =>
-      void load().then((seq) => {
-        // On a large history the main process recomputes at a bounded rate: ask again.
-        if (live && seq !== null && cursor !== undefined && seq < cursor) retry = setTimeout(run, SUMMARY_RETRY_MS);
-      });
-    queueMicrotask(run);
-    return () => {
-      live = false;
-      clearTimeout(retry);
-    };
-  }, [load, cursor]);
+  useEffect(() => loadUntilCaughtUp(load, cursor), [load, cursor]);
 
   const update = async (change: SettingsUpdate) => {
     try {
