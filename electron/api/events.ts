@@ -9,6 +9,10 @@ import {
 export type EventSink = (event: WalletEventName, payload: unknown) => void;
 
 /** Bound on subscribers: each host registers one sink per window or socket. */
+/** Events that carry a whole state (replayed to a host that connects late); the others are
+ *  increments (deltas, new trades, changed orders) that only make sense in order, live. */
+const STATE_EVENTS: ReadonlySet<WalletEventName> = new Set<WalletEventName>(['status', 'market', 'portfolio', 'compute']);
+
 const SINKS_MAX = 64;
 
 export class WalletEventBus {
@@ -23,11 +27,11 @@ export class WalletEventBus {
 
   emit<E extends WalletEventName>(event: E, payload: WalletEventPayload<E>): void {
     const checked = walletEvents[event].parse(payload); // a bad payload is a bug here: throw
-    this.last.set(event, checked);
+    if (STATE_EVENTS.has(event)) this.last.set(event, checked);
     for (const sink of this.sinks) sink(event, checked);
   }
 
-  /** The latest value of each event, replayed to a host that connects late. */
+  /** The latest value of each state event, replayed to a host that connects late. */
   snapshot(): [WalletEventName, unknown][] {
     return [...this.last.entries()];
   }

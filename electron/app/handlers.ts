@@ -4,9 +4,9 @@ import { ComputeError, type ComputeService } from '../services/compute/index.js'
 import { isPlatformError } from '../services/platform-client/index.js';
 import { describeSyncError } from './platform-connection.js';
 import type { WalletHandlers } from '../api/dispatch.js';
-import type { AppInfo, ConnectionStatus, Portfolio } from '../../shared/contract/wallet-api.js';
+import type { ActivityEntry, AppInfo, ConnectionStatus, Portfolio } from '../../shared/contract/wallet-api.js';
 import type { Ledger } from '../services/ledger/index.js';
-import type { MarketFeed } from './market-feed.js';
+import type { MarketFeed } from '../services/market/index.js';
 import type { TaxService } from './tax-service.js';
 import { OrderEntryError, type OrderService } from '../services/orders/index.js';
 import { WalletApiError } from '../../shared/contract/wallet-api.js';
@@ -69,12 +69,26 @@ export function portfolioFrom(ledger: Ledger, orders: OrderService | null): Port
   };
 }
 
+/** Journal entries as the Activity screen shows them, newest first. */
+export function activityEntries(ledger: Ledger, limit: number, before_id?: number): ActivityEntry[] {
+  return ledger.recentEntries(limit, before_id).map((e) => ({
+    id: e.id,
+    seq: e.seq,
+    type: e.type,
+    time: e.time,
+    reverses: e.reverses,
+    postings: e.postings.map((p) => ({ account: p.account, commodity: p.commodity, amount: p.amount })),
+  }));
+}
+
 export function createHandlers(ctx: HandlerContext): WalletHandlers {
   return {
     getAppInfo: async () => ctx.info,
     getStatus: async () => ctx.status(),
     getMarket: async () => ({ ticker: ctx.market.latest() }),
     getCandles: async (req) => ctx.market.candles(req.interval, req.before, req.limit),
+    getOrderBook: async (req) => ({ book: ctx.market.orderBook(req.depth) }),
+    getRecentTrades: async () => ({ trades: ctx.market.recentTrades() }),
     getPortfolio: async () => portfolioFrom(ctx.ledger, ctx.orders),
     placeOrder: async (req) => entry(() => ordersOf(ctx).place(req)),
     cancelOrder: async (req) => entry(() => ordersOf(ctx).cancel(req)),
@@ -86,16 +100,7 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
       const p = portfolioFrom(ctx.ledger, null);
       return { usd: { settled: p.usd.total, reserved: '0', available: p.usd.total }, token: { settled: p.token.total, reserved: '0', available: p.token.total } };
     },
-    getActivity: async (req) => ({
-      entries: ctx.ledger.recentEntries(req.limit, req.before_id).map((e) => ({
-        id: e.id,
-        seq: e.seq,
-        type: e.type,
-        time: e.time,
-        reverses: e.reverses,
-        postings: e.postings.map((p) => ({ account: p.account, commodity: p.commodity, amount: p.amount })),
-      })),
-    }),
+    getActivity: async (req) => ({ entries: activityEntries(ctx.ledger, req.limit, req.before_id) }),
     getMismatches: async () => ({ mismatches: ctx.ledger.mismatches(false).slice(0, 1000) }),
     verifyLedger: async () => {
       const r = ctx.ledger.verify();

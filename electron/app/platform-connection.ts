@@ -26,9 +26,13 @@ export interface PlatformConnection {
   /** Which platform instance and account the ledger follows; a new identity starts a new ledger. */
   identity: string;
   client: PlatformClient | null;
+  /** Unsigned client for public market data (works without an API key). */
+  public_client: PlatformClient;
   /** Why there is no client (no API key stored for a configured platform). */
   missing_reason: string | null;
   createSync(ledger: Ledger): SyncEngine | null;
+  /** The public market-data socket (book, trades, ticker): no key needed. */
+  createMarketStream(): PlatformStream;
   status(sync: SyncEngine | null): ConnectionStatus;
   close(): Promise<void>;
 }
@@ -106,6 +110,7 @@ export async function connectPlatform(opts: {
     demo,
     identity,
     client,
+    public_client: new PlatformClient({ base_url, timeout_ms: REQUEST_TIMEOUT_MS }),
     missing_reason,
     createSync: (ledger) =>
       client && credentials
@@ -116,6 +121,7 @@ export async function connectPlatform(opts: {
             logger: opts.log,
           })
         : null,
+    createMarketStream: () => new PlatformStream({ base_url, channels: ['book', 'trades', 'ticker'], timeout_ms: STREAM_TIMEOUT_MS }),
     status: (sync) => {
       const s = sync?.status();
       return {

@@ -10,17 +10,49 @@ import pino, { type Logger } from 'pino';
 import { WalletEventBus } from '../api/events.js';
 import type { WalletHandlers } from '../api/dispatch.js';
 import type { AppInfo } from '../../shared/contract/wallet-api.js';
+import type { SubscriptionView } from '../../shared/contract/compute.js';
 import { dataPaths } from '../services/paths.js';
 import { openLedger } from '../services/ledger/index.js';
 import { createSecretStore, type Encryptor } from './secrets.js';
 import { connectPlatform, type PlatformConnection } from './platform-connection.js';
-import { MarketFeed } from './market-feed.js';
-import { createHandlers, portfolioFrom } from './handlers.js';
+import { MarketFeed } from '../services/market/index.js';
+import type { AppliedBatch } from '../services/ledger/index.js';
+import { activityEntries, createHandlers, portfolioFrom } from './handlers.js';
 import { loadSettings } from './settings.js';
 import { prepareLedgerFile } from './ledger-file.js';
 import { TaxService } from './tax-service.js';
 import { useDemoPlatform, usePlatform } from './platform-config.js';
 import { createOrderService, platformClientTransport } from '../services/orders/index.js';
+
+/** Journal entries pushed per ledger batch at most (a catch-up of thousands: the newest). */
+const ACTIVITY_PUSH_MAX = 100;
+/** Account events that change the subscription view. */
+const COMPUTE_EVENT_TYPES: ReadonlySet<string> = new Set(['period_open', 'usage', 'period_close', 'mint', 'renewal_credit', 'redemption', 'election']);
+
+/** Pushes the subscription view after compute events: one fetch in flight, one more queued at most. */
+function computePusher(compute: ComputeService | null, push: (v: SubscriptionView) => void, log: Logger): () => void {
+  let running = false;
+  let again = false;
+  const run = async (): Promise<void> => {
+    if (!compute) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        push(await compute.subscription());
+      } while (again);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'compute view not pushed');
+    } finally {
+      running = false;
+    }
+  };
+  return () => void run();
+}
 
 export interface WalletAppOptions {
   data_dir: string;
@@ -78,14 +110,23 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     secret_store: { kind: secrets.kind, warning: secrets.warning },
   };
 
-  const market = new MarketFeed(conn.client, ledger, (ticker) => events.emit('market', { ticker }));
+  const market = new MarketFeed({
+    rest: conn.public_client,
+    stream_factory: () => conn.createMarketStream(),
+    cache: ledger,
+    logger: log,
+    sinks: {
+      ticker: (ticker) => events.emit('market', { ticker }),
+      book: (update) => events.emit('book', update),
+      trades: (trades, reset) => events.emit('trades', { trades, reset }),
+    },
+  });
   const sync = conn.createSync(ledger);
   // Pending redemptions hold their tokens from orders, and orders' holds from redemptions.
   let compute: ComputeService | null = null;
   const held_tokens = () => (compute ? toCanonical(compute.pendingTokens()) : '0');
   const orders = conn.client ? createOrderService({ ledger, transport: platformClientTransport(conn.client), held_tokens, logger: log }) : null;
   compute = conn.client && orders ? new ComputeService({ db: ledger.database(), transport: conn.client, availableTokens: () => orders.available().token.available, logger: log }) : null;
-  let pushed_seq = -1;
   const pushStatus = () => {
     const status = conn.status(sync);
     events.emit('status', status);
@@ -93,22 +134,30 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     // is only retrying ('syncing'), sending would just turn queued orders into unknown ones.
     orders?.setOnline(status.state === 'online');
     compute?.setOnline(status.state === 'online');
-    // The ledger moved: fold order and fill events into the order table, push fresh balances.
-    if (ledger.cursorSeq() !== pushed_seq) {
-      pushed_seq = ledger.cursorSeq();
-      orders?.refresh();
-      events.emit('portfolio', portfolioFrom(ledger, orders));
-    }
   };
+  const pushPortfolio = () => events.emit('portfolio', portfolioFrom(ledger, orders));
   orders?.subscribe((change) => {
-    events.emit('orders', {
-      changed: change.kind === 'orders' ? change.client_order_ids.length : 0,
-      sending_paused_until: change.kind === 'status' && change.paused_until_ms !== null ? new Date(change.paused_until_ms).toISOString() : null,
-    });
-    if (change.kind === 'orders') events.emit('portfolio', portfolioFrom(ledger, orders));
+    if (change.kind === 'status') {
+      const paused = change.paused_until_ms !== null ? new Date(change.paused_until_ms).toISOString() : null;
+      events.emit('orders', { orders: [], external: [], external_ended: [], sending_paused_until: paused });
+      return;
+    }
+    events.emit('orders', { ...orders.views(change.client_order_ids, change.external_order_ids), sending_paused_until: orders.pausedUntil() });
+    // A change from a ledger batch is followed by the batch's one portfolio push.
+    if (!change.from_feed) pushPortfolio();
   });
   // A redemption recorded, settled or refused changes the tokens held: fresh balances.
-  compute?.subscribe(() => events.emit('portfolio', portfolioFrom(ledger, orders)));
+  compute?.subscribe(pushPortfolio);
+  const compute_push = computePusher(compute, (view) => events.emit('compute', view), log);
+  // The view pipe: each committed ledger batch is announced once; every view it changes is
+  // pushed once, with its payload (the screens never refetch because something changed).
+  ledger.onApplied((batch: AppliedBatch) => {
+    orders?.onLedgerApplied(batch);
+    pushPortfolio();
+    const n = Math.min(ACTIVITY_PUSH_MAX, batch.events.length);
+    if (n > 0) events.emit('activity', { entries: activityEntries(ledger, n) });
+    if (batch.events.some((e) => COMPUTE_EVENT_TYPES.has(e.type))) compute_push();
+  });
   sync?.onStatus(pushStatus);
   pushStatus();
   sync?.start();
@@ -130,7 +179,7 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     events,
     logInternalError,
     close: async () => {
-      market.stop();
+      await market.stop();
       compute?.close();
       await orders?.stop();
       await sync?.stop();

@@ -24,13 +24,9 @@ export const MAX_BALANCE_MICROS = 1_000_000_000 * MICROS_PER_USD;
 /** Largest token balance: 1e12 tokens. */
 export const MAX_TOKEN_LOTS = 1_000_000_000_000 * LOTS_PER_TOKEN;
 
-export class InvariantError extends Error {
-  override name = 'InvariantError';
-}
+import { assert, AssertionError as InvariantError } from '../../shared/assert.js';
 
-export function assert(cond: unknown, message: string): asserts cond {
-  if (!cond) throw new InvariantError(message);
-}
+export { assert, InvariantError };
 
 export function assertSafe(n: number, what: string): number {
   if (!Number.isSafeInteger(n)) throw new InvariantError(`${what} is not a safe integer: ${n}`);

@@ -11,7 +11,8 @@
 import { z } from 'zod';
 import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js';
 import { zDecimal } from '../money.js';
-import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
+import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, LIST_LIMIT_MAX, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
+import { BookDelta, BookSnapshot, PublicTrade } from '../platform/api.js';
 import { RedeemInput, RedemptionViewSchema, SetElectionInput, SubscriptionView } from './compute.js';
 import { ExportReportRequest, ExportReportResponse, HoldingsBySource, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, WhatIfRequest, WhatIfResponse } from './tax.js';
 
@@ -43,6 +44,19 @@ export type AppInfo = z.infer<typeof AppInfo>;
 export const MarketSnapshot = z.strictObject({
   ticker: Ticker.nullable(),
 });
+
+/** The order book as the wallet last applied it (null until the first snapshot arrived). */
+export const OrderBookRequest = z.strictObject({ depth: z.number().int().min(1).max(500).default(50) });
+export const OrderBookResponse = z.strictObject({ book: BookSnapshot.nullable() });
+export const RECENT_TRADES_MAX = 100;
+export const RecentTradesResponse = z.strictObject({ trades: z.array(PublicTrade).max(RECENT_TRADES_MAX) });
+/** Deltas of one book seq; the renderer applies them only right after seq − 1, else asks for a snapshot. */
+export const BOOK_DELTA_CHANGES_MAX = 1000;
+export const BookUpdate = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('snapshot'), book: BookSnapshot }),
+  z.strictObject({ kind: z.literal('delta'), seq: z.number().int().positive(), changes: z.array(BookDelta).max(BOOK_DELTA_CHANGES_MAX) }),
+]);
+export type BookUpdate = z.infer<typeof BookUpdate>;
 
 export const CandlesRequest = z.strictObject({
   interval: zCandleInterval,
@@ -77,6 +91,7 @@ export const ActivityEntry = z.strictObject({
   reverses: z.number().int().positive().nullable(),
   postings: z.array(Posting).max(20),
 });
+export type ActivityEntry = z.infer<typeof ActivityEntry>;
 export const ActivityRequest = z.strictObject({
   limit: z.number().int().min(1).max(500).default(100),
   /** Page back: entries older than this entry id (the last id of the previous page). */
@@ -128,6 +143,10 @@ export const walletMethods = {
   getCandles: { request: CandlesRequest, response: CandlesResponse },
   /** Balances from the local ledger (works offline). */
   getPortfolio: { request: Empty, response: Portfolio },
+  /** The order book as last pushed (then kept current by `book` events). */
+  getOrderBook: { request: OrderBookRequest, response: OrderBookResponse },
+  /** Recent public trades, newest first (then kept current by `trades` events). */
+  getRecentTrades: { request: Empty, response: RecentTradesResponse },
   /** Newest journal entries of the local ledger, with their postings. */
   getActivity: { request: ActivityRequest, response: ActivityResponse },
   /** Reconciliation mismatches (local vs platform balances), newest first. */
@@ -180,8 +199,24 @@ export const walletEvents = {
   status: ConnectionStatus,
   market: MarketSnapshot,
   portfolio: Portfolio,
-  /** Orders changed (placed, sent, filled, canceled...): the renderer refetches the list. */
-  orders: z.strictObject({ changed: z.number().int().nonnegative(), sending_paused_until: zIsoTime.nullable() }),
+  /** Orders that changed (placed, sent, filled, canceled...), as they are now: the renderer
+   *  merges them by id, never refetches. */
+  orders: z.strictObject({
+    orders: z.array(OrderViewSchema).max(LIST_LIMIT_MAX),
+    /** Live orders placed elsewhere that changed. */
+    external: z.array(ExternalOrderSchema).max(LIST_LIMIT_MAX),
+    /** Orders placed elsewhere that ended (the view drops them), by platform order_id. */
+    external_ended: z.array(z.string().max(64)).max(LIST_LIMIT_MAX),
+    sending_paused_until: zIsoTime.nullable(),
+  }),
+  /** Order book: a snapshot, or the deltas of the next book seq. */
+  book: BookUpdate,
+  /** New public trades, newest first; `reset` replaces the list (after a reconnect). */
+  trades: z.strictObject({ trades: z.array(PublicTrade).max(RECENT_TRADES_MAX), reset: z.boolean() }),
+  /** Journal entries the ledger just committed, newest first. */
+  activity: z.strictObject({ entries: z.array(ActivityEntry).max(500) }),
+  /** The subscription view after a compute event (usage, period close, mint, redemption, election). */
+  compute: SubscriptionView,
 } as const;
 
 export type WalletMethodName = keyof typeof walletMethods;

@@ -432,6 +432,14 @@ export async function runOrdersSim(opts: SimOptions): Promise<SimReport> {
     s.subscribe((c) => {
       if (c.kind === 'status') transport.onEngineStatus();
     });
+    // The view pipe, as in the app: each committed ledger batch converges the orders at once.
+    ledger.onApplied((b) => {
+      try {
+        s.onLedgerApplied(b);
+      } catch (err) {
+        listener_errors.push(String((err as Error)?.stack ?? err));
+      }
+    });
     return s;
   };
   let svc = openService();

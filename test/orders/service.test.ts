@@ -17,6 +17,7 @@ import {
   platformClientTransport,
   TransportError,
   type Clock,
+  type OrderChange,
   type OrderService,
   type OrderTransport,
 } from '../../electron/services/orders/index.js';
@@ -448,6 +449,32 @@ describe('feed convergence and storage', () => {
     expect(svc.available().usd.reserved).toBe('0');
   });
 
+  it('converges from the ledger pipe (onApplied) without a refresh, and names orders placed elsewhere', async () => {
+    const off = ledger.onApplied((b) => svc.onLedgerApplied(b));
+    const changes: OrderChange[] = [];
+    svc.subscribe((c) => changes.push(c));
+    const a = svc.place(limitBuy('0.5', '10'));
+    svc.setOnline(true);
+    await svc.drain();
+    changes.length = 0;
+    const base = { order_id: 'ord_1', client_order_id: a.client_order_id, side: 'buy', order_type: 'limit', price_usd: '0.5', quantity: '10', reason: null };
+    ledger.ingest([
+      ev({ type: 'fill', trade_id: 't1', order_id: 'ord_1', client_order_id: a.client_order_id, side: 'buy', price_usd: '0.5', quantity: '4', fee_usd: '0.004', liquidity: 'maker' }),
+      ev({ type: 'order', ...base, status: 'partially_filled', filled_quantity: '4' }),
+      ev({ type: 'order', order_id: 'ord_x', client_order_id: 'elsewhere-1', side: 'sell', order_type: 'limit', price_usd: '0.9', quantity: '1', reason: null, status: 'open', filled_quantity: '0' }),
+    ]);
+    expect(changes).toEqual([{ kind: 'orders', client_order_ids: [a.client_order_id], external_order_ids: ['ord_x'], from_feed: true }]);
+    expect(svc.get(a.client_order_id)).toMatchObject({ state: 'partially_filled', filled_quantity: '4' });
+    const v = svc.views([a.client_order_id], ['ord_x']);
+    expect(v.orders.map((o) => o.filled_quantity)).toEqual(['4']);
+    expect(v.external.map((o) => o.order_id)).toEqual(['ord_x']);
+    // Nothing left for the catch-up path: the pipe already converged it.
+    expect(svc.refresh()).toBe(0);
+    ledger.ingest([ev({ type: 'order', order_id: 'ord_x', client_order_id: 'elsewhere-1', side: 'sell', order_type: 'limit', price_usd: '0.9', quantity: '1', reason: 'canceled_by_user', status: 'canceled', filled_quantity: '0' })]);
+    expect(svc.views([], ['ord_x'])).toEqual({ orders: [], external: [], external_ended: ['ord_x'] });
+    off();
+  });
+
   it('keeps its own schema version and leaves the ledger migrations alone', async () => {
     const db = ledger.database();
     const user_version = db.pragma('user_version', { simple: true });
@@ -468,7 +495,7 @@ describe('feed convergence and storage', () => {
     const a = svc.place(limitBuy());
     svc.setOnline(true);
     await svc.drain();
-    expect(changes).toContainEqual({ kind: 'orders', client_order_ids: [a.client_order_id] });
+    expect(changes).toContainEqual({ kind: 'orders', client_order_ids: [a.client_order_id], external_order_ids: [], from_feed: false });
     expect(changes).toContainEqual({ kind: 'status', online: true, paused_until_ms: null });
   });
 });

@@ -36,10 +36,13 @@ export function openWallet(dir: string, base_url: string, credentials: { key_id:
     heartbeat_timeout_ms: 3000,
   });
   const orders = createOrderService({ ledger, transport: platformClientTransport(client), ...(held_tokens ? { held_tokens } : {}) });
-  const detach = sync.onStatus((s) => {
-    orders.setOnline(s.state === 'online');
-    orders.refresh();
-  });
+  // The app's view pipe: each committed ledger batch converges the orders.
+  const off_applied = ledger.onApplied((b) => orders.onLedgerApplied(b));
+  const detach_status = sync.onStatus((s) => orders.setOnline(s.state === 'online'));
+  const detach = () => {
+    off_applied();
+    detach_status();
+  };
   sync.start();
   orders.start();
   let closed = false;

@@ -6,6 +6,8 @@
 // sends the same id, which the platform answers with its first answer without redeeming
 // again. A redemption is a sale at market value for tax, so it is sent now or not at all:
 // while offline it is refused (not queued); only a lost answer is retried, in the background.
+import { backoffMs, type BackoffPolicy } from '../../../shared/backoff.js';
+import { assert } from '../../../shared/assert.js';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
@@ -65,9 +67,6 @@ export interface ComputeServiceOptions {
   logger?: Logger;
 }
 
-function assert(cond: unknown, msg: string): asserts cond {
-  if (!cond) throw new Error(`compute service invariant: ${msg}`);
-}
 
 export function migrateCompute(db: Database.Database): void {
   // Its own tables and no shared version: the ledger's migration list belongs to the ledger.
@@ -134,6 +133,11 @@ export class ComputeService {
       retry: this.db.prepare(`UPDATE redemptions SET attempts = ?, next_ms = ?, last_error = ?, updated_ms = ? WHERE request_id = ?`),
       lease: this.db.prepare(`UPDATE redemptions SET next_ms = ? WHERE request_id = ?`),
     };
+  }
+
+  /** Deterministic (no jitter): one wallet's redemptions, not a crowd of clients. */
+  private retryPolicy(): BackoffPolicy {
+    return { base_ms: this.retry_base_ms, max_ms: RETRY_MAX_MS, jitter: 0 };
   }
 
   setOnline(online: boolean): void {
@@ -223,7 +227,7 @@ export class ComputeService {
     for (let i = 0; i < REDEEM_ATTEMPTS_INLINE; i++) {
       const row = await this.attempt(request_id);
       if (row.state !== 'pending' || !this.online) break;
-      await this.sleep(Math.min(RETRY_MAX_MS, this.retry_base_ms * 2 ** i));
+      await this.sleep(backoffMs(this.retryPolicy(), i));
     }
     const row = this.row(request_id);
     if (row.state === 'pending') this.schedule(); // the rest is left to the background retry
@@ -300,7 +304,7 @@ export class ComputeService {
         this.st.refused.run(attempts, text, this.now(), request_id);
       } else {
         // Lost or refused for now: the same request_id goes again later (never redeemed twice).
-        const wait = err.retry_after_ms ?? Math.min(RETRY_MAX_MS, this.retry_base_ms * 2 ** Math.min(attempts, 16));
+        const wait = err.retry_after_ms ?? backoffMs(this.retryPolicy(), attempts);
         this.st.retry.run(attempts, this.now() + wait, text, this.now(), request_id);
         this.opts.logger?.warn({ request_id, err: text }, 'redemption: no answer, will retry with the same request_id');
       }

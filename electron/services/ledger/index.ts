@@ -29,6 +29,7 @@ export {
   INGEST_BATCH_MAX,
   type OpenLedgerOptions,
   type IngestResult,
+  type AppliedBatch,
   type BalanceRow,
   type WalletBalances,
   type EntryView,

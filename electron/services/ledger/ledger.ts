@@ -16,6 +16,7 @@ import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
 import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS, LedgerInvariantError, type Posting } from './mapping.js';
 import { migrate } from './migrations.js';
 import { BatchWriter, FastPathConflict, prepareWriter, type WriterStatements } from './writer.js';
+import { assert } from '../../../shared/assert.js';
 import { verifyLedger, type VerifyReport } from './verify.js';
 
 /** Events applied per SQLite transaction (bounds transaction size and memory). */
@@ -42,6 +43,19 @@ export interface IngestResult {
   /** Set when an event's seq skipped ahead: nothing from there on was applied. */
   gap: { expected_seq: number; got_seq: number } | null;
 }
+
+/** What one committed ingest batch changed, announced after the commit (the view pipe's source). */
+export interface AppliedBatch {
+  /** The events applied as journal entries, in seq order (validated). */
+  events: readonly AccountEvent[];
+  /** Events quarantined in this batch (they changed no balance). */
+  quarantined: number;
+  /** The ledger's cursor after the commit. */
+  cursor_seq: number;
+}
+
+/** Bound on onApplied listeners: one per consuming module. */
+const APPLIED_LISTENERS_MAX = 16;
 
 export interface BalanceRow {
   account: string;
@@ -122,9 +136,6 @@ const deltaKey = (account_id: number, commodity: Commodity): DeltaKey => account
 const balanceKey = (k: DeltaKey): BalanceKey => `${Math.floor(k / 4)}|${COMMODITIES[k % 4] as Commodity}`;
 const OWN_ASSET_KEYS: ReadonlySet<DeltaKey> = new Set(OWN_ASSETS.map((a) => deltaKey(ACCOUNTS[a.account], a.commodity)));
 
-function assert(cond: unknown, msg: string): asserts cond {
-  if (!cond) throw new Error(`ledger invariant: ${msg}`);
-}
 
 function looseField(raw: unknown, name: string): unknown {
   return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[name] : undefined;
@@ -215,6 +226,7 @@ export class Ledger {
   private account_id: string | null;
   private next_entry_id: number;
   private readonly cached = new Map<BalanceKey, bigint>();
+  private readonly applied_listeners = new Set<(b: AppliedBatch) => void>();
   private readonly st;
   private readonly wst: WriterStatements;
 
@@ -323,6 +335,8 @@ export class Ledger {
     let gap: IngestResult['gap'] = null;
     const now = new Date().toISOString();
     const writer = new BatchWriter(this.wst, fast);
+    const announce = this.applied_listeners.size > 0;
+    const applied_events: AccountEvent[] = [];
     // Fast path for data re-fetchable from the platform: in WAL mode, NORMAL is still
     // crash-consistent (SIGKILL loses nothing); a power cut may drop the last batches and
     // the cursor with them, so they are fetched again. Everything else stays FULL.
@@ -351,6 +365,7 @@ export class Ledger {
             counts.quarantined += 1;
           } else {
             next_entry_id += 1;
+            if (announce) applied_events.push(item.event as AccountEvent);
             counts.applied += 1;
             entry_count += 1;
             account_id = outcome.account_id;
@@ -379,6 +394,21 @@ export class Ledger {
     result.duplicates += counts.duplicates;
     result.quarantined += counts.quarantined;
     result.gap = gap;
+    if (announce && (counts.applied > 0 || counts.quarantined > 0)) {
+      const batch: AppliedBatch = { events: applied_events, quarantined: counts.quarantined, cursor_seq: cursor };
+      for (const l of this.applied_listeners) l(batch);
+    }
+  }
+
+  /**
+   * Called after each committed ingest batch with what it applied: the one source every view
+   * of ledger data is pushed from. Listeners run synchronously after the commit and must not
+   * throw (a throw is a bug in the listener and propagates to the ingest caller).
+   */
+  onApplied(listener: (batch: AppliedBatch) => void): () => void {
+    assert(this.applied_listeners.size < APPLIED_LISTENERS_MAX, `too many onApplied listeners (max ${APPLIED_LISTENERS_MAX})`);
+    this.applied_listeners.add(listener);
+    return () => this.applied_listeners.delete(listener);
   }
 
   /** An event at or below the cursor: a duplicate, or a conflicting event (quarantined). */

@@ -12,11 +12,14 @@
 // Convergence: the platform is the truth. Answers, lookups and order events from the feed
 // (the ledger's orders table) are merged with a monotone rule (status rank, then filled
 // quantity), so whichever arrives first, the local row ends equal to the platform's order.
+import { backoffMs } from '../../../shared/backoff.js';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { dec, toCanonical, ZERO, type Dec } from '../../../shared/money.js';
 import type { Order, OrderRequest } from '../../../shared/platform/api.js';
+import type { AccountEvent } from '../../../shared/platform/events.js';
+import type { AppliedBatch } from '../ledger/index.js';
 import { reservationFor } from './reserve.js';
 import { prepareStore, type ExternalOrderRow, type FeedOrderRow, type OutboxRow, type Store } from './store.js';
 import { toTransportError, type OrderTransport, type TransportError } from './transport.js';
@@ -328,6 +331,33 @@ export class OrderService {
     return (this.st.externalLiveList.all(limit) as ExternalOrderRow[]).map(externalView);
   }
 
+  /**
+   * The views of what changed (OrderChange ids): our orders as they are now, live orders
+   * placed elsewhere, and those placed elsewhere that ended (the screen drops them).
+   */
+  views(client_order_ids: readonly string[], external_order_ids: readonly string[]): { orders: OrderView[]; external: ExternalOrderView[]; external_ended: string[] } {
+    assert(client_order_ids.length <= LIST_LIMIT_MAX && external_order_ids.length <= LIST_LIMIT_MAX, 'too many changed orders for one view push');
+    const orders: OrderView[] = [];
+    for (const id of client_order_ids) {
+      const r = this.row(id);
+      if (r) orders.push(this.view(r));
+    }
+    const external: ExternalOrderView[] = [];
+    const external_ended: string[] = [];
+    for (const id of external_order_ids) {
+      const r = this.st.feedOrderById.get(id) as (ExternalOrderRow & { placed_here: 0 | 1 }) | undefined;
+      if (!r || r.placed_here === 1) continue;
+      if (LIVE_STATES.includes(r.status as OrderView['state'])) external.push(externalView(r));
+      else external_ended.push(id);
+    }
+    return { orders, external, external_ended };
+  }
+
+  /** When queue-wide sending resumes after a Retry-After or a backoff (null: not paused). */
+  pausedUntil(): string | null {
+    return this.paused_until_ms > this.clock.now_ms() ? new Date(this.paused_until_ms).toISOString() : null;
+  }
+
   /** Cancel requests for orders placed elsewhere still to be sent (their order still live in the feed). */
   pendingExternalCancels(): number {
     return this.st.pendingExternalCancels.get() as number;
@@ -429,9 +459,10 @@ export class OrderService {
     return () => this.listeners.delete(listener);
   }
 
-  private emit(ids: string[]): void {
-    if (ids.length === 0) return;
-    for (const l of this.listeners) l({ kind: 'orders', client_order_ids: ids });
+  private emit(ids: string[], external_ids: string[] = [], from_feed = false): void {
+    if (ids.length === 0 && external_ids.length === 0) return;
+    const change: OrderChange = { kind: 'orders', client_order_ids: [...new Set(ids)], external_order_ids: [...new Set(external_ids)], from_feed };
+    for (const l of this.listeners) l(change);
   }
 
   private emitStatus(): void {
@@ -442,8 +473,41 @@ export class OrderService {
   // ---------------------------------------------------------------- convergence from the feed
 
   /**
-   * Merges order events the ledger has applied since last time. Call after each ledger
-   * ingest (the sync engine's applied-events hook); cheap when nothing changed.
+   * The view pipe: converges the outbox from the order events of one committed ledger batch
+   * (ledger.onApplied), without reading the ledger's tables. Orders placed elsewhere are
+   * announced by order_id. refresh() remains the catch-up for a start after a crash between
+   * the ledger's commit and this call (feed_seq says how far each order has converged).
+   */
+  onLedgerApplied(batch: AppliedBatch): void {
+    if (this.closed) return;
+    this.dirty(); // balances moved: what is available changed
+    const changed: string[] = [];
+    const external: string[] = [];
+    const order_events = batch.events.filter((e): e is Extract<AccountEvent, { type: 'order' }> => e.type === 'order');
+    if (order_events.length > 0) {
+      this.db
+        .transaction(() => {
+          for (const e of order_events) {
+            const row = this.row(e.client_order_id);
+            if (!row) {
+              external.push(e.order_id);
+              continue;
+            }
+            if (e.seq <= row.feed_seq || !PLATFORM_STATUSES.has(e.status)) continue; // already converged (refresh() ran first)
+            this.st.setFeed.run({ client_order_id: e.client_order_id, feed_seq: e.seq, feed_status: e.status, feed_filled: e.filled_quantity });
+            this.adopt(this.row(e.client_order_id)!, { order_id: e.order_id, status: e.status, filled_quantity: e.filled_quantity, reason: e.reason }, this.clock.now_ms());
+            changed.push(e.client_order_id);
+          }
+        })
+        .immediate();
+    }
+    this.emit(changed, external, true);
+    if (changed.length > 0) this.kick(); // a final state may release a cancel waiting on it
+  }
+
+  /**
+   * Catch-up: merges order events the ledger applied that this service has not converged
+   * yet (at start, and in tests that drive the ledger directly); cheap when nothing changed.
    */
   refresh(): number {
     if (this.closed) return 0; // a late status callback after close()
@@ -466,7 +530,7 @@ export class OrderService {
         })
         .immediate();
     }
-    this.emit(changed);
+    this.emit(changed, [], true);
     return changed.length;
   }
 
@@ -566,8 +630,7 @@ export class OrderService {
   }
 
   private backoffMs(failures: number): number {
-    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(30, Math.max(0, failures - 1)));
-    return Math.round(base * (0.5 + this.random() / 2));
+    return backoffMs({ base_ms: BACKOFF_BASE_MS, max_ms: BACKOFF_MAX_MS, jitter: 0.5 }, Math.max(0, failures - 1), this.random);
   }
 
   /** Queue-wide pause after a 429 (Retry-After) or a transient failure (backoff). */

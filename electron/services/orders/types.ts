@@ -104,7 +104,14 @@ export interface DrainResult {
   next_expiry_ms: number | null;
 }
 
-export type OrderChange = { kind: 'orders'; client_order_ids: string[] } | { kind: 'status'; online: boolean; paused_until_ms: number | null };
+/**
+ * What changed, for the views: our own orders by client_order_id, orders placed elsewhere by
+ * the platform's order_id. `from_feed` marks a change converged from a ledger batch (the
+ * app pushes balances once per batch, not once per order).
+ */
+export type OrderChange =
+  | { kind: 'orders'; client_order_ids: string[]; external_order_ids: string[]; from_feed: boolean }
+  | { kind: 'status'; online: boolean; paused_until_ms: number | null };
 
 /** A refusal of order entry: code for programs, message for people. Nothing was written. */
 export class OrderEntryError extends Error {
@@ -118,13 +125,8 @@ export class OrderEntryError extends Error {
   }
 }
 
-export class OrderInvariantError extends Error {
-  override name = 'OrderInvariantError';
-}
-
-export function assert(cond: unknown, message: string): asserts cond {
-  if (!cond) throw new OrderInvariantError(`orders invariant: ${message}`);
-}
+/** A broken invariant of the order state machine is a bug: the shared assert throws it. */
+export { assert, AssertionError as OrderInvariantError } from '../../../shared/assert.js';
 
 // Compile-time: the view types and their zod schemas describe the same shape.
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

@@ -4,6 +4,7 @@
 //   on any failure: offline, reconnect with exponential backoff and jitter, resume from
 //   the ledger's committed cursor (also after a restart).
 // One async loop owns all work, so ledger writes never interleave.
+import { backoffMs } from '../../../shared/backoff.js';
 import type { Logger } from 'pino';
 import type { PublicTrade } from '../../../shared/platform/api.js';
 import { EVENTS_PAGE_LIMIT_MAX, type Balances, type Candle, type CandleInterval } from '../../../shared/platform/events.js';
@@ -233,8 +234,7 @@ class Engine implements SyncEngine {
 
   /** Exponential backoff with full jitter: uniform in [base/2, base], base = initial × 2^(attempt−1) capped. */
   private backoff(attempt: number): number {
-    const base = Math.min(this.o.backoff_max_ms, this.o.backoff_initial_ms * 2 ** Math.min(attempt - 1, 30));
-    return base / 2 + this.o.random() * (base / 2);
+    return backoffMs({ base_ms: this.o.backoff_initial_ms, max_ms: this.o.backoff_max_ms, jitter: 0.5 }, Math.max(0, attempt - 1), this.o.random);
   }
 
   /** Sleeps up to `ms`; stop() and stream activity wake it early. */
