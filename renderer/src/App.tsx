@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { PAGES, useWallet } from './store';
+import { PAGES, startStores, useSession } from './store';
 import { StatusBar } from './components/StatusBar';
 import { OverviewPage } from './pages/OverviewPage';
 import { MarketsPage } from './pages/MarketsPage';
@@ -10,11 +10,10 @@ import { TradePage } from './pages/TradePage';
 import { ComputePage } from './pages/ComputePage';
 
 export function App() {
-  const page = useWallet((s) => s.page);
-  const setPage = useWallet((s) => s.setPage);
-  const start = useWallet((s) => s.start);
+  const page = useSession((s) => s.page);
+  const setPage = useSession((s) => s.setPage);
 
-  useEffect(() => start(), [start]);
+  useEffect(() => startStores(), []);
 
   // Keyboard: Alt+1..9 switches pages from anywhere.
   useEffect(() => {

@@ -1,12 +1,32 @@
 import { useEffect, useRef } from 'react';
 import { type AutoscaleInfo, CandlestickSeries, ColorType, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
-import type { Candle } from '../../../shared/platform/events';
+import type { Candle, CandleInterval } from '../../../shared/platform/events';
+
+/** Bars shown when a series is first drawn (the user zooms out from there). */
+const INITIAL_BARS = 120;
+/** Older history is asked for when the left edge comes this close (in bars) to the first candle. */
+const LOAD_OLDER_MARGIN_BARS = 20;
+
+type Shown = { interval: CandleInterval; first: number | null; length: number };
 
 // The chart library draws with JS numbers; converting decimal strings here is for pixels
 // only. No amount computed from these values is ever shown or stored.
 const toNumber = (s: string) => Number(s);
 
-export function PriceChart({ candles, faceValue }: { candles: Candle[]; faceValue: string | null }) {
+const bar = (k: Candle) => ({ time: k.time as UTCTimestamp, open: toNumber(k.open), high: toNumber(k.high), low: toNumber(k.low), close: toNumber(k.close) });
+const volumeBar = (k: Candle) => ({ time: k.time as UTCTimestamp, value: toNumber(k.volume) });
+
+/**
+ * Candles + volume with the face value line. Live updates move the last candle with
+ * series.update() and never touch the user's zoom or scroll; older pages are prepended with
+ * the visible range shifted by the same number of bars, so nothing jumps.
+ */
+export function PriceChart({ candles, interval, faceValue, onNeedOlder }: { candles: Candle[]; interval: CandleInterval; faceValue: string | null; onNeedOlder?: () => void }) {
+  const shown = useRef<Shown>({ interval, first: null, length: 0 });
+  const need_older = useRef(onNeedOlder);
+  useEffect(() => {
+    need_older.current = onNeedOlder;
+  }, [onNeedOlder]);
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const price = useRef<ISeriesApi<'Candlestick'> | null>(null);
@@ -29,6 +49,9 @@ export function PriceChart({ candles, faceValue }: { candles: Candle[]; faceValu
     c.priceScale('vol').applyOptions({ scaleMargins: { top: 0.85, bottom: 0 } });
     c.priceScale('right').applyOptions({ scaleMargins: { top: 0.08, bottom: 0.2 } }); // candles above the volume bars
     chart.current = c;
+    c.timeScale().subscribeVisibleLogicalRangeChange((range) => {
+      if (range && range.from < LOAD_OLDER_MARGIN_BARS) need_older.current?.();
+    });
     return () => {
       chart.current = null;
       price.current = null;
@@ -38,12 +61,32 @@ export function PriceChart({ candles, faceValue }: { candles: Candle[]; faceValu
   }, []);
 
   useEffect(() => {
-    price.current?.setData(
-      candles.map((k) => ({ time: k.time as UTCTimestamp, open: toNumber(k.open), high: toNumber(k.high), low: toNumber(k.low), close: toNumber(k.close) })),
-    );
-    volume.current?.setData(candles.map((k) => ({ time: k.time as UTCTimestamp, value: toNumber(k.volume) })));
-    chart.current?.timeScale().fitContent();
-  }, [candles]);
+    const c = chart.current;
+    const p = price.current;
+    const v = volume.current;
+    if (!c || !p || !v) return;
+    const before = shown.current;
+    const first = candles[0]?.time ?? null;
+    const last = candles[candles.length - 1];
+    shown.current = { interval, first, length: candles.length };
+    const same_series = before.interval === interval && before.first !== null && first !== null;
+    if (same_series && first === before.first && last && candles.length - before.length <= 1 && candles.length >= before.length) {
+      // A live update: only the last candle moved (or one opened).
+      p.update(bar(last));
+      v.update(volumeBar(last));
+      return;
+    }
+    const range = c.timeScale().getVisibleLogicalRange();
+    p.setData(candles.map(bar));
+    v.setData(candles.map(volumeBar));
+    if (same_series && first! < before.first! && range) {
+      // Older history prepended: keep the same candles in view.
+      const added = candles.length - before.length;
+      c.timeScale().setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
+    } else if (candles.length > 0) {
+      c.timeScale().setVisibleLogicalRange({ from: Math.max(0, candles.length - INITIAL_BARS), to: candles.length + 2 });
+    }
+  }, [candles, interval]);
 
   useEffect(() => {
     const series = price.current;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useWallet } from '../store';
+import { useSession as useWallet } from '../store';
 import { timeAgo } from '../format';
 
 const LABEL = { online: 'Online', offline: 'Offline', syncing: 'Syncing' } as const;

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { walletApi, useWallet } from '../store';
+import { walletApi, useActivity } from '../store';
+import { mergeEntries } from '../store/activity';
 import { qty } from '../format';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
 
@@ -32,11 +33,9 @@ function ownChanges(e: Entries[number]): string {
 }
 
 export function ActivityPage() {
-  const portfolio = useWallet((s) => s.portfolio);
-  const [entries, setEntries] = useState<Entries>([]);
-  /** Older pages the user asked for (dropped when the ledger moves and the first page reloads). */
-  const [older, setOlder] = useState<Entries>([]);
-  const [more, setMore] = useState(true);
+  // Pushed by the main process as the ledger commits (store/activity.ts); older pages appended.
+  const shown: Entries = useActivity((s) => s.entries);
+  const more = useActivity((s) => s.more);
   const [mismatches, setMismatches] = useState<Mismatches>([]);
   const [verify, setVerify] = useState<Verify | null>(null);
   const [busy, setBusy] = useState(false);
@@ -44,31 +43,24 @@ export function ActivityPage() {
 
   const load = useCallback(async () => {
     try {
-      const [a, m] = await Promise.all([walletApi().getActivity({ limit: PAGE }), walletApi().getMismatches({})]);
-      setEntries(a.entries);
-      setOlder([]);
-      setMore(a.entries.length === PAGE);
-      setMismatches(m.mismatches);
+      setMismatches((await walletApi().getMismatches({})).mismatches);
       setError(null);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
   }, []);
 
-  // Reload whenever the ledger moves (the portfolio event carries its cursor).
-  const cursor = portfolio?.as_of_seq;
+  // Mismatches are found by the sync engine's reconciliation, not pushed: read on opening the screen.
   useEffect(() => {
     queueMicrotask(() => void load());
-  }, [cursor, load]);
+  }, [load]);
 
-  const shown = [...entries, ...older];
   const loadOlder = async () => {
     const last = shown[shown.length - 1];
     if (!last) return;
     try {
       const page = await walletApi().getActivity({ limit: PAGE, before_id: last.id });
-      setOlder((o) => [...o, ...page.entries]);
-      setMore(page.entries.length === PAGE);
+      useActivity.setState((s) => ({ entries: mergeEntries(s.entries, page.entries), more: page.entries.length === PAGE }));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { walletApi, useWallet } from '../store';
+import { walletApi, useCompute, usePortfolio, useSession } from '../store';
 import { errorText, qty, usd } from '../format';
 import { RedeemInput } from '../../../shared/contract/compute';
 import { dec } from '../../../shared/money';
@@ -12,32 +12,27 @@ const REDEMPTION_STATE: Record<Redemption['state'], string> = { pending: 'Waitin
 
 /** This period's compute, what happens to unused credits at close, and redeeming tokens for compute. */
 export function ComputePage() {
-  const status = useWallet((s) => s.status);
-  const portfolio = useWallet((s) => s.portfolio);
+  const status = useSession((s) => s.status);
+  const portfolio = usePortfolio((s) => s.portfolio);
   const online = status?.state === 'online';
-  const [view, setView] = useState<SubscriptionView | null>(null);
-  const [subError, setSubError] = useState<string | null>(null);
+  // The subscription view is pushed after every compute event (store/compute.ts).
+  const view: SubscriptionView | null = useCompute((s) => s.subscription);
+  const subError = useCompute((s) => s.error);
+  const setView = (v: SubscriptionView) => useCompute.setState({ subscription: v, error: null });
   const [redemptions, setRedemptions] = useState<Redemption[]>([]);
   const [error, setError] = useState<string | null>(null);
 
+  // Redemptions change only by this screen's own requests (and their retries): read on opening and after a request.
   const reload = useCallback(async () => {
     try {
       setRedemptions((await walletApi().listRedemptions({})).redemptions);
     } catch (err) {
       setError(errorText(err));
     }
-    try {
-      setView(await walletApi().getSubscription({}));
-      setSubError(null);
-    } catch (err) {
-      setSubError(errorText(err));
-    }
   }, []);
-  const seq = portfolio?.as_of_seq ?? null;
   useEffect(() => {
-    if (seq === null) return; // the wallet API is not there yet
     queueMicrotask(() => void reload()); // state is set when the answers arrive, not in the effect
-  }, [reload, seq, online]);
+  }, [reload]);
 
   const elect = async (election: 'mint' | 'renewal_credit') => {
     try {

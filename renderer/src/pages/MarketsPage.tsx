@@ -1,26 +1,15 @@
-import { useEffect } from 'react';
-import { useWallet } from '../store';
+import { useMarket } from '../store';
 import { PriceChart } from '../components/PriceChart';
 import { pct, qty, usd } from '../format';
 import type { CandleInterval } from '../../../shared/platform/events';
 
 const INTERVALS: CandleInterval[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
-/** Candles are refreshed this often while the page is open. */
-const CANDLE_REFRESH_MS = 10_000;
 
 export function MarketsPage() {
-  const ticker = useWallet((s) => s.ticker);
-  const linked = useWallet((s) => s.backend_connected);
-  const chart = useWallet((s) => s.chart);
-  const setChartInterval = useWallet((s) => s.setChartInterval);
-  const loadCandles = useWallet((s) => s.loadCandles);
-
-  useEffect(() => {
-    if (!linked) return;
-    const t = setInterval(() => void loadCandles(), CANDLE_REFRESH_MS);
-    queueMicrotask(() => void loadCandles());
-    return () => clearInterval(t);
-  }, [linked, chart.interval, loadCandles]);
+  const ticker = useMarket((s) => s.ticker);
+  const chart = useMarket((s) => s.chart);
+  const setChartInterval = useMarket((s) => s.setChartInterval);
+  const loadOlder = useMarket((s) => s.loadOlderCandles);
 
   return (
     <section aria-labelledby="markets-title">
@@ -42,7 +31,7 @@ export function MarketsPage() {
         {chart.from_cache && <span className="muted small">offline: showing cached candles</span>}
       </div>
       {chart.error && <p className="error-text" role="alert">Could not load candles: {chart.error}</p>}
-      <PriceChart candles={chart.candles} faceValue={ticker?.face_value ?? null} />
+      <PriceChart candles={chart.candles} interval={chart.interval} faceValue={ticker?.face_value ?? null} onNeedOlder={() => void loadOlder()} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useWallet, walletApi } from '../store';
+import { useMarket, usePortfolio, walletApi } from '../store';
 import { errorText, pct, qty, usd } from '../format';
 import { loadUntilCaughtUp } from '../trailing';
 import { dec } from '../../../shared/money';
@@ -16,8 +16,8 @@ const ORIGIN: Record<Source, { label: string; meaning: string }> = {
 };
 
 export function OverviewPage() {
-  const portfolio = useWallet((s) => s.portfolio);
-  const ticker = useWallet((s) => s.ticker);
+  const portfolio = usePortfolio((s) => s.portfolio);
+  const ticker = useMarket((s) => s.ticker);
   const tokenValue =
     portfolio && ticker?.last ? dec(portfolio.token.total).times(dec(ticker.last)).toFixed() : null;
 

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { walletApi, useWallet } from '../store';
+import { walletApi, useSession as useWallet } from '../store';
 import { ConfigurePlatformRequest } from '../../../shared/contract/wallet-api';
 
 export function SettingsPage() {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { walletApi, useWallet } from '../store';
+import { walletApi, usePortfolio } from '../store';
 import { errorText, qty, usd } from '../format';
 import { loadUntilCaughtUp } from '../trailing';
 import type { MethodRequest, MethodResponse } from '../../../shared/contract/wallet-api';
@@ -21,7 +21,7 @@ export function TaxPage() {
   const [error, setError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<Exported | null>(null);
-  const cursor = useWallet((s) => s.portfolio?.as_of_seq);
+  const cursor = usePortfolio((s) => s.portfolio?.as_of_seq);
 
   const load = useCallback(async () => {
     try {

@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { walletApi, useWallet } from '../store';
+import { useState, type FormEvent } from 'react';
+import { walletApi, useMarket, useOrders, usePortfolio, useSession } from '../store';
+import { OrderBook } from '../components/OrderBook';
+import { RecentTrades } from '../components/RecentTrades';
 import { errorText, qty, usd } from '../format';
 import { PlaceOrderInput } from '../../../shared/contract/orders';
 import { zPositiveDecimal } from '../../../shared/money';
@@ -7,7 +9,7 @@ import type { MethodResponse } from '../../../shared/contract/wallet-api';
 
 type Order = MethodResponse<'listOrders'>['orders'][number];
 type ExternalOrder = MethodResponse<'listExternalOrders'>['orders'][number];
-type Available = MethodResponse<'getAvailable'>;
+type Available = Pick<MethodResponse<'getPortfolio'>, 'usd' | 'token'>;
 type WhatIf = MethodResponse<'whatIfSale'>;
 
 const STATE_LABEL: Record<Order['state'], string> = {
@@ -29,34 +31,17 @@ const EXTERNAL_CANCEL_LABEL: Record<NonNullable<ExternalOrder['cancel']>, string
 const CANCELABLE: Order['state'][] = ['queued', 'open', 'partially_filled', 'unknown', 'sending'];
 
 export function TradePage() {
-  const ticker = useWallet((s) => s.ticker);
-  const status = useWallet((s) => s.status);
-  const cursor = useWallet((s) => s.portfolio?.as_of_seq);
-  const [orders, setOrders] = useState<Order[]>([]);
-  const [external, setExternal] = useState<ExternalOrder[]>([]);
-  const [available, setAvailable] = useState<Available | null>(null);
+  const ticker = useMarket((s) => s.ticker);
+  const status = useSession((s) => s.status);
+  // Orders and balances are pushed as they change (store/orders.ts, store/portfolio.ts).
+  const orders: Order[] = useOrders((s) => s.orders);
+  const external: ExternalOrder[] = useOrders((s) => s.external);
+  const available: Available | null = usePortfolio((s) => s.portfolio);
   const [error, setError] = useState<string | null>(null);
-
-  const reload = useCallback(async () => {
-    try {
-      const [o, x, a] = await Promise.all([walletApi().listOrders({ limit: 200 }), walletApi().listExternalOrders({}), walletApi().getAvailable({})]);
-      setOrders(o.orders);
-      setExternal(x.orders);
-      setAvailable(a);
-    } catch (err) {
-      setError(errorText(err));
-    }
-  }, []);
-  useEffect(() => {
-    const off = walletApi().on('orders', () => void reload());
-    queueMicrotask(() => void reload());
-    return off;
-  }, [reload, cursor]);
 
   const cancel = async (client_order_id: string) => {
     try {
       await walletApi().cancelOrder({ client_order_id });
-      await reload();
     } catch (err) {
       setError(errorText(err));
     }
@@ -65,7 +50,6 @@ export function TradePage() {
   const cancelExternal = async (order_id: string) => {
     try {
       await walletApi().cancelExternalOrder({ order_id });
-      await reload();
     } catch (err) {
       setError(errorText(err));
     }
@@ -82,12 +66,16 @@ export function TradePage() {
         </p>
       )}
       <div className="trade-grid">
-        <OrderForm lastPrice={ticker?.last ?? null} available={available} onPlaced={() => void reload()} />
+        <OrderForm lastPrice={ticker?.last ?? null} available={available} online={status?.state === 'online'} />
         <div>
           <div className="cards small-cards">
             <article className="card"><h2>Cash available</h2><p className="big" data-testid="usd-available">{usd(available?.usd.available)}</p><p className="muted">{usd(available?.usd.reserved)} held by orders</p></article>
             <article className="card"><h2>Tokens available</h2><p className="big" data-testid="tokens-available">{qty(available?.token.available)}</p><p className="muted">{qty(available?.token.reserved)} held by orders</p></article>
             <article className="card"><h2>Bid / ask</h2><p className="big">{usd(ticker?.bid, 4)}</p><p className="muted">ask {usd(ticker?.ask, 4)}</p></article>
+          </div>
+          <div className="market-panels">
+            <OrderBook />
+            <RecentTrades />
           </div>
         </div>
       </div>
@@ -145,7 +133,7 @@ export function TradePage() {
   );
 }
 
-function OrderForm({ lastPrice, available, onPlaced }: { lastPrice: string | null; available: Available | null; onPlaced: () => void }) {
+function OrderForm({ lastPrice, available, online }: { lastPrice: string | null; available: Available | null; online: boolean }) {
   const [side, setSide] = useState<'buy' | 'sell'>('buy');
   const [type, setType] = useState<'limit' | 'market'>('limit');
   const [quantity, setQuantity] = useState('');
@@ -176,10 +164,10 @@ function OrderForm({ lastPrice, available, onPlaced }: { lastPrice: string | nul
     setBusy(true);
     try {
       const o = await walletApi().placeOrder(parsed.data);
-      setMessage({ ok: true, text: o.state === 'queued' ? 'Queued: it will be sent once the platform is reachable.' : `Order ${o.state}.` });
+      const queued_text = online ? 'Sending to the platform…' : 'Queued, will be sent when the platform is reachable.';
+      setMessage({ ok: true, text: o.state === 'queued' ? queued_text : `Order ${o.state}.` });
       setQuantity('');
       setPreview(null);
-      onPlaced();
     } catch (err) {
       setMessage({ ok: false, text: errorText(err) });
     } finally {

@@ -1,0 +1,29 @@
+import { useMarket } from '../store';
+import { qty, usd } from '../format';
+
+const ROWS = 20;
+
+/** Public trades, newest first; the taker's side by colour and by an arrow (never colour alone). */
+export function RecentTrades() {
+  const trades = useMarket((s) => s.trades).slice(0, ROWS);
+  return (
+    <section className="card trades" aria-label="Recent trades" data-testid="recent-trades">
+      <h2>Recent trades</h2>
+      <table className="table compact">
+        <thead><tr><th className="num">Price</th><th className="num">Size</th><th>Time</th></tr></thead>
+        <tbody>
+          {trades.map((t) => (
+            <tr key={t.num}>
+              <td className={`num ${t.taker_side === 'buy' ? 'pos' : 'neg'}`}>
+                <span aria-label={t.taker_side === 'buy' ? 'buy' : 'sell'}>{t.taker_side === 'buy' ? '▲' : '▼'}</span> {usd(t.price, 4)}
+              </td>
+              <td className="num">{qty(t.quantity)}</td>
+              <td className="muted">{new Date(t.time).toLocaleTimeString()}</td>
+            </tr>
+          ))}
+          {trades.length === 0 && <tr><td colSpan={3} className="muted">No trades yet.</td></tr>}
+        </tbody>
+      </table>
+    </section>
+  );
+}
