@@ -2,10 +2,10 @@
 // a fresh book on a gap (never a wrong book), publishes once per frame; trades move the live
 // candle exactly; pushed orders merge by id.
 import { describe, expect, it } from 'vitest';
-import { RendererBook, type BookView } from '../../renderer/src/store/book';
-import { applyTrades, prependCandles } from '../../renderer/src/store/candles';
-import { applyOrdersPush, mergeOrders, type OrderView } from '../../renderer/src/store/orders';
-import { mergeEntries } from '../../renderer/src/store/activity';
+import { RendererBook, type BookView } from '../src/store/book';
+import { applyTrades, prependCandles } from '../src/store/candles';
+import { applyOrdersPush, mergeOrders, type OrderView } from '../src/store/orders';
+import { mergeEntries } from '../src/store/activity';
 import type { BookSnapshot, PublicTrade } from '../../shared/platform/api';
 import type { Candle } from '../../shared/platform/events';
 
