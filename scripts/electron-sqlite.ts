@@ -181,7 +181,7 @@ export async function electronRebuild(req: BuildRequest, options: { header_url?:
 export function addonAbi(addon: string): string | undefined {
   const r = spawnSync(process.execPath, ['-e', 'process.dlopen({ exports: {} }, process.argv[1])', addon], { encoding: 'utf8', timeout: 30_000 });
   if (r.status === 0) return process.versions.modules;
-  return /NODE_MODULE_VERSION (\d+)\. This version/.exec(r.stderr ?? '')?.[1];
+  return /NODE_MODULE_VERSION (\d+)\.\s+This version/.exec(r.stderr ?? '')?.[1];
 }
 
 function checkAddonAbi(addon: string, target: ElectronTarget): void {

@@ -166,7 +166,7 @@ export function explainLoadFailure(err: unknown, addon: string | undefined, runt
   const first = raw.split('\n')[0] ?? raw;
   const where = addon ?? `${pkg.name}'s default build`;
   const host = runtime.electron_version === undefined ? `Node ${process.version}` : `Electron ${runtime.electron_version}`;
-  const built_for = /NODE_MODULE_VERSION (\d+)\. This version of .* requires NODE_MODULE_VERSION (\d+)/s.exec(raw);
+  const built_for = /NODE_MODULE_VERSION (\d+)\.\s+This version of .*?requires\s+NODE_MODULE_VERSION (\d+)/s.exec(raw);
   if (built_for) {
     return (
       `${where} was built for module version ${built_for[1]}, but ${host} needs ${built_for[2]}. ` +
