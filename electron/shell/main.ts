@@ -105,8 +105,8 @@ function chooseSqliteBinding(): void {
 
 async function main(): Promise<void> {
   const args = parseAppArgs(process.argv.slice(app.isPackaged ? 1 : 2));
+  await app.whenReady(); // before: on Linux an error box shown earlier goes to stderr only
   chooseSqliteBinding();
-  await app.whenReady();
   serveAppProtocol();
   lockDownSession();
   wallet = await startWalletApp({
