@@ -1,4 +1,5 @@
-// `npm start`: the desktop app where the Electron binary is available, otherwise (and with
+// `npm start`: the desktop app where the Electron binary is available (preparing its
+// Electron build of the SQLite addon first when missing or stale), otherwise (and with
 // --web, i.e. `npm run start:web`) browser mode on loopback, printing the URL to open.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAppArgs } from '../electron/app/args.js';
 import { startBrowserMode } from '../electron/app/browser-mode.js';
 import { ensureRendererBuilt } from './renderer-build.js';
+import { ensureElectronSqlite, installedElectronTarget, PrepareError } from './electron-sqlite.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -29,6 +31,17 @@ function probeElectron(): { path: string } | { reason: string } {
   return { reason: existsSync(path.join(root, 'node_modules/electron/path.txt')) ? detail : `not installed, and the download failed: ${detail}` };
 }
 
+/** The desktop app loads its own Electron-ABI build of the SQLite addon (Node's build stays
+ *  for tests, browser mode and the CLIs); made here on first start and when Electron changes. */
+async function prepareDesktopSqlite(electron_binary: string): Promise<void> {
+  try {
+    await ensureElectronSqlite({ root, target: installedElectronTarget(root, electron_binary), log });
+  } catch (err) {
+    if (!(err instanceof PrepareError)) throw err;
+    throw new Error(`the desktop app's SQLite module could not be prepared. ${err.message}\nMeanwhile \`npm run start:web\` runs the app in browser mode.`);
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseAppArgs(argv);
   ensureRendererBuilt(root, log);
@@ -37,6 +50,7 @@ async function main(): Promise<void> {
     if ('path' in probe) {
       const r = spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build-main.ts'], { cwd: root, stdio: 'inherit' });
       if (r.status !== 0) throw new Error('building the main process failed');
+      await prepareDesktopSqlite(probe.path);
       const child = spawn(probe.path, ['.', ...argv], { cwd: root, stdio: 'inherit' });
       child.on('exit', (code) => process.exit(code ?? 0));
       return;

@@ -1,13 +1,14 @@
 // The Electron main process: a thin shell. Everything that is not window management,
 // the app:// protocol, IPC registration or the OS keychain lives in plain Node modules
 // (electron/app, electron/services) that tests run without Electron.
-import { app, BrowserWindow, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, protocol, safeStorage, session, shell } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWalletApp, type WalletApp } from '../app/wallet-app.js';
 import { parseAppArgs } from '../app/args.js';
 import { registerWalletIpc } from './ipc.js';
+import { setUpSqliteBinding, SqliteBindingError } from '../services/native/electron-build.js';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -24,6 +25,8 @@ import { mimeType, resolveStaticPath, staticTarget } from '../security/static-pa
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/electron
 const RENDERER_DIR = path.join(here, '..', 'renderer');
 const PRELOAD = path.join(here, 'preload.cjs');
+/** The project folder when run from source (`npm start`): its Electron build of SQLite lives there. */
+const PROJECT_ROOT = path.join(here, '..', '..');
 
 // app:// must be registered before 'ready'. standard+secure gives it a real origin and a
 // secure context; no CORS, no fetch API, no service workers: it only serves our files.
@@ -89,9 +92,21 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/** Points every database this process opens at the SQLite build for Electron's ABI, and says
+ *  which one it loaded (or, with the reason, why none could be). */
+function chooseSqliteBinding(): void {
+  const line = setUpSqliteBinding({
+    root: PROJECT_ROOT,
+    packaged: app.isPackaged,
+    runtime: { abi: process.versions.modules, electron_version: process.versions.electron, platform: process.platform, arch: process.arch },
+  });
+  console.log(line);
+}
+
 async function main(): Promise<void> {
   const args = parseAppArgs(process.argv.slice(app.isPackaged ? 1 : 2));
-  await app.whenReady();
+  await app.whenReady(); // before: on Linux an error box shown earlier goes to stderr only
+  chooseSqliteBinding();
   serveAppProtocol();
   lockDownSession();
   wallet = await startWalletApp({
@@ -113,6 +128,8 @@ app.on('window-all-closed', () => app.quit());
 app.on('before-quit', () => { void wallet?.close(); });
 
 main().catch((err: unknown) => {
-  console.error('Compute Wallet failed to start:', err);
+  console.error('Compute Wallet failed to start:', err instanceof SqliteBindingError ? err.message : err);
+  // A missing or wrong native build is the user's to fix: say how, in a window too.
+  if (err instanceof SqliteBindingError) dialog.showErrorBox('Compute Wallet cannot open its database', err.message);
   app.exit(1);
 });

@@ -15,6 +15,7 @@ import { COMMODITIES, fromScaled, toScaled, NotRepresentableError, type Commodit
 import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
 import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS, LedgerInvariantError, type Posting } from './mapping.js';
 import { migrate } from './migrations.js';
+import { sqliteOpenOptions } from '../native/sqlite-binding.js';
 import { BatchWriter, FastPathConflict, prepareWriter, type WriterStatements } from './writer.js';
 import { assert } from '../../../shared/assert.js';
 import { verifyLedger, type VerifyReport } from './verify.js';
@@ -235,7 +236,7 @@ export class Ledger {
     this.log = opts.logger;
     this.on_entry_written = opts.on_entry_written;
     if (opts.path !== ':memory:') fs.mkdirSync(path.dirname(opts.path), { recursive: true });
-    this.db = new Database(opts.path);
+    this.db = new Database(opts.path, sqliteOpenOptions());
     this.db.defaultSafeIntegers(false);
     applyLedgerPragmas(this.db);
     migrate(this.db);

@@ -1,0 +1,49 @@
+// Which native build of the SQLite package this process loads. Node's build, where `npm
+// install` puts it, is the default: tests, browser mode and the CLIs use it. The desktop
+// shell runs under Electron's ABI and, at startup, points this process at an Electron build
+// kept in its own folder (electron-build.ts). Every `new Database(...)` in the wallet passes
+// sqliteOpenOptions(), so that one choice applies to every database the process opens.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+
+export interface SqlitePackage {
+  /** npm package name, as `require()` takes it. */
+  name: string;
+  /** The compiled addon, relative to the package folder (where node-gyp and prebuild-install put it). */
+  addon: string;
+}
+
+/** The SQLite binding the wallet uses. Switching packages (e.g. to a SQLCipher build with the
+ *  same API) is this one line; the Electron build, its staleness check and the loader follow it. */
+export const SQLITE_PACKAGE: SqlitePackage = { name: 'better-sqlite3', addon: 'build/Release/better_sqlite3.node' };
+
+let native_binding: string | undefined;
+
+/** Sets, process-wide, the addon file every later `new Database(..., sqliteOpenOptions())`
+ *  loads; undefined goes back to the package's default (Node's) build. */
+export function useSqliteNativeBinding(addon_path: string | undefined): void {
+  if (addon_path !== undefined && !path.isAbsolute(addon_path)) {
+    throw new Error(`the SQLite native binding must be an absolute path, got ${JSON.stringify(addon_path)}`);
+  }
+  native_binding = addon_path;
+}
+
+/** The addon file set by useSqliteNativeBinding, or undefined for the package's default build. */
+export function sqliteNativeBinding(): string | undefined {
+  return native_binding;
+}
+
+/** Options for `new Database(file, sqliteOpenOptions({...}))`: the caller's options plus the
+ *  process's native binding, when one is set. */
+export function sqliteOpenOptions(extra: Database.Options = {}): Database.Options {
+  if ('nativeBinding' in extra) throw new Error('nativeBinding is chosen process-wide (useSqliteNativeBinding), not per database');
+  return native_binding === undefined ? { ...extra } : { ...extra, nativeBinding: native_binding };
+}
+
+/** Opens and closes an in-memory database with the current binding: loads the addon now, so
+ *  a wrong build fails at startup with its own error rather than at the first ledger read. */
+export function loadSqliteBindingNow(pkg: SqlitePackage = SQLITE_PACKAGE, from_dir = import.meta.dirname): void {
+  const Db = createRequire(path.join(from_dir, 'noop.js'))(pkg.name) as typeof Database;
+  new Db(':memory:', sqliteOpenOptions()).close();
+}
