@@ -1,6 +1,6 @@
 // Programmatic entry: the desktop app embeds the platform with this, tests start it with
 // this, and platform/cli.ts is a thin wrapper around it. Binds 127.0.0.1 only.
-import { PlatformCore, type PlatformConfig } from './core/core.js';
+import { PlatformCore, type CoreOptions, type PlatformConfig } from './core/core.js';
 import { startHttp } from './http/server.js';
 import type { RateLimitConfig } from './http/ratelimit.js';
 import type { WsOptions } from './http/ws.js';
@@ -17,6 +17,8 @@ export interface StartPlatformOptions {
   /** 0 (default) = a free port. */
   port?: number;
   host?: '127.0.0.1';
+  /** better-sqlite3 options of the embedding process (its native binding, in the desktop app). */
+  sqlite_options?: CoreOptions['sqlite_options'];
   /** SQLite file; ':memory:' allowed. */
   db_path: string;
   seed_demo?: boolean;
@@ -51,6 +53,7 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
   let offset_ms = 0;
   const core = new PlatformCore({
     db_path: opts.db_path,
+    ...(opts.sqlite_options ? { sqlite_options: opts.sqlite_options } : {}),
     now_ms: () => base() + offset_ms,
     config: { ...opts.config, ...(opts.period_ms !== undefined ? { period_ms: opts.period_ms } : {}) },
   });

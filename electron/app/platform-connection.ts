@@ -10,6 +10,7 @@ import { createSyncEngine, type SyncEngine } from '../services/sync/index.js';
 import type { Ledger } from '../services/ledger/index.js';
 import type { ConnectionStatus } from '../../shared/contract/wallet-api.js';
 import { dataPaths } from '../services/paths.js';
+import { sqliteOpenOptions } from '../services/native/sqlite-binding.js';
 import { loadApiCredentials, type SecretStore } from '../services/credentials/index.js';
 
 /** Days of market history the demo platform makes up on its first start. */
@@ -87,6 +88,7 @@ export async function connectPlatform(opts: {
       seed_demo: true,
       simulate: true,
       period_ms: DEMO_PERIOD_MS,
+      sqlite_options: sqliteOpenOptions(), // the desktop app's Electron-ABI build, when chosen
       ...(first_start ? { backfill_days: DEMO_BACKFILL_DAYS } : {}),
       on_error: (err, where) => opts.log.error({ err, where }, 'embedded platform error'),
     });

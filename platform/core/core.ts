@@ -95,6 +95,9 @@ export interface CoreOptions {
   secrets_key_file?: string;
   now_ms?: () => number;
   config?: Partial<PlatformConfig>;
+  /** better-sqlite3 options of the host process (the desktop app passes its Electron-ABI
+   *  `nativeBinding` when it embeds the demo platform). */
+  sqlite_options?: Database.Options;
 }
 
 /** What listeners (the WebSocket layer) hear after a commit. */
@@ -241,7 +244,7 @@ export class PlatformCore {
     this.now_ms = opts.now_ms ?? (() => Date.now());
     assert(this.config.maker_fee_bps <= this.config.taker_fee_bps, 'maker fee must not exceed taker fee (reservations use the taker rate)');
     assert(this.config.period_ms >= 1000, 'period_ms must be at least 1 s');
-    this.db = new Database(opts.db_path);
+    this.db = new Database(opts.db_path, opts.sqlite_options);
     this.secrets = opts.db_path === ':memory:' ? SecretBox.ephemeral() : SecretBox.fromKeyFile(opts.secrets_key_file ?? `${opts.db_path}.secrets-key`);
     // 1 KiB pages (new stores only; an existing store keeps its page size). A commit carrying
     // orders of many accounts dirties one leaf per account in each per-account index (events,

@@ -12,7 +12,6 @@ import {
   electronBuildState,
   explainLoadFailure,
   readElectronBuildManifest,
-  redirectDefaultAddon,
   SqliteBindingError,
   type BuildState,
   type ElectronBuildManifest,
@@ -174,19 +173,3 @@ describe('the process-wide binding', () => {
   });
 });
 
-describe('redirecting default loads (code that opens SQLite without sqliteOpenOptions)', () => {
-  it('serves only the package\'s default addon file from the Electron build, and undoes', () => {
-    const calls: string[] = [];
-    const host = { dlopen: (_m: object, filename: string) => { calls.push(filename); } };
-    const undo = redirectDefaultAddon('/project/node_modules/better-sqlite3', '/project/electron/better_sqlite3.node', host);
-    host.dlopen({}, '/project/node_modules/better-sqlite3/build/Release/better_sqlite3.node');
-    host.dlopen({}, '/project/node_modules/other/build/Release/other.node');
-    undo();
-    host.dlopen({}, '/project/node_modules/better-sqlite3/build/Release/better_sqlite3.node');
-    expect(calls).toEqual([
-      '/project/electron/better_sqlite3.node',
-      '/project/node_modules/other/build/Release/other.node',
-      '/project/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
-    ]);
-  });
-});

@@ -5,11 +5,11 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../../electron/services/ledger/index.js';
 import { electronBuildPaths, setUpSqliteBinding, SqliteBindingError, type ElectronBuildManifest } from '../../electron/services/native/electron-build.js';
-import { SQLITE_PACKAGE, sqliteNativeBinding, useSqliteNativeBinding } from '../../electron/services/native/sqlite-binding.js';
+import { SQLITE_PACKAGE, sqliteNativeBinding, sqliteOpenOptions, useSqliteNativeBinding } from '../../electron/services/native/sqlite-binding.js';
+import { PlatformCore } from '../../platform/index.js';
 import { tempDir } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -71,7 +71,7 @@ describe('the ledger through nativeBinding from a separate folder', () => {
 });
 
 describe("the shell's startup step, with a made-up Electron", () => {
-  it('loads the recorded Electron build and says so; the ledger and code opening SQLite without options use it', () => {
+  it('loads the recorded Electron build and says so; the ledger and the embedded platform use it', () => {
     const { root, addon } = projectWithElectronBuild('99.0.0-test');
     const line = setUpSqliteBinding({ root, packaged: false, runtime: fakeElectron('99.0.0-test') });
     expect(line).toBe(`SQLite: loaded ${addon} (Electron 99.0.0-test (module version ${process.versions.modules}) loads the Electron build in ${path.dirname(path.dirname(path.dirname(addon)))})`);
@@ -79,10 +79,10 @@ describe("the shell's startup step, with a made-up Electron", () => {
     const ledger = openLedger({ path: path.join(tempDir(), 'ledger.db') });
     expect(ledger.ingest([deposit(1, '7.00')])).toMatchObject({ applied: 1 });
     ledger.close();
-    // platform/core opens its database without sqliteOpenOptions(): the default load is redirected.
-    const plain = new Database(':memory:');
-    expect(plain.prepare('SELECT 41 + 1 AS n').get()).toEqual({ n: 42 });
-    plain.close();
+    // The embedded demo platform opens its store with the same options (platform-connection.ts).
+    const core = new PlatformCore({ db_path: ':memory:', sqlite_options: sqliteOpenOptions() });
+    expect(core.createAccount({}).account_id).toMatch(/\S/);
+    core.close();
     // Node's own build file was never loaded into this process: the Electron build served it.
     if (process.platform === 'linux') expect(mapped(NODE_BUILD)).toBe(false);
   });

@@ -178,33 +178,6 @@ export function explainLoadFailure(err: unknown, addon: string | undefined, runt
   return `${host} could not load ${where}: ${first}. Delete ${ELECTRON_BUILD_ROOT} and run \`npm start\` to prepare it again.`;
 }
 
-/** Serves loads of the package's default addon file from `to` instead, and returns the undo.
- *  For code that opens SQLite without sqliteOpenOptions() (the embedded demo platform,
- *  platform/core): under Electron its default load would hit Node's build. */
-export function redirectDefaultAddon(
-  package_dir: string,
-  to: string,
-  host: { dlopen: (module: object, filename: string, flags?: number) => void } = process,
-  pkg: SqlitePackage = SQLITE_PACKAGE,
-): () => void {
-  const from = canonical(path.join(package_dir, pkg.addon));
-  const original = host.dlopen;
-  host.dlopen = (module: object, filename: string, flags?: number) =>
-    flags === undefined
-      ? original.call(host, module, canonical(filename) === from ? to : filename)
-      : original.call(host, module, canonical(filename) === from ? to : filename, flags);
-  return () => {
-    host.dlopen = original;
-  };
-}
-
-function canonical(file: string): string {
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    return path.resolve(file);
-  }
-}
 
 /** The shell's startup step: chooses the binding for this process, sets it process-wide,
  *  loads it once, and returns the line saying which build it loaded and why. */
@@ -219,12 +192,9 @@ export function setUpSqliteBinding(opts: { root: string; runtime: RuntimeAbi; pa
   });
   const addon = choice.kind === 'electron-build' ? choice.addon : undefined;
   useSqliteNativeBinding(addon);
-  let undo = () => {};
-  if (addon !== undefined) undo = redirectDefaultAddon(path.join(opts.root, 'node_modules', pkg.name), addon);
   try {
     loadSqliteBindingNow(pkg);
   } catch (err) {
-    undo();
     useSqliteNativeBinding(undefined);
     throw new SqliteBindingError(explainLoadFailure(err, addon, opts.runtime, pkg));
   }

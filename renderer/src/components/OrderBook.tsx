@@ -1,4 +1,4 @@
-import { useMarket } from '../store';
+import { bookStats, useMarket } from '../store';
 import { qty, usd } from '../format';
 import type { BookLevelView } from '../store/book';
 
@@ -15,6 +15,7 @@ export function OrderBook() {
   const book = useMarket((s) => s.book);
   const asks = (book?.asks ?? []).slice(0, ROWS).reverse();
   const bids = (book?.bids ?? []).slice(0, ROWS);
+  const stats = bookStats(); // read at render (once per frame at most): tests and the benchmark read them off the element
   const max = [asks[0]?.cumulative, bids[bids.length - 1]?.cumulative].reduce<string>((m, c) => (c !== undefined && Number(c) > Number(m) ? c : m), '0');
   const row = (l: BookLevelView, side: 'bid' | 'ask') => (
     <tr key={`${side}${l.price}`} className={`book-row ${side}`} style={{ ['--depth' as string]: depthPct(l, max) }}>
@@ -24,7 +25,7 @@ export function OrderBook() {
     </tr>
   );
   return (
-    <section className="card book" aria-label="Order book" data-testid="order-book" data-seq={book?.seq ?? -1}>
+    <section className="card book" aria-label="Order book" data-testid="order-book" data-seq={book?.seq ?? -1} data-deltas-applied={stats.deltas_applied} data-gaps={stats.gaps}>
       <h2>Order book</h2>
       <table className="table compact">
         <thead><tr><th className="num">Price</th><th className="num">Size</th><th className="num">Total</th></tr></thead>

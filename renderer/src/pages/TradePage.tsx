@@ -85,7 +85,7 @@ export function TradePage() {
         <thead><tr><th>Placed</th><th>Side</th><th>Type</th><th className="num">Quantity</th><th className="num">Filled</th><th className="num">Price</th><th>State</th><th>Send by</th><th /></tr></thead>
         <tbody>
           {orders.map((o) => (
-            <tr key={o.client_order_id} data-state={o.state}>
+            <tr key={o.client_order_id} data-state={o.state} data-client-order-id={o.client_order_id}>
               <td>{new Date(o.created_at).toLocaleString()}</td>
               <td className={o.side === 'buy' ? 'pos' : 'neg'}>{o.side}</td>
               <td>{o.type}{o.post_only ? ' (post-only)' : ''}</td>
