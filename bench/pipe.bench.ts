@@ -36,23 +36,29 @@ interface Rig {
   close(): Promise<void>;
 }
 
+/** Progress on stderr (stdout carries only the JSON lines). */
+const note = (line: string) => process.stderr.write(`pipe bench: ${line}\n`);
+
 async function rig(): Promise<Rig> {
-  ensureRendererBuilt(ROOT, () => {});
+  ensureRendererBuilt(ROOT, note);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipe-bench-'));
   const platform = await startPlatform({ db_path: path.join(dir, 'platform.db'), seed_demo: true, rate_limit: false });
   const data_dir = path.join(dir, 'wallet');
-  await usePlatform(data_dir, openDefaultFileSecretStore(data_dir), platform.url, platform.demo_credentials!);
+  const { key_id, secret } = platform.demo_credentials!;
+  await usePlatform(data_dir, openDefaultFileSecretStore(data_dir), platform.url, { key_id, secret });
   const app = await startBrowserMode({ data_dir, platform_url: platform.url, web: true, port: 0 }, ROOT, 'bench');
-  await app.wallet.handlers.getStatus({}); // the app answers
+  note(`wallet in browser mode at ${app.web.origin}`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  note('chromium started');
   await page.goto(app.web.url);
   await page.getByTestId('connection-status').and(page.locator('[data-state="online"]')).waitFor({ timeout: 60_000 });
   await page.keyboard.press('Alt+3');
   await page.getByRole('region', { name: 'Order book' }).waitFor();
+  note('Trade screen open');
   return {
     platform,
     app,
@@ -92,8 +98,9 @@ async function* fillToView(): AsyncIterable<BenchResult> {
       await r.page.locator(`tr[data-client-order-id="${o.client_order_id}"][data-state="open"]`).waitFor({ timeout: 30_000 });
       const t0 = Date.now();
       await buyer.placeOrder({ client_order_id: `bench-buy-${i}`, side: 'buy', type: 'limit', quantity: '1', price: '9.5', time_in_force: 'IOC' });
-      const shown = await r.page.waitForFunction(`window.__filled[${JSON.stringify(o.client_order_id)}] ?? null`, undefined, { polling: 5, timeout: 30_000 });
+      const shown = await r.page.waitForFunction((id) => (globalThis as unknown as { __filled: Record<string, number> }).__filled[id] ?? null, o.client_order_id, { polling: 5, timeout: 30_000 });
       lat.push(Number(await shown.jsonValue()) - t0);
+      if ((i + 1) % 50 === 0) note(`${i + 1}/${FILLS} fills`);
     }
     lat.sort((a, b) => a - b);
     yield { name: 'pipe.fill_to_view_ms.p50', value: percentile(lat, 50), unit: 'ms' };
@@ -140,7 +147,8 @@ async function* bookDeltas(): AsyncIterable<BenchResult> {
       await new Promise((res) => setTimeout(res, 10));
     }
     const deltas_sent = core.bookSeq() - seq0;
-    await r.page.waitForFunction(`Number(document.querySelector('[data-testid="order-book"]')?.getAttribute('data-seq')) >= ${core.bookSeq()}`, undefined, { timeout: 30_000 });
+    const book_seq = core.bookSeq();
+    await book.and(r.page.locator(`[data-seq="${book_seq}"]`)).waitFor({ timeout: 30_000 });
     const frames = ((await r.page.evaluate(`(() => { window.__stop = true; return window.__frames; })()`)) as number[]).sort((a, b) => a - b);
     const applied = Number(await book.getAttribute('data-deltas-applied')) - before.applied;
     const gaps = Number(await book.getAttribute('data-gaps'));
