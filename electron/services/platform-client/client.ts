@@ -23,7 +23,7 @@ import {
   type OrderRequest,
 } from '../../../shared/platform/api.js';
 import type { CandleInterval } from '../../../shared/platform/events.js';
-import { sign } from '../../../platform/auth/signing.js';
+import { signRequest } from './signing.js';
 import { PlatformError } from './errors.js';
 
 export interface PlatformCredentials {
@@ -169,7 +169,7 @@ export class PlatformClient {
       this.last_ts = ts;
       headers['x-api-key'] = cred.key_id;
       headers['x-timestamp'] = String(ts);
-      headers['x-signature'] = sign(cred.secret, ts, spec.method, path, body);
+      headers['x-signature'] = signRequest(cred.secret, ts, spec.method, path, body);
     }
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), this.opts.timeout_ms);

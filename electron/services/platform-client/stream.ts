@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { WsServerMessage, type BookDelta, type BookSnapshot, type PublicTrade, type WsChannel } from '../../../shared/platform/api.js';
 import type { AccountEvent, Ticker } from '../../../shared/platform/events.js';
-import { sign, WS_SIGNING_PATH } from '../../../platform/auth/signing.js';
+import { signWsChallenge } from './signing.js';
 import { PlatformError } from './errors.js';
 import type { PlatformCredentials } from './client.js';
 
@@ -60,13 +60,18 @@ export class PlatformStream extends EventEmitter<StreamEvents> {
       };
       const timer = setTimeout(() => fail('timeout', `stream not ready within ${this.opts.timeout_ms} ms`), this.opts.timeout_ms);
       const subscribe = () => ws.send(JSON.stringify({ op: 'subscribe', channels: this.opts.channels }));
+      // With credentials, auth waits for the server's one-time challenge (its first message).
       ws.on('open', () => {
-        const cred = this.opts.credentials;
-        if (cred) {
-          const timestamp = (this.opts.now_ms ?? Date.now)();
-          ws.send(JSON.stringify({ op: 'auth', key_id: cred.key_id, timestamp, signature: sign(cred.secret, timestamp, 'GET', WS_SIGNING_PATH, '') }));
-        } else subscribe();
+        if (!this.opts.credentials) subscribe();
       });
+      let challenged = false;
+      const answerChallenge = (challenge: string) => {
+        const cred = this.opts.credentials;
+        if (!cred || challenged) return;
+        challenged = true;
+        const timestamp = (this.opts.now_ms ?? Date.now)();
+        ws.send(JSON.stringify({ op: 'auth', key_id: cred.key_id, timestamp, signature: signWsChallenge(cred.secret, timestamp, challenge) }));
+      };
       ws.on('error', (e) => fail('network_error', `stream error: ${e.message}`));
       ws.on('close', (code, reason) => {
         this.ws = null;
@@ -82,6 +87,9 @@ export class PlatformStream extends EventEmitter<StreamEvents> {
           return;
         }
         switch (msg.type) {
+          case 'challenge':
+            answerChallenge(msg.challenge);
+            return;
           case 'authed':
             this.account_id = msg.account_id;
             last_seq = msg.last_seq;
