@@ -1,9 +1,10 @@
 // Command-line options shared by the desktop shell and browser mode.
 import { z } from 'zod';
+import { zPlatformUrl } from '../../shared/platform/url.js';
 
 export const AppArgs = z.strictObject({
   data_dir: z.string().min(1).max(4096).optional(),
-  platform_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  platform_url: zPlatformUrl.optional(),
   web: z.boolean().default(false),
   port: z.number().int().min(0).max(65535).default(0),
 });

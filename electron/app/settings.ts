@@ -3,11 +3,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { zPlatformUrl } from '../../shared/platform/url.js';
 import { MethodOrder, zFilingStatus, zMintBasis } from '../../shared/contract/tax.js';
 
 export const Settings = z.strictObject({
   /** The platform to sync with; absent = the embedded demo platform. */
-  platform_url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  platform_url: zPlatformUrl.optional(),
   /** Tax lot method standing orders (append-only) and report policies. */
   tax: z
     .strictObject({

@@ -3,6 +3,8 @@
 //
 // Guards, and the threat each stops:
 // - bound to 127.0.0.1 only: nothing on the network can connect;
+// - the request target must be an origin-form path, checked first (bare 400): a malformed
+//   one (`GET http://[`) can neither crash a handler into a 500 nor reach another check;
 // - a per-launch random token on every request (cookie set from the printed URL, or a
 //   Bearer header for scripts): other local users and processes, and web pages probing
 //   localhost ports, cannot read or drive the wallet;
@@ -75,6 +77,20 @@ function cookieToken(req: http.IncomingMessage): string | undefined {
   return undefined;
 }
 
+/**
+ * The request target as a URL on our origin, or null when it is not a parseable
+ * origin-form path (`GET http://[`, `GET *`, `CONNECT host:443`): browsers only send
+ * origin-form, so anything else is refused with a bare 400 before any other check.
+ */
+function requestTarget(raw: string | undefined, origin: string): URL | null {
+  if (raw === undefined || !raw.startsWith('/') || raw.startsWith('//')) return null;
+  try {
+    return new URL(raw, origin);
+  } catch {
+    return null;
+  }
+}
+
 function bearerToken(req: http.IncomingMessage): string | undefined {
   const h = req.headers.authorization;
   return h?.startsWith('Bearer ') ? h.slice('Bearer '.length) : undefined;
@@ -96,7 +112,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const originOk = (req: http.IncomingMessage) => req.headers.origin === undefined || allowedHosts.some((h) => req.headers.origin === `http://${h}`);
 
   function send(res: http.ServerResponse, status: number, body: string, type: string, extra: Record<string, string> = {}) {
-    res.writeHead(status, { ...headers, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
+    res.writeHead(status, { ...headers, 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store', ...extra });
     res.end(body);
   }
   const sendJson = (res: http.ServerResponse, status: number, value: unknown) =>
@@ -154,9 +170,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   server.on('request', (req, res) => {
     void (async () => {
+      const url = requestTarget(req.url, origin);
+      if (!url) return send(res, 400, 'bad request target', 'text/plain');
       if (!hostOk(req)) return send(res, 421, 'misdirected request', 'text/plain');
       if (!originOk(req)) return send(res, 403, 'foreign origin', 'text/plain');
-      const url = new URL(req.url ?? '/', origin);
       // First visit from the printed URL: trade the one-time query token for an HttpOnly,
       // SameSite=Strict cookie and drop the token from the address bar and history.
       const queryToken = url.searchParams.get('token');

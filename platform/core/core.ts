@@ -6,7 +6,7 @@
 // Single writer: one PlatformCore per database file. The order book is held in memory
 // and rebuilt from the open orders on start, and again if a transaction ever fails.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { D, dec, toCanonical } from '../../shared/money.js';
 import type { AccountEvent, Balances, CandleInterval, Ticker } from '../../shared/platform/events.js';
 import { AccountEvent as AccountEventSchema } from '../../shared/platform/events.js';
@@ -27,6 +27,7 @@ import { OrderBook, type RestingOrder, type Side } from './book.js';
 import { badRequest, conflict, notFound, PlatformError, unprocessable } from './errors.js';
 import { migrate } from './schema.js';
 import { SecretBox } from './secret-box.js';
+import { openStoreFile } from './store-file.js';
 import {
   assert,
   assertSafe,
@@ -244,23 +245,14 @@ export class PlatformCore {
     this.now_ms = opts.now_ms ?? (() => Date.now());
     assert(this.config.maker_fee_bps <= this.config.taker_fee_bps, 'maker fee must not exceed taker fee (reservations use the taker rate)');
     assert(this.config.period_ms >= 1000, 'period_ms must be at least 1 s');
-    this.db = new Database(opts.db_path, opts.sqlite_options);
-    this.secrets = opts.db_path === ':memory:' ? SecretBox.ephemeral() : SecretBox.fromKeyFile(opts.secrets_key_file ?? `${opts.db_path}.secrets-key`);
-    // 1 KiB pages (new stores only; an existing store keeps its page size). A commit carrying
-    // orders of many accounts dirties one leaf per account in each per-account index (events,
-    // client_order_id, account listing): smaller pages mean fewer bytes written to the WAL and
-    // less memmove per insert. Measured: ~25% less CPU per order than 4 KiB pages.
-    this.db.pragma('page_size = 1024');
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a commit survives a process crash; an OS crash may lose the
-    // last transactions but never corrupts the store. Fine for a reference platform.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    // Checkpoint less often: each checkpoint fsyncs and copies pages; larger intervals
-    // collapse many WAL frames of hot pages (accounts, book-side orders) into one write.
-    this.db.pragma('wal_autocheckpoint = 10000');
-    this.db.pragma('cache_size = -65536'); // 64 MiB page cache: the hot tables stay in memory
-    migrate(this.db);
+    this.db = openStoreFile(opts.db_path, opts.sqlite_options);
+    try {
+      migrate(this.db);
+      this.secrets = opts.db_path === ':memory:' ? SecretBox.ephemeral() : SecretBox.forStore(this.db, opts.secrets_key_file ?? `${opts.db_path}.secrets-key`);
+    } catch (e) {
+      this.db.close(); // a refused start leaves no handle open
+      throw e;
+    }
     this.st = this.prepare();
     this.runTx = this.db.transaction((fn: () => unknown) => fn());
     this.ensurePlan(this.config.default_plan);

@@ -146,6 +146,15 @@ CREATE TABLE IF NOT EXISTS request_ids (
   PRIMARY KEY (account_id, request_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS request_ids_created ON request_ids (created_ms);
+
+-- Signatures of accepted-for-processing signed writes, so a replay is refused even after a
+-- restart (auth/replay.ts). Keyed by timestamp first: entries older than the signature
+-- window (a replay of those is refused as stale anyway) are pruned by a range delete.
+CREATE TABLE IF NOT EXISTS seen_signatures (
+  timestamp_ms INTEGER NOT NULL,
+  signature BLOB NOT NULL,
+  PRIMARY KEY (timestamp_ms, signature)
+) WITHOUT ROWID;
 `;
 
 /** Version 1 → 2: the events table moves to the rowid layout (same rows, same seqs). */

@@ -2,13 +2,24 @@
 // so it cannot store a hash; it stores the secret sealed with AES-256-GCM under a key kept
 // in a separate file (0600). A copy of the database alone (a backup, a support bundle)
 // then reveals no usable secret. Rows written before this existed are read as plain text.
+//
+// The key file is checked at startup (forStore): a missing, malformed or wrong key is a
+// clear error naming the file, never a new key that turns every signed request into a 500.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 
 const PREFIX = 'enc1:';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** meta row holding a value sealed under the store's key: opening it proves the key file is the right one. */
+const CHECK_META_KEY = 'secrets_key_check';
+const CHECK_PLAIN = 'compute-wallet platform secrets key check';
+
+export class SecretsKeyError extends Error {
+  override name = 'SecretsKeyError';
+}
 
 export class SecretBox {
   private constructor(private readonly key: Buffer) {
@@ -20,10 +31,37 @@ export class SecretBox {
     return new SecretBox(randomBytes(KEY_BYTES));
   }
 
-  /** Loads the key file, creating it (mode 0600) on first use. */
-  static fromKeyFile(file: string): SecretBox {
-    if (!existsSync(file)) writeFileSync(file, randomBytes(KEY_BYTES).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  /**
+   * The key for this store. A new key file (mode 0600) is created only for a store that has
+   * never sealed anything; otherwise the file must exist and open the store's check value
+   * (or, for a store from before the check, one of its sealed secrets).
+   */
+  static forStore(db: Database.Database, file: string): SecretBox {
+    const check = db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(CHECK_META_KEY) as string | undefined;
+    const sample = db.prepare(`SELECT secret FROM api_keys WHERE secret LIKE '${PREFIX}%' LIMIT 1`).pluck().get() as string | undefined;
+    const sealed = check ?? sample;
+    if (!existsSync(file)) {
+      if (sealed !== undefined) {
+        throw new SecretsKeyError(`secrets key file ${file} is missing, but this database holds API secrets sealed with it: restore the file (or pass the right one); nothing was changed`);
+      }
+      writeFileSync(file, randomBytes(KEY_BYTES).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    }
+    const box = SecretBox.readKeyFile(file);
+    if (sealed !== undefined) {
+      try {
+        box.open(sealed);
+      } catch {
+        throw new SecretsKeyError(`secrets key file ${file} does not match this database (it cannot open the secrets sealed in it): restore the right file; nothing was changed`);
+      }
+    }
+    if (check === undefined) db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?)`).run(CHECK_META_KEY, box.seal(CHECK_PLAIN));
+    return box;
+  }
+
+  private static readKeyFile(file: string): SecretBox {
+    const text = readFileSync(file, 'utf8').trim();
+    const key = /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
+    if (key.length !== KEY_BYTES) throw new SecretsKeyError(`secrets key file ${file} is not a ${KEY_BYTES}-byte base64 key (damaged or replaced?); nothing was changed`);
     return new SecretBox(key);
   }
 

@@ -8,13 +8,14 @@ import { PlatformError } from '../core/errors.js';
 import type { PlatformCore } from '../core/core.js';
 import { SIGNATURE_WINDOW_MS, sign, signatureMatches } from '../auth/signing.js';
 import { matchRoute, zPathParam, type Route } from './routes.js';
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitConfig } from './ratelimit.js';
+import { AuthFailureLimiter, DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitConfig } from './ratelimit.js';
+import { ReplayStore } from '../auth/replay.js';
 import { openApiDocument } from './openapi.js';
 import { attachWebSocket, type WsOptions } from './ws.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-/** Signatures seen inside the window: a replayed request is refused. Bounded. */
-const MAX_REPLAY_ENTRIES = 500_000;
+/** How often signatures too old to replay are dropped from the store. */
+const REPLAY_PRUNE_INTERVAL_MS = 10_000;
 
 export interface HttpOptions {
   core: PlatformCore;
@@ -68,29 +69,6 @@ function readBody(req: http.IncomingMessage): Promise<string> {
       if (!failed) reject(e);
     });
   });
-}
-
-class ReplayGuard {
-  private seen = new Map<string, number>();
-  /** True when this signature was already used inside the window. */
-  seenBefore(signature: string, now: number): boolean {
-    if (this.seen.has(signature)) return true;
-    if (this.seen.size >= MAX_REPLAY_ENTRIES) {
-      for (const [k, exp] of this.seen) {
-        if (exp > now) break; // insertion order ≈ expiry order
-        this.seen.delete(k);
-      }
-      if (this.seen.size >= MAX_REPLAY_ENTRIES) throw err(503, 'server_busy', 'too many requests in flight; retry shortly');
-    }
-    this.seen.set(signature, now + 2 * SIGNATURE_WINDOW_MS);
-    return false;
-  }
-  prune(now: number): void {
-    for (const [k, exp] of this.seen) {
-      if (exp > now) break;
-      this.seen.delete(k);
-    }
-  }
 }
 
 /** Most requests one group commit may carry (bounds the latency a burst adds). */
@@ -153,7 +131,14 @@ class GroupCommitter {
   }
 }
 
-export function authenticate(core: PlatformCore, headers: http.IncomingHttpHeaders, method: string, path: string, body: string, replay?: ReplayGuard): string {
+export interface Authenticated {
+  account_id: string;
+  timestamp_ms: number;
+  signature: string;
+}
+
+/** Checks the signature headers (not replays: those are claimed in the request's transaction, see ReplayStore). */
+export function authenticate(core: PlatformCore, headers: http.IncomingHttpHeaders, method: string, path: string, body: string): Authenticated {
   const key_id = headers['x-api-key'];
   const ts = headers['x-timestamp'];
   const signature = headers['x-signature'];
@@ -170,12 +155,7 @@ export function authenticate(core: PlatformCore, headers: http.IncomingHttpHeade
   if (!key) throw err(401, 'invalid_api_key', 'unknown API key');
   const expected = sign(key.secret, ts_ms, method, path, body);
   if (!signatureMatches(expected, signature)) throw err(401, 'invalid_signature', 'signature does not match the request');
-  // Mutations only: replaying a read is harmless, and two identical reads signed in the
-  // same millisecond (a sync engine polling twice) must both succeed.
-  if (method !== 'GET' && replay?.seenBefore(signature, now)) {
-    throw err(401, 'replayed_request', 'this signed request was already received; re-sign it with a new timestamp to send it again');
-  }
-  return key.account_id;
+  return { account_id: key.account_id, timestamp_ms: ts_ms, signature };
 }
 
 /** safeParse that also turns a throwing refinement into a validation failure (bad input is never a 500). */
@@ -222,7 +202,8 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   const rl = opts.rate_limit === false ? null : { ...DEFAULT_RATE_LIMIT, ...opts.rate_limit };
   const privateLimiter = rl ? new RateLimiter(rl.private_capacity, rl.private_refill_per_s, core.now_ms) : null;
   const publicLimiter = rl ? new RateLimiter(rl.public_capacity, rl.public_refill_per_s, core.now_ms) : null;
-  const replay = new ReplayGuard();
+  const authFailures = rl ? new AuthFailureLimiter(rl, core.now_ms) : null;
+  const replay = new ReplayStore(core.db);
   const committer = new GroupCommitter(core);
   const onError = opts.on_error ?? ((e: unknown, where: string) => console.error(`platform: unexpected error in ${where}:`, e));
   let openapi: string | null = null;
@@ -248,6 +229,20 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
     const wait = limiter.take(key);
     if (wait > 0) throw err(429, 'rate_limited', 'too many requests; retry after the Retry-After delay', { retry_after_ms: wait });
   };
+
+  /** Runs check() unless this key id or address has failed too often; counts its 401s. */
+  function authenticateLimited<T>(headers: http.IncomingHttpHeaders, address: string, check: () => T): T {
+    const presented = headers['x-api-key'];
+    const key_id = typeof presented === 'string' && presented.length <= 64 ? presented : undefined;
+    const wait = authFailures?.waitMs(key_id, address) ?? 0;
+    if (wait > 0) throw err(429, 'auth_rate_limited', 'too many failed authentications; retry after the Retry-After delay', { retry_after_ms: wait });
+    try {
+      return check();
+    } catch (e) {
+      if (e instanceof PlatformError && e.status === 401) authFailures?.failed(key_id, address);
+      throw e;
+    }
+  }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
@@ -275,16 +270,25 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
       if (!zPathParam.safeParse(v).success) throw err(400, 'invalid_path_parameter', `${k} is not a valid id`);
     }
     const raw = await readBody(req);
-    let account_id = '';
+    const address = req.socket.remoteAddress ?? '?';
+    let auth: Authenticated | null = null;
     if (route.auth) {
-      account_id = authenticate(core, req.headers, method, rawUrl, raw, replay);
-      limit(privateLimiter, account_id);
+      auth = authenticateLimited(req.headers, address, () => authenticate(core, req.headers, method, rawUrl, raw));
+      limit(privateLimiter, auth.account_id);
     } else {
-      limit(publicLimiter, req.socket.remoteAddress ?? '?');
+      limit(publicLimiter, address);
     }
     const query = parseQuery(route, url.searchParams);
     const body = parseBody(route, raw, req.headers['content-type']);
-    const reply = await committer.run(() => route.handle({ core, account_id, params: match.params, query, body }));
+    const account_id = auth?.account_id ?? '';
+    const reply = await committer.run(() => {
+      // Writes only: replaying a read is harmless, and two identical reads signed in the same
+      // millisecond (a sync engine polling twice) must both succeed.
+      if (auth && method !== 'GET' && !replay.claim(auth.timestamp_ms, auth.signature)) {
+        throw err(401, 'replayed_request', 'this signed request was already received; re-sign it with a new timestamp to send it again');
+      }
+      return route.handle({ core, account_id, params: match.params, query, body });
+    });
     send(res, reply.status ?? route.status, reply.raw ?? JSON.stringify(reply.json));
   }
 
@@ -302,9 +306,15 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
     });
   });
   server.maxHeadersCount = 50;
-  const pruneTimer = setInterval(() => replay.prune(core.now_ms()), 10_000);
+  const pruneTimer = setInterval(() => {
+    try {
+      replay.prune(core.now_ms());
+    } catch (e) {
+      onError(e, 'replay prune');
+    }
+  }, REPLAY_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
-  const ws = attachWebSocket(server, core, opts.ws ?? {}, onError);
+  const ws = attachWebSocket(server, core, opts.ws ?? {}, onError, authFailures);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -3,11 +3,19 @@
 // account's last_seq so a client can tell it missed something and refetch.
 // Limits: message size, connections, and a send-buffer cap: a client that cannot keep up
 // is disconnected (code 1013) and catches up over REST, so memory stays bounded.
+// Auth: the server's first message on every connection is a one-time random challenge; the
+// client signs it (shared/platform/signing.ts: wsAuthCanonical). One auth attempt per
+// connection, so a captured auth message is worthless anywhere else. Failed attempts count
+// towards the same per-key / per-address limit as HTTP. A browser page may open a socket
+// only from an allowed Origin (cross-site WebSocket hijacking); clients that are not
+// browsers send no Origin.
+import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsClientMessage, type WsChannel } from '../../shared/platform/api.js';
-import { SIGNATURE_WINDOW_MS, sign, signatureMatches, WS_SIGNING_PATH } from '../auth/signing.js';
+import { SIGNATURE_WINDOW_MS, signatureMatches, signWsAuth } from '../auth/signing.js';
+import type { AuthFailureLimiter } from './ratelimit.js';
 import type { CoreMessage, PlatformCore } from '../core/core.js';
 import { BOOK_DEPTH_MAX } from '../../shared/platform/api.js';
 
@@ -16,6 +24,8 @@ export interface WsOptions {
   ticker_ms: number;
   max_connections: number;
   max_buffered_bytes: number;
+  /** Origins (scheme://host:port) whose pages may open a socket; a request without Origin is not from a browser page. */
+  allowed_origins: string[];
 }
 
 export const DEFAULT_WS: WsOptions = {
@@ -23,29 +33,44 @@ export const DEFAULT_WS: WsOptions = {
   ticker_ms: 1_000,
   max_connections: 1_000,
   max_buffered_bytes: 8 * 1024 * 1024,
+  allowed_origins: [],
 };
 
 const MAX_MESSAGE_BYTES = 4 * 1024;
+
+const CHALLENGE_BYTES = 32;
 
 interface Client {
   ws: WebSocket;
   channels: Set<WsChannel>;
   account_id: string | null;
+  /** This connection's auth challenge; null once an auth attempt spent it. */
+  challenge: string | null;
+  address: string;
 }
 
-export function attachWebSocket(server: http.Server, core: PlatformCore, partial: Partial<WsOptions>, onError: (e: unknown, where: string) => void) {
+export function attachWebSocket(
+  server: http.Server,
+  core: PlatformCore,
+  partial: Partial<WsOptions>,
+  onError: (e: unknown, where: string) => void,
+  authFailures: AuthFailureLimiter | null = null,
+) {
   const opts = { ...DEFAULT_WS, ...partial };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const clients = new Set<Client>();
 
+  const refuse = (socket: Duplex, status: string) => {
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
+  };
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== '/v1/ws' || clients.size >= opts.max_connections) {
-      socket.write(`HTTP/1.1 ${path !== '/v1/ws' ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    if (path !== '/v1/ws') return refuse(socket, '404 Not Found');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !opts.allowed_origins.includes(origin)) return refuse(socket, '403 Forbidden');
+    if (clients.size >= opts.max_connections) return refuse(socket, '503 Service Unavailable');
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req.socket.remoteAddress ?? '?'));
   });
 
   const send = (c: Client, text: string) => {
@@ -59,9 +84,10 @@ export function attachWebSocket(server: http.Server, core: PlatformCore, partial
   const sendObj = (c: Client, obj: unknown) => send(c, JSON.stringify(obj));
   const error = (c: Client, code: string, message: string) => sendObj(c, { type: 'error', code, message });
 
-  function onConnection(ws: WebSocket): void {
-    const c: Client = { ws, channels: new Set(), account_id: null };
+  function onConnection(ws: WebSocket, address: string): void {
+    const c: Client = { ws, channels: new Set(), account_id: null, challenge: randomBytes(CHALLENGE_BYTES).toString('hex'), address };
     clients.add(c);
+    sendObj(c, { type: 'challenge', challenge: c.challenge });
     ws.on('close', () => clients.delete(c));
     ws.on('error', () => clients.delete(c));
     ws.on('message', (data, isBinary) => {
@@ -88,17 +114,8 @@ export function attachWebSocket(server: http.Server, core: PlatformCore, partial
     switch (m.op) {
       case 'ping':
         return sendObj(c, { type: 'pong', time: new Date(core.now_ms()).toISOString() });
-      case 'auth': {
-        const now = core.now_ms();
-        if (Math.abs(now - m.timestamp) > SIGNATURE_WINDOW_MS) return error(c, 'stale_timestamp', 'timestamp outside the signature window');
-        const key = core.apiKey(m.key_id);
-        if (!key) return error(c, 'invalid_api_key', 'unknown API key');
-        if (!signatureMatches(sign(key.secret, m.timestamp, 'GET', WS_SIGNING_PATH, ''), m.signature)) {
-          return error(c, 'invalid_signature', 'signature does not match');
-        }
-        c.account_id = key.account_id;
-        return sendObj(c, { type: 'authed', account_id: key.account_id, last_seq: core.lastSeq(key.account_id) });
-      }
+      case 'auth':
+        return authenticate(c, m);
       case 'subscribe': {
         if (m.channels.includes('events') && c.account_id === null) return error(c, 'auth_required', 'authenticate before subscribing to events');
         for (const ch of m.channels) c.channels.add(ch);
@@ -111,6 +128,25 @@ export function attachWebSocket(server: http.Server, core: PlatformCore, partial
         for (const ch of m.channels) c.channels.delete(ch);
         return sendObj(c, { type: 'unsubscribed', channels: m.channels });
     }
+  }
+
+  function authenticate(c: Client, m: Extract<WsClientMessage, { op: 'auth' }>): void {
+    const wait = authFailures?.waitMs(m.key_id, c.address) ?? 0;
+    if (wait > 0) return error(c, 'auth_rate_limited', `too many failed authentications; retry in ${Math.ceil(wait / 1000)} s`);
+    const challenge = c.challenge;
+    c.challenge = null; // one attempt per connection, whatever its outcome
+    if (challenge === null) return error(c, 'challenge_used', 'this connection already made its auth attempt; reconnect for a new challenge');
+    const refuse = (code: string, message: string) => {
+      authFailures?.failed(m.key_id, c.address);
+      error(c, code, message);
+    };
+    const now = core.now_ms();
+    if (Math.abs(now - m.timestamp) > SIGNATURE_WINDOW_MS) return refuse('stale_timestamp', 'timestamp outside the signature window');
+    const key = core.apiKey(m.key_id);
+    if (!key) return refuse('invalid_api_key', 'unknown API key');
+    if (!signatureMatches(signWsAuth(key.secret, m.timestamp, challenge), m.signature)) return refuse('invalid_signature', "signature does not match this connection's challenge");
+    c.account_id = key.account_id;
+    sendObj(c, { type: 'authed', account_id: key.account_id, last_seq: core.lastSeq(key.account_id) });
   }
 
   const off = core.onMessage((m: CoreMessage) => {

@@ -9,6 +9,7 @@
 // strict schemas (unknown fields refused, sizes bounded); it can never name a channel,
 // a file path or a SQL statement.
 import { z } from 'zod';
+import { zPlatformUrl } from '../platform/url.js';
 import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js';
 import { zDecimal } from '../money.js';
 import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, LIST_LIMIT_MAX, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
@@ -125,7 +126,7 @@ export const ConfigurePlatformRequest = z.union([
   z.strictObject({ use: z.literal('demo') }),
   z.strictObject({
     use: z.literal('platform'),
-    platform_url: z.url({ protocol: /^https?$/ }).max(2048),
+    platform_url: zPlatformUrl,
     key_id: z.string().min(1).max(128),
     secret: z.string().min(1).max(512),
   }),

@@ -3,6 +3,7 @@
 // and the wallet's client (electron/services/platform-client) validates responses
 // with the very same objects, so the two sides cannot drift apart silently.
 import { z } from 'zod';
+import { SIGNATURE_PATTERN, WS_CHALLENGE_PATTERN } from './signing.js';
 import { D, DECIMAL_PATTERN, DECIMAL_STRING_MAX_CHARS, zDecimal, zNonNegativeDecimal, zPositiveDecimal } from '../money.js';
 import {
   AccountEvent,
@@ -255,7 +256,8 @@ export const WsClientMessage = z.discriminatedUnion('op', [
     op: z.literal('auth'),
     key_id: zId,
     timestamp: z.number().int().nonnegative(),
-    signature: z.string().regex(/^[0-9a-f]{64}$/),
+    /** HMAC over wsAuthCanonical(timestamp, challenge) with this connection's challenge (signing.ts). */
+    signature: z.string().regex(SIGNATURE_PATTERN),
   }),
   z.strictObject({ op: z.literal('subscribe'), channels: z.array(zWsChannel).min(1).max(4) }),
   z.strictObject({ op: z.literal('unsubscribe'), channels: z.array(zWsChannel).min(1).max(4) }),
@@ -272,6 +274,8 @@ export const BookDelta = z.strictObject({
 export type BookDelta = z.infer<typeof BookDelta>;
 
 export const WsServerMessage = z.discriminatedUnion('type', [
+  /** First message on every connection: the one-time value an auth message must sign. */
+  z.strictObject({ type: z.literal('challenge'), challenge: z.string().regex(WS_CHALLENGE_PATTERN) }),
   z.strictObject({ type: z.literal('authed'), account_id: zId, last_seq: z.number().int().nonnegative() }),
   z.strictObject({ type: z.literal('subscribed'), channels: z.array(zWsChannel) }),
   z.strictObject({ type: z.literal('unsubscribed'), channels: z.array(zWsChannel) }),

@@ -93,7 +93,7 @@ describe('wallet app on the embedded demo platform', () => {
     const out = await ok<{ folder: string; files: { name: string; bytes: number }[] }>('exportTaxReport', { year });
     expect(out.folder.startsWith(dataDir)).toBe(true);
     expect(out.files.map((f) => f.name).sort()).toEqual(
-      [`form8949-${year}.csv`, `gains-${year}.txf`, `gains-report-${year}.pdf`, `income-${year}.csv`, `schedule-d-${year}.json`, `turbotax-${year}.csv`].sort(),
+      [`form8949-${year}.csv`, `gains-${year}.txf`, `gains-report-${year}.pdf`, `income-${year}.csv`, 'manifest.json', `schedule-d-${year}.json`, `turbotax-${year}.csv`].sort(),
     );
     expect(out.files.every((f) => f.bytes > 0)).toBe(true);
   });

@@ -2,6 +2,7 @@
 // and WebSocket connections on 127.0.0.1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import net from 'node:net';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,19 @@ function request(opts: { method?: string; path: string; headers?: Record<string,
   });
 }
 
+const internalErrors: string[] = [];
+
+/** Raw bytes on a socket: node:http would refuse to send these malformed request lines. */
+function rawRequest(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(host.port, '127.0.0.1', () => sock.end(text));
+    const chunks: Buffer[] = [];
+    sock.on('data', (c: Buffer) => chunks.push(c));
+    sock.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    sock.on('error', reject);
+  });
+}
+
 const cookie = () => `cw_token=${host.token}`;
 const api = (method: string, body: unknown, headers: Record<string, string> = {}) =>
   request({
@@ -42,7 +56,7 @@ const api = (method: string, body: unknown, headers: Record<string, string> = {}
   });
 
 beforeAll(async () => {
-  host = await startWebHost({ handlers: sampleHandlers(), events, renderer_dir: dir, port: 0 });
+  host = await startWebHost({ handlers: sampleHandlers(), events, renderer_dir: dir, port: 0, onInternalError: (where, err) => internalErrors.push(`${where}: ${String(err)}`) });
 });
 afterAll(async () => {
   await host.close();
@@ -81,6 +95,18 @@ describe('browser-mode host', () => {
     expect(csp).not.toContain('unsafe');
     expect(res.headers['x-frame-options']).toBe('DENY');
   });
+
+  it.each(['GET http://[ HTTP/1.1', 'GET * HTTP/1.1', 'GET //evil.example/x HTTP/1.1', 'GET example.com:443 HTTP/1.1'])(
+    'answers a malformed request target (%s) with a bare 400 before any other check',
+    async (line) => {
+      // No token, a foreign Host: the target is checked first, and the answer says nothing else.
+      const reply = await rawRequest(`${line}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
+      expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+      // Ours, or Node's own parser refusing it first (authority form): never a 500, never a page.
+      expect(reply).toMatch(/\r\n\r\n(bad request target)?$/);
+      expect(internalErrors).toEqual([]);
+    },
+  );
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const res = await request({ path: '/', headers: { Cookie: cookie(), Host: `evil.example:${host.port}` } });

@@ -459,7 +459,8 @@ describe('idempotency keys of deposits, withdrawals, usage and redemptions', () 
   });
 
   it('forgets keys after the retention window', () => {
-    const { core, clock } = setup();
+    // Day-long periods: a 7-day jump then closes 7 periods, not 10,080 one-minute ones (that took ~60 s).
+    const { core, clock } = setup({ period_ms: 24 * 3_600_000 });
     const a = funded(core, clock, '0');
     core.deposit(a, '1', 'old');
     clock.t += REQUEST_ID_TTL_MS + 1;

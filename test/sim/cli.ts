@@ -1,27 +1,14 @@
-// `npm run sim -- --seeds 1000 [--suite NAME] [--seed N] [--jobs J]`
+// `npm run sim -- --seeds 1000 [--from N] [--suite NAME] [--seed N] [--jobs J]`
 // Runs every registered suite (test/sim/suites/<name>.ts exporting `suite`) for seeds
-// 1..N (or just --seed N). A failing seed prints a one-line replay command.
+// from..from+N-1 (default 1..100), or just --seed N. Unknown flags are refused (args.ts).
+// A failing seed prints a one-line replay command.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SimSuite } from './types.js';
+import { parseSimArgs } from './args.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SEEDS_MAX = 1_000_000;
-const JOBS_MAX = 16;
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function intOption(args: string[], name: string, fallback: number, max: number): number {
-  const v = option(args, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be an integer 1..${max}`);
-  return n;
-}
 
 async function loadSuites(): Promise<SimSuite[]> {
   const files = readdirSync(path.join(here, 'suites')).filter((f) => f.endsWith('.ts')).sort();
@@ -35,16 +22,13 @@ async function loadSuites(): Promise<SimSuite[]> {
 }
 
 async function main(args: string[]): Promise<number> {
+  const { suite: name, seeds, jobs } = parseSimArgs(args);
   const all = await loadSuites();
-  const name = option(args, 'suite');
   const suites = name ? all.filter((s) => s.name === name) : all;
   if (suites.length === 0) {
     process.stderr.write(`unknown suite ${name}; suites: ${all.map((s) => s.name).join(', ')}\n`);
     return 2;
   }
-  const single = option(args, 'seed');
-  const seeds = single !== undefined ? [intOption(args, 'seed', 1, 2 ** 31)] : Array.from({ length: intOption(args, 'seeds', 100, SEEDS_MAX) }, (_, i) => i + 1);
-  const jobs = intOption(args, 'jobs', 2, JOBS_MAX);
   let failed = 0;
   for (const s of suites) {
     const started = performance.now();

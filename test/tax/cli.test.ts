@@ -10,7 +10,7 @@ import { dataPaths } from '../../electron/services/paths.js';
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const CSV = path.join(fixtures, 'transactions-2025.csv');
 const PRIOR = path.join(fixtures, 'prior-2024.json');
-const SIX = ['form8949-2025.csv', 'gains-2025.txf', 'gains-report-2025.pdf', 'income-2025.csv', 'schedule-d-2025.json', 'turbotax-2025.csv'];
+const SIX = ['form8949-2025.csv', 'gains-2025.txf', 'gains-report-2025.pdf', 'income-2025.csv', 'manifest.json', 'schedule-d-2025.json', 'turbotax-2025.csv'];
 
 let dir: string;
 let stderr: string;
@@ -41,7 +41,10 @@ describe('npm run wallet -- report', () => {
     expect(d.data_as_of).toMatch(/transactions-2025\.csv/);
     const f8949 = await readFile(path.join(out, 'form8949-2025.csv'), 'utf8');
     expect(f8949.split('\n')[0]).toBe('part,box,description,date_acquired,date_sold,proceeds,cost_basis,code,adjustment,gain_loss');
-    expect(f8949).toMatch(/^# data as of: input file transactions-2025\.csv/m);
+    expect(f8949).not.toMatch(/^#/m);
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { data_as_of: string; files: { name: string }[] };
+    expect(manifest.data_as_of).toMatch(/^input file transactions-2025\.csv/);
+    expect(manifest.files).toHaveLength(6);
     // Jan 31 2024 (last day of the month) sold Jan 31 2025: still short-term.
     expect(f8949).toContain('I,C,150 CMPT,01/31/2024,01/31/2025');
     const pdf = await readFile(path.join(out, 'gains-report-2025.pdf'));
@@ -58,7 +61,8 @@ describe('npm run wallet -- report', () => {
     expect(code).toBe(0);
     const f8949 = await readFile(path.join(out, 'form8949-2025.csv'), 'utf8');
     expect(f8949).toMatch(/^I,I,/m);
-    expect(f8949).toMatch(/method=hifo from/);
+    const manifest = await readFile(path.join(out, 'manifest.json'), 'utf8');
+    expect(manifest).toMatch(/method=hifo from/);
     const income = await readFile(path.join(out, 'income-2025.csv'), 'utf8');
     expect(income).toMatch(/,mint,/);
   });

@@ -1,9 +1,18 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import {
   computeTaxYear, form8949Csv, FORM8949_HEADER, incomeCsv, scheduleDJson, turbotaxCsv, TURBOTAX_HEADER, txf, parseTransactionsCsv,
-  TaxInputError, gainsReportPdf,
+  TaxInputError, gainsReportPdf, buildReportFiles, MANIFEST_NAME, NOT_TAX_ADVICE, type ReportManifest,
 } from '../../electron/services/tax/index.js';
+
+/**
+ * csv-parse with its strict defaults: no `comment` option (a '#' line is a one-field record,
+ * refused as the wrong column count), no relaxed quotes or column counts, no skipped blank lines.
+ */
+function strictParse(text: string): Record<string, string>[] {
+  return parse(text, { columns: true });
+}
 import { tx } from './helpers.js';
 
 const meta = { data_as_of: 'test input', generated_at: '2026-02-01T09:00:00.000Z' };
@@ -24,14 +33,14 @@ describe('Form 8949 CSV', () => {
     const text = form8949Csv(sample({ year: 2025, wash_sale: true }), meta);
     const lines = text.split('\n');
     expect(lines[0]).toBe(FORM8949_HEADER);
-    const rows = parse(text, { columns: true, comment: '#', skip_empty_lines: true }) as Record<string, string>[];
+    const rows = strictParse(text);
     expect(rows).toEqual([
       { part: 'I', box: 'C', description: '100 CMPT', date_acquired: '01/10/2025', date_sold: '03/01/2025', proceeds: '750.00', cost_basis: '1000.00', code: 'W', adjustment: '250.00', gain_loss: '0.00' },
       { part: 'II', box: 'F', description: '10 CMPT', date_acquired: '01/10/2024', date_sold: '06/01/2025', proceeds: '120.00', cost_basis: '100.00', code: '', adjustment: '0.00', gain_loss: '20.00' },
     ]);
-    expect(text).toMatch(/^# data as of: test input$/m);
-    expect(text).toMatch(/^# settings: .*wash_sale=on.*$/m);
-    expect(text).toMatch(/not tax advice/);
+    // A plain table: the provenance lives in manifest.json and the PDF.
+    expect(text).not.toMatch(/^#/m);
+    expect(text).not.toMatch(/test input/);
   });
 
   it('writes losses as negative amounts', () => {
@@ -73,15 +82,18 @@ describe('TurboTax crypto CSV', () => {
     expect(lines[0]).toBe(TURBOTAX_HEADER);
     expect(lines[1]).toBe('CMPT,01/10/2025,750.00,03/01/2025,750.00');
     expect(lines[2]).toBe('CMPT,01/10/2024,100.00,06/01/2025,120.00');
-    const data = lines.filter((l) => l && !l.startsWith('#')).slice(1);
-    for (const l of data) expect(l).not.toMatch(/-/);
+    const rows = strictParse(text);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) for (const v of Object.values(row)) expect(v).not.toMatch(/-/);
+    expect(text).not.toMatch(/^#/m);
   });
 });
 
 describe('income CSV and Schedule D JSON', () => {
   it('lists income rows and mints under fmv', () => {
-    const text = incomeCsv(sample(), meta);
+    const text = incomeCsv(sample());
     expect(text.split('\n').slice(0, 2)).toEqual(['date,id,type,quantity,price_usd,income_usd', '07/01/2025,inc,income,2,3,6.00']);
+    expect(strictParse(text)).toHaveLength(1);
   });
   it('has the lines, the worksheet and the provenance as decimal strings', () => {
     const json = JSON.parse(scheduleDJson(sample(), meta)) as Record<string, unknown>;
@@ -89,6 +101,32 @@ describe('income CSV and Schedule D JSON', () => {
     for (const k of ['line6', 'line7', 'line14', 'line15', 'line16', 'line21', 'carryover_short_term', 'carryover_long_term']) expect(json[k]).toMatch(/^-?\d+\.\d\d$/);
     expect(json).toMatchObject({ line3: { gain: '-250.00' }, line10: { gain: '20.00' }, line16: '-230.00', line21: '-230.00', data_as_of: 'test input', tax_year: 2025 });
     expect(Object.keys((json.worksheet as { lines: object }).lines)).toHaveLength(13);
+  });
+});
+
+describe('manifest.json', () => {
+  it('carries the provenance the CSVs no longer do, and each file\'s size and SHA-256', async () => {
+    const r = sample({ year: 2025, wash_sale: true, mint_basis: 'fmv' });
+    const files = await buildReportFiles(r, meta);
+    expect(files.map((f) => f.name)).toEqual([
+      'form8949-2025.csv', 'schedule-d-2025.json', 'gains-2025.txf', 'turbotax-2025.csv', 'income-2025.csv', 'gains-report-2025.pdf', MANIFEST_NAME,
+    ]);
+    for (const f of files.filter((x) => x.name.endsWith('.csv'))) {
+      const text = f.content.toString();
+      expect(text, f.name).not.toMatch(/^#/m);
+      expect(() => strictParse(text), f.name).not.toThrow();
+    }
+    const m = JSON.parse(files.at(-1)!.content.toString()) as ReportManifest;
+    expect(m).toMatchObject({ tax_year: 2025, data_as_of: 'test input', generated_at: meta.generated_at, generated_by: 'Compute Wallet', note: NOT_TAX_ADVICE });
+    expect(m.settings_summary).toMatch(/wash_sale=on/);
+    expect(m.files.map((f) => f.name)).toEqual(files.slice(0, -1).map((f) => f.name));
+    for (const [i, f] of m.files.entries()) {
+      const content = files[i]!.content;
+      expect(f.bytes).toBe(Buffer.byteLength(content));
+      expect(f.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    }
+    expect(m.files.find((f) => f.name === 'turbotax-2025.csv')!.notes.join(' ')).toMatch(/net of the disallowed loss/);
+    expect(m.files.find((f) => f.name === 'income-2025.csv')!.notes.join(' ')).toMatch(/mint basis policy fmv\) and income rows; total /);
   });
 });
 

@@ -23,7 +23,8 @@ import {
   type OrderRequest,
 } from '../../../shared/platform/api.js';
 import type { CandleInterval } from '../../../shared/platform/events.js';
-import { sign } from '../../../platform/auth/signing.js';
+import { signRequest } from './signing.js';
+import { platformUrlProblem } from '../../../shared/platform/url.js';
 import { PlatformError } from './errors.js';
 
 export interface PlatformCredentials {
@@ -31,7 +32,7 @@ export interface PlatformCredentials {
   secret: string;
 }
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<{
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; redirect: 'manual' }) => Promise<{
   status: number;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
@@ -56,6 +57,23 @@ interface RequestSpec<T> {
   schema: z.ZodType<T>;
 }
 
+function redirectRefused(status: number, location: string | null, from: string): PlatformError {
+  let to = '(no Location)';
+  if (location !== null) {
+    try {
+      const u = new URL(location, from);
+      to = `${u.origin}${u.pathname}`; // no query: it could carry anything
+    } catch {
+      to = '(an unparseable Location)';
+    }
+  }
+  return new PlatformError({
+    status,
+    code: 'redirect_refused',
+    message: `the platform answered HTTP ${status} redirecting to ${to}; signed requests are never sent on to another address: set the platform URL to the final address`,
+  });
+}
+
 /** Upper bound on a response body the client accepts (an events page at the maximum is ~2 MB). */
 const MAX_RESPONSE_CHARS = 16 * 1024 * 1024;
 
@@ -66,8 +84,8 @@ export class PlatformClient {
   private last_ts = 0;
 
   constructor(private readonly opts: PlatformClientOptions) {
-    const u = new URL(opts.base_url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError('base_url must be http(s)');
+    const problem = platformUrlProblem(opts.base_url);
+    if (problem) throw new TypeError(problem);
     if (!(opts.timeout_ms > 0 && opts.timeout_ms <= 300_000)) throw new RangeError('timeout_ms must be in (0, 300000]');
     this.base = opts.base_url.replace(/\/+$/, '');
     this.fetchImpl = opts.fetch ?? (globalThis.fetch as unknown as FetchLike);
@@ -169,7 +187,7 @@ export class PlatformClient {
       this.last_ts = ts;
       headers['x-api-key'] = cred.key_id;
       headers['x-timestamp'] = String(ts);
-      headers['x-signature'] = sign(cred.secret, ts, spec.method, path, body);
+      headers['x-signature'] = signRequest(cred.secret, ts, spec.method, path, body);
     }
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), this.opts.timeout_ms);
@@ -177,11 +195,15 @@ export class PlatformClient {
     let text: string;
     let retry_after: string | null;
     try {
-      const res = await this.fetchImpl(this.base + path, { method: spec.method, headers, ...(body ? { body } : {}), signal: ctl.signal });
+      // Never follow a redirect: it would resend the signed headers and the body to wherever
+      // the answer points (another origin, plain http).
+      const res = await this.fetchImpl(this.base + path, { method: spec.method, headers, ...(body ? { body } : {}), signal: ctl.signal, redirect: 'manual' });
       status = res.status;
       retry_after = res.headers.get('retry-after');
+      if (status >= 300 && status < 400) throw redirectRefused(status, res.headers.get('location'), this.base + path);
       text = await res.text();
     } catch (e) {
+      if (e instanceof PlatformError) throw e;
       const timedOut = ctl.signal.aborted;
       throw new PlatformError({
         status: 0,

@@ -9,6 +9,9 @@
 //     getBalances(), getEvents({after, limit})
 //   orders: placeOrder(req) -> { order, created }, listOrders({status, limit}), getOrder(id),
 //     getOrderByClientId(client_order_id), cancelOrder(id)
+// - base_url must be https:// unless the platform is on loopback (TypeError otherwise); a
+//   redirect is never followed (the signed headers would go with it): it is a PlatformError
+//   `redirect_refused` with the HTTP status. The stream answers the server's one-time challenge.
 // - Every private request is signed when it is SENT (X-Timestamp = now, strictly increasing per
 //   client so identical writes never share a signature), so a request that waited in a queue is
 //   never refused as stale; the same request object can be retried.

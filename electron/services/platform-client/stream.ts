@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { WsServerMessage, type BookDelta, type BookSnapshot, type PublicTrade, type WsChannel } from '../../../shared/platform/api.js';
 import type { AccountEvent, Ticker } from '../../../shared/platform/events.js';
-import { sign, WS_SIGNING_PATH } from '../../../platform/auth/signing.js';
+import { signWsChallenge } from './signing.js';
+import { platformUrlProblem } from '../../../shared/platform/url.js';
 import { PlatformError } from './errors.js';
 import type { PlatformCredentials } from './client.js';
 
@@ -36,6 +37,8 @@ export class PlatformStream extends EventEmitter<StreamEvents> {
   constructor(private readonly opts: PlatformStreamOptions) {
     super();
     if (opts.channels.includes('events') && !opts.credentials) throw new TypeError('the events channel needs credentials');
+    const problem = platformUrlProblem(opts.base_url);
+    if (problem) throw new TypeError(problem);
   }
 
   get authenticated_account(): string | null {
@@ -46,28 +49,40 @@ export class PlatformStream extends EventEmitter<StreamEvents> {
   connect(): Promise<{ account_id: string | null; last_seq: number | null }> {
     if (this.ws) return Promise.reject(new PlatformError({ status: 0, code: 'already_connected', message: 'stream already connected' }));
     const url = this.opts.base_url.replace(/^http/, 'ws').replace(/\/+$/, '') + '/v1/ws';
-    const ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024 });
+    // No redirects (the default, stated): the handshake would go to wherever the answer points.
+    const ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024, followRedirects: false });
     this.ws = ws;
     return new Promise((resolve, reject) => {
       let settled = false;
       let last_seq: number | null = null;
-      const fail = (code: string, message: string) => {
+      const fail = (code: string, message: string, status = 0) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         ws.terminate();
-        reject(new PlatformError({ status: 0, code, message }));
+        reject(new PlatformError({ status, code, message }));
       };
       const timer = setTimeout(() => fail('timeout', `stream not ready within ${this.opts.timeout_ms} ms`), this.opts.timeout_ms);
       const subscribe = () => ws.send(JSON.stringify({ op: 'subscribe', channels: this.opts.channels }));
+      // With credentials, auth waits for the server's one-time challenge (its first message).
       ws.on('open', () => {
-        const cred = this.opts.credentials;
-        if (cred) {
-          const timestamp = (this.opts.now_ms ?? Date.now)();
-          ws.send(JSON.stringify({ op: 'auth', key_id: cred.key_id, timestamp, signature: sign(cred.secret, timestamp, 'GET', WS_SIGNING_PATH, '') }));
-        } else subscribe();
+        if (!this.opts.credentials) subscribe();
       });
+      let challenged = false;
+      const answerChallenge = (challenge: string) => {
+        const cred = this.opts.credentials;
+        if (!cred || challenged) return;
+        challenged = true;
+        const timestamp = (this.opts.now_ms ?? Date.now)();
+        ws.send(JSON.stringify({ op: 'auth', key_id: cred.key_id, timestamp, signature: signWsChallenge(cred.secret, timestamp, challenge) }));
+      };
       ws.on('error', (e) => fail('network_error', `stream error: ${e.message}`));
+      ws.on('unexpected-response', (_req, res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400) {
+          fail('redirect_refused', `the platform answered the stream handshake with HTTP ${status} (a redirect); the stream never follows one: set the platform URL to the final address`, status);
+        } else fail('unexpected_response', `the platform refused the stream handshake with HTTP ${status}`, status);
+      });
       ws.on('close', (code, reason) => {
         this.ws = null;
         fail('closed', `stream closed during setup (${code})`);
@@ -82,6 +97,9 @@ export class PlatformStream extends EventEmitter<StreamEvents> {
           return;
         }
         switch (msg.type) {
+          case 'challenge':
+            answerChallenge(msg.challenge);
+            return;
           case 'authed':
             this.account_id = msg.account_id;
             last_seq = msg.last_seq;

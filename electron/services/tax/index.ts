@@ -28,16 +28,18 @@
 //   transactionsFromLedger(db) in ./from-ledger.js: the same TaxTransaction[] from the local ledger.
 //
 //   buildReportFiles(result, meta: { data_as_of, generated_at }): Promise<ReportFile[]>
-//     The six files of `npm run wallet -- report` in memory; or the single writers:
-//     form8949Csv, scheduleDJson, txf, turbotaxCsv, incomeCsv (strings), gainsReportPdf (Buffer).
+//     The six files of `npm run wallet -- report` and their manifest.json in memory; or the single
+//     writers: form8949Csv, scheduleDJson, txf, turbotaxCsv, incomeCsv (strings), gainsReportPdf (Buffer).
+//     The CSVs are plain tables; provenance (data as of, settings, notes) is in the manifest and the PDF.
 export { parseTransactionsCsv, forEachCsvTransaction, readCsv, CSV_COLUMNS, CSV_REQUIRED_COLUMNS, CSV_OPTIONAL_COLUMNS, CSV_BYTES_MAX } from './csv.js';
 export { computeTaxYear, computeTaxYearFromCsv, unrealizedPositions, whatIfSale, parseSettings } from './engine.js';
 export { carryoverWorksheet, lossLimitCents } from './schedule.js';
 export { isLongTerm, longTermThresholdDay, dayFromCivil, civilFromDay, formatISODate, parseISODate } from './dates.js';
 export {
   form8949Csv, form8949CsvBuffer, scheduleDJson, txf, txfBuffer, turbotaxCsv, turbotaxCsvBuffer, incomeCsv, TextSink, settingsSummary, rowsInFormOrder, forEachRowInFormOrder, txfNote,
-  FORM8949_HEADER, TURBOTAX_HEADER, INCOME_HEADER, NOT_TAX_ADVICE, TXF_REFNUM, TXF_WASH_REFNUM, type ReportMeta,
+  incomeNote, TURBOTAX_WASH_NOTE, FORM8949_HEADER, TURBOTAX_HEADER, INCOME_HEADER, NOT_TAX_ADVICE, TXF_REFNUM, TXF_WASH_REFNUM, type ReportMeta,
 } from './writers.js';
 export { gainsReportPdf, MINT_POLICY_TEXT, PDF_ROWS_MAX } from './pdf.js';
 export { buildReportFiles, reportFileNames, type ReportFile } from './report.js';
+export { reportManifest, MANIFEST_NAME, MANIFEST_FORMAT, type ReportManifest, type ManifestFile } from './manifest.js';
 export * from './types.js';

@@ -4,7 +4,7 @@ import PDFDocument from 'pdfkit';
 import { formatMDY, parseISODate } from './dates.js';
 import { formatCents, parseCents } from './fixed.js';
 import type { Form8949Row, MintBasisPolicy, TaxYearResult } from './types.js';
-import { forEachRowInFormOrder, NOT_TAX_ADVICE, PROGRAM_NAME, settingsSummary, txfNote, type ReportMeta } from './writers.js';
+import { forEachRowInFormOrder, incomeNote, NOT_TAX_ADVICE, PROGRAM_NAME, settingsSummary, TURBOTAX_WASH_NOTE, txfNote, type ReportMeta } from './writers.js';
 
 /** Beyond this many 8949 rows the PDF lists the first ones and points to the CSV (which has all). */
 export const PDF_ROWS_MAX = 2_000;
@@ -246,6 +246,9 @@ export function gainsReportPdf(r: TaxYearResult, meta: ReportMeta): Promise<Buff
     'Long-term means held more than one year by the calendar.');
   const note = txfNote(r);
   if (note) para(doc, note);
+  // The CSVs are plain tables: what they cannot say in their columns is said here (and in manifest.json).
+  para(doc, TURBOTAX_WASH_NOTE);
+  para(doc, incomeNote(r));
   rowsSection(doc, r);
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {

@@ -1,7 +1,9 @@
-// All six output files of a tax year, built in memory (so a failure writes nothing).
+// All output files of a tax year, built in memory (so a failure writes nothing): six report
+// files and manifest.json, which records where they came from and their digests.
+import { MANIFEST_NAME, reportManifest } from './manifest.js';
 import { gainsReportPdf } from './pdf.js';
 import type { TaxYearResult } from './types.js';
-import { incomeCsv, rowFiles, scheduleDJson, type ReportMeta } from './writers.js';
+import { incomeCsv, incomeNote, rowFiles, scheduleDJson, TURBOTAX_WASH_NOTE, txfNote, type ReportMeta } from './writers.js';
 
 export interface ReportFile {
   name: string;
@@ -10,20 +12,21 @@ export interface ReportFile {
 
 export function reportFileNames(year: number): string[] {
   return [
-    `form8949-${year}.csv`, `schedule-d-${year}.json`, `gains-${year}.txf`, `turbotax-${year}.csv`, `income-${year}.csv`, `gains-report-${year}.pdf`,
+    `form8949-${year}.csv`, `schedule-d-${year}.json`, `gains-${year}.txf`, `turbotax-${year}.csv`, `income-${year}.csv`, `gains-report-${year}.pdf`, MANIFEST_NAME,
   ];
 }
 
 export async function buildReportFiles(r: TaxYearResult, meta: ReportMeta): Promise<ReportFile[]> {
   const y = r.year;
   const perRow = rowFiles(r, meta);
-  const files: ReportFile[] = [
+  const txf = txfNote(r);
+  const files: (ReportFile & { notes?: string[] })[] = [
     { name: `form8949-${y}.csv`, content: perRow.form8949 },
     { name: `schedule-d-${y}.json`, content: scheduleDJson(r, meta) },
-    { name: `gains-${y}.txf`, content: perRow.txf },
-    { name: `turbotax-${y}.csv`, content: perRow.turbotax },
-    { name: `income-${y}.csv`, content: incomeCsv(r, meta) },
+    { name: `gains-${y}.txf`, content: perRow.txf, notes: txf ? [txf] : [] },
+    { name: `turbotax-${y}.csv`, content: perRow.turbotax, notes: [TURBOTAX_WASH_NOTE] },
+    { name: `income-${y}.csv`, content: incomeCsv(r), notes: [incomeNote(r)] },
     { name: `gains-report-${y}.pdf`, content: await gainsReportPdf(r, meta) },
   ];
-  return files;
+  return [...files.map(({ name, content }) => ({ name, content })), { name: MANIFEST_NAME, content: reportManifest(r, meta, files) }];
 }

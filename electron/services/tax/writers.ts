@@ -1,7 +1,8 @@
 // Text outputs: Form 8949 CSV, Schedule D JSON, TXF v042, TurboTax crypto CSV, income CSV.
-// Every file says which data it was computed from ("data as of") and the settings used:
-// JSON in fields, CSVs in trailing lines starting with '#' (after the data, so the header
-// stays the first line), TXF in the header's program line.
+// The CSVs are plain tables (a header and rows, nothing else: tax-software importers and
+// strict CSV readers reject comment lines); which data and settings they were computed from
+// is in manifest.json beside them (manifest.ts) and in the PDF. JSON carries it in fields,
+// TXF in the header's program line.
 import { formatMDY } from './dates.js';
 import { rowTableOf } from './engine.js';
 import type { PrintableRow } from './rows.js';
@@ -95,15 +96,15 @@ function safe(field: string): string {
   return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
-function commentLines(r: TaxYearResult, meta: ReportMeta, extra: string[] = []): string {
-  const lines = [
-    `# data as of: ${meta.data_as_of}`,
-    `# settings: ${settingsSummary(r.settings)}`,
-    `# generated: ${meta.generated_at} by ${PROGRAM_NAME}`,
-    ...extra.map((e) => `# ${e}`),
-    `# ${NOT_TAX_ADVICE}`,
-  ];
-  return lines.map((l) => l.replace(/[\r\n]+/g, ' ')).join('\n') + '\n';
+/** What the TurboTax CSV cannot say in its own columns (kept in the manifest and the PDF). */
+export const TURBOTAX_WASH_NOTE = 'TurboTax CSV wash-sale rows: cost basis is net of the disallowed loss (no adjustment column in this format).';
+
+/** What the income CSV covers under the year's mint basis policy, with its total. */
+export function incomeNote(r: TaxYearResult): string {
+  const covers = r.settings.mint_basis === 'fmv'
+    ? 'mints at market value (mint basis policy fmv) and income rows'
+    : `income rows only (mint basis policy ${r.settings.mint_basis} reports no income at mint)`;
+  return `Income CSV: ordinary income from ${covers}; total ${r.totals.ordinary_income}.`;
 }
 
 const BOX_ORDER = 'ABCGHIDEFJKL';
@@ -191,8 +192,6 @@ export function rowFiles(r: TaxYearResult, meta: ReportMeta): { form8949: Buffer
       costNetOfWash: row.code === 'W' ? subtractCents(row.cost_basis, row.adjustment) : '',
     }, row.disposal_id));
   }
-  f8949.line(commentLines(r, meta), '');
-  tt.line(commentLines(r, meta, ['wash-sale rows: cost basis is net of the disallowed loss (no adjustment column in this format)']), '');
   return { form8949: f8949.buffer(), txf: tx.buffer(), turbotax: tt.buffer() };
 }
 
@@ -247,11 +246,8 @@ function subtractCents(a: string, b: string): string {
   return `${neg ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
 
-export function incomeCsv(r: TaxYearResult, meta: ReportMeta): string {
+export function incomeCsv(r: TaxYearResult): string {
   const out: string[] = [INCOME_HEADER];
   for (const x of r.income) out.push([mdy(x.date), safe(x.id), x.type, x.quantity, x.price_usd, x.amount_usd].join(','));
-  const note = r.settings.mint_basis === 'fmv'
-    ? 'ordinary income: mints at market value (mint basis policy fmv) and income rows'
-    : `ordinary income: income rows only (mint basis policy ${r.settings.mint_basis} reports no income at mint)`;
-  return out.join('\n') + '\n' + commentLines(r, meta, [note, `total: ${r.totals.ordinary_income}`]);
+  return out.join('\n') + '\n';
 }
