@@ -12,7 +12,6 @@
 // Convergence: the platform is the truth. Answers, lookups and order events from the feed
 // (the ledger's orders table) are merged with a monotone rule (status rank, then filled
 // quantity), so whichever arrives first, the local row ends equal to the platform's order.
-import { backoffMs } from '../../../shared/backoff.js';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
@@ -21,11 +20,15 @@ import type { Order, OrderRequest } from '../../../shared/platform/api.js';
 import type { AccountEvent } from '../../../shared/platform/events.js';
 import type { AppliedBatch } from '../ledger/index.js';
 import { reservationFor } from './reserve.js';
+import { orderView, externalView } from './views.js';
+import { OrderSender } from './sender.js';
+import { DEFAULT_SEND_RATE, systemClock, type Clock, type LedgerView, type OrderServiceOptions } from './options.js';
+
+export { DEFAULT_SEND_RATE, systemClock, type Clock, type LedgerView, type OrderServiceOptions, type RateLimit } from './options.js';
 import { prepareStore, type ExternalOrderRow, type FeedOrderRow, type OutboxRow, type Store } from './store.js';
-import { toTransportError, type OrderTransport, type TransportError } from './transport.js';
+import type { OrderTransport } from './transport.js';
 import {
   assert,
-  BACKOFF_BASE_MS,
   BACKOFF_MAX_MS,
   CancelExternalOrderInput,
   CancelOrderInput,
@@ -33,18 +36,15 @@ import {
   LIST_LIMIT_MAX,
   ListOrdersInput,
   LIVE_STATES,
-  MAX_CANCEL_ATTEMPTS,
   MAX_EXPIRY_MS,
   MAX_EXTERNAL_CANCELS,
   MAX_IN_FLIGHT_LIMIT,
   MAX_PENDING_ORDERS,
-  MAX_SEND_ATTEMPTS,
   MIN_EXPIRY_MS,
   OrderEntryError,
   PENDING_STATES,
   PlaceOrderInput,
   RESOLVE_BATCH_MAX,
-  SEND_WINDOW_MAX,
   type AvailableView,
   type ExternalOrderView,
   type DrainResult,
@@ -52,95 +52,9 @@ import {
   type OrderView,
 } from './types.js';
 
-export interface Clock {
-  now_ms(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now_ms: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-};
-
-/** What the engine needs from the ledger (openLedger() returns one). */
-export interface LedgerView {
-  database(): Database.Database;
-  walletBalances(): { usd: string; token: string };
-}
-
-export interface RateLimit {
-  /** Burst of requests. */
-  capacity: number;
-  refill_per_s: number;
-}
-
-/** Under the reference platform's default private limit (100 burst, 50/s), leaving room for sync. */
-export const DEFAULT_SEND_RATE: RateLimit = { capacity: 40, refill_per_s: 40 };
-
-export interface OrderServiceOptions {
-  ledger: LedgerView;
-  transport: OrderTransport;
-  clock?: Clock;
-  /** The platform's taker fee (reservations include it, as the platform's do). Default 20 bps. */
-  taker_fee_bps?: number;
-  /** Client-side pacing of requests; false: only Retry-After paces. */
-  rate_limit?: RateLimit | false;
-  /**
-   * Order requests outstanding at once. 1 (default): strictly one after the other, so orders
-   * reach the matching engine in queue order. More: requests still leave in queue order but
-   * overlap, so neighbours in the queue may arrive in either order (throughput = n / RTT).
-   */
-  max_in_flight?: number;
-  /** Tokens held outside orders (pending redemptions): not available to sell. Default none. */
-  held_tokens?: () => string;
-  /** Initial connectivity. Default false: nothing is sent until setOnline(true). */
-  online?: boolean;
-  /** Randomness for backoff jitter and UUIDv7 random bits (the simulation seeds it). Default Math.random / crypto. */
-  random?: () => number;
-  logger?: Logger;
-}
-
 const RANK: Record<string, number> = { open: 1, partially_filled: 2, filled: 3, canceled: 3, expired: 3, rejected: 3 };
 const PLATFORM_STATUSES = new Set(['open', 'partially_filled', 'filled', 'canceled', 'expired', 'rejected']);
 
-/** Token bucket on the injected clock. */
-class Pacer {
-  private tokens: number;
-  private last_ms: number;
-  constructor(
-    private readonly limit: RateLimit | false,
-    now_ms: number,
-  ) {
-    if (limit) assert(limit.capacity >= 1 && limit.refill_per_s > 0, 'rate_limit: capacity >= 1 and refill_per_s > 0');
-    this.tokens = limit ? limit.capacity : Infinity;
-    this.last_ms = now_ms;
-  }
-  /** Whole tokens available now. */
-  available(now_ms: number): number {
-    if (!this.limit) return Number.MAX_SAFE_INTEGER;
-    this.tokens = Math.min(this.limit.capacity, this.tokens + (Math.max(0, now_ms - this.last_ms) * this.limit.refill_per_s) / 1000);
-    this.last_ms = Math.max(this.last_ms, now_ms);
-    return Math.floor(this.tokens);
-  }
-  take(now_ms: number): boolean {
-    if (this.available(now_ms) < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-  /** When the next token is there. */
-  nextAt(now_ms: number): number {
-    if (!this.limit || this.available(now_ms) >= 1) return now_ms;
-    return now_ms + Math.ceil(((1 - this.tokens) * 1000) / this.limit.refill_per_s);
-  }
-}
-
-interface SendOutcome {
-  row: OutboxRow;
-  order?: Order;
-  error?: TransportError;
-  /** Not sent (window cut short): back to queued, nothing counted. */
-  skipped?: boolean;
-}
 
 export class OrderService {
   private readonly db: Database.Database;
@@ -153,14 +67,9 @@ export class OrderService {
   private readonly random: () => number;
   private readonly seeded_ids: boolean;
   private readonly log: Logger | undefined;
-  private readonly pacer: Pacer;
+  private readonly sender: OrderSender;
   private readonly max_in_flight: number;
   private online: boolean;
-  /** Queue-wide pause (Retry-After, or backoff after a transient failure). */
-  private paused_until_ms = 0;
-  /** The platform's last Retry-After: survives a reconnect (the limit is per API key, not per connection). */
-  private retry_after_until_ms = 0;
-  private consecutive_failures = 0;
   private readonly listeners = new Set<(c: OrderChange) => void>();
   private draining: Promise<DrainResult> | null = null;
   private loop: { stop: boolean; wake: (() => void) | null; done: Promise<void> } | null = null;
@@ -181,11 +90,26 @@ export class OrderService {
     this.seeded_ids = opts.random !== undefined;
     this.log = opts.logger;
     this.online = opts.online ?? false;
-    this.pacer = new Pacer(opts.rate_limit ?? DEFAULT_SEND_RATE, this.clock.now_ms());
     this.max_in_flight = opts.max_in_flight ?? 1;
     assert(Number.isInteger(this.max_in_flight) && this.max_in_flight >= 1 && this.max_in_flight <= MAX_IN_FLIGHT_LIMIT, `max_in_flight must be 1..${MAX_IN_FLIGHT_LIMIT}`);
-    this.retry_after_until_ms = this.st.getRetryAfter.get() as number;
-    this.paused_until_ms = this.retry_after_until_ms;
+    this.sender = new OrderSender(
+      {
+        st: this.st,
+        db: this.db,
+        clock: this.clock,
+        transport: this.transport,
+        random: this.random,
+        max_in_flight: this.max_in_flight,
+        isOnline: () => this.online,
+        isClosed: () => this.closed,
+        row: (id) => this.row(id),
+        adoptOrder: (row, o, now) => this.adoptOrder(row, o, now),
+        finishLocally: (row, state, reason, now, last_error) => this.finishLocally(row, state, reason, now, last_error),
+        emit: (ids) => this.emit(ids),
+        emitStatus: () => this.emitStatus(),
+      },
+      opts.rate_limit ?? DEFAULT_SEND_RATE,
+    );
     // Crash recovery: an order left `sending` may have reached the platform. Look it up first.
     const n = this.st.sendingToUnknown.run(this.clock.now_ms()).changes;
     if (n > 0) this.log?.info({ orders: n }, 'orders: sends interrupted by a restart are resolved by lookup before any resend');
@@ -355,7 +279,7 @@ export class OrderService {
 
   /** When queue-wide sending resumes after a Retry-After or a backoff (null: not paused). */
   pausedUntil(): string | null {
-    return this.paused_until_ms > this.clock.now_ms() ? new Date(this.paused_until_ms).toISOString() : null;
+    return this.sender.paused_until_ms > this.clock.now_ms() ? new Date(this.sender.paused_until_ms).toISOString() : null;
   }
 
   /** Cancel requests for orders placed elsewhere still to be sent (their order still live in the feed). */
@@ -442,9 +366,7 @@ export class OrderService {
     if (this.online === online) return;
     this.online = online;
     if (online) {
-      // A new connection: earlier failures say nothing about it; the platform's Retry-After still holds.
-      this.paused_until_ms = this.retry_after_until_ms;
-      this.consecutive_failures = 0;
+      this.sender.reconnected();
     }
     this.emitStatus();
     this.kick();
@@ -467,7 +389,7 @@ export class OrderService {
 
   private emitStatus(): void {
     const now = this.clock.now_ms();
-    for (const l of this.listeners) l({ kind: 'status', online: this.online, paused_until_ms: this.paused_until_ms > now ? this.paused_until_ms : null });
+    for (const l of this.listeners) l({ kind: 'status', online: this.online, paused_until_ms: this.sender.paused_until_ms > now ? this.sender.paused_until_ms : null });
   }
 
   // ---------------------------------------------------------------- convergence from the feed
@@ -580,7 +502,7 @@ export class OrderService {
    */
   drainOnce(): Promise<DrainResult> {
     this.assertOpen();
-    this.draining ??= this.pass().finally(() => {
+    this.draining ??= this.sender.pass().finally(() => {
       this.draining = null;
     });
     return this.draining;
@@ -593,300 +515,6 @@ export class OrderService {
       r = await this.drainOnce();
     }
     return r;
-  }
-
-  private async pass(): Promise<DrainResult> {
-    const result: DrainResult = { sent: 0, resolved: 0, canceled: 0, pending: 0, next_due_ms: null, next_expiry_ms: null };
-    this.expireStale();
-    if (this.online && this.clock.now_ms() >= this.paused_until_ms) {
-      result.resolved = await this.resolveUnknown();
-      if (!this.closed && this.clock.now_ms() >= this.paused_until_ms) result.canceled = await this.sendCancels();
-      if (!this.closed && this.clock.now_ms() >= this.paused_until_ms) result.canceled += await this.sendExternalCancels();
-      if (!this.closed && this.clock.now_ms() >= this.paused_until_ms) result.sent = await this.sendQueued();
-    }
-    if (this.closed) return result;
-    result.pending = this.st.workCount.get() as number;
-    if (result.pending > 0) {
-      const due = this.st.nextDue.get() as number | null;
-      const t = due === null ? null : Math.max(due, this.paused_until_ms, this.pacer.nextAt(this.clock.now_ms()));
-      result.next_due_ms = t;
-    }
-    const expiry = this.st.nextExpiry.get() as number | null;
-    result.next_expiry_ms = expiry === null ? null : expiry + 1;
-    return result;
-  }
-
-  /** Queued orders past their expiry end as expired, never sent, also while offline. */
-  private expireStale(): void {
-    const now = this.clock.now_ms();
-    const stale = this.st.staleQueued.all(now, RESOLVE_BATCH_MAX * 16) as OutboxRow[];
-    if (stale.length === 0) return;
-    this.db
-      .transaction(() => {
-        for (const r of stale) this.finishLocally(r, 'expired', 'expired before it could be sent', now);
-      })
-      .immediate();
-    this.emit(stale.map((r) => r.client_order_id));
-  }
-
-  private backoffMs(failures: number): number {
-    return backoffMs({ base_ms: BACKOFF_BASE_MS, max_ms: BACKOFF_MAX_MS, jitter: 0.5 }, Math.max(0, failures - 1), this.random);
-  }
-
-  /** Queue-wide pause after a 429 (Retry-After) or a transient failure (backoff). */
-  private pause(e: TransportError, now: number): void {
-    let wait: number;
-    if (e.status === 429) {
-      wait = e.retry_after_ms ?? this.backoffMs(1);
-      this.retry_after_until_ms = Math.max(this.retry_after_until_ms, now + wait);
-      this.st.setRetryAfter.run(this.retry_after_until_ms);
-    } else {
-      this.consecutive_failures++;
-      wait = this.backoffMs(this.consecutive_failures);
-    }
-    this.paused_until_ms = Math.max(this.paused_until_ms, now + wait);
-    this.emitStatus();
-  }
-
-  private async resolveUnknown(): Promise<number> {
-    const rows = this.st.dueUnknown.all(this.clock.now_ms(), RESOLVE_BATCH_MAX) as OutboxRow[];
-    let n = 0;
-    for (const row of rows) {
-      if (!this.pacer.take(this.clock.now_ms())) break;
-      let order: Order | null = null;
-      let err: TransportError | null = null;
-      try {
-        order = await this.transport.getOrderByClientId(row.client_order_id);
-      } catch (e) {
-        err = toTransportError(e);
-      }
-      if (this.closed) return n;
-      const now = this.clock.now_ms();
-      const cur = this.row(row.client_order_id);
-      assert(cur, `order ${row.client_order_id} vanished from the outbox`);
-      if (cur.state !== 'unknown') {
-        // The feed resolved it meanwhile. A failed lookup still says the platform wants us to
-        // wait (429 Retry-After, 5xx): honour that before the next request.
-        if (err && err.outcome !== 'final' && err.outcome !== 'not_found') {
-          this.pause(err, now);
-          return n;
-        }
-        continue;
-      }
-      if (order) {
-        this.adoptOrder(cur, order, now);
-        this.consecutive_failures = 0;
-      } else if (err!.outcome === 'not_found') {
-        // It never arrived. A resend is safe (and the platform would catch a straggler anyway).
-        this.consecutive_failures = 0;
-        if (cur.cancel_requested === 1) this.finishLocally(cur, 'canceled', 'canceled before it reached the platform', now);
-        else if (now > cur.deadline_ms) this.finishLocally(cur, 'expired', 'expired before it reached the platform', now);
-        else this.st.setPending.run({ client_order_id: cur.client_order_id, state: 'queued', attempts: cur.attempts, next_attempt_ms: 0, last_error: null, now });
-      } else {
-        this.st.setPending.run({
-          client_order_id: cur.client_order_id,
-          state: 'unknown',
-          attempts: cur.attempts,
-          next_attempt_ms: now + this.backoffMs(this.consecutive_failures + 1),
-          last_error: `lookup failed: ${err!.code}: ${err!.message}`.slice(0, 500),
-          now,
-        });
-        this.pause(err!, now);
-        this.emit([cur.client_order_id]);
-        return n + 1;
-      }
-      n++;
-      this.emit([cur.client_order_id]);
-    }
-    return n;
-  }
-
-  private async sendCancels(): Promise<number> {
-    const rows = this.st.dueCancels.all(this.clock.now_ms(), RESOLVE_BATCH_MAX) as OutboxRow[];
-    let n = 0;
-    for (const row of rows) {
-      if (!this.pacer.take(this.clock.now_ms())) break;
-      assert(row.order_id !== null, 'cancel without a platform order id');
-      let order: Order | null = null;
-      let err: TransportError | null = null;
-      try {
-        order = await this.transport.cancelOrder(row.order_id);
-      } catch (e) {
-        err = toTransportError(e);
-      }
-      if (this.closed) return n;
-      const now = this.clock.now_ms();
-      const cur = this.row(row.client_order_id)!;
-      n++;
-      if (order) {
-        this.consecutive_failures = 0;
-        this.adoptOrder(cur, order, now);
-        this.clearCancel(cur, null, now);
-      } else if (err!.outcome === 'final' || err!.outcome === 'not_found') {
-        // 409 order_not_open: it ended first (filled, expired). The answer carries its state.
-        if (err!.order) this.adoptOrder(cur, err!.order, now);
-        this.clearCancel(this.row(cur.client_order_id)!, `cancel refused: ${err!.code}: ${err!.message}`, now);
-      } else if (!LIVE_STATES.includes(cur.state)) {
-        // The answer was lost, but the feed ended the order meanwhile (a refresh ran while we
-        // awaited): there is nothing left to cancel, so the request is not retried. The failure
-        // still paces the next request (429 Retry-After, 5xx backoff).
-        this.clearCancel(cur, null, now);
-        this.pause(err!, now);
-        this.emit([cur.client_order_id]);
-        return n;
-      } else {
-        // A cancel is safe to repeat and the user's intent must not be dropped: it is retried
-        // (backoff capped at BACKOFF_MAX_MS) until the platform answers or the order ends.
-        const attempts = Math.min(cur.cancel_attempts + 1, MAX_CANCEL_ATTEMPTS);
-        this.st.setCancelRetry.run({
-          client_order_id: cur.client_order_id,
-          cancel_requested: 1,
-          cancel_attempts: attempts,
-          cancel_next_ms: now + this.backoffMs(attempts),
-          last_error: `cancel failed: ${err!.code}: ${err!.message}`.slice(0, 500),
-          now,
-        });
-        this.pause(err!, now);
-        this.emit([cur.client_order_id]);
-        return n;
-      }
-      this.emit([cur.client_order_id]);
-    }
-    return n;
-  }
-
-  /** Cancels of orders placed elsewhere: the answer settles the request; the feed moves the order. */
-  private async sendExternalCancels(): Promise<number> {
-    this.st.pruneExternalCancels.run();
-    const rows = this.st.dueExternalCancels.all(this.clock.now_ms(), RESOLVE_BATCH_MAX) as { order_id: string; attempts: number }[];
-    let n = 0;
-    for (const row of rows) {
-      if (!this.pacer.take(this.clock.now_ms())) break;
-      let err: TransportError | null = null;
-      try {
-        await this.transport.cancelOrder(row.order_id);
-      } catch (e) {
-        err = toTransportError(e);
-      }
-      if (this.closed) return n;
-      const now = this.clock.now_ms();
-      n++;
-      if (err === null) {
-        this.consecutive_failures = 0;
-        this.st.setExternalCancel.run({ order_id: row.order_id, state: 'sent', attempts: row.attempts + 1, next_ms: 0, last_error: null, now });
-      } else if (err.outcome === 'final' || err.outcome === 'not_found') {
-        // Ended first (filled, expired, canceled elsewhere), or not this account's order.
-        this.st.setExternalCancel.run({ order_id: row.order_id, state: 'refused', attempts: row.attempts + 1, next_ms: 0, last_error: `cancel refused: ${err.code}: ${err.message}`.slice(0, 500), now });
-      } else {
-        // Lost or refused for now: retried with backoff until an answer or the feed ends the order.
-        const attempts = Math.min(row.attempts + 1, MAX_CANCEL_ATTEMPTS);
-        this.st.setExternalCancel.run({ order_id: row.order_id, state: 'pending', attempts, next_ms: now + this.backoffMs(attempts), last_error: `cancel failed: ${err.code}: ${err.message}`.slice(0, 500), now });
-        this.pause(err, now);
-        this.emit([row.order_id]);
-        return n;
-      }
-      this.emit([row.order_id]);
-    }
-    return n;
-  }
-
-  private clearCancel(row: OutboxRow, last_error: string | null, now: number): void {
-    this.st.setCancelRetry.run({ client_order_id: row.client_order_id, cancel_requested: 0, cancel_attempts: row.cancel_attempts, cancel_next_ms: 0, last_error, now });
-  }
-
-  private async sendQueued(): Promise<number> {
-    const now0 = this.clock.now_ms();
-    const budget = Math.min(SEND_WINDOW_MAX, this.pacer.available(now0));
-    if (budget < 1) return 0;
-    const due = this.st.dueQueued.all(now0, budget) as OutboxRow[];
-    if (due.length === 0) return 0;
-    // Stale or canceled before sending: end locally, never sent. The rest: `sending`, one commit.
-    const window: OutboxRow[] = [];
-    const ended: string[] = [];
-    this.db
-      .transaction(() => {
-        for (const r of due) {
-          if (r.cancel_requested === 1) this.finishLocally(r, 'canceled', 'canceled before it was sent', now0);
-          else if (now0 > r.deadline_ms) this.finishLocally(r, 'expired', 'expired before it could be sent', now0);
-          else {
-            assert(this.st.markSending.run(now0, r.queue_seq).changes === 1, `order ${r.client_order_id} left the queue under the sender`);
-            window.push(r);
-            continue;
-          }
-          ended.push(r.client_order_id);
-        }
-      })
-      .immediate();
-    this.emit(ended);
-    // Requests leave in queue order, at most max_in_flight outstanding (1: one at a time).
-    const outcomes: SendOutcome[] = new Array<SendOutcome>(window.length);
-    let next = 0;
-    let stop = false;
-    const worker = async (): Promise<void> => {
-      for (let i = next++; i < window.length; i = next++) {
-        const row = window[i]!;
-        if (stop || this.closed || !this.pacer.take(this.clock.now_ms())) {
-          outcomes[i] = { row, skipped: true };
-          continue;
-        }
-        try {
-          outcomes[i] = { row, order: (await this.transport.createOrder(JSON.parse(row.request) as OrderRequest)).order };
-        } catch (e) {
-          const err = toTransportError(e);
-          outcomes[i] = { row, error: err };
-          // A final refusal is this order's alone; anything else stops the window (keeps order).
-          if (err.outcome !== 'final') stop = true;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.max_in_flight, window.length) }, worker));
-    if (this.closed) return 0;
-    this.record(outcomes);
-    return outcomes.filter((o) => !o.skipped).length;
-  }
-
-  /** Commits a window's answers in one transaction. */
-  private record(outcomes: SendOutcome[]): void {
-    const now = this.clock.now_ms();
-    // Every failure of the window pauses the queue (the longest pause wins: a Retry-After is never cut short).
-    const pause_errs: TransportError[] = [];
-    this.db
-      .transaction(() => {
-        for (const o of outcomes) {
-          const cur = this.row(o.row.client_order_id);
-          assert(cur, `order ${o.row.client_order_id} vanished while sending`);
-          if (o.order) {
-            this.adoptOrder(cur, o.order, now);
-            continue;
-          }
-          if (cur.on_platform === 1) continue; // the feed saw it meanwhile
-          if (o.skipped) {
-            this.st.setPending.run({ client_order_id: cur.client_order_id, state: 'queued', attempts: cur.attempts, next_attempt_ms: 0, last_error: cur.last_error, now });
-            continue;
-          }
-          const e = o.error!;
-          const msg = `${e.code}: ${e.message}`.slice(0, 500);
-          if (e.outcome === 'final' || e.outcome === 'not_found') {
-            this.finishLocally(cur, 'rejected', msg, now, msg);
-          } else if (e.outcome === 'unknown') {
-            this.st.setPending.run({ client_order_id: cur.client_order_id, state: 'unknown', attempts: cur.attempts + 1, next_attempt_ms: 0, last_error: msg, now });
-            pause_errs.push(e);
-          } else {
-            // Transient: nothing was applied. A 429 is pacing, not a failure of this order.
-            const attempts = e.status === 429 ? cur.attempts : cur.attempts + 1;
-            if (attempts >= MAX_SEND_ATTEMPTS) {
-              this.finishLocally({ ...cur, attempts }, 'rejected', `gave up after ${attempts} failed attempts (last: ${msg})`, now, msg);
-            } else {
-              this.st.setPending.run({ client_order_id: cur.client_order_id, state: 'queued', attempts, next_attempt_ms: 0, last_error: msg, now });
-            }
-            pause_errs.push(e);
-          }
-        }
-      })
-      .immediate();
-    for (const e of pause_errs) this.pause(e, now);
-    if (pause_errs.length === 0 && outcomes.some((o) => o.order)) this.consecutive_failures = 0;
-    this.emit(outcomes.map((o) => o.row.client_order_id));
   }
 
   // ---------------------------------------------------------------- background loop (the app)
@@ -988,49 +616,10 @@ export class OrderService {
   }
 
   private view(r: OutboxRow): OrderView {
-    const res = this.reservation(r);
-    return {
-      client_order_id: r.client_order_id,
-      order_id: r.order_id,
-      queue_seq: r.queue_seq,
-      side: r.side,
-      type: r.type,
-      price: r.price,
-      protection_price: r.protection_price,
-      quantity: r.quantity,
-      filled_quantity: r.filled_quantity,
-      time_in_force: r.time_in_force,
-      post_only: r.post_only === 1,
-      expires_at: new Date(r.deadline_ms).toISOString(),
-      state: r.state,
-      reason: r.reason,
-      cancel_requested: r.cancel_requested === 1,
-      attempts: r.attempts,
-      last_error: r.last_error,
-      reserved_usd: toCanonical(res.usd),
-      reserved_tokens: toCanonical(res.tokens),
-      created_at: new Date(r.created_ms).toISOString(),
-      updated_at: new Date(r.updated_ms).toISOString(),
-    };
+    return orderView(r, this.reservation(r));
   }
 }
 
-function externalView(r: ExternalOrderRow): ExternalOrderView {
-  assert(r.status === 'open' || r.status === 'partially_filled', `external order ${r.order_id} is ${r.status}, not live`);
-  return {
-    order_id: r.order_id,
-    client_order_id: r.client_order_id,
-    side: r.side,
-    order_type: r.order_type,
-    price: r.price_usd,
-    quantity: r.quantity,
-    filled_quantity: r.filled_quantity,
-    state: r.status,
-    updated_at: r.updated_at,
-    cancel: r.cancel_state,
-    cancel_error: r.cancel_error,
-  };
-}
 
 export function createOrderService(opts: OrderServiceOptions): OrderService {
   return new OrderService(opts);

@@ -1,0 +1,49 @@
+// Outbox rows and feed rows as the wallet API's views (shared/contract/orders.ts).
+import { toCanonical, type Dec } from '../../../shared/money.js';
+import type { ExternalOrderRow, OutboxRow } from './store.js';
+import { assert, type ExternalOrderView, type OrderView } from './types.js';
+
+/** An outbox row as the screen sees it, with what it holds back now. */
+export function orderView(r: OutboxRow, res: { usd: Dec; tokens: Dec }): OrderView {
+  return {
+    client_order_id: r.client_order_id,
+    order_id: r.order_id,
+    queue_seq: r.queue_seq,
+    side: r.side,
+    type: r.type,
+    price: r.price,
+    protection_price: r.protection_price,
+    quantity: r.quantity,
+    filled_quantity: r.filled_quantity,
+    time_in_force: r.time_in_force,
+    post_only: r.post_only === 1,
+    expires_at: new Date(r.deadline_ms).toISOString(),
+    state: r.state,
+    reason: r.reason,
+    cancel_requested: r.cancel_requested === 1,
+    attempts: r.attempts,
+    last_error: r.last_error,
+    reserved_usd: toCanonical(res.usd),
+    reserved_tokens: toCanonical(res.tokens),
+    created_at: new Date(r.created_ms).toISOString(),
+    updated_at: new Date(r.updated_ms).toISOString(),
+  };
+}
+
+/** A live order placed elsewhere, with this wallet's cancel request for it. */
+export function externalView(r: ExternalOrderRow): ExternalOrderView {
+  assert(r.status === 'open' || r.status === 'partially_filled', `external order ${r.order_id} is ${r.status}, not live`);
+  return {
+    order_id: r.order_id,
+    client_order_id: r.client_order_id,
+    side: r.side,
+    order_type: r.order_type,
+    price: r.price_usd,
+    quantity: r.quantity,
+    filled_quantity: r.filled_quantity,
+    state: r.status,
+    updated_at: r.updated_at,
+    cancel: r.cancel_state,
+    cancel_error: r.cancel_error,
+  };
+}
