@@ -36,7 +36,7 @@ export interface Disposal {
   portions: Portion[];
 }
 
-interface Taken {
+export interface Taken {
   piece: number;
   qty: number;
   basis: number;
@@ -448,7 +448,7 @@ export class LotBook {
   }
 
   /** Splits the disposal's proceeds over its portions pro rata, to the cent, summing exactly. */
-  private allocateProceeds(proceeds: number, qty: number, taken: Taken[]): Portion[] {
+  allocateProceeds(proceeds: number, qty: number, taken: readonly Taken[]): Portion[] {
     let procLeft = proceeds;
     let qtyLeft = qty;
     const out: Portion[] = [];
