@@ -116,7 +116,10 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
   market.start();
 
   const logInternalError = (method: string, err: unknown) => log.error({ method, err }, 'wallet API internal error');
-  const tax = new TaxService(ledger, paths.settings_json, path.join(opts.data_dir, 'reports'), () => market.latest()?.last ?? null);
+  const tax = new TaxService(ledger, paths.settings_json, path.join(opts.data_dir, 'reports'), () => market.latest()?.last ?? null, undefined, (err) =>
+    log.error({ err }, 'tax worker fault'),
+  );
+  tax.subscribe((view) => events.emit('tax', view));
   const configure = {
     demo: () => useDemoPlatform(opts.data_dir, secrets),
     platform: (url: string, creds: { key_id: string; secret: string }) => usePlatform(opts.data_dir, secrets, url, creds),
@@ -134,6 +137,7 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
       compute?.close();
       await orders?.stop();
       await sync?.stop();
+      await tax.close();
       ledger.close();
       await conn.close();
       log.info('wallet stopped');

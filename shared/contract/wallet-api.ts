@@ -13,7 +13,7 @@ import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js
 import { zDecimal } from '../money.js';
 import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
 import { RedeemInput, RedemptionViewSchema, SetElectionInput, SubscriptionView } from './compute.js';
-import { ExportReportRequest, ExportReportResponse, HoldingsBySource, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, WhatIfRequest, WhatIfResponse } from './tax.js';
+import { ExportReportRequest, ExportReportResponse, HoldingsBySource, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, TaxView, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
 
@@ -182,6 +182,8 @@ export const walletEvents = {
   portfolio: Portfolio,
   /** Orders changed (placed, sent, filled, canceled...): the renderer refetches the list. */
   orders: z.strictObject({ changed: z.number().int().nonnegative(), sending_paused_until: zIsoTime.nullable() }),
+  /** The tax figures changed: this year's summary and the holdings by origin (shared/contract/tax.ts). */
+  tax: TaxView,
 } as const;
 
 export type WalletMethodName = keyof typeof walletMethods;
