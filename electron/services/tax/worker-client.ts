@@ -1,13 +1,17 @@
 // The main thread's end of the tax worker: starts it (the .ts entry under tsx, the bundled
 // tax-worker.mjs next to the main bundle), sends it messages, and matches answers to questions.
 // A worker that dies is started again (it rebuilds from the ledger file); questions in flight fail.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Answer, FromWorker, Question, ToWorker } from './worker-protocol.js';
 
 /** A question unanswered this long fails (a million-transaction rebuild ahead of it takes seconds). */
 const ANSWER_TIMEOUT_MS = 120_000;
+/** A worker that keeps failing is started again at most this many times (then calls fail at once). */
+const RESTARTS_MAX = 3;
 
 export class TaxWorkerError extends Error {
   constructor(readonly code: 'tax_input' | 'internal', message: string) {
@@ -16,14 +20,20 @@ export class TaxWorkerError extends Error {
   }
 }
 
-/** The worker's entry and the Node flags it needs, for this file's location (source or bundle). */
-export function taxWorkerEntry(here = import.meta.url): { url: URL; execArgv: string[] } {
-  if (!here.endsWith('.ts')) return { url: new URL('./tax-worker.mjs', here), execArgv: [] };
-  // Running from source: the worker must load TypeScript too. Under tsx the flags are inherited;
-  // under vitest (its own transform) tsx's loader is added.
-  const inherited = process.execArgv.some((a) => a.includes('tsx'));
-  const loader = pathToFileURL(createRequire(here).resolve('tsx')).href;
-  return { url: new URL('./worker.ts', here), execArgv: inherited ? [] : ['--import', loader] };
+/**
+ * Starts the worker for this file's location: the bundled tax-worker.mjs next to the main bundle,
+ * or, running from source, worker.ts with tsx registered in the worker first (under tsx or
+ * vitest alike: a worker thread does not inherit the parent's module hooks).
+ */
+export function startTaxWorker(here = import.meta.url): Worker {
+  if (!here.endsWith('.ts')) return new Worker(new URL('./tax-worker.mjs', here));
+  // tsx's ESM API as its package exports it for `import` (require.resolve would pick the CJS build).
+  const pkgFile = createRequire(here).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const api = pathToFileURL(path.join(path.dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
+  const entry = new URL('./worker.ts', here).href;
+  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true });
 }
 
 export class TaxWorkerClient {
@@ -33,18 +43,18 @@ export class TaxWorkerClient {
   /** Replayed to a restarted worker (configure carries the latest settings). */
   private configure: Extract<ToWorker, { kind: 'configure' }> | null = null;
   private closed = false;
+  private restarts = 0;
 
   constructor(private readonly onChanged: (as_of_seq: number) => void, private readonly onFault: (err: Error) => void = () => undefined) {}
 
   private start(): Worker {
-    const { url, execArgv } = taxWorkerEntry();
-    const w = new Worker(url, { execArgv: [...process.execArgv, ...execArgv] });
+    const w = startTaxWorker();
     w.on('message', (m: FromWorker) => this.receive(m));
     w.on('error', (err) => {
       this.onFault(err);
       this.fail(new TaxWorkerError('internal', `the tax worker stopped: ${err.message}`));
       this.worker = null;
-      if (!this.closed && this.configure) this.send(this.configure);
+      if (!this.closed && this.configure && this.restarts++ < RESTARTS_MAX) this.send(this.configure);
     });
     w.unref(); // kept alive only while a question waits (holdAlive)
     return w;
@@ -57,6 +67,7 @@ export class TaxWorkerClient {
 
   send(m: ToWorker): void {
     if (this.closed) return;
+    if (this.restarts > RESTARTS_MAX) throw new TaxWorkerError('internal', 'the tax worker failed repeatedly; restart the wallet');
     if (m.kind === 'configure') this.configure = m;
     if (m.kind === 'settings' && this.configure) this.configure = { ...this.configure, settings: m.settings };
     this.worker ??= this.start();
