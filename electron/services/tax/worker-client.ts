@@ -26,7 +26,7 @@ export class TaxWorkerError extends Error {
  * vitest alike: a worker thread does not inherit the parent's module hooks).
  */
 export function startTaxWorker(here = import.meta.url): Worker {
-  if (!here.endsWith('.ts')) return new Worker(new URL('./tax-worker.mjs', here));
+  if (!here.endsWith('.ts')) return new Worker(new URL('./tax-worker.mjs', here)); // see scripts/bundle-options.ts
   // tsx's ESM API as its package exports it for `import` (require.resolve would pick the CJS build).
   const pkgFile = createRequire(here).resolve('tsx/package.json');
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
