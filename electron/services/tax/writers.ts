@@ -2,7 +2,6 @@
 // Every file says which data it was computed from ("data as of") and the settings used:
 // JSON in fields, CSVs in trailing lines starting with '#' (after the data, so the header
 // stays the first line), TXF in the header's program line.
-import { formatMDY } from './dates.js';
 import { rowTableOf } from './engine.js';
 import { ByteSink, ROW_BYTES_MAX } from './bytes.js';
 import type { PrintableRow, RowNumbers, RowTable } from './rows.js';
