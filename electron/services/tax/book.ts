@@ -573,7 +573,11 @@ export class LotBook {
       if (this.acqDay(a) > saleDay + WASH_WINDOW_DAYS) break;
       if (a !== excluded) {
         let open = false;
-        for (const p of this.piecesOf(a)) {
+        // The pieces as they are now (a split below adds an absorbed piece, never a candidate), without an array per call.
+        const extra = this.more.get(a);
+        const count = extra ? extra.length : 0;
+        for (let k = -1; k < count; k++) {
+          const p = k < 0 ? (this.acqFirst[a] as number) : ((extra as number[])[k] as number);
           const have = this.pQty[p] as number;
           if (this.pAbsorbed[p] === 1 || have === 0) continue;
           if (need === 0) {
