@@ -43,7 +43,7 @@ export class TaxService {
     private readonly reports_dir: string,
     private readonly lastPrice: () => string | null,
     private readonly now: () => Date = () => new Date(),
-    onFault: (err: Error) => void = () => undefined,
+    private readonly onFault: (err: Error) => void = () => undefined,
   ) {
     if (ledger.path === ':memory:') throw new Error('the tax service needs a ledger file (its worker reads it)');
     this.worker = new TaxWorkerClient(() => this.changed(), onFault);
@@ -198,7 +198,13 @@ export class TaxService {
     this.pushing = true;
     void this.view()
       .then((v) => {
-        for (const l of this.listeners) l(v);
+        for (const l of this.listeners) {
+          try {
+            l(v);
+          } catch (err) {
+            this.onFault(err as Error); // one listener's bug neither stops the others nor the next push
+          }
+        }
       }, () => undefined) // a worker fault is reported through onFault; the next change pushes again
       .finally(() => {
         this.pushing = false;
