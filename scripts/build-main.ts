@@ -1,19 +1,11 @@
-// Bundles the Electron main process (ESM) and the preload script (CommonJS: sandboxed
-// preloads cannot load ES modules) into dist/electron/. npm packages stay external:
-// electron-builder ships node_modules (native ones unpacked from the asar).
+// Bundles the Electron main process (ESM), the tax worker thread (ESM, its own file) and the
+// preload script (CommonJS: sandboxed preloads cannot load ES modules) into dist/electron/.
+// npm packages stay external: electron-builder ships node_modules (native ones unpacked from the asar).
 import { build } from 'esbuild';
+import { common, esm, TAX_WORKER } from './bundle-options.js';
 
-const common = { bundle: true, platform: 'node' as const, target: 'node20', sourcemap: true, logLevel: 'warning' as const };
-
-await build({
-  ...common,
-  entryPoints: ['electron/shell/main.ts'],
-  outfile: 'dist/electron/main.mjs',
-  format: 'esm',
-  packages: 'external',
-  // CommonJS dependencies bundled into ESM need a real require().
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
+await build({ ...esm, entryPoints: ['electron/shell/main.ts'], outfile: 'dist/electron/main.mjs' });
+await build({ ...esm, entryPoints: [TAX_WORKER.entry], outfile: `dist/electron/${TAX_WORKER.file}` });
 await build({
   ...common,
   entryPoints: ['electron/shell/preload.ts'],
@@ -21,4 +13,4 @@ await build({
   format: 'cjs',
   external: ['electron'], // everything else (the contract, zod) is bundled: a sandboxed preload cannot require()
 });
-console.log('built dist/electron/main.mjs and dist/electron/preload.cjs');
+console.log(`built dist/electron/main.mjs, dist/electron/${TAX_WORKER.file} and dist/electron/preload.cjs`);

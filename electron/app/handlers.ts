@@ -128,6 +128,7 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     redeemTokens: async (req) => computeCall(() => computeOf(ctx).redeem(req)),
     listRedemptions: async () => ({ redemptions: ctx.compute ? ctx.compute.list() : [] }),
     getTaxSummary: async (req) => ctx.tax.summary(req.year),
+    getTaxView: async () => ctx.tax.view(),
     getHoldings: async () => ctx.tax.holdings(),
     whatIfSale: async (req) => ctx.tax.whatIf(req.quantity, req.price_usd),
     exportTaxReport: async (req) => ctx.tax.export(req.year),

@@ -1,41 +1,20 @@
-// The wallet API's tax features over the tax engine: the year's summary, held lots with
-// unrealized gains, the what-if of a sale, and the report files. Input is the local
-// ledger; settings (lot method standing orders, policies) live in settings.json.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// The wallet API's tax features: the year's summary, held lots with unrealized gains, holdings
+// by origin, the what-if of a sale, the report files, and the `tax` view pushed when they change.
+// The figures live in a worker thread (services/tax/worker.ts) that reads the ledger file once
+// and is then kept current by the committed batches (onLedgerApplied), one transaction at a
+// time; so no call here waits for a recompute on the main thread. Settings (lot method standing
+// orders, policies) live in settings.json.
 import path from 'node:path';
 import type { Ledger } from '../services/ledger/index.js';
-import { buildReportFiles, computeTaxYear, TaxInputError, unrealizedPositions, whatIfSale, type TaxSettingsInput, type TaxTransaction } from '../services/tax/index.js';
-import { transactionsFromLedger } from '../services/tax/from-ledger.js';
+import { transactionFromEvent } from '../services/tax/from-ledger.js';
+import { TaxWorkerClient, TaxWorkerError } from '../services/tax/worker-client.js';
+import type { ExportAnswer, HoldingsAnswer, SummaryAnswer, WorkerSettings } from '../services/tax/worker-protocol.js';
+import type { WhatIfResult } from '../services/tax/index.js';
 import { WalletApiError, type MethodResponse } from '../../shared/contract/wallet-api.js';
-import type { TaxSettingsView } from '../../shared/contract/tax.js';
-import { dec, formatCents, toCanonical, ZERO } from '../../shared/money.js';
+import type { TaxSettingsView, TaxView } from '../../shared/contract/tax.js';
+import type { AccountEvent } from '../../shared/platform/events.js';
+import { formatCents, dec, ZERO } from '../../shared/money.js';
 import { loadSettings, saveSettings, type Settings } from './settings.js';
-
-/** A value over the whole history is recomputed at most once per this many times its own cost. */
-const RECOMPUTE_COST_FACTOR = 10;
-
-/**
- * A value computed from the whole ledger history on the main thread (seconds at a million
- * transactions): recomputed when its key changes, or when the ledger moved and at least
- * RECOMPUTE_COST_FACTOR × its last cost has passed, so it never takes more than ~10% of the
- * thread. The value says which event it includes (as_of_seq); the screens ask again while
- * it trails.
- */
-export class Recompute<T> {
-  private memo: { key: string; cursor: number; value: T; at_ms: number; cost_ms: number } | null = null;
-
-  constructor(private readonly now_ms: () => number = () => performance.now()) {}
-
-  get(key: string, cursor: number, compute: () => T): T {
-    const m = this.memo;
-    if (m && m.key === key && (m.cursor === cursor || this.now_ms() - m.at_ms < RECOMPUTE_COST_FACTOR * m.cost_ms)) return m.value;
-    const t0 = this.now_ms();
-    const value = compute();
-    const at_ms = this.now_ms();
-    this.memo = { key, cursor, value, at_ms, cost_ms: at_ms - t0 };
-    return value;
-  }
-}
 
 /** Held lots returned to the screen at most. */
 const HELD_LOTS_MAX = 1000;
@@ -43,9 +22,20 @@ const HELD_LOTS_MAX = 1000;
 type TaxSettings = NonNullable<Settings['tax']>;
 const DEFAULTS: TaxSettings = { method_orders: [], mint_basis: 'allocated', wash_sale: false, digital_asset: false, filing_status: 'single' };
 
+export interface LedgerBatch {
+  /** The platform events the batch applied, in seq order, already validated. */
+  events: readonly AccountEvent[];
+  cursor_seq: number;
+}
+
 export class TaxService {
-  private readonly summaries = new Recompute<MethodResponse<'getTaxSummary'>>();
-  private readonly holdings_by_origin = new Recompute<MethodResponse<'getHoldings'>>();
+  private readonly worker: TaxWorkerClient;
+  private readonly listeners = new Set<(view: TaxView) => void>();
+  /** The ledger cursor the worker was last told about (batches or a sync). */
+  private sent_seq: number;
+  /** A view is being made; `stale` asks for one more when it is done (one push per change, coalesced). */
+  private pushing = false;
+  private stale = false;
 
   constructor(
     private readonly ledger: Ledger,
@@ -53,10 +43,45 @@ export class TaxService {
     private readonly reports_dir: string,
     private readonly lastPrice: () => string | null,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    private readonly onFault: (err: Error) => void = () => undefined,
+  ) {
+    if (ledger.path === ':memory:') throw new Error('the tax service needs a ledger file (its worker reads it)');
+    this.worker = new TaxWorkerClient(() => this.changed(), onFault);
+    this.sent_seq = ledger.cursorSeq();
+    this.worker.send({ kind: 'configure', ledger_path: ledger.path, settings: this.workerSettings() });
+  }
+
+  /** Called after each committed ledger batch: the worker applies its fills, mints and redemptions. */
+  onLedgerApplied(batch: LedgerBatch): void {
+    const items = batch.events.map((e) => ({ seq: e.seq, tx: transactionFromEvent(e) }));
+    const last = batch.events.at(-1);
+    this.sent_seq = Math.max(this.sent_seq, batch.cursor_seq);
+    this.worker.send({ kind: 'events', items, cursor_seq: batch.cursor_seq, cursor_time: last?.time ?? null });
+  }
+
+  /** An entry was reversed (or anything else the batches do not show): recompute from the ledger file. */
+  invalidate(): void {
+    this.worker.send({ kind: 'rebuild' });
+  }
+
+  /** `listener` gets the tax view each time it changes. Returns the unsubscribe function. */
+  subscribe(listener: (view: TaxView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await this.worker.close();
+  }
 
   private stored(): TaxSettings {
     return { ...DEFAULTS, ...loadSettings(this.settings_file).tax };
+  }
+
+  private workerSettings(): WorkerSettings {
+    const t = this.stored();
+    return { method_orders: t.method_orders, mint_basis: t.mint_basis, wash_sale: t.wash_sale, digital_asset: t.digital_asset, filing_status: t.filing_status };
   }
 
   settings(): TaxSettingsView {
@@ -75,53 +100,53 @@ export class TaxService {
       t.method_orders = [...t.method_orders, { method, effective_from: this.now().toISOString() }];
     }
     saveSettings(this.settings_file, { ...all, tax: { ...t, ...policies } });
+    this.worker.send({ kind: 'settings', settings: this.workerSettings() });
     return this.settings();
   }
 
-  private engineSettings(data_as_of: string): TaxSettingsInput {
-    const t = this.stored();
-    return { method_orders: t.method_orders, mint_basis: t.mint_basis, wash_sale: t.wash_sale, digital_asset: t.digital_asset, filing_status: t.filing_status, data_as_of };
-  }
-
-  private input(): { tx: TaxTransaction[]; data_as_of: string } {
-    const { transactions, data_as_of } = transactionsFromLedger(this.ledger.database());
-    return { tx: transactions, data_as_of };
-  }
-
-  summary(year: number): MethodResponse<'getTaxSummary'> {
+  /** The worker trails the ledger only if a batch was not forwarded: then it reads the file. */
+  private current(): void {
     const cursor = this.ledger.cursorSeq();
-    const key = JSON.stringify([year, this.stored(), this.lastPrice()]);
-    return this.summaries.get(key, cursor, () => this.computeSummary(year, cursor));
+    if (cursor > this.sent_seq) {
+      this.sent_seq = cursor;
+      this.worker.send({ kind: 'sync' });
+    }
   }
 
-  private computeSummary(year: number, cursor: number): MethodResponse<'getTaxSummary'> {
-    const { tx, data_as_of } = this.input();
-    const s = this.engineSettings(data_as_of);
-    const r = guard(() => computeTaxYear(tx, { ...s, year }));
-    const price = this.lastPrice();
-    const held = price ? guard(() => unrealizedPositions(tx, s, price, this.now().toISOString())) : [];
-    const d = r.schedule_d;
+  private async ask<A>(q: Parameters<TaxWorkerClient['ask']>[0]): Promise<A> {
+    this.current();
+    try {
+      return await this.worker.ask<never>(q);
+    } catch (err) {
+      if (err instanceof TaxWorkerError && err.code === 'tax_input') throw new WalletApiError('tax_input', err.message);
+      throw err;
+    }
+  }
+
+  async summary(year: number): Promise<MethodResponse<'getTaxSummary'>> {
+    const a = await this.ask<SummaryAnswer>({ what: 'summary', year, price: this.lastPrice(), now: this.now().toISOString(), lots_max: HELD_LOTS_MAX });
+    const d = a.figures.schedule_d;
     const sum = (a: typeof d.line3, b: typeof d.line3, c: typeof d.line3) => ({
       proceeds: add(a.proceeds, b.proceeds, c.proceeds), cost: add(a.cost, b.cost, c.cost), adjustment: add(a.adjustment, b.adjustment, c.adjustment), gain: add(a.gain, b.gain, c.gain),
     });
     return {
       year,
-      data_as_of,
-      as_of_seq: cursor,
-      transactions: tx.length,
-      rows: r.row_count,
+      data_as_of: a.data_as_of,
+      as_of_seq: a.as_of_seq,
+      transactions: a.transactions,
+      rows: a.figures.row_count,
       short_term: sum(d.line1b, d.line2, d.line3),
       long_term: sum(d.line8b, d.line9, d.line10),
-      ordinary_income: r.totals.ordinary_income,
+      ordinary_income: a.figures.totals.ordinary_income,
       line16: d.line16,
       line21: d.line21,
       carryover_short_term: d.carryover_short_term,
       carryover_long_term: d.carryover_long_term,
-      lots: held.slice(0, HELD_LOTS_MAX).map((l) => ({
+      lots: a.lots.map((l) => ({
         lot_id: l.lot_id, source: l.source, piece: l.piece, holding_start: l.holding_start, quantity: l.quantity, cost_basis: l.cost_basis,
         fmv: l.fmv, unrealized_gain: l.unrealized_gain, term: l.term, days_until_long_term: l.days_until_long_term,
       })),
-      lots_truncated: held.length > HELD_LOTS_MAX,
+      lots_truncated: a.lots_truncated,
       settings: this.settings(),
     };
   }
@@ -129,32 +154,16 @@ export class TaxService {
   /**
    * Held tokens by source, for the overview: minted tokens came from compute already paid
    * for (worst case: zero), bought ones are money at risk; the screen must not blur the two.
-   * The overview asks again on every portfolio push: recomputed at a bounded rate (Recompute).
    */
-  holdings(): MethodResponse<'getHoldings'> {
-    const cursor = this.ledger.cursorSeq();
-    return this.holdings_by_origin.get(JSON.stringify(this.stored()), cursor, () => this.computeHoldings(cursor));
+  async holdings(): Promise<MethodResponse<'getHoldings'>> {
+    const a = await this.ask<HoldingsAnswer>({ what: 'holdings' });
+    return { data_as_of: a.data_as_of, as_of_seq: a.as_of_seq, groups: a.groups };
   }
 
-  private computeHoldings(cursor: number): MethodResponse<'getHoldings'> {
-    const { tx, data_as_of } = this.input();
-    // The price only values the lots, which this answer leaves to the screen.
-    const held = guard(() => unrealizedPositions(tx, this.engineSettings(data_as_of), '0', this.now().toISOString()));
-    const groups = (['mint', 'buy', 'income'] as const).flatMap((source) => {
-      const lots = held.filter((l) => l.source === source);
-      if (lots.length === 0) return [];
-      const quantity = lots.reduce((acc, l) => acc.plus(dec(l.quantity)), ZERO);
-      const cost = lots.reduce((acc, l) => acc.plus(dec(l.cost_basis)), ZERO);
-      return [{ source, quantity: toCanonical(quantity), cost_basis: formatCents(cost) }];
-    });
-    return { data_as_of, as_of_seq: cursor, groups };
-  }
-
-  whatIf(quantity: string, price_usd: string | undefined): MethodResponse<'whatIfSale'> {
+  async whatIf(quantity: string, price_usd: string | undefined): Promise<MethodResponse<'whatIfSale'>> {
     const price = price_usd ?? this.lastPrice();
     if (!price) throw new WalletApiError('no_price', 'No market price is known yet: enter the price to test.');
-    const { tx, data_as_of } = this.input();
-    const r = guard(() => whatIfSale(tx, this.engineSettings(data_as_of), quantity, price, this.now().toISOString()));
+    const r = await this.ask<WhatIfResult>({ what: 'whatif', quantity, price, now: this.now().toISOString() });
     return {
       method: r.method, quantity: r.quantity, price_usd: price, proceeds: r.proceeds, cost_basis: r.cost_basis,
       short_term_gain: r.short_term_gain, long_term_gain: r.long_term_gain,
@@ -162,29 +171,52 @@ export class TaxService {
     };
   }
 
+  /** The six report files, computed and written by the worker (temp names, then renames). */
   async export(year: number): Promise<MethodResponse<'exportTaxReport'>> {
-    const { tx, data_as_of } = this.input();
-    const r = guard(() => computeTaxYear(tx, { ...this.engineSettings(data_as_of), year }));
-    const files = await buildReportFiles(r, { data_as_of, generated_at: this.now().toISOString() });
     const folder = path.join(this.reports_dir, String(year));
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
-    // Temp names first, then renames: a crash never leaves a half-written report file.
-    for (const f of files) writeFileSync(path.join(folder, `.${f.name}.tmp`), f.content, { mode: 0o600 });
-    for (const f of files) renameSync(path.join(folder, `.${f.name}.tmp`), path.join(folder, f.name));
-    return { folder, files: files.map((f) => ({ name: f.name, bytes: Buffer.byteLength(f.content) })) };
+    return this.ask<ExportAnswer>({ what: 'export', year, folder, now: this.now().toISOString() });
+  }
+
+  /** The view for the subscribers: this year's summary and the holdings, or why there are none. */
+  async view(): Promise<TaxView> {
+    try {
+      // Both questions leave in the same tick, so the worker answers them at the same ledger point.
+      const [summary, holdings] = await Promise.all([this.summary(this.now().getUTCFullYear()), this.holdings()]);
+      return { as_of_seq: summary.as_of_seq, summary, holdings, problem: null };
+    } catch (err) {
+      if (!(err instanceof WalletApiError)) throw err;
+      return { as_of_seq: this.sent_seq, summary: null, holdings: null, problem: err.message };
+    }
+  }
+
+  private changed(): void {
+    if (this.listeners.size === 0) return;
+    if (this.pushing) {
+      this.stale = true;
+      return;
+    }
+    this.pushing = true;
+    void this.view()
+      .then((v) => {
+        for (const l of this.listeners) {
+          try {
+            l(v);
+          } catch (err) {
+            this.onFault(err as Error); // one listener's bug neither stops the others nor the next push
+          }
+        }
+      }, () => undefined) // a worker fault is reported through onFault; the next change pushes again
+      .finally(() => {
+        this.pushing = false;
+        if (this.stale) {
+          this.stale = false;
+          this.changed();
+        }
+      });
   }
 }
 
 /** Sum of cent amounts, exact, printed with two decimals. */
 function add(...xs: string[]): string {
   return formatCents(xs.reduce((acc, x) => acc.plus(dec(x)), ZERO));
-}
-
-function guard<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof TaxInputError) throw new WalletApiError('tax_input', err.message);
-    throw err;
-  }
 }

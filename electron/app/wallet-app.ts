@@ -158,6 +158,13 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     if (n > 0) events.emit('activity', { entries: activityEntries(ledger, n) });
     if (batch.events.some((e) => COMPUTE_EVENT_TYPES.has(e.type))) compute_push();
   });
+  // Tax figures live in a worker kept current from the same committed batches (before the
+  // sync engine starts, so no batch is missed).
+  const tax = new TaxService(ledger, paths.settings_json, path.join(opts.data_dir, 'reports'), () => market.latest()?.last ?? null, undefined, (err) =>
+    log.error({ err }, 'tax worker fault'),
+  );
+  tax.subscribe((view) => events.emit('tax', view));
+  ledger.onApplied((batch) => tax.onLedgerApplied(batch));
   sync?.onStatus(pushStatus);
   pushStatus();
   sync?.start();
@@ -165,7 +172,6 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
   market.start();
 
   const logInternalError = (method: string, err: unknown) => log.error({ method, err }, 'wallet API internal error');
-  const tax = new TaxService(ledger, paths.settings_json, path.join(opts.data_dir, 'reports'), () => market.latest()?.last ?? null);
   const configure = {
     demo: () => useDemoPlatform(opts.data_dir, secrets),
     platform: (url: string, creds: { key_id: string; secret: string }) => usePlatform(opts.data_dir, secrets, url, creds),
@@ -183,6 +189,7 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
       compute?.close();
       await orders?.stop();
       await sync?.stop();
+      await tax.close();
       ledger.close();
       await conn.close();
       log.info('wallet stopped');

@@ -106,3 +106,19 @@ export const ExportReportResponse = z.strictObject({
   folder: z.string().max(4096),
   files: z.array(z.strictObject({ name: z.string().max(100), bytes: z.number().int().nonnegative() })).max(20),
 });
+
+/**
+ * The `tax` event: pushed by the wallet whenever the tax figures change (a fill, mint or
+ * redemption committed, a setting changed, a recompute finished). The screens apply it; they
+ * do not poll. Lots are valued at the last price when the view was made.
+ */
+export const TaxView = z.strictObject({
+  /** The ledger event the view includes. */
+  as_of_seq: z.number().int().nonnegative(),
+  /** This year's summary (as getTaxSummary), or null while the history cannot be computed. */
+  summary: TaxSummary.nullable(),
+  holdings: HoldingsBySource.nullable(),
+  /** Why there are no figures (e.g. a disposal of more tokens than the ledger shows held), or null. */
+  problem: z.string().max(2000).nullable(),
+});
+export type TaxView = z.infer<typeof TaxView>;

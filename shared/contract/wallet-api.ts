@@ -15,7 +15,7 @@ import { zDecimal } from '../money.js';
 import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, LIST_LIMIT_MAX, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
 import { BookDelta, BookSnapshot, PublicTrade } from '../platform/api.js';
 import { RedeemInput, RedemptionViewSchema, SetElectionInput, SubscriptionView } from './compute.js';
-import { ExportReportRequest, ExportReportResponse, HoldingsBySource, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, WhatIfRequest, WhatIfResponse } from './tax.js';
+import { ExportReportRequest, ExportReportResponse, HoldingsBySource, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, TaxView, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
 
@@ -186,6 +186,8 @@ export const walletMethods = {
   updateTaxSettings: { request: TaxSettingsUpdate, response: TaxSettingsView },
   /** The year's realized gains, Schedule D figures, carryovers, and the lots held now. */
   getTaxSummary: { request: TaxSummaryRequest, response: TaxSummary },
+  /** This year's figures and the holdings by origin as the live tax state holds them now (then pushed as `tax`). */
+  getTaxView: { request: Empty, response: TaxView },
   /** Tokens held now split by how they were acquired (minted from compute already paid for,
    *  bought with money at risk, other income), with cost and market value. */
   getHoldings: { request: Empty, response: HoldingsBySource },
@@ -218,6 +220,8 @@ export const walletEvents = {
   activity: z.strictObject({ entries: z.array(ActivityEntry).max(500) }),
   /** The subscription view after a compute event (usage, period close, mint, redemption, election). */
   compute: SubscriptionView,
+  /** The tax figures changed: this year's summary and the holdings by origin (shared/contract/tax.ts). */
+  tax: TaxView,
 } as const;
 
 export type WalletMethodName = keyof typeof walletMethods;

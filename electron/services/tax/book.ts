@@ -5,7 +5,8 @@
 // Lots live in columns (struct of arrays) like the events (see EvStore for why). A lot is an
 // acquisition `a`; its first piece has index `a`; a wash sale that matches part of a lot splits
 // the matched units off into a new piece of the same acquisition (listed in `more`).
-import { compareRatios, formatQtyN as fmtQ, mulDivRoundN as mulDivRound } from './fixed.js';
+import { formatQtyN as fmtQ, mulDivRoundN as mulDivRound } from './fixed.js';
+import { FifoPool, HifoPool, LifoPool, type Pool } from './pools.js';
 import { longTermThresholdDay } from './dates.js';
 import { IdIndex } from './ids.js';
 import type { EvStore, LotRef } from './prepare.js';
@@ -36,7 +37,7 @@ export interface Disposal {
   portions: Portion[];
 }
 
-interface Taken {
+export interface Taken {
   piece: number;
   qty: number;
   basis: number;
@@ -46,35 +47,45 @@ function assert(cond: boolean, what: string): asserts cond {
   if (!cond) throw new Error(`tax engine invariant violated: ${what}`);
 }
 
-/** A heap entry keeps the key as it was when pushed: a piece that changes later gets a new entry and this one goes stale. */
-interface HeapEntry {
-  p: number;
-  v: number;
-  basis: number;
-  qty: number;
-}
-
-/** Where disposals without specific lots take from, in the order of the standing method. */
-interface Pool {
-  /** The next piece to take from, or -1 when nothing is held. */
-  peek(): number;
-  /** A piece entered the pool (acquired, or split off a held piece). */
-  add(p: number): void;
-  /** A held piece's basis or quantity changed (only HIFO cares). */
-  changed(p: number): void;
-}
-
 export interface BookOptions {
   methodOrders: { ms: number; method: LotMethod }[];
   washSale: boolean;
+  /**
+   * Incremental use (acquisitions appended as they happen, see appendAcquisition): loss portions
+   * not fully matched stay pending for 30 days, so a later purchase can still absorb them.
+   */
+  trackPending?: boolean;
+}
+
+/** A loss portion whose units may still be matched by a purchase up to 30 days after the sale. */
+export interface PendingLoss {
+  /** Event index of the disposal. */
+  e: number;
+  portion: Portion;
+  saleDay: number;
+  loss: number;
+  /** Acquisition of the loss units (never their own replacement). */
+  excluded: number;
+  /** Units matched so far. */
+  matched: number;
+}
+
+/** A disallowed loss added to an earlier disposal's portion when a later purchase matched it. */
+export interface LateWash {
+  e: number;
+  portion: Portion;
+  /** Cents added to the portion's adjustment. */
+  added: number;
 }
 
 const INITIAL_EXTRA_PIECES = 64;
 
 export class LotBook {
-  readonly nAcq: number;
+  nAcq: number;
   /** Event index of each acquisition (acquisitions in time order). */
-  readonly acqEv: Int32Array;
+  acqEv: Int32Array;
+  /** First piece of each acquisition (the acquisition's own index, except for appended ones). */
+  private acqFirst: Int32Array;
   /** Acquisitions [0, acquiredThrough) are in the pool. */
   acquiredThrough = 0;
   // ---- pieces, struct of arrays ----
@@ -94,7 +105,13 @@ export class LotBook {
   readonly more = new Map<number, number[]>();
   /** Sum of remaining quantity of pieces in the pool. */
   held = 0;
+  /** Remaining quantity and basis of pieces in the pool, by the acquisition's type code. */
+  readonly heldQtyByType = new Float64Array(5);
+  readonly heldBasisByType = new Float64Array(5);
   washDisallowed = 0;
+  /** Loss portions still open to later replacements (trackPending only), oldest first from pendingHead. */
+  private pending: PendingLoss[] = [];
+  private pendingHead = 0;
   private byIdMap: IdIndex | null = null;
   private acqOfEv: Int32Array | null = null;
   private pool: Pool;
@@ -107,6 +124,7 @@ export class LotBook {
     const n = acquisitions.length;
     this.nAcq = n;
     this.acqEv = acquisitions;
+    this.acqFirst = new Int32Array(n);
     const cap = n + (opts.washSale ? Math.max(INITIAL_EXTRA_PIECES, n >> 2) : INITIAL_EXTRA_PIECES);
     this.pAcq = new Int32Array(cap);
     this.pNo = new Int32Array(cap);
@@ -122,14 +140,8 @@ export class LotBook {
     for (let a = 0; a < n; a++) {
       const e = acquisitions[a] as number;
       if (a > 0) assert((ev.ms[e] as number) >= (ev.ms[acquisitions[a - 1] as number] as number), 'acquisitions in time order');
-      const q = ev.qty[e] as number, b = ev.cents[e] as number, day = ev.day[e] as number;
-      this.pAcq[a] = a;
-      this.pQty[a] = q;
-      this.pOrigQty[a] = q;
-      this.pBasis[a] = b;
-      this.pOrigBasis[a] = b;
-      this.pHold[a] = day;
-      this.pThreshold[a] = longTermThresholdDay(day);
+      this.acqFirst[a] = a;
+      this.initPiece(a, a, e);
     }
     this.nPieces = n;
     if (opts.washSale) {
@@ -144,6 +156,24 @@ export class LotBook {
 
   // ---- pieces ----
 
+  private initPiece(p: number, a: number, e: number): void {
+    const ev = this.ev;
+    const q = ev.qty[e] as number, b = ev.cents[e] as number, day = ev.day[e] as number;
+    this.pAcq[p] = a;
+    this.pNo[p] = 0;
+    this.pQty[p] = q;
+    this.pOrigQty[p] = q;
+    this.pBasis[p] = b;
+    this.pOrigBasis[p] = b;
+    this.pHold[p] = day;
+    this.pThreshold[p] = longTermThresholdDay(day);
+  }
+
+  /** The acquisition's type code (buy 0, mint 2, income 4). */
+  acqType(a: number): number {
+    return this.ev.type[this.acqEv[a] as number] as number;
+  }
+
   acqDay(a: number): number {
     return this.ev.day[this.acqEv[a] as number] as number;
   }
@@ -154,13 +184,15 @@ export class LotBook {
 
   /** Pieces of acquisition a, first piece first. */
   piecesOf(a: number): number[] {
+    const first = this.acqFirst[a] as number;
     const extra = this.more.get(a);
-    return extra ? [a, ...extra] : [a];
+    return extra ? [first, ...extra] : [first];
   }
 
   /** The first piece of acquisition a with units left, or -1. */
   firstHeld(a: number): number {
-    if ((this.pQty[a] as number) > 0) return a;
+    const first = this.acqFirst[a] as number;
+    if ((this.pQty[first] as number) > 0) return first;
     const extra = this.more.get(a);
     if (extra) for (const p of extra) if ((this.pQty[p] as number) > 0) return p;
     return -1;
@@ -227,6 +259,23 @@ export class LotBook {
     return method;
   }
 
+  private heldChanged(p: number, qty: number, basis: number): void {
+    const type = this.acqType(this.pAcq[p] as number);
+    this.heldQtyByType[type] = (this.heldQtyByType[type] as number) + qty;
+    this.heldBasisByType[type] = (this.heldBasisByType[type] as number) + basis;
+  }
+
+  /**
+   * For a what-if at `ms`: the standing method then, and the held pieces in the order it takes
+   * them. Reads only (a method that starts after the last event gets a pool of its own).
+   */
+  trialOrder(ms: number): { method: LotMethod; order: Iterable<number> } {
+    const method = this.methodAt(ms);
+    const kind = method === 'specific' ? 'fifo' : method;
+    const pool = kind === this.poolMethod ? this.pool : kind === 'lifo' ? new LifoPool(this) : kind === 'hifo' ? new HifoPool(this) : new FifoPool(this);
+    return { method, order: pool.order() };
+  }
+
   /** Tells the pool that a held piece changed (HIFO re-queues it). */
   private touched(p: number): void {
     if ((this.pAcq[p] as number) < this.acquiredThrough) this.pool.changed(p);
@@ -237,13 +286,58 @@ export class LotBook {
   acquire(a: number): void {
     assert(a === this.acquiredThrough && a < this.nAcq, 'acquisitions enter the pool in time order');
     this.acquiredThrough++;
+    const type = this.acqType(a);
     for (const p of this.piecesOf(a)) {
       const q = this.pQty[p] as number;
       if (q > 0) {
         this.pool.add(p);
         this.held += q;
+        this.heldQtyByType[type] = (this.heldQtyByType[type] as number) + q;
+        this.heldBasisByType[type] = (this.heldBasisByType[type] as number) + (this.pBasis[p] as number);
       }
     }
+  }
+
+  /**
+   * The incremental path: appends acquisition event `e` (not earlier than any event applied),
+   * lets pending loss sales of the last 30 days absorb it (as the full pass's look-ahead would
+   * have), then puts it in the pool. Returns the disallowed losses added to earlier disposals.
+   */
+  appendAcquisition(e: number): LateWash[] {
+    const a = this.nAcq;
+    assert(a === this.acquiredThrough, 'all earlier acquisitions are in the pool');
+    if (a > 0) assert((this.ev.ms[e] as number) >= (this.ev.ms[this.acqEv[a - 1] as number] as number), 'acquisitions in time order');
+    if (a === this.acqEv.length) {
+      const grow = (x: Int32Array): Int32Array => { const y = new Int32Array(Math.max(16, x.length * 2)); y.set(x); return y; };
+      this.acqEv = grow(this.acqEv);
+      this.acqFirst = grow(this.acqFirst);
+    }
+    if (this.nPieces === this.pQty.length) this.growPieces();
+    const p = this.nPieces++;
+    this.acqEv[a] = e;
+    this.acqFirst[a] = p;
+    this.initPiece(p, a, e);
+    this.nAcq++;
+    if (this.nextEligible) {
+      if (this.nextEligible.length < this.nAcq + 1) {
+        const ne = new Int32Array(Math.max(16, this.nextEligible.length * 2));
+        ne.set(this.nextEligible);
+        for (let i = this.nextEligible.length; i < ne.length; i++) ne[i] = i;
+        this.nextEligible = ne;
+      }
+    }
+    if (this.byIdMap && this.acqOfEv) {
+      if (this.acqOfEv.length <= e) {
+        const m = new Int32Array(Math.max(e + 1, this.acqOfEv.length * 2)).fill(-1);
+        m.set(this.acqOfEv);
+        this.acqOfEv = m;
+      }
+      this.byIdMap.add(e);
+      this.acqOfEv[e] = a;
+    }
+    const late = this.opts.washSale && this.opts.trackPending ? this.absorbPending(a) : [];
+    this.acquire(a);
+    return late;
   }
 
   /** Applies a sell or redeem (event e). Throws TaxInputError (nothing changed) on an impossible disposal. */
@@ -296,6 +390,7 @@ export class LotBook {
     assert(part >= 0 && part <= basis, 'portion basis within the piece basis');
     this.pQty[p] = qty - take;
     this.pBasis[p] = basis - part;
+    if ((this.pAcq[p] as number) < this.acquiredThrough) this.heldChanged(p, -take, -part);
     return part;
   }
 
@@ -334,7 +429,7 @@ export class LotBook {
   }
 
   /** Splits the disposal's proceeds over its portions pro rata, to the cent, summing exactly. */
-  private allocateProceeds(proceeds: number, qty: number, taken: Taken[]): Portion[] {
+  allocateProceeds(proceeds: number, qty: number, taken: readonly Taken[]): Portion[] {
     let procLeft = proceeds;
     let qtyLeft = qty;
     const out: Portion[] = [];
@@ -353,7 +448,7 @@ export class LotBook {
 
   // ---- wash sales (IRC 1091) ----
 
-  private findEligible(i: number): number {
+  findEligible(i: number): number {
     const ne = this.nextEligible as Int32Array;
     let r = i;
     while (ne[r] !== r) r = ne[r] as number;
@@ -367,7 +462,7 @@ export class LotBook {
   }
 
   /** First acquisition whose day is >= day (acquisitions are in time order). */
-  private lowerBoundDay(day: number): number {
+  lowerBoundDay(day: number): number {
     let lo = 0, hi = this.nAcq;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
@@ -383,46 +478,87 @@ export class LotBook {
       if (loss <= 0) continue;
       // Rev. Rul. 56-602: units left from the same purchase as the loss units are not replacements.
       // (Units sold by this disposal are already out of the book, so they cannot match either.)
-      const matches = this.matchReplacements(portion.qty, saleDay, this.pAcq[portion.piece] as number);
-      if (matches.length === 0) continue;
-      let matched = 0;
-      for (const m of matches) matched += m.qty;
-      const disallowed = matched === portion.qty ? loss : mulDivRound(loss, matched, portion.qty);
-      assert(disallowed >= 0 && disallowed <= loss, 'disallowed loss within the loss');
-      portion.adjustment += disallowed;
-      // A disallowed amount that rounds to zero cents changes no column; the form wants a code only with an amount.
-      if (disallowed > 0) portion.code = 'W';
-      this.washDisallowed += disallowed;
-      const daysHeld = saleDay - portion.holdDay;
-      let left = disallowed;
-      let qtyLeft = matched;
-      for (const m of matches) {
-        const share = m.qty === qtyLeft ? left : mulDivRound(left, m.qty, qtyLeft);
-        left -= share;
-        qtyLeft -= m.qty;
-        const p = m.piece;
-        this.pBasis[p] = (this.pBasis[p] as number) + share;
-        this.pOrigBasis[p] = (this.pOrigBasis[p] as number) + share;
-        this.pWashAdj[p] = (this.pWashAdj[p] as number) + share;
-        const hold = this.acqDay(this.pAcq[p] as number) - daysHeld;
-        this.pHold[p] = hold;
-        this.pThreshold[p] = longTermThresholdDay(hold);
-        this.touched(p);
-      }
-      assert(left === 0 && qtyLeft === 0, 'disallowed loss fully placed');
+      const w: PendingLoss = { e: d.e, portion, saleDay, loss, excluded: this.pAcq[portion.piece] as number, matched: 0 };
+      this.absorbLoss(w, this.lowerBoundDay(saleDay - WASH_WINDOW_DAYS));
+      if (this.opts.trackPending && w.matched < portion.qty) this.pending.push(w);
     }
   }
 
-  /** Marks up to `units` replacement units (earliest acquired first) as absorbing this loss. */
-  private matchReplacements(units: number, saleDay: number, excluded: number): { piece: number; qty: number }[] {
+  /** Pending losses absorb the just-appended acquisition `a` (oldest sale first, as the full pass matches). */
+  private absorbPending(a: number): LateWash[] {
+    const day = this.acqDay(a);
+    const out: LateWash[] = [];
+    // Sales more than 30 days before this purchase can never match again (purchases come in time order).
+    while (this.pendingHead < this.pending.length && (this.pending[this.pendingHead] as PendingLoss).saleDay + WASH_WINDOW_DAYS < day) this.pendingHead++;
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+    for (let i = this.pendingHead; i < this.pending.length; i++) {
+      if (this.findEligible(a) !== a) break; // fully absorbed: the later sales find nothing here either
+      const w = this.pending[i] as PendingLoss;
+      if (w.matched === w.portion.qty) continue;
+      const added = this.absorbLoss(w, a);
+      if (added > 0 || w.matched > 0) out.push({ e: w.e, portion: w.portion, added });
+    }
+    return out;
+  }
+
+  /**
+   * Matches the loss's unmatched units to replacements from acquisition `from` on. Each match's
+   * share of the disallowed loss is round(loss × matched-so-far / units) minus the same before it,
+   * so shares never depend on matches found later (the incremental path finds them later).
+   * Returns the cents added to the portion's adjustment.
+   */
+  private absorbLoss(w: PendingLoss, from: number): number {
+    const portion = w.portion;
+    const matches = this.matchReplacements(portion.qty - w.matched, w.saleDay, w.excluded, from);
+    if (matches.length === 0) return 0;
+    const disallowedAt = (units: number): number => (units === portion.qty ? w.loss : mulDivRound(w.loss, units, portion.qty));
+    const before = disallowedAt(w.matched);
+    const daysHeld = w.saleDay - portion.holdDay;
+    let cum = w.matched;
+    let prev = before;
+    for (const m of matches) {
+      cum += m.qty;
+      const now = disallowedAt(cum);
+      const share = now - prev;
+      prev = now;
+      const p = m.piece;
+      this.pBasis[p] = (this.pBasis[p] as number) + share;
+      this.pOrigBasis[p] = (this.pOrigBasis[p] as number) + share;
+      this.pWashAdj[p] = (this.pWashAdj[p] as number) + share;
+      if ((this.pAcq[p] as number) < this.acquiredThrough) this.heldChanged(p, 0, share);
+      const hold = this.acqDay(this.pAcq[p] as number) - daysHeld;
+      this.pHold[p] = hold;
+      this.pThreshold[p] = longTermThresholdDay(hold);
+      this.touched(p);
+    }
+    assert(cum <= portion.qty, 'matched units within the loss units');
+    const added = prev - before;
+    assert(added >= 0 && prev <= w.loss, 'disallowed loss within the loss');
+    w.matched = cum;
+    portion.adjustment += added;
+    // A disallowed amount that rounds to zero cents changes no column; the form wants a code only with an amount.
+    if (portion.adjustment > 0) portion.code = 'W';
+    this.washDisallowed += added;
+    return added;
+  }
+
+  /** Marks up to `units` replacement units (earliest acquired first, from acquisition `from`) as absorbing a loss. */
+  private matchReplacements(units: number, saleDay: number, excluded: number, from: number): { piece: number; qty: number }[] {
     const out: { piece: number; qty: number }[] = [];
     let need = units;
-    let a = this.findEligible(this.lowerBoundDay(saleDay - WASH_WINDOW_DAYS));
+    let a = this.findEligible(from);
     while (need > 0 && a < this.nAcq) {
       if (this.acqDay(a) > saleDay + WASH_WINDOW_DAYS) break;
       if (a !== excluded) {
         let open = false;
-        for (const p of this.piecesOf(a)) {
+        // The pieces as they are now (a split below adds an absorbed piece, never a candidate), without an array per call.
+        const extra = this.more.get(a);
+        const count = extra ? extra.length : 0;
+        for (let k = -1; k < count; k++) {
+          const p = k < 0 ? (this.acqFirst[a] as number) : ((extra as number[])[k] as number);
           const have = this.pQty[p] as number;
           if (this.pAbsorbed[p] === 1 || have === 0) continue;
           if (need === 0) {
@@ -470,105 +606,10 @@ export class LotBook {
     this.pOrigQty[p] = (this.pOrigQty[p] as number) - m;
     this.pOrigBasis[p] = (this.pOrigBasis[p] as number) - basis;
     if (a < this.acquiredThrough) {
+      this.heldChanged(np, m, basis); // split() took them out of the held totals: they are still held
       this.pool.add(np);
       this.touched(p);
     }
     return np;
-  }
-}
-
-/** FIFO: acquisitions in time order; pieces of one acquisition in piece order. */
-class FifoPool implements Pool {
-  private head = 0;
-  constructor(private readonly book: LotBook) {}
-  peek(): number {
-    while (this.head < this.book.acquiredThrough) {
-      const p = this.book.firstHeld(this.head);
-      if (p >= 0) return p;
-      this.head++; // an emptied acquisition never fills again
-    }
-    return -1;
-  }
-  add(): void {}
-  changed(): void {}
-}
-
-/** LIFO: a stack of acquisitions; emptied ones are dropped when they reach the top. */
-class LifoPool implements Pool {
-  private readonly stack: number[] = [];
-  constructor(private readonly book: LotBook) {
-    for (let a = 0; a < book.acquiredThrough; a++) this.stack.push(a);
-  }
-  peek(): number {
-    for (;;) {
-      const a = this.stack[this.stack.length - 1];
-      if (a === undefined) return -1;
-      const p = this.book.firstHeld(a);
-      if (p >= 0) return p;
-      this.stack.pop();
-    }
-  }
-  add(p: number): void {
-    if (this.book.pNo[p] === 0) this.stack.push(this.book.pAcq[p] as number); // later pieces belong to a stacked acquisition
-  }
-  changed(): void {}
-}
-
-/** HIFO: a heap on remaining basis per unit (exact), ties FIFO; changed pieces are re-queued. */
-class HifoPool implements Pool {
-  private readonly a: HeapEntry[] = [];
-  constructor(private readonly book: LotBook) {
-    for (let acq = 0; acq < book.acquiredThrough; acq++) for (const p of book.piecesOf(acq)) if ((book.pQty[p] as number) > 0) this.add(p);
-  }
-  private cmp(x: HeapEntry, y: HeapEntry): number {
-    const b = this.book;
-    return -compareRatios(x.basis, x.qty, y.basis, y.qty) || (b.pAcq[x.p] as number) - (b.pAcq[y.p] as number) || (b.pNo[x.p] as number) - (b.pNo[y.p] as number);
-  }
-  peek(): number {
-    const b = this.book;
-    for (;;) {
-      const top = this.a[0];
-      if (!top) return -1;
-      if (top.v === b.pVersion[top.p] && (b.pQty[top.p] as number) > 0) return top.p;
-      this.pop();
-    }
-  }
-  add(p: number): void {
-    const b = this.book;
-    const a = this.a;
-    const e: HeapEntry = { p, v: b.pVersion[p] as number, basis: b.pBasis[p] as number, qty: b.pQty[p] as number };
-    a.push(e);
-    let i = a.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pe = a[parent] as HeapEntry;
-      if (this.cmp(e, pe) >= 0) break;
-      a[i] = pe;
-      i = parent;
-    }
-    a[i] = e;
-  }
-  changed(p: number): void {
-    const b = this.book;
-    b.pVersion[p] = (b.pVersion[p] as number) + 1;
-    if ((b.pQty[p] as number) > 0) this.add(p);
-  }
-  private pop(): void {
-    const a = this.a;
-    const last = a.pop();
-    if (!last || a.length === 0) return;
-    let i = 0;
-    const n = a.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      let c = l;
-      if (r < n && this.cmp(a[r] as HeapEntry, a[l] as HeapEntry) < 0) c = r;
-      if (this.cmp(a[c] as HeapEntry, last) >= 0) break;
-      a[i] = a[c] as HeapEntry;
-      i = c;
-    }
-    a[i] = last;
   }
 }

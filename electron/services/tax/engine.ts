@@ -1,5 +1,5 @@
 // The yearly computation and the two live views (unrealized positions, what-if sale).
-import { LotBook, WASH_WINDOW_DAYS, type Disposal } from './book.js';
+import { LotBook, WASH_WINDOW_DAYS, type Disposal, type Portion } from './book.js';
 import { forEachCsvTransaction } from './csv.js';
 import { RowTable } from './rows.js';
 import { assertTimeZone, dayFromCivil, formatISODate, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
@@ -35,11 +35,11 @@ export function parseSettings(input: TaxSettingsInput): TaxSettings {
   return s;
 }
 
-function methodOrdersMs(s: TaxSettings): { ms: number; method: LotMethod }[] {
+export function methodOrdersMs(s: TaxSettings): { ms: number; method: LotMethod }[] {
   return s.method_orders.map((o) => ({ ms: parseTimestamp(o.effective_from) as number, method: o.method }));
 }
 
-function boxes(s: TaxSettings): { short: Box; long: Box } {
+export function boxes(s: TaxSettings): { short: Box; long: Box } {
   return {
     short: s.box_short ?? (s.digital_asset ? 'I' : 'C'),
     long: s.box_long ?? (s.digital_asset ? 'L' : 'F'),
@@ -121,7 +121,8 @@ export function computeTaxYearFromCsv(csvText: string, settingsInput: TaxSetting
   return computeFromEvents(c.finish(), s);
 }
 
-function computeFromEvents(ev: EvStore, s: TaxSettings): TaxYearResult {
+/** The year from already prepared events (in processing order); `s` is parsed settings with a year. */
+export function computeFromEvents(ev: EvStore, s: TaxSettings): TaxYearResult {
   if (s.year === undefined) throw new TaxInputError('is required', 'settings.year');
   const year = s.year;
   const prior = s.prior_year ? priorYearCents(s.prior_year) : null;
@@ -197,17 +198,17 @@ function computeFromEvents(ev: EvStore, s: TaxSettings): TaxYearResult {
 }
 
 /** Sums of safe integers stay exact only below 2^53: refuse anything else. */
-function assertSafeSum(x: number): void {
+export function assertSafeSum(x: number): void {
   if (!Number.isSafeInteger(x)) throw new RangeError('a total is outside the exact integer range');
 }
 
-function asOfMs(at: string, column: string): number {
+export function asOfMs(at: string, column: string): number {
   const ms = parseTimestamp(at);
   if (ms === null) throw new TaxInputError(`is not an ISO 8601 timestamp with offset or Z: ${JSON.stringify(at)}`, column);
   return ms;
 }
 
-function marketPrice(text: string, column: string): string {
+export function marketPrice(text: string, column: string): string {
   const problem = decimalProblem(text, PRICE_DECIMALS_MAX);
   if (problem) throw new TaxInputError(problem, column);
   if (text.startsWith('-')) throw new TaxInputError('must not be negative', column);
@@ -215,7 +216,7 @@ function marketPrice(text: string, column: string): string {
 }
 
 /** The acquisition's transaction type, as a lot source (only buy, mint and income acquire). */
-function lotSource(book: LotBook, acq: number): LotSource {
+export function lotSource(book: LotBook, acq: number): LotSource {
   const code = book.ev.type[book.acqEv[acq] as number] as number;
   const type = TX_TYPES.find((t) => TYPE_CODE[t] === code);
   if (type !== 'buy' && type !== 'mint' && type !== 'income') throw new Error(`tax engine invariant: lot ${book.acqId(acq)} acquired by a ${String(type)}`);
@@ -232,16 +233,19 @@ export function unrealizedPositions(transactions: readonly TaxTransaction[], set
   const ev = prepareAll(transactions, s, dayOf);
   const end = upperBound(ev, (e) => ev.ms[e] as number, ms);
   const book = runBook(ev, s, end, end, () => undefined);
-  return heldPieces(book).map((p) => {
-    const qty = book.pQty[p] as number, basis = book.pBasis[p] as number, threshold = book.pThreshold[p] as number;
-    const fmv = valueCents(price, qty, '0', 1);
-    const long = today > threshold;
-    return {
-      lot_id: book.acqId(book.pAcq[p] as number), source: lotSource(book, book.pAcq[p] as number), piece: book.pNo[p] as number, quantity: formatQty(qty), holding_start: formatISODate(book.pHold[p] as number),
-      cost_basis: formatCents(basis), fmv: formatCents(fmv), unrealized_gain: formatCents(fmv - basis), term: long ? 'long' : 'short',
-      days_until_long_term: long ? 0 : threshold + 1 - today,
-    };
-  });
+  return heldPieces(book).map((p) => unrealizedLot(book, p, price, today));
+}
+
+/** A held piece valued at `price` (validated) on day `today`. */
+export function unrealizedLot(book: LotBook, p: number, price: string, today: number): UnrealizedLot {
+  const qty = book.pQty[p] as number, basis = book.pBasis[p] as number, threshold = book.pThreshold[p] as number;
+  const fmv = valueCents(price, qty, '0', 1);
+  const long = today > threshold;
+  return {
+    lot_id: book.acqId(book.pAcq[p] as number), source: lotSource(book, book.pAcq[p] as number), piece: book.pNo[p] as number, quantity: formatQty(qty), holding_start: formatISODate(book.pHold[p] as number),
+    cost_basis: formatCents(basis), fmv: formatCents(fmv), unrealized_gain: formatCents(fmv - basis), term: long ? 'long' : 'short',
+    days_until_long_term: long ? 0 : threshold + 1 - today,
+  };
 }
 
 /** The lots, proceeds and short/long gain that selling `quantity` at `price_usd` at time `at` would realize under the method in force. */
@@ -269,9 +273,14 @@ export function whatIfSale(
   const e = ev.n;
   ev.push({ id: '(what-if)', row: undefined, price: '', type: 'sell', ms, day: dayOf(ms), qty, cents: valueCents(price, qty, '0', 1), income: 0, lots: null });
   const d = book.dispose(e, refs);
-  const day = ev.day[e] as number;
+  return whatIfResult(book, d.method, d.portions, ev.day[e] as number, qty, ev.cents[e] as number);
+}
+
+/** The what-if answer from the portions a hypothetical sale of `qty` on `day` for `proceeds` cents would take. */
+export function whatIfResult(book: LotBook, method: LotMethod, portionList: readonly Portion[], day: number, qty: number, proceeds: number): WhatIfResult {
+  const ev = book.ev;
   let st = 0, lt = 0, cost = 0, wash = 0;
-  const portions: WhatIfPortion[] = d.portions.map((p) => {
+  const portions: WhatIfPortion[] = portionList.map((p) => {
     const long = day > p.threshold;
     const gain = p.proceeds - p.basis + p.adjustment;
     if (long) lt += gain;
@@ -284,7 +293,7 @@ export function whatIfSale(
     };
   });
   return {
-    method: d.method, quantity: formatQty(qty), proceeds: formatCents(ev.cents[e] as number), cost_basis: formatCents(cost),
+    method, quantity: formatQty(qty), proceeds: formatCents(proceeds), cost_basis: formatCents(cost),
     short_term_gain: formatCents(st), long_term_gain: formatCents(lt), wash_sale_disallowed: formatCents(wash), portions,
   };
 }

@@ -26,6 +26,10 @@
 //
 //   computeTaxYearFromCsv(csvText, settings): TaxYearResult  (the CLI's path: no object per CSV row)
 //   transactionsFromLedger(db) in ./from-ledger.js: the same TaxTransaction[] from the local ledger.
+//   transactionFromEvent(event) in ./from-ledger.js: the TaxTransaction of one platform event (or null).
+//
+//   LiveTax in ./live.js: the same figures kept current one transaction at a time (year sums,
+//     held lots, holdings by source, a read-only what-if); the wallet runs it in ./worker.ts.
 //
 //   buildReportFiles(result, meta: { data_as_of, generated_at }): Promise<ReportFile[]>
 //     The six files of `npm run wallet -- report` and their manifest.json in memory; or the single

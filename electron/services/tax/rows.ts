@@ -24,6 +24,17 @@ export interface PrintableRow {
   /** Cost minus the wash-sale adjustment ('' without one), for the TurboTax file. */
   costNetOfWash: string;
 }
+/** A row's numbers (quantity in 1e-8 token, money in cents, days since the epoch). */
+export interface RowNumbers {
+  long: boolean;
+  wash: boolean;
+  qty: number;
+  basis: number;
+  proceeds: number;
+  adjustment: number;
+  holdDay: number;
+  soldDay: number;
+}
 const FLAG_LONG = 1;
 const FLAG_WASH = 2;
 /** Initial capacity; grows by doubling. */
@@ -105,7 +116,20 @@ export class RowTable {
     return t;
   }
 
-  /** The fields the per-row files print, without building a row object (the writers' hot path). */
+  /** Row i's numbers into `out` (reused by the caller: no object per row). */
+  numbers(i: number, out: RowNumbers): void {
+    const flags = this.flags[i] as number;
+    out.long = (flags & FLAG_LONG) !== 0;
+    out.wash = (flags & FLAG_WASH) !== 0;
+    out.qty = this.qty[i] as number;
+    out.basis = this.basis[i] as number;
+    out.proceeds = this.proceeds[i] as number;
+    out.adjustment = this.adjustment[i] as number;
+    out.holdDay = this.holdDay[i] as number;
+    out.soldDay = this.ev.day[this.disposal[i] as number] as number;
+  }
+
+  /** The fields the per-row files print, as strings (rows.printable; the byte writers use numbers()). */
   printable(i: number, mdyOf: (day: number) => string): PrintableRow {
     const long = this.isLong(i);
     const proceeds = this.proceeds[i] as number, basis = this.basis[i] as number, adj = this.adjustment[i] as number;

@@ -5,7 +5,8 @@
 // TXF in the header's program line.
 import { formatMDY } from './dates.js';
 import { rowTableOf } from './engine.js';
-import type { PrintableRow } from './rows.js';
+import { ByteSink, ROW_BYTES_MAX } from './bytes.js';
+import type { PrintableRow, RowNumbers, RowTable } from './rows.js';
 import type { Form8949Row, TaxSettings, TaxYearResult } from './types.js';
 
 export const PROGRAM_NAME = 'Compute Wallet';
@@ -58,36 +59,101 @@ function mdy(iso: string): string {
  * does not copy them around); full Buffers are kept and joined at the end.
  */
 export class TextSink {
-  private static readonly CHUNK_BYTES = 1024 * 1024;
-  /** Lines are joined into a small string first: one Buffer.write per ~64 KB instead of per line. */
+  /** Lines are joined into a small string first: one write per ~64 KB instead of per line. */
   private static readonly PENDING_CHARS = 64 * 1024;
-  private chunks: Buffer[] = [];
-  private buf = Buffer.allocUnsafe(TextSink.CHUNK_BYTES);
-  private pos = 0;
+  /** Where the text goes; the row writers write bytes into it directly (after flush()). */
+  readonly bytes: ByteSink;
   private pending = '';
-  constructor(private readonly encoding: 'utf8' | 'latin1' = 'utf8') {}
+  constructor(encoding: 'utf8' | 'latin1' = 'utf8') {
+    this.bytes = new ByteSink(encoding);
+  }
   line(text: string, eol = '\n'): void {
     this.pending += eol ? text + eol : text;
     if (this.pending.length >= TextSink.PENDING_CHARS) this.flush();
   }
-  private flush(): void {
-    const text = this.pending;
+  flush(): void {
+    if (this.pending === '') return;
+    this.bytes.text(this.pending);
     this.pending = '';
-    // Worst case 3 bytes per UTF-16 unit in UTF-8.
-    const worst = this.encoding === 'utf8' ? text.length * 3 : text.length;
-    if (this.pos + worst > this.buf.length) {
-      this.chunks.push(this.buf.subarray(0, this.pos));
-      this.buf = Buffer.allocUnsafe(Math.max(TextSink.CHUNK_BYTES, worst));
-      this.pos = 0;
-    }
-    this.pos += this.buf.write(text, this.pos, this.encoding);
   }
   buffer(): Buffer {
     this.flush();
-    return Buffer.concat([...this.chunks, this.buf.subarray(0, this.pos)]);
+    return this.bytes.buffer();
   }
   text(): string {
-    return this.buffer().toString(this.encoding);
+    return this.buffer().toString('utf8');
+  }
+}
+
+/** The three per-row files' rows, in `order`, as rowFiles' `emit` writes them (same bytes). */
+function writeRows(table: RowTable, order: Int32Array, symbol: string, f: ByteSink, tx: ByteSink, tt: ByteSink): void {
+  const n: RowNumbers = { long: false, wash: false, qty: 0, basis: 0, proceeds: 0, adjustment: 0, holdDay: 0, soldDay: 0 };
+  const shortBox = table.boxShort, longBox = table.boxLong;
+  const CR = 13, LF = 10, COMMA = 44;
+  const crlf = (s: ByteSink): void => { s.byte(CR); s.byte(LF); };
+  for (const i of order) {
+    table.numbers(i, n);
+    const box = n.long ? longBox : shortBox;
+    const gain = n.proceeds - n.basis + n.adjustment;
+    // Form 8949: part,box,description,acquired,sold,proceeds,cost,code,adjustment,gain
+    f.room(ROW_BYTES_MAX);
+    f.ascii(n.long ? 'II,' : 'I,');
+    f.ascii(box);
+    f.byte(COMMA);
+    f.qty(n.qty);
+    f.byte(32);
+    f.ascii(symbol);
+    f.byte(COMMA);
+    f.mdy(n.holdDay);
+    f.byte(COMMA);
+    f.mdy(n.soldDay);
+    f.byte(COMMA);
+    f.cents(n.proceeds);
+    f.byte(COMMA);
+    f.cents(n.basis);
+    f.byte(COMMA);
+    if (n.wash) f.byte(87);
+    f.byte(COMMA);
+    f.cents(n.adjustment);
+    f.byte(COMMA);
+    f.cents(gain);
+    f.byte(LF);
+    // TXF record
+    tx.room(ROW_BYTES_MAX);
+    tx.ascii('TD\r\nN');
+    tx.int(n.wash ? TXF_WASH_REFNUM[n.long ? 'long' : 'short'] : (TXF_REFNUM[box] as number));
+    tx.ascii('\r\nC1\r\nL1\r\nP');
+    tx.qty(n.qty);
+    tx.byte(32);
+    tx.ascii(symbol);
+    tx.ascii('\r\nD');
+    tx.mdy(n.holdDay);
+    tx.ascii('\r\nD');
+    tx.mdy(n.soldDay);
+    tx.ascii('\r\n$');
+    tx.cents(n.basis);
+    tx.ascii('\r\n$');
+    tx.cents(n.proceeds);
+    if (n.wash) {
+      tx.ascii('\r\n$');
+      tx.cents(n.adjustment);
+    }
+    tx.ascii('\r\n^');
+    crlf(tx);
+    // TurboTax: no negative numbers; a wash-sale row's cost is net of the disallowed loss.
+    const cost = n.wash ? n.basis - n.adjustment : n.basis;
+    if (cost < 0 || n.proceeds < 0) throw new Error('TurboTax CSV: negative amount in row for ');
+    tt.room(ROW_BYTES_MAX);
+    tt.ascii(symbol);
+    tt.byte(COMMA);
+    tt.mdy(n.holdDay);
+    tt.byte(COMMA);
+    tt.cents(cost);
+    tt.byte(COMMA);
+    tt.mdy(n.soldDay);
+    tt.byte(COMMA);
+    tt.cents(n.proceeds);
+    tt.byte(LF);
   }
 }
 
@@ -173,18 +239,12 @@ export function rowFiles(r: TaxYearResult, meta: ReportMeta): { form8949: Buffer
   };
   const table = rowTableOf(r);
   if (table) {
-    // Hot path: straight from the row table, no row objects.
-    const dates = new Map<number, string>();
-    const mdyOf = (day: number): string => {
-      let t = dates.get(day);
-      if (t === undefined) {
-        t = formatMDY(day);
-        dates.set(day, t);
-      }
-      return t;
-    };
+    // Hot path: straight from the row table into bytes (bytes.ts), no row objects or strings.
+    f8949.flush();
+    tx.flush();
+    tt.flush();
     const order = formOrder(table.count, (i) => BOX_ORDER.indexOf(table.box(i)));
-    for (const i of order) emit(table.printable(i, mdyOf), '');
+    writeRows(table, order, symbol, f8949.bytes, tx.bytes, tt.bytes);
   } else {
     forEachRowInFormOrder(r, (row) => emit({
       part: row.part, box: row.box, long: row.term === 'long', description: row.description, acquired: mdy(row.date_acquired), sold: mdy(row.date_sold),

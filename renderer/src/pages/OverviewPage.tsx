@@ -1,7 +1,5 @@
-import { useEffect, useState } from 'react';
-import { useMarket, usePortfolio, walletApi } from '../store';
-import { errorText, pct, qty, usd } from '../format';
-import { loadUntilCaughtUp } from '../trailing';
+import { useMarket, usePortfolio, useTax } from '../store';
+import { pct, qty, usd } from '../format';
 import { dec } from '../../../shared/money';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
 
@@ -54,7 +52,7 @@ export function OverviewPage() {
           </p>
         </article>
       </div>
-      <HoldingsByOrigin seq={portfolio?.as_of_seq ?? null} price={ticker?.last ?? null} />
+      <HoldingsByOrigin price={ticker?.last ?? null} />
       {portfolio && (
         <p className="muted small">Ledger as of event #{portfolio.as_of_seq}{portfolio.as_of_time ? ` (${new Date(portfolio.as_of_time).toLocaleString()})` : ''}</p>
       )}
@@ -63,23 +61,10 @@ export function OverviewPage() {
 }
 
 /** Held tokens split by origin (the lots under the lot method in force), valued at the live price. */
-function HoldingsByOrigin({ seq, price }: { seq: number | null; price: string | null }) {
-  const [holdings, setHoldings] = useState<Holdings | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (seq === null) return; // the portfolio (and the wallet API) is not there yet
-    return loadUntilCaughtUp(async () => {
-      try {
-        const h = await walletApi().getHoldings({});
-        setHoldings(h);
-        setError(null);
-        return h.as_of_seq;
-      } catch (err) {
-        setError(errorText(err));
-        return null;
-      }
-    }, seq);
-  }, [seq]);
+function HoldingsByOrigin({ price }: { price: string | null }) {
+  // Pushed by the live tax state after every batch that changes it (store/tax.ts).
+  const holdings: Holdings | null = useTax((s) => s.view?.holdings ?? null);
+  const error = useTax((s) => s.error ?? s.view?.problem ?? null);
 
   if (error) return <p className="error-text" role="alert">Holdings by origin: {error}</p>;
   if (!holdings || holdings.groups.length === 0) {

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { walletApi, usePortfolio } from '../store';
+import { walletApi, useTax } from '../store';
 import { errorText, qty, usd } from '../format';
-import { loadUntilCaughtUp } from '../trailing';
 import type { MethodRequest, MethodResponse } from '../../../shared/contract/wallet-api';
 import { dec } from '../../../shared/money';
 
@@ -17,24 +16,26 @@ export function TaxPage() {
   const thisYear = new Date().getUTCFullYear();
   const years = [thisYear, thisYear - 1, thisYear - 2];
   const [year, setYear] = useState(thisYear);
-  const [summary, setSummary] = useState<Summary | null>(null);
+  // This year's figures are pushed by the live tax state (store/tax.ts); a past year is read when chosen.
+  const live: Summary | null = useTax((s) => s.view?.summary ?? null);
+  const [past, setPast] = useState<Summary | null>(null);
+  const summary = year === thisYear ? live : past;
   const [error, setError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<Exported | null>(null);
-  const cursor = usePortfolio((s) => s.portfolio?.as_of_seq);
 
   const load = useCallback(async () => {
+    if (year === thisYear) return;
     try {
-      const s = await walletApi().getTaxSummary({ year });
-      setSummary(s);
+      setPast(await walletApi().getTaxSummary({ year }));
       setError(null);
-      return s.as_of_seq;
     } catch (err) {
       setError(errorText(err));
-      return null;
     }
-  }, [year]);
-  useEffect(() => loadUntilCaughtUp(load, cursor), [load, cursor]);
+  }, [year, thisYear]);
+  useEffect(() => {
+    queueMicrotask(() => void load()); // state is set when the answer arrives, not in the effect
+  }, [load]);
 
   const update = async (change: SettingsUpdate) => {
     try {

@@ -6,6 +6,7 @@ import { marketBinding } from './market';
 import { ordersBinding } from './orders';
 import { portfolioBinding } from './portfolio';
 import { startSession } from './session';
+import { taxBinding } from './tax';
 
 export { PAGES, useSession, walletApi, type Page } from './session';
 export { useMarket, bookStats } from './market';
@@ -13,8 +14,9 @@ export { useOrders } from './orders';
 export { usePortfolio } from './portfolio';
 export { useCompute } from './compute';
 export { useActivity } from './activity';
+export { useTax } from './tax';
 
 /** Starts the link to the wallet service and binds every domain store. Returns the cleanup. */
 export function startStores(): () => void {
-  return startSession([portfolioBinding, marketBinding, ordersBinding, computeBinding, activityBinding]);
+  return startSession([portfolioBinding, marketBinding, ordersBinding, computeBinding, activityBinding, taxBinding]);
 }

@@ -1,0 +1,74 @@
+// Messages between the wallet's main thread and the tax worker (worker.ts). Both ends are this
+// codebase; the worker checks every message against these schemas anyway (a boundary).
+import { z } from 'zod';
+import type { TaxTransaction, UnrealizedLot, WhatIfResult } from './types.js';
+import type { YearFigures } from './live.js';
+
+/** The settings the engine reads (the wallet's settings.json `tax` part). */
+export const zWorkerSettings = z.strictObject({
+  method_orders: z.array(z.strictObject({ method: z.enum(['fifo', 'lifo', 'hifo']), effective_from: z.string().max(40) })).max(1000),
+  mint_basis: z.enum(['allocated', 'fmv', 'zero']),
+  wash_sale: z.boolean(),
+  digital_asset: z.boolean(),
+  filing_status: z.enum(['single', 'mfj', 'mfs', 'hoh']),
+});
+export type WorkerSettings = z.infer<typeof zWorkerSettings>;
+
+const zTx = z.custom<TaxTransaction>((v) => typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string');
+
+export const zToWorker = z.discriminatedUnion('kind', [
+  /** First message: where the ledger file is, and the settings. The worker reads the whole history. */
+  z.strictObject({ kind: z.literal('configure'), ledger_path: z.string().min(1).max(4096), settings: zWorkerSettings }),
+  z.strictObject({ kind: z.literal('settings'), settings: zWorkerSettings }),
+  /** A committed ledger batch: every event's seq, with its tax transaction (null when it has none). */
+  z.strictObject({
+    kind: z.literal('events'),
+    items: z.array(z.strictObject({ seq: z.number().int().positive(), tx: zTx.nullable() })).max(100_000),
+    cursor_seq: z.number().int().nonnegative(),
+    cursor_time: z.string().max(40).nullable(),
+  }),
+  /** Read whatever the ledger file has after the worker's cursor (a safety net for missed batches). */
+  z.strictObject({ kind: z.literal('sync') }),
+  /** Recompute from the whole history (e.g. after a reversal). */
+  z.strictObject({ kind: z.literal('rebuild') }),
+  z.strictObject({
+    kind: z.literal('ask'),
+    id: z.number().int().nonnegative(),
+    q: z.discriminatedUnion('what', [
+      z.strictObject({ what: z.literal('summary'), year: z.number().int().min(2000).max(2200), price: z.string().max(40).nullable(), now: z.string().max(40), lots_max: z.number().int().nonnegative().max(100_000) }),
+      z.strictObject({ what: z.literal('holdings') }),
+      z.strictObject({ what: z.literal('whatif'), quantity: z.string().max(40), price: z.string().max(40), now: z.string().max(40) }),
+      z.strictObject({ what: z.literal('export'), year: z.number().int().min(2000).max(2200), folder: z.string().min(1).max(4096), now: z.string().max(40) }),
+    ]),
+  }),
+]);
+export type ToWorker = z.infer<typeof zToWorker>;
+export type Question = Extract<ToWorker, { kind: 'ask' }>['q'];
+
+/** Where the answers stand: the ledger event they include and what they were computed from. */
+export interface AsOf {
+  as_of_seq: number;
+  data_as_of: string;
+  transactions: number;
+}
+
+export interface SummaryAnswer extends AsOf {
+  figures: YearFigures;
+  lots: UnrealizedLot[];
+  lots_truncated: boolean;
+}
+export interface HoldingsAnswer extends AsOf {
+  groups: { source: 'mint' | 'buy' | 'income'; quantity: string; cost_basis: string }[];
+}
+export interface ExportAnswer {
+  folder: string;
+  files: { name: string; bytes: number }[];
+}
+export type Answer = SummaryAnswer | HoldingsAnswer | WhatIfResult | ExportAnswer;
+
+export type FromWorker =
+  /** The figures changed (or a recompute finished): the view is worth pushing again. */
+  | { kind: 'changed'; as_of_seq: number }
+  | { kind: 'answer'; id: number; ok: true; value: Answer }
+  /** code 'tax_input': the history or the question is wrong (message says where); 'internal' otherwise. */
+  | { kind: 'answer'; id: number; ok: false; code: 'tax_input' | 'internal'; message: string };

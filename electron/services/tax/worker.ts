@@ -1,0 +1,204 @@
+// The tax worker (node:worker_threads): owns the live tax state (live.ts) so that a recompute
+// over a million transactions never holds up the wallet API on the main thread. It reads the
+// ledger file itself (a read-only connection) for the whole history, and is then kept current by
+// the committed batches the main thread forwards. Messages: worker-protocol.ts.
+//
+// Entry points: this file under tsx (development, tests), dist/electron/tax-worker.mjs when
+// bundled (scripts/build-main.ts). worker-client.ts picks the one next to it.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { ledgerDataAsOf, readLedgerTax, LedgerTaxError } from './from-ledger.js';
+import { LiveTax, NeedsFullRecompute } from './live.js';
+import { buildReportFiles } from './report.js';
+import { TaxInputError, type TaxTransaction } from './types.js';
+import { zToWorker, type Answer, type AsOf, type FromWorker, type Question, type ToWorker, type WorkerSettings } from './worker-protocol.js';
+
+if (!parentPort) throw new Error('the tax worker runs in a worker thread');
+const port = parentPort;
+
+interface State {
+  db: Database.Database;
+  settings: WorkerSettings;
+  live: LiveTax | null;
+  /** Why there are no figures (a history the engine refuses), or null. */
+  problem: Error | null;
+  cursor_seq: number;
+  cursor_time: string | null;
+  reversals: number;
+}
+let st: State | null = null;
+
+const post = (m: FromWorker): void => port.postMessage(m);
+
+function asOf(s: State): AsOf {
+  return { as_of_seq: s.cursor_seq, data_as_of: ledgerDataAsOf(s.cursor_seq, s.cursor_time), transactions: s.live?.count ?? 0 };
+}
+
+/** The reference path: every tax transaction of the ledger, through the engine from scratch. */
+function rebuild(s: State): void {
+  s.live = null;
+  try {
+    const snap = readLedgerTax(s.db);
+    s.cursor_seq = snap.cursor_seq;
+    s.cursor_time = snap.cursor_time;
+    s.reversals = snap.reversals;
+    s.live = LiveTax.build(snap.transactions, s.settings);
+    s.problem = null;
+  } catch (err) {
+    if (!(err instanceof TaxInputError || err instanceof LedgerTaxError)) throw err;
+    s.problem = err;
+  }
+}
+
+/** Applies new transactions in ledger order; anything the live state cannot follow ends in a rebuild. */
+function applyAll(s: State, txs: readonly TaxTransaction[]): void {
+  for (const tx of txs) {
+    if (!s.live) return rebuild(s); // a refused history: the new event may be what mends it
+    try {
+      s.live.apply(tx);
+    } catch (err) {
+      if (err instanceof NeedsFullRecompute) return rebuild(s);
+      if (!(err instanceof TaxInputError)) throw err;
+      s.live = null;
+      s.problem = err;
+      return;
+    }
+  }
+}
+
+function reversals(s: State): number {
+  return s.db.prepare('SELECT COUNT(*) FROM entries WHERE reverses IS NOT NULL').pluck().get() as number;
+}
+
+/** Reads whatever the ledger file has after this state's cursor. Returns whether anything changed. */
+function catchUp(s: State): boolean {
+  if (reversals(s) !== s.reversals) {
+    rebuild(s); // an entry already applied was cancelled
+    return true;
+  }
+  let snap;
+  try {
+    snap = readLedgerTax(s.db, s.cursor_seq);
+  } catch (err) {
+    if (!(err instanceof LedgerTaxError)) throw err;
+    s.live = null;
+    s.problem = err;
+    return true;
+  }
+  if (snap.cursor_seq <= s.cursor_seq) return false;
+  const from = s.cursor_seq;
+  applyAll(s, snap.transactions);
+  if (s.cursor_seq === from) {
+    s.cursor_seq = snap.cursor_seq;
+    s.cursor_time = snap.cursor_time;
+  }
+  return true;
+}
+
+/** A committed batch. Returns whether the figures may have changed. */
+function onEvents(s: State, m: Extract<ToWorker, { kind: 'events' }>): boolean {
+  if (m.cursor_seq <= s.cursor_seq) return false; // already read from the ledger file
+  const fresh = m.items.filter((i) => i.seq > s.cursor_seq);
+  // A batch that does not continue where this state stands (one was missed), or a reversal: read the file.
+  if ((fresh.length > 0 && (fresh[0] as { seq: number }).seq !== s.cursor_seq + 1) || reversals(s) !== s.reversals) return catchUp(s);
+  const txs = fresh.flatMap((i) => (i.tx ? [i.tx] : []));
+  const from = s.cursor_seq;
+  applyAll(s, txs);
+  if (s.cursor_seq === from) {
+    s.cursor_seq = m.cursor_seq;
+    s.cursor_time = m.cursor_time ?? s.cursor_time;
+  }
+  return txs.length > 0;
+}
+
+function onSettings(s: State, next: WorkerSettings): void {
+  const prev = s.settings;
+  s.settings = next;
+  const same = (['mint_basis', 'wash_sale', 'digital_asset', 'filing_status'] as const).every((k) => prev[k] === next[k]);
+  const appended = next.method_orders.length >= prev.method_orders.length && prev.method_orders.every((o, i) => JSON.stringify(o) === JSON.stringify(next.method_orders[i]));
+  if (s.live && same && appended) {
+    try {
+      for (const o of next.method_orders.slice(prev.method_orders.length)) s.live.addMethodOrder(o);
+      return;
+    } catch (err) {
+      if (!(err instanceof NeedsFullRecompute)) throw err;
+    }
+  }
+  rebuild(s);
+}
+
+async function answer(s: State, q: Question): Promise<Answer> {
+  if (!s.live) throw s.problem ?? new Error('the tax state is not built');
+  const live = s.live;
+  switch (q.what) {
+    case 'summary': {
+      const held = q.price ? live.heldLots(q.price, q.now, q.lots_max) : { lots: [], truncated: false };
+      return { ...asOf(s), figures: live.year(q.year), lots: held.lots, lots_truncated: held.truncated };
+    }
+    case 'holdings':
+      return { ...asOf(s), groups: live.holdings() };
+    case 'whatif':
+      return live.whatIf(q.quantity, q.price, q.now);
+    case 'export': {
+      const data_as_of = ledgerDataAsOf(s.cursor_seq, s.cursor_time);
+      const files = await buildReportFiles(live.fullYear(q.year, data_as_of), { data_as_of, generated_at: q.now });
+      mkdirSync(q.folder, { recursive: true, mode: 0o700 });
+      // Temp names first, then renames: a crash never leaves a half-written report file.
+      for (const f of files) writeFileSync(path.join(q.folder, `.${f.name}.tmp`), f.content, { mode: 0o600 });
+      for (const f of files) renameSync(path.join(q.folder, `.${f.name}.tmp`), path.join(q.folder, f.name));
+      return { folder: q.folder, files: files.map((f) => ({ name: f.name, bytes: Buffer.byteLength(f.content) })) };
+    }
+  }
+}
+
+async function handle(m: ToWorker): Promise<void> {
+  if (m.kind === 'configure') {
+    const db = new Database(m.ledger_path, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    st = { db, settings: m.settings, live: null, problem: null, cursor_seq: 0, cursor_time: null, reversals: 0 };
+    rebuild(st);
+    post({ kind: 'changed', as_of_seq: st.cursor_seq });
+    return;
+  }
+  const s = st;
+  if (!s) throw new Error(`tax worker: '${m.kind}' before 'configure'`);
+  switch (m.kind) {
+    case 'settings':
+      onSettings(s, m.settings);
+      break;
+    case 'events':
+      if (!onEvents(s, m)) return;
+      break;
+    case 'sync':
+      if (!catchUp(s)) return;
+      break;
+    case 'rebuild':
+      rebuild(s);
+      break;
+    case 'ask':
+      try {
+        post({ kind: 'answer', id: m.id, ok: true, value: await answer(s, m.q) });
+      } catch (err) {
+        const known = err instanceof TaxInputError || err instanceof LedgerTaxError;
+        post({ kind: 'answer', id: m.id, ok: false, code: known ? 'tax_input' : 'internal', message: (err as Error).message });
+      }
+      return;
+  }
+  post({ kind: 'changed', as_of_seq: s.cursor_seq });
+}
+
+// One message at a time, in arrival order (an export awaits its PDF).
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (raw: unknown) => {
+  const parsed = zToWorker.safeParse(raw);
+  if (!parsed.success) throw new Error(`tax worker: bad message: ${parsed.error.issues[0]?.message}`);
+  queue = queue.then(() => handle(parsed.data));
+  queue.catch((err: unknown) => {
+    // A fault here is a bug: end the worker loudly (the client sees 'error' and starts over).
+    setImmediate(() => {
+      throw err;
+    });
+  });
+});
