@@ -3,7 +3,6 @@
 // strict CSV readers reject comment lines); which data and settings they were computed from
 // is in manifest.json beside them (manifest.ts) and in the PDF. JSON carries it in fields,
 // TXF in the header's program line.
-import { formatMDY } from './dates.js';
 import { rowTableOf } from './engine.js';
 import { ByteSink, ROW_BYTES_MAX } from './bytes.js';
 import type { PrintableRow, RowNumbers, RowTable } from './rows.js';
