@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Ledger } from '../services/ledger/index.js';
 import { transactionFromEvent } from '../services/tax/from-ledger.js';
 import { TaxWorkerClient, TaxWorkerError } from '../services/tax/worker-client.js';
-import type { ExportAnswer, HoldingsAnswer, SummaryAnswer, WorkerSettings } from '../services/tax/worker-protocol.js';
+import type { ExportAnswer, HoldingsAnswer, SummaryAnswer, ViewAnswer, WorkerSettings } from '../services/tax/worker-protocol.js';
 import type { WhatIfResult } from '../services/tax/index.js';
 import { WalletApiError, type MethodResponse } from '../../shared/contract/wallet-api.js';
 import type { TaxSettingsView, TaxView } from '../../shared/contract/tax.js';
@@ -46,7 +46,7 @@ export class TaxService {
     private readonly onFault: (err: Error) => void = () => undefined,
   ) {
     if (ledger.path === ':memory:') throw new Error('the tax service needs a ledger file (its worker reads it)');
-    this.worker = new TaxWorkerClient(() => this.changed(), onFault);
+    this.worker = new TaxWorkerClient((_seq, view) => this.changed(view), onFault);
     this.sent_seq = ledger.cursorSeq();
     this.worker.send({ kind: 'configure', ledger_path: ledger.path, settings: this.workerSettings() });
   }
@@ -56,7 +56,9 @@ export class TaxService {
     const items = batch.events.map((e) => ({ seq: e.seq, tx: transactionFromEvent(e) }));
     const last = batch.events.at(-1);
     this.sent_seq = Math.max(this.sent_seq, batch.cursor_seq);
-    this.worker.send({ kind: 'events', items, cursor_seq: batch.cursor_seq, cursor_time: last?.time ?? null });
+    // With subscribers, the worker sends the new view along with the change (one round trip).
+    const view = this.listeners.size > 0 ? { year: this.now().getUTCFullYear(), price: this.lastPrice(), now: this.now().toISOString(), lots_max: HELD_LOTS_MAX } : null;
+    this.worker.send({ kind: 'events', items, cursor_seq: batch.cursor_seq, cursor_time: last?.time ?? null, view });
   }
 
   /** An entry was reversed (or anything else the batches do not show): recompute from the ledger file. */
@@ -124,7 +126,10 @@ export class TaxService {
   }
 
   async summary(year: number): Promise<MethodResponse<'getTaxSummary'>> {
-    const a = await this.ask<SummaryAnswer>({ what: 'summary', year, price: this.lastPrice(), now: this.now().toISOString(), lots_max: HELD_LOTS_MAX });
+    return this.summaryView(year, await this.ask<SummaryAnswer>({ what: 'summary', year, price: this.lastPrice(), now: this.now().toISOString(), lots_max: HELD_LOTS_MAX }));
+  }
+
+  private summaryView(year: number, a: SummaryAnswer): MethodResponse<'getTaxSummary'> {
     const d = a.figures.schedule_d;
     const sum = (a: typeof d.line3, b: typeof d.line3, c: typeof d.line3) => ({
       proceeds: add(a.proceeds, b.proceeds, c.proceeds), cost: add(a.cost, b.cost, c.cost), adjustment: add(a.adjustment, b.adjustment, c.adjustment), gain: add(a.gain, b.gain, c.gain),
@@ -142,10 +147,7 @@ export class TaxService {
       line21: d.line21,
       carryover_short_term: d.carryover_short_term,
       carryover_long_term: d.carryover_long_term,
-      lots: a.lots.map((l) => ({
-        lot_id: l.lot_id, source: l.source, piece: l.piece, holding_start: l.holding_start, quantity: l.quantity, cost_basis: l.cost_basis,
-        fmv: l.fmv, unrealized_gain: l.unrealized_gain, term: l.term, days_until_long_term: l.days_until_long_term,
-      })),
+      lots: a.lots, // the engine's UnrealizedLot is the contract's HeldLot, field for field
       lots_truncated: a.lots_truncated,
       settings: this.settings(),
     };
@@ -156,8 +158,7 @@ export class TaxService {
    * for (worst case: zero), bought ones are money at risk; the screen must not blur the two.
    */
   async holdings(): Promise<MethodResponse<'getHoldings'>> {
-    const a = await this.ask<HoldingsAnswer>({ what: 'holdings' });
-    return { data_as_of: a.data_as_of, as_of_seq: a.as_of_seq, groups: a.groups };
+    return holdingsView(await this.ask<HoldingsAnswer>({ what: 'holdings' }));
   }
 
   async whatIf(quantity: string, price_usd: string | undefined): Promise<MethodResponse<'whatIfSale'>> {
@@ -189,23 +190,33 @@ export class TaxService {
     }
   }
 
-  private changed(): void {
+  private emit(v: TaxView): void {
+    for (const l of this.listeners) {
+      try {
+        l(v);
+      } catch (err) {
+        this.onFault(err as Error); // one listener's bug neither stops the others nor the next push
+      }
+    }
+  }
+
+  /** The worker's figures changed; `ready` is the new view when it came along (see onLedgerApplied). */
+  private changed(ready?: ViewAnswer): void {
     if (this.listeners.size === 0) return;
     if (this.pushing) {
-      this.stale = true;
+      this.stale = true; // a view is being asked for: ask once more after it, never push an older one last
+      return;
+    }
+    if (ready) {
+      const year = this.now().getUTCFullYear();
+      this.emit(ready.ok
+        ? { as_of_seq: ready.summary.as_of_seq, summary: this.summaryView(year, ready.summary), holdings: holdingsView(ready.holdings), problem: null }
+        : { as_of_seq: ready.as_of_seq, summary: null, holdings: null, problem: ready.problem });
       return;
     }
     this.pushing = true;
     void this.view()
-      .then((v) => {
-        for (const l of this.listeners) {
-          try {
-            l(v);
-          } catch (err) {
-            this.onFault(err as Error); // one listener's bug neither stops the others nor the next push
-          }
-        }
-      }, () => undefined) // a worker fault is reported through onFault; the next change pushes again
+      .then((v) => this.emit(v), () => undefined) // a worker fault is reported through onFault; the next change pushes again
       .finally(() => {
         this.pushing = false;
         if (this.stale) {
@@ -214,6 +225,10 @@ export class TaxService {
         }
       });
   }
+}
+
+function holdingsView(a: HoldingsAnswer): MethodResponse<'getHoldings'> {
+  return { data_as_of: a.data_as_of, as_of_seq: a.as_of_seq, groups: a.groups };
 }
 
 /** Sum of cent amounts, exact, printed with two decimals. */

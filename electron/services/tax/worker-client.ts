@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Answer, FromWorker, Question, ToWorker } from './worker-protocol.js';
+import type { Answer, FromWorker, Question, ToWorker, ViewAnswer } from './worker-protocol.js';
 
 /** A question unanswered this long fails (a million-transaction rebuild ahead of it takes seconds). */
 const ANSWER_TIMEOUT_MS = 120_000;
@@ -45,7 +45,7 @@ export class TaxWorkerClient {
   private closed = false;
   private restarts = 0;
 
-  constructor(private readonly onChanged: (as_of_seq: number) => void, private readonly onFault: (err: Error) => void = () => undefined) {}
+  constructor(private readonly onChanged: (as_of_seq: number, view?: ViewAnswer) => void, private readonly onFault: (err: Error) => void = () => undefined) {}
 
   private start(): Worker {
     const w = startTaxWorker();
@@ -91,7 +91,7 @@ export class TaxWorkerClient {
 
   private receive(m: FromWorker): void {
     if (m.kind === 'changed') {
-      this.onChanged(m.as_of_seq);
+      this.onChanged(m.as_of_seq, m.view);
       return;
     }
     const w = this.waiting.get(m.id);

@@ -26,6 +26,8 @@ export const zToWorker = z.discriminatedUnion('kind', [
     items: z.array(z.strictObject({ seq: z.number().int().positive(), tx: zTx.nullable() })).max(100_000),
     cursor_seq: z.number().int().nonnegative(),
     cursor_time: z.string().max(40).nullable(),
+    /** When set, the worker sends this summary and the holdings along with 'changed' (no second round trip). */
+    view: z.strictObject({ year: z.number().int().min(2000).max(2200), price: z.string().max(40).nullable(), now: z.string().max(40), lots_max: z.number().int().nonnegative().max(100_000) }).nullable(),
   }),
   /** Read whatever the ledger file has after the worker's cursor (a safety net for missed batches). */
   z.strictObject({ kind: z.literal('sync') }),
@@ -64,11 +66,13 @@ export interface ExportAnswer {
   folder: string;
   files: { name: string; bytes: number }[];
 }
+/** The pushed view's parts, or why the history has none. */
+export type ViewAnswer = { ok: true; summary: SummaryAnswer; holdings: HoldingsAnswer } | { ok: false; as_of_seq: number; problem: string };
 export type Answer = SummaryAnswer | HoldingsAnswer | WhatIfResult | ExportAnswer;
 
 export type FromWorker =
-  /** The figures changed (or a recompute finished): the view is worth pushing again. */
-  | { kind: 'changed'; as_of_seq: number }
+  /** The figures changed (or a recompute finished): the view is worth pushing again; `view` when asked for. */
+  | { kind: 'changed'; as_of_seq: number; view?: ViewAnswer }
   | { kind: 'answer'; id: number; ok: true; value: Answer }
   /** code 'tax_input': the history or the question is wrong (message says where); 'internal' otherwise. */
   | { kind: 'answer'; id: number; ok: false; code: 'tax_input' | 'internal'; message: string };

@@ -13,7 +13,7 @@ import { ledgerDataAsOf, readLedgerTax, LedgerTaxError } from './from-ledger.js'
 import { LiveTax, NeedsFullRecompute } from './live.js';
 import { buildReportFiles } from './report.js';
 import { TaxInputError, type TaxTransaction } from './types.js';
-import { zToWorker, type Answer, type AsOf, type FromWorker, type Question, type ToWorker, type WorkerSettings } from './worker-protocol.js';
+import { zToWorker, type Answer, type AsOf, type FromWorker, type Question, type SummaryAnswer, type ToWorker, type ViewAnswer, type WorkerSettings } from './worker-protocol.js';
 
 if (!parentPort) throw new Error('the tax worker runs in a worker thread');
 const port = parentPort;
@@ -129,14 +129,27 @@ function onSettings(s: State, next: WorkerSettings): void {
   rebuild(s);
 }
 
+function summary(s: State, live: LiveTax, q: Extract<Question, { what: 'summary' }>): SummaryAnswer {
+  const held = q.price ? live.heldLots(q.price, q.now, q.lots_max) : { lots: [], truncated: false };
+  return { ...asOf(s), figures: live.year(q.year), lots: held.lots, lots_truncated: held.truncated };
+}
+
+function view(s: State, hint: NonNullable<Extract<ToWorker, { kind: 'events' }>['view']>): ViewAnswer {
+  try {
+    if (!s.live) throw s.problem ?? new Error('the tax state is not built');
+    return { ok: true, summary: summary(s, s.live, { what: 'summary', ...hint }), holdings: { ...asOf(s), groups: s.live.holdings() } };
+  } catch (err) {
+    if (!(err instanceof TaxInputError || err instanceof LedgerTaxError)) throw err;
+    return { ok: false, as_of_seq: s.cursor_seq, problem: err.message };
+  }
+}
+
 async function answer(s: State, q: Question): Promise<Answer> {
   if (!s.live) throw s.problem ?? new Error('the tax state is not built');
   const live = s.live;
   switch (q.what) {
-    case 'summary': {
-      const held = q.price ? live.heldLots(q.price, q.now, q.lots_max) : { lots: [], truncated: false };
-      return { ...asOf(s), figures: live.year(q.year), lots: held.lots, lots_truncated: held.truncated };
-    }
+    case 'summary':
+      return summary(s, live, q);
     case 'holdings':
       return { ...asOf(s), groups: live.holdings() };
     case 'whatif':
@@ -170,6 +183,10 @@ async function handle(m: ToWorker): Promise<void> {
       break;
     case 'events':
       if (!onEvents(s, m)) return;
+      if (m.view) {
+        post({ kind: 'changed', as_of_seq: s.cursor_seq, view: view(s, m.view) });
+        return;
+      }
       break;
     case 'sync':
       if (!catchUp(s)) return;
