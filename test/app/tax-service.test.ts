@@ -141,12 +141,13 @@ describe('TaxService', () => {
     await expect(tax.summary(2026)).rejects.toMatchObject({ code: 'tax_input' });
   });
 
-  it('writes the six report files from the worker', async () => {
+  it('writes the six report files and their manifest from the worker', async () => {
     seq = 0;
     const { tax, dir } = setup([ev('deposit', 1), ev('fill-buy', 2), ev('fill-sell', 3, { quantity: '4' })]);
     const out = await tax.export(2026);
     expect(out.folder).toBe(path.join(dir, 'reports', '2026'));
-    expect(out.files).toHaveLength(6);
+    expect(out.files).toHaveLength(7);
+    expect(out.files.map((f) => f.name)).toContain('manifest.json');
     expect(readdirSync(out.folder).sort()).toEqual(out.files.map((f) => f.name).sort());
   });
 });
