@@ -11,6 +11,7 @@ import { WalletEventBus } from '../api/events.js';
 import type { WalletHandlers } from '../api/dispatch.js';
 import type { AppInfo } from '../../shared/contract/wallet-api.js';
 import { dataPaths } from '../services/paths.js';
+import { lockDataFolder, type DataFolderLock } from '../services/db/lock.js';
 import { openLedger } from '../services/ledger/index.js';
 import { createSecretStore, type Encryptor } from './secrets.js';
 import { connectPlatform, type PlatformConnection } from './platform-connection.js';
@@ -54,7 +55,18 @@ function createLogger(logs_dir: string): Logger {
 }
 
 export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp> {
-  mkdirSync(opts.data_dir, { recursive: true, mode: 0o700 });
+  // One process per data folder: a second wallet would mark the first one's in-flight orders
+  // unknown and send them again. Taken before anything in the folder is read or written.
+  const lock = lockDataFolder(opts.data_dir, { host: opts.host, purpose: 'wallet' });
+  try {
+    return await startLocked(opts, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promise<WalletApp> {
   const paths = dataPaths(opts.data_dir);
   const log = createLogger(paths.logs_dir);
   const secrets = createSecretStore(opts.data_dir, opts.encryptor);
@@ -130,14 +142,18 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     events,
     logInternalError,
     close: async () => {
-      market.stop();
-      compute?.close();
-      await orders?.stop();
-      await sync?.stop();
-      ledger.close();
-      await conn.close();
-      log.info('wallet stopped');
-      log.flush();
+      try {
+        market.stop();
+        compute?.close();
+        await orders?.stop();
+        await sync?.stop();
+        ledger.close();
+        await conn.close();
+        log.info('wallet stopped');
+        log.flush();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

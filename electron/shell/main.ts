@@ -1,7 +1,7 @@
 // The Electron main process: a thin shell. Everything that is not window management,
 // the app:// protocol, IPC registration or the OS keychain lives in plain Node modules
 // (electron/app, electron/services) that tests run without Electron.
-import { app, BrowserWindow, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, protocol, safeStorage, session, shell } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,7 +112,22 @@ async function main(): Promise<void> {
 app.on('window-all-closed', () => app.quit());
 app.on('before-quit', () => { void wallet?.close(); });
 
-main().catch((err: unknown) => {
-  console.error('Compute Wallet failed to start:', err);
+// One desktop instance per user (Electron's lock); a second launch focuses the running
+// window and exits. The data folder lock (startWalletApp) also refuses any other process
+// on the same folder, e.g. browser mode or a second instance started with another profile.
+if (!app.requestSingleInstanceLock()) {
+  console.error('Compute Wallet is already running; focusing its window.');
   app.exit(1);
-});
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  main().catch((err: unknown) => {
+    console.error('Compute Wallet failed to start:', err);
+    // The user started the app from a launcher: say why it stops (e.g. which process holds the folder).
+    if (app.isReady()) dialog.showErrorBox('Compute Wallet could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
+}

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { defaultDataDir } from '../../services/paths.js';
+import { withDataFolderLock } from '../../services/db/lock.js';
 import { openDefaultFileSecretStore } from '../../services/credentials/index.js';
 import { useDemoPlatform, usePlatform } from '../../app/platform-config.js';
 
@@ -50,6 +51,11 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const data_dir = values['data-dir'] ?? defaultDataDir();
+  // Settings and secrets are the running wallet's too: refused while it holds the folder.
+  return withDataFolderLock(data_dir, 'connect', () => configure(data_dir, values));
+}
+
+async function configure(data_dir: string, values: { demo: boolean; 'platform-url'?: string; credentials?: string; 'key-id'?: string }): Promise<number> {
   const store = openDefaultFileSecretStore(data_dir);
 
   if (values.demo) {
