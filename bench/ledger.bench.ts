@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openLedger, INGEST_BATCH_MAX } from '../electron/services/ledger/index.js';
-import { applyLedgerPragmas, eventDetail } from '../electron/services/ledger/ledger.js';
+import { eventDetail } from '../electron/services/ledger/ledger.js';
+import { applyWalletPragmas } from '../electron/services/db/open.js';
 import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS } from '../electron/services/ledger/mapping.js';
 import { migrate } from '../electron/services/ledger/migrations.js';
 import { prepareWriter } from '../electron/services/ledger/writer.js';
@@ -24,7 +25,7 @@ type Events = ReturnType<typeof generateStream>['events'];
 /** The baseline: the same rows (entries with their postings, order states), same schema and pragmas, plain single-row prepared statements, no validation/mapping/balances. */
 function rawInserter(file: string): { insert(events: Events): number; close(): void } {
   const db = new Database(file);
-  applyLedgerPragmas(db);
+  applyWalletPragmas(db);
   db.pragma('synchronous = NORMAL'); // as the ledger's ingestion fast path
   migrate(db);
   const ie = db.prepare(`INSERT INTO entries (seq, event_id, type, time, reverses, data, ${POSTING_COLUMNS}) VALUES (?, ?, ?, ?, NULL, ?${', ?'.repeat(2 * POSTING_SLOTS)})`);

@@ -2,6 +2,7 @@
 // one platform account; when the app is pointed at another platform or account (or the
 // demo platform is created anew), the old ledger is archived, never mixed or deleted.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { allowRecreate } from '../services/db/file.js';
 
 export function prepareLedgerFile(ledger_db: string, identity: string, now: Date = new Date()): { archived_to: string | null } {
   const id_file = `${ledger_db}.identity`;
@@ -10,6 +11,8 @@ export function prepareLedgerFile(ledger_db: string, identity: string, now: Date
   if (existsSync(ledger_db) && previous !== identity) {
     const stamp = now.toISOString().replace(/[:.]/g, '-');
     archived_to = ledger_db.replace(/\.db$/, '') + `-archived-${stamp}.db`;
+    // Recorded first: a new ledger.db is expected from here on, not a lost one.
+    allowRecreate(ledger_db, now);
     for (const suffix of ['', '-wal', '-shm']) {
       if (existsSync(ledger_db + suffix)) renameSync(ledger_db + suffix, archived_to + suffix);
     }
