@@ -10,7 +10,7 @@ import { openLedger, INGEST_BATCH_MAX } from '../electron/services/ledger/index.
 import { eventDetail } from '../electron/services/ledger/ledger.js';
 import { applyWalletPragmas } from '../electron/services/db/open.js';
 import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS } from '../electron/services/ledger/mapping.js';
-import { migrate } from '../electron/services/ledger/migrations.js';
+import { migrate } from '../electron/services/db/migrations.js';
 import { prepareWriter } from '../electron/services/ledger/writer.js';
 import { generateStream } from '../test/sim/gen.js';
 import type { Benchmark, BenchResult } from './types.js';

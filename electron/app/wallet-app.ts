@@ -12,6 +12,7 @@ import type { WalletHandlers } from '../api/dispatch.js';
 import type { AppInfo } from '../../shared/contract/wallet-api.js';
 import { dataPaths } from '../services/paths.js';
 import { lockDataFolder, type DataFolderLock } from '../services/db/lock.js';
+import { migrateWalletDb } from '../services/db/migrate-file.js';
 import { openLedger } from '../services/ledger/index.js';
 import { createSecretStore, type Encryptor } from './secrets.js';
 import { connectPlatform, type PlatformConnection } from './platform-connection.js';
@@ -81,6 +82,9 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
   });
   const { archived_to } = prepareLedgerFile(paths.ledger_db, conn.identity);
   if (archived_to) log.warn({ archived_to }, 'the ledger followed another platform account; archived it and started a new one');
+  // An older ledger file is migrated only after a verified backup (electron/services/db).
+  const migrated = await migrateWalletDb(paths.ledger_db);
+  if (migrated.backup) log.info(migrated, 'ledger schema migrated after a verified backup');
   const ledger = openLedger({ path: paths.ledger_db, logger: log });
 
   const info: AppInfo = {

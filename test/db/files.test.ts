@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openLedger, LATEST_VERSION } from '../../electron/services/ledger/index.js';
-import { migrate } from '../../electron/services/ledger/migrations.js';
+import { migrate } from '../../electron/services/db/migrations.js';
 import { WalletFileError, FOLDER_RECORD } from '../../electron/services/db/file.js';
 import { prepareLedgerFile } from '../../electron/app/ledger-file.js';
 import { startWalletApp } from '../../electron/app/wallet-app.js';

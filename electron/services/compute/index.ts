@@ -1,7 +1,6 @@
 export {
   ComputeError,
   ComputeService,
-  migrateCompute,
   MAX_PENDING_REDEMPTIONS,
   REDEEM_ATTEMPTS_INLINE,
   REDEMPTIONS_LIST_MAX,

@@ -8,7 +8,7 @@ import { existsSync, openSync, readSync, closeSync, fstatSync, readFileSync, wri
 import path from 'node:path';
 import { z } from 'zod';
 
-export type WalletFileProblem = 'missing' | 'empty' | 'not_sqlite' | 'truncated' | 'corrupt' | 'newer' | 'migration_failed';
+export type WalletFileProblem = 'missing' | 'empty' | 'not_sqlite' | 'truncated' | 'corrupt' | 'migration_failed';
 
 /** A database file the wallet will not use as it is. Names the file; nothing was changed. */
 export class WalletFileError extends Error {

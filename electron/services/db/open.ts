@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate, LATEST_VERSION } from '../ledger/migrations.js';
+import { migrate, schemaVersion, LATEST_VERSION, NewerSchemaError } from './migrations.js';
 import { WalletFileError, inspectDbFile, mayCreate, recordPresent } from './file.js';
 
 /** WAL auto-checkpoint threshold in pages (16 KiB pages: 64 MiB of WAL between checkpoints). */
@@ -50,9 +50,8 @@ function createDbFile(file: string): void {
   renameSync(tmp, file);
 }
 
-export interface OpenWalletDbOptions {
-  /** Runs before each migration step (fault injection for the crash tests). */
-  on_migration_step?: (version: number) => void;
+export class MigrationNeededError extends Error {
+  override name = 'MigrationNeededError';
 }
 
 /**
@@ -84,7 +83,10 @@ export function openWalletDb(file: string): Database.Database {
   try {
     db = new Database(file, { fileMustExist: true });
     applyWalletPragmas(db);
-    migrate(db);
+    const version = schemaVersion(db);
+    if (version > LATEST_VERSION) throw new NewerSchemaError(`${file}: schema version ${version} is newer than this app (${LATEST_VERSION}); update the app`);
+    // Only migrateWalletDb migrates an existing file: after a verified backup.
+    if (version < LATEST_VERSION) throw new MigrationNeededError(`${file}: schema version ${version}, this app needs ${LATEST_VERSION}; migrate it first (migrateWalletDb: verified backup, then one transaction)`);
     return db;
   } catch (err) {
     db?.close();
@@ -113,8 +115,8 @@ export function openWalletDbReadOnly(file: string): ReadOnlyWalletDb {
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > LATEST_VERSION) throw new WalletFileError(file, 'newer', `schema version ${version} is newer than this app (${LATEST_VERSION}); update the app`);
+    const version = schemaVersion(db);
+    if (version > LATEST_VERSION) throw new NewerSchemaError(`${file}: schema version ${version} is newer than this app (${LATEST_VERSION}); update the app`);
     return { db, version, close };
   } catch (err) {
     close();
