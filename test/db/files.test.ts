@@ -7,7 +7,6 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openLedger, LATEST_VERSION } from '../../electron/services/ledger/index.js';
-import { migrate } from '../../electron/services/db/migrations.js';
 import { WalletFileError, FOLDER_RECORD } from '../../electron/services/db/file.js';
 import { prepareLedgerFile } from '../../electron/app/ledger-file.js';
 import { startWalletApp } from '../../electron/app/wallet-app.js';
@@ -15,6 +14,7 @@ import { lockDataFolder } from '../../electron/services/db/lock.js';
 import { run as verify } from '../../electron/cli/commands/verify.js';
 import { generateStream } from '../sim/gen.js';
 import { captureOutput } from '../ledger/helpers.js';
+import { buildFixture, damageIndexCopy } from './fixtures.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cw-files-'));
 const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -144,9 +144,7 @@ describe('verify never migrates the file it checks', () => {
   it('checks an older-schema ledger in a migrated copy; the file keeps its version and bytes', async () => {
     const dir = tmp();
     const file = path.join(dir, 'ledger.db');
-    const db = new Database(file);
-    migrate(db, 5);
-    db.close();
+    buildFixture(file, { ledger: 5, events: 50, outbox: 2 }); // a WAL-mode file, as the app leaves it
     const before = digest(file);
     const c = captureOutput();
     expect(await verify(['--data-dir', dir])).toBe(0);
@@ -166,15 +164,7 @@ describe('verify reads every page: damage quick_check misses', () => {
     const ro = new Database(file, { readonly: true });
     const event_id = ro.prepare('SELECT event_id FROM entries WHERE seq = 1500').pluck().get() as string;
     ro.close();
-    const buf = readFileSync(file);
-    const PAGE = 16384;
-    const INDEX_LEAF = 0x0a;
-    let pos = buf.indexOf(event_id);
-    // The event id is stored twice: in its table row and in the event_id index; change the index copy only.
-    while (pos >= 0 && buf[Math.floor(pos / PAGE) * PAGE + (pos < PAGE ? 100 : 0)] !== INDEX_LEAF) pos = buf.indexOf(event_id, pos + 1);
-    expect(pos).toBeGreaterThan(0);
-    buf[pos + 2] = buf[pos + 2] === 0x30 ? 0x31 : 0x30;
-    writeFileSync(file, buf);
+    damageIndexCopy(file, event_id); // the event_id index's copy, not the table's
     const check = new Database(file, { readonly: true });
     expect(check.pragma('quick_check', { simple: true })).toBe('ok'); // what verify ran before
     check.close();

@@ -46,6 +46,7 @@ export async function migrateWalletDb(file: string, opts: MigrateFileOptions = {
       const after = integrityProblems(db, INTEGRITY_LIST_MAX);
       if (after.length > 0) throw new Error(`integrity_check after the migration: ${after.join('; ')}`);
       opts.check?.(db);
+      opts.fault?.('accepted');
     } catch (err) {
       db.close();
       db = null;

@@ -127,7 +127,11 @@ export function openWalletDbReadOnly(file: string): ReadOnlyWalletDb {
 /** An in-memory copy of `db` at the latest schema: readers of an older file see it as this
  *  app does, and the file itself is not migrated (only the app migrates, after a backup). */
 export function migratedCopy(db: Database.Database): Database.Database {
-  const copy = new Database(db.serialize());
+  const image = db.serialize();
+  // A WAL file's header (bytes 18-19 = 2) cannot be used in memory: mark it rollback-journal.
+  image[18] = 1;
+  image[19] = 1;
+  const copy = new Database(image);
   copy.pragma('foreign_keys = ON');
   migrate(copy);
   return copy;
