@@ -21,6 +21,7 @@ import { createHandlers, portfolioFrom } from './handlers.js';
 import { loadSettings } from './settings.js';
 import { prepareLedgerFile } from './ledger-file.js';
 import { TaxService } from './tax-service.js';
+import { StrandedWork } from './stranded.js';
 import { useDemoPlatform, usePlatform } from './platform-config.js';
 import { createOrderService, platformClientTransport } from '../services/orders/index.js';
 
@@ -101,6 +102,9 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
   const held_tokens = () => (compute ? toCanonical(compute.pendingTokens()) : '0');
   const orders = conn.client ? createOrderService({ ledger, transport: platformClientTransport(conn.client), held_tokens, logger: log }) : null;
   compute = conn.client && orders ? new ComputeService({ db: ledger.database(), transport: conn.client, availableTokens: () => orders.available().token.available, logger: log }) : null;
+  // Orders and redemptions left in archived ledgers: listed until the user sends or cancels them.
+  const stranded = new StrandedWork({ db: ledger.database(), data_dir: opts.data_dir, identity: conn.identity, account_id: () => ledger.accountId(), orders, compute, logger: log });
+  stranded.collect();
   let pushed_seq = -1;
   const pushStatus = () => {
     const status = conn.status(sync);
@@ -137,7 +141,7 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
     demo: () => useDemoPlatform(opts.data_dir, secrets),
     platform: (url: string, creds: { key_id: string; secret: string }) => usePlatform(opts.data_dir, secrets, url, creds),
   };
-  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, configure, status: () => conn.status(sync) });
+  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, stranded, configure, status: () => conn.status(sync) });
 
   log.info({ host: opts.host, platform: conn.platform_url, demo: conn.demo }, 'wallet started');
   return {

@@ -13,6 +13,7 @@ import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js
 import { zDecimal } from '../money.js';
 import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
 import { RedeemInput, RedemptionViewSchema, SetElectionInput, SubscriptionView } from './compute.js';
+import { ResolveStrandedInput, StrandedItem, StrandedList } from './stranded.js';
 import { ExportReportRequest, ExportReportResponse, HoldingsBySource, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
@@ -160,6 +161,10 @@ export const walletMethods = {
   redeemTokens: { request: RedeemInput, response: RedemptionViewSchema },
   /** Redemptions asked for from this wallet, newest first. */
   listRedemptions: { request: Empty, response: z.strictObject({ redemptions: z.array(RedemptionViewSchema).max(200) }) },
+  /** Orders and redemptions left waiting in an archived ledger (another account or API key): never dropped silently. */
+  listStranded: { request: Empty, response: StrandedList },
+  /** Sends one with the new key (same platform account only; same id, so never applied twice) or cancels it. */
+  resolveStranded: { request: ResolveStrandedInput, response: StrandedItem },
   /** Lot method standing orders and report policies. */
   getTaxSettings: { request: Empty, response: TaxSettingsView },
   /** A method change becomes a standing order effective now (never retroactive). */

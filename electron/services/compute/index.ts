@@ -7,3 +7,4 @@ export {
   type ComputeServiceOptions,
   type ComputeTransport,
 } from './service.js';
+export { unansweredRedemptionsIn, type UnansweredRedemption } from './stranded.js';

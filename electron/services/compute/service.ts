@@ -196,6 +196,24 @@ export class ComputeService {
     const request_id = uuidv7();
     const t = this.now();
     this.st.insert.run(request_id, tokens, t, t);
+    return this.settle(request_id);
+  }
+
+  /**
+   * Sends again a redemption asked for elsewhere (a ledger archived after a key change,
+   * issue 13) with its own request_id, so the platform applies it at most once.
+   */
+  async resume(request_id: string, raw_tokens: string): Promise<RedemptionView> {
+    const input = RedeemInput.safeParse({ tokens: raw_tokens });
+    if (!input.success || request_id.length === 0 || request_id.length > 64) throw new ComputeError('invalid_input', 'not a redemption');
+    this.requireOnline('Sending a redemption needs the platform');
+    if (this.st.byId.get(request_id) !== undefined) throw new ComputeError('invalid_input', `redemption ${request_id} is already known here`);
+    const t = this.now();
+    this.st.insert.run(request_id, toCanonical(dec(input.data.tokens)), t, t);
+    return this.settle(request_id);
+  }
+
+  private async settle(request_id: string): Promise<RedemptionView> {
     this.emit();
     for (let i = 0; i < REDEEM_ATTEMPTS_INLINE; i++) {
       const row = await this.attempt(request_id);

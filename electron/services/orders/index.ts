@@ -35,6 +35,7 @@ export {
 } from './service.js';
 export { platformClientTransport, toTransportError, TransportError, type OrderTransport, type TransportOutcome } from './transport.js';
 export { reservationFor } from './reserve.js';
+export { unsentOrdersIn, type UnsentOrder } from './stranded.js';
 export {
   PlaceOrderInput,
   CancelOrderInput,
