@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { PAGES, useWallet } from './store';
 import { StatusBar } from './components/StatusBar';
+import { StrandedNotice } from './components/StrandedNotice';
 import { OverviewPage } from './pages/OverviewPage';
 import { MarketsPage } from './pages/MarketsPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -54,6 +55,7 @@ export function App() {
         </ul>
       </nav>
       <main className="content">
+        <StrandedNotice />
         {page === 'overview' && <OverviewPage />}
         {page === 'markets' && <MarketsPage />}
         {page === 'trade' && <TradePage />}
