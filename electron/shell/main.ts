@@ -12,12 +12,14 @@ import {
   APP_HOST,
   APP_ORIGIN,
   APP_SCHEME,
-  SECURE_WEB_PREFERENCES,
   contentSecurityPolicy,
   isAllowedExternalUrl,
   isNavigationAllowed,
   isPermissionGranted,
+  isRealKeychain,
+  isRequestAllowed,
   securityHeaders,
+  webPreferencesFor,
 } from '../security/policy.js';
 import { mimeType, resolveStaticPath, staticTarget } from '../security/static-path.js';
 
@@ -58,8 +60,7 @@ function lockDownSession(): void {
   // Request allowlist: the renderer may load only our own app:// files (and devtools).
   // Any http(s) request from the page, e.g. by an injected script exfiltrating data, is cancelled.
   ses.webRequest.onBeforeRequest((details, callback) => {
-    const ok = details.url.startsWith(`${APP_ORIGIN}/`) || details.url.startsWith('devtools://');
-    callback({ cancel: !ok });
+    callback({ cancel: !isRequestAllowed(details.url, { packaged: app.isPackaged }) });
   });
 }
 
@@ -82,7 +83,7 @@ function createWindow(): BrowserWindow {
     show: false,
     backgroundColor: '#0c1015',
     title: 'Compute Wallet',
-    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: PRELOAD },
+    webPreferences: { ...webPreferencesFor({ packaged: app.isPackaged }), preload: PRELOAD },
   });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(`${APP_ORIGIN}/`);
@@ -98,8 +99,9 @@ async function main(): Promise<void> {
     data_dir: args.data_dir ?? app.getPath('userData'),
     host: 'desktop',
     platform_url: args.platform_url,
-    // The OS keychain (Keychain, DPAPI, libsecret) protects the API secret at rest.
-    encryptor: safeStorage.isEncryptionAvailable()
+    // The OS keychain (Keychain, DPAPI, libsecret/kwallet) protects the API secret at rest;
+    // Linux's 'basic_text' fallback is no keychain: the key-file store (with its warning) then.
+    encryptor: isRealKeychain(process.platform, safeStorage.isEncryptionAvailable(), process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null)
       ? { kind: 'os-keychain', encryptString: (s: string) => safeStorage.encryptString(s), decryptString: (b: Buffer) => safeStorage.decryptString(b) }
       : undefined,
     app_version: app.getVersion(),
