@@ -15,6 +15,7 @@ import { lockDataFolder, type DataFolderLock } from '../services/db/lock.js';
 import { migrateWalletDb } from '../services/db/migrate-file.js';
 import { openLedger } from '../services/ledger/index.js';
 import { createSecretStore, type Encryptor } from './secrets.js';
+import type { StringEncryptor } from '../services/credentials/index.js';
 import { connectPlatform, type PlatformConnection } from './platform-connection.js';
 import { MarketFeed } from './market-feed.js';
 import { createHandlers, portfolioFrom } from './handlers.js';
@@ -32,6 +33,8 @@ export interface WalletAppOptions {
   platform_url?: string;
   /** The OS keychain (desktop); absent = the encrypted file store. */
   encryptor?: Encryptor;
+  /** Linux 'basic_text' safeStorage that earlier versions used as the keychain: secrets it wrote are moved to the file store. */
+  legacy_encryptor?: StringEncryptor;
   app_version: string;
   /** Log to stdout as well as the log file (tests keep this off). */
   log_to_stdout?: boolean;
@@ -71,7 +74,7 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
 async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promise<WalletApp> {
   const paths = dataPaths(opts.data_dir);
   const log = createLogger(paths.logs_dir);
-  const secrets = createSecretStore(opts.data_dir, opts.encryptor);
+  const secrets = createSecretStore(opts.data_dir, opts.encryptor, opts.legacy_encryptor);
   const settings = loadSettings(paths.settings_json);
   const events = new WalletEventBus();
 

@@ -95,15 +95,17 @@ async function main(): Promise<void> {
   await app.whenReady();
   serveAppProtocol();
   lockDownSession();
+  const keychain = isRealKeychain(process.platform, safeStorage.isEncryptionAvailable(), process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null);
+  const safeStorageCrypto = { encryptString: (s: string) => safeStorage.encryptString(s), decryptString: (b: Buffer) => safeStorage.decryptString(b) };
   wallet = await startWalletApp({
     data_dir: args.data_dir ?? app.getPath('userData'),
     host: 'desktop',
     platform_url: args.platform_url,
     // The OS keychain (Keychain, DPAPI, libsecret/kwallet) protects the API secret at rest;
-    // Linux's 'basic_text' fallback is no keychain: the key-file store (with its warning) then.
-    encryptor: isRealKeychain(process.platform, safeStorage.isEncryptionAvailable(), process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null)
-      ? { kind: 'os-keychain', encryptString: (s: string) => safeStorage.encryptString(s), decryptString: (b: Buffer) => safeStorage.decryptString(b) }
-      : undefined,
+    // Linux's 'basic_text' fallback is no keychain: the key-file store (with its warning) then,
+    // taking over what an earlier version stored with basic_text.
+    encryptor: keychain ? { kind: 'os-keychain', ...safeStorageCrypto } : undefined,
+    legacy_encryptor: !keychain && safeStorage.isEncryptionAvailable() ? safeStorageCrypto : undefined,
     app_version: app.getVersion(),
   });
   registerWalletIpc(wallet.handlers, wallet.events, () => mainWindow, wallet.logInternalError);

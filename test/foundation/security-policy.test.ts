@@ -173,7 +173,8 @@ describe('secrets: only a real keyring is called the OS keychain', () => {
 
   it('the shell asks for the backend on Linux before choosing the keychain', () => {
     const main = read('electron/shell/main.ts');
-    expect(main).toMatch(/encryptor: isRealKeychain\(process\.platform, safeStorage\.isEncryptionAvailable\(\), process\.platform === 'linux' \? safeStorage\.getSelectedStorageBackend\(\) : null\)/);
+    expect(main).toMatch(/const keychain = isRealKeychain\(process\.platform, safeStorage\.isEncryptionAvailable\(\), process\.platform === 'linux' \? safeStorage\.getSelectedStorageBackend\(\) : null\)/);
+    expect(main).toContain("encryptor: keychain ? { kind: 'os-keychain', ...safeStorageCrypto } : undefined");
   });
 });
 
