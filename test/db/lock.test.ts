@@ -1,14 +1,20 @@
 // One process per data folder: the OS lock (electron/services/db/lock.ts) in one process,
 // across processes, and released by the kernel when the holder is killed.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DataFolderInUseError, HOLDER_FILE, lockDataFolder } from '../../electron/services/db/lock.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cw-lock-'));
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+const children: ChildProcess[] = [];
+// A failed assertion must not leave a holder running.
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
 
 /** A child process that takes the lock (dropping the handle), says so and waits. */
 function holder(dir: string) {
@@ -24,6 +30,7 @@ function holder(dir: string) {
     child.on('exit', (c) => reject(new Error(`holder exited ${c}`)));
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  children.push(child);
   return { child, locked, exited };
 }
 

@@ -143,3 +143,12 @@ export function integrityProblems(db: Database.Database, limit = 100): string[] 
   const out = rows.map((r) => r.integrity_check);
   return out.length === 1 && out[0] === 'ok' ? [] : out;
 }
+
+/** A new database at the current schema with the wallet's settings, with none of the file
+ *  checks: the benchmarks' raw baseline (same binding, schema and pragmas as the wallet). */
+export function openBaselineDb(file: string): Database.Database {
+  const db = new Database(file);
+  applyWalletPragmas(db);
+  migrate(db);
+  return db;
+}
