@@ -5,11 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { openLedger, INGEST_BATCH_MAX } from '../electron/services/ledger/index.js';
-import { applyLedgerPragmas, eventDetail } from '../electron/services/ledger/ledger.js';
+import { eventDetail } from '../electron/services/ledger/ledger.js';
+import { openBaselineDb } from '../electron/services/db/open.js';
 import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS } from '../electron/services/ledger/mapping.js';
-import { migrate } from '../electron/services/ledger/migrations.js';
 import { prepareWriter } from '../electron/services/ledger/writer.js';
 import { generateStream } from '../test/sim/gen.js';
 import type { Benchmark, BenchResult } from './types.js';
@@ -23,10 +22,8 @@ type Events = ReturnType<typeof generateStream>['events'];
 
 /** The baseline: the same rows (entries with their postings, order states), same schema and pragmas, plain single-row prepared statements, no validation/mapping/balances. */
 function rawInserter(file: string): { insert(events: Events): number; close(): void } {
-  const db = new Database(file);
-  applyLedgerPragmas(db);
+  const db = openBaselineDb(file);
   db.pragma('synchronous = NORMAL'); // as the ledger's ingestion fast path
-  migrate(db);
   const ie = db.prepare(`INSERT INTO entries (seq, event_id, type, time, reverses, data, ${POSTING_COLUMNS}) VALUES (?, ?, ?, ?, NULL, ?${', ?'.repeat(2 * POSTING_SLOTS)})`);
   // Order events also write the latest order state (as the ledger does).
   const io = prepareWriter(db).orderOne;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createHandlers } from '../electron/app/handlers.js';
 import type { MarketFeed } from '../electron/services/market/index.js';
 import { TaxService } from '../electron/app/tax-service.js';
+import type { StrandedWork } from '../electron/app/stranded.js';
 import { dispatch } from '../electron/api/dispatch.js';
 import { openLedger, type Ledger } from '../electron/services/ledger/index.js';
 import type { AccountEvent } from '../shared/platform/events.js';
@@ -69,7 +70,7 @@ export const benchmarks: Benchmark[] = [
         let done = false;
         void built.then(() => (done = true), () => (done = true));
         const handlers = createHandlers({
-          info: { app_version: 'bench', host: 'browser', data_dir: dir } as never, ledger, market: {} as MarketFeed, tax, orders: null, compute: null,
+          info: { app_version: 'bench', host: 'browser', data_dir: dir } as never, ledger, market: {} as MarketFeed, tax, orders: null, compute: null, stranded: {} as StrandedWork,
           configure: { demo: async () => undefined, platform: async () => undefined }, status: () => ({}) as never,
         });
         const latencies: number[] = [];

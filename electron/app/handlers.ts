@@ -8,6 +8,7 @@ import type { ActivityEntry, AppInfo, ConnectionStatus, Portfolio } from '../../
 import type { Ledger } from '../services/ledger/index.js';
 import type { MarketFeed } from '../services/market/index.js';
 import type { TaxService } from './tax-service.js';
+import type { StrandedWork } from './stranded.js';
 import { OrderEntryError, type OrderService } from '../services/orders/index.js';
 import { WalletApiError } from '../../shared/contract/wallet-api.js';
 
@@ -20,6 +21,7 @@ export interface HandlerContext {
   orders: OrderService | null;
   /** Null when no platform API key is configured. */
   compute: ComputeService | null;
+  stranded: StrandedWork;
   configure: { demo(): Promise<void>; platform(url: string, creds: { key_id: string; secret: string }): Promise<void> };
   status(): ConnectionStatus;
 }
@@ -33,6 +35,15 @@ function ordersOf(ctx: HandlerContext): OrderService {
 function entry<T>(f: () => T): T {
   try {
     return f();
+  } catch (err) {
+    if (err instanceof OrderEntryError) throw new WalletApiError(err.code, err.message);
+    throw err;
+  }
+}
+
+async function entryAsync<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
   } catch (err) {
     if (err instanceof OrderEntryError) throw new WalletApiError(err.code, err.message);
     throw err;
@@ -127,6 +138,8 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     setElection: async (req) => computeCall(() => computeOf(ctx).setElection(req)),
     redeemTokens: async (req) => computeCall(() => computeOf(ctx).redeem(req)),
     listRedemptions: async () => ({ redemptions: ctx.compute ? ctx.compute.list() : [] }),
+    listStranded: async () => ctx.stranded.list(),
+    resolveStranded: async (req) => computeCall(() => entryAsync(() => ctx.stranded.resolve(req))),
     getTaxSummary: async (req) => ctx.tax.summary(req.year),
     getTaxView: async () => ctx.tax.view(),
     getHoldings: async () => ctx.tax.holdings(),

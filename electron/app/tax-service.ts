@@ -4,6 +4,7 @@
 // and is then kept current by the committed batches (onLedgerApplied), one transaction at a
 // time; so no call here waits for a recompute on the main thread. Settings (lot method standing
 // orders, policies) live in settings.json.
+import { sqliteNativeBinding } from '../services/native/sqlite-binding.js';
 import path from 'node:path';
 import type { Ledger } from '../services/ledger/index.js';
 import { transactionFromEvent } from '../services/tax/from-ledger.js';
@@ -48,7 +49,8 @@ export class TaxService {
     if (ledger.path === ':memory:') throw new Error('the tax service needs a ledger file (its worker reads it)');
     this.worker = new TaxWorkerClient((_seq, view) => this.changed(view), onFault);
     this.sent_seq = ledger.cursorSeq();
-    this.worker.send({ kind: 'configure', ledger_path: ledger.path, settings: this.workerSettings() });
+    const native_binding = sqliteNativeBinding();
+    this.worker.send({ kind: 'configure', ledger_path: ledger.path, ...(native_binding ? { native_binding } : {}), settings: this.workerSettings() });
   }
 
   /** Called after each committed ledger batch: the worker applies its fills, mints and redemptions. */

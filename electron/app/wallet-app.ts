@@ -12,8 +12,11 @@ import type { WalletHandlers } from '../api/dispatch.js';
 import type { AppInfo } from '../../shared/contract/wallet-api.js';
 import type { SubscriptionView } from '../../shared/contract/compute.js';
 import { dataPaths } from '../services/paths.js';
+import { lockDataFolder, type DataFolderLock } from '../services/db/lock.js';
+import { migrateWalletDb } from '../services/db/migrate-file.js';
 import { openLedger } from '../services/ledger/index.js';
 import { createSecretStore, type Encryptor } from './secrets.js';
+import type { StringEncryptor } from '../services/credentials/index.js';
 import { connectPlatform, type PlatformConnection } from './platform-connection.js';
 import { MarketFeed } from '../services/market/index.js';
 import type { AppliedBatch } from '../services/ledger/index.js';
@@ -21,6 +24,7 @@ import { activityEntries, createHandlers, portfolioFrom } from './handlers.js';
 import { loadSettings } from './settings.js';
 import { prepareLedgerFile } from './ledger-file.js';
 import { TaxService } from './tax-service.js';
+import { StrandedWork } from './stranded.js';
 import { useDemoPlatform, usePlatform } from './platform-config.js';
 import { createOrderService, platformClientTransport } from '../services/orders/index.js';
 
@@ -61,6 +65,8 @@ export interface WalletAppOptions {
   platform_url?: string;
   /** The OS keychain (desktop); absent = the encrypted file store. */
   encryptor?: Encryptor;
+  /** Linux 'basic_text' safeStorage that earlier versions used as the keychain: secrets it wrote are moved to the file store. */
+  legacy_encryptor?: StringEncryptor;
   app_version: string;
   /** Log to stdout as well as the log file (tests keep this off). */
   log_to_stdout?: boolean;
@@ -86,10 +92,21 @@ function createLogger(logs_dir: string): Logger {
 }
 
 export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp> {
-  mkdirSync(opts.data_dir, { recursive: true, mode: 0o700 });
+  // One process per data folder: a second wallet would mark the first one's in-flight orders
+  // unknown and send them again. Taken before anything in the folder is read or written.
+  const lock = lockDataFolder(opts.data_dir, { host: opts.host, purpose: 'wallet' });
+  try {
+    return await startLocked(opts, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promise<WalletApp> {
   const paths = dataPaths(opts.data_dir);
   const log = createLogger(paths.logs_dir);
-  const secrets = createSecretStore(opts.data_dir, opts.encryptor);
+  const secrets = createSecretStore(opts.data_dir, opts.encryptor, opts.legacy_encryptor);
   const settings = loadSettings(paths.settings_json);
   const events = new WalletEventBus();
 
@@ -101,6 +118,9 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
   });
   const { archived_to } = prepareLedgerFile(paths.ledger_db, conn.identity);
   if (archived_to) log.warn({ archived_to }, 'the ledger followed another platform account; archived it and started a new one');
+  // An older ledger file is migrated only after a verified backup (electron/services/db).
+  const migrated = await migrateWalletDb(paths.ledger_db);
+  if (migrated.backup) log.info(migrated, 'ledger schema migrated after a verified backup');
   const ledger = openLedger({ path: paths.ledger_db, logger: log });
 
   const info: AppInfo = {
@@ -127,6 +147,9 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
   const held_tokens = () => (compute ? toCanonical(compute.pendingTokens()) : '0');
   const orders = conn.client ? createOrderService({ ledger, transport: platformClientTransport(conn.client), held_tokens, logger: log }) : null;
   compute = conn.client && orders ? new ComputeService({ db: ledger.database(), transport: conn.client, availableTokens: () => orders.available().token.available, logger: log }) : null;
+  // Orders and redemptions left in archived ledgers: listed until the user sends or cancels them.
+  const stranded = new StrandedWork({ db: ledger.database(), data_dir: opts.data_dir, identity: conn.identity, account_id: () => ledger.accountId(), orders, compute, logger: log });
+  stranded.collect();
   const pushStatus = () => {
     const status = conn.status(sync);
     events.emit('status', status);
@@ -176,7 +199,7 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     demo: () => useDemoPlatform(opts.data_dir, secrets),
     platform: (url: string, creds: { key_id: string; secret: string }) => usePlatform(opts.data_dir, secrets, url, creds),
   };
-  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, configure, status: () => conn.status(sync) });
+  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, stranded, configure, status: () => conn.status(sync) });
 
   log.info({ host: opts.host, platform: conn.platform_url, demo: conn.demo }, 'wallet started');
   return {
@@ -185,15 +208,19 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     events,
     logInternalError,
     close: async () => {
-      await market.stop();
-      compute?.close();
-      await orders?.stop();
-      await sync?.stop();
-      await tax.close();
-      ledger.close();
-      await conn.close();
-      log.info('wallet stopped');
-      log.flush();
+      try {
+        await market.stop();
+        compute?.close();
+        await orders?.stop();
+        await sync?.stop();
+        await tax.close();
+        ledger.close();
+        await conn.close();
+        log.info('wallet stopped');
+        log.flush();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

@@ -25,6 +25,30 @@ export const SECURE_WEB_PREFERENCES = Object.freeze({
   safeDialogs: true,
 });
 
+/** The window's preferences: DevTools only in development builds (a packaged app has none,
+ *  so nobody at the keyboard or a script driving it can open a console inside the wallet). */
+export function webPreferencesFor(opts: { packaged: boolean }) {
+  return Object.freeze({ ...SECURE_WEB_PREFERENCES, devTools: !opts.packaged });
+}
+
+/** Requests the session lets through: our own files, and DevTools' own pages in development only. */
+export function isRequestAllowed(url: string, opts: { packaged: boolean }): boolean {
+  return url.startsWith(`${APP_ORIGIN}/`) || (!opts.packaged && url.startsWith('devtools://'));
+}
+
+/**
+ * Whether Electron's safeStorage really is an OS keychain. On Linux without a keyring it
+ * falls back to 'basic_text' (a password hard-coded in Chromium: obfuscation, not
+ * protection) or finds none ('unknown'); then the wallet uses its key-file store with its
+ * visible warning instead of calling that the OS keychain.
+ */
+export function isRealKeychain(platform: NodeJS.Platform, encryption_available: boolean, linux_backend: string | null): boolean {
+  if (!encryption_available) return false;
+  if (platform !== 'linux') return true;
+  return linux_backend !== null && !NOT_A_KEYRING.has(linux_backend);
+}
+export const NOT_A_KEYRING: ReadonlySet<string> = new Set(['basic_text', 'unknown']);
+
 export interface CspOptions {
   /** Extra sources for connect-src (browser mode's WebSocket URL). */
   connect_src?: string[];
@@ -104,7 +128,7 @@ export function isPermissionGranted(_permission: string): boolean {
   return false;
 }
 
-/** Electron fuses flipped at packaging (see electron-builder.yml and scripts/after-pack). */
+/** Electron fuses flipped at packaging by electron-builder's `electronFuses` (electron-builder.yml; a test keeps both equal). */
 export const ELECTRON_FUSES = Object.freeze({
   runAsNode: false, // ELECTRON_RUN_AS_NODE would turn the signed app into a generic Node runtime
   enableCookieEncryption: true,

@@ -13,12 +13,14 @@ import {
   APP_HOST,
   APP_ORIGIN,
   APP_SCHEME,
-  SECURE_WEB_PREFERENCES,
   contentSecurityPolicy,
   isAllowedExternalUrl,
   isNavigationAllowed,
   isPermissionGranted,
+  isRealKeychain,
+  isRequestAllowed,
   securityHeaders,
+  webPreferencesFor,
 } from '../security/policy.js';
 import { mimeType, resolveStaticPath, staticTarget } from '../security/static-path.js';
 
@@ -61,8 +63,7 @@ function lockDownSession(): void {
   // Request allowlist: the renderer may load only our own app:// files (and devtools).
   // Any http(s) request from the page, e.g. by an injected script exfiltrating data, is cancelled.
   ses.webRequest.onBeforeRequest((details, callback) => {
-    const ok = details.url.startsWith(`${APP_ORIGIN}/`) || details.url.startsWith('devtools://');
-    callback({ cancel: !ok });
+    callback({ cancel: !isRequestAllowed(details.url, { packaged: app.isPackaged }) });
   });
 }
 
@@ -85,7 +86,7 @@ function createWindow(): BrowserWindow {
     show: false,
     backgroundColor: '#0c1015',
     title: 'Compute Wallet',
-    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: PRELOAD },
+    webPreferences: { ...webPreferencesFor({ packaged: app.isPackaged }), preload: PRELOAD },
   });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(`${APP_ORIGIN}/`);
@@ -109,14 +110,17 @@ async function main(): Promise<void> {
   chooseSqliteBinding();
   serveAppProtocol();
   lockDownSession();
+  const keychain = isRealKeychain(process.platform, safeStorage.isEncryptionAvailable(), process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null);
+  const safeStorageCrypto = { encryptString: (s: string) => safeStorage.encryptString(s), decryptString: (b: Buffer) => safeStorage.decryptString(b) };
   wallet = await startWalletApp({
     data_dir: args.data_dir ?? app.getPath('userData'),
     host: 'desktop',
     platform_url: args.platform_url,
-    // The OS keychain (Keychain, DPAPI, libsecret) protects the API secret at rest.
-    encryptor: safeStorage.isEncryptionAvailable()
-      ? { kind: 'os-keychain', encryptString: (s: string) => safeStorage.encryptString(s), decryptString: (b: Buffer) => safeStorage.decryptString(b) }
-      : undefined,
+    // The OS keychain (Keychain, DPAPI, libsecret/kwallet) protects the API secret at rest;
+    // Linux's 'basic_text' fallback is no keychain: the key-file store (with its warning) then,
+    // taking over what an earlier version stored with basic_text.
+    encryptor: keychain ? { kind: 'os-keychain', ...safeStorageCrypto } : undefined,
+    legacy_encryptor: !keychain && safeStorage.isEncryptionAvailable() ? safeStorageCrypto : undefined,
     app_version: app.getVersion(),
   });
   registerWalletIpc(wallet.handlers, wallet.events, () => mainWindow, wallet.logInternalError);
@@ -127,9 +131,24 @@ async function main(): Promise<void> {
 app.on('window-all-closed', () => app.quit());
 app.on('before-quit', () => { void wallet?.close(); });
 
-main().catch((err: unknown) => {
-  console.error('Compute Wallet failed to start:', err instanceof SqliteBindingError ? err.message : err);
-  // A missing or wrong native build is the user's to fix: say how, in a window too.
-  if (err instanceof SqliteBindingError) dialog.showErrorBox('Compute Wallet cannot open its database', err.message);
+// One desktop instance per user (Electron's lock); a second launch focuses the running
+// window and exits. The data folder lock (startWalletApp) also refuses any other process
+// on the same folder, e.g. browser mode or a second instance started with another profile.
+if (!app.requestSingleInstanceLock()) {
+  console.error('Compute Wallet is already running; focusing its window.');
   app.exit(1);
-});
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  main().catch((err: unknown) => {
+    console.error('Compute Wallet failed to start:', err instanceof SqliteBindingError ? err.message : err);
+    // The user started the app from a launcher: say why it stops (a missing native build and
+    // how to prepare it, which process holds the folder...), in a window too.
+    const title = err instanceof SqliteBindingError ? 'Compute Wallet cannot open its database' : 'Compute Wallet could not start';
+    if (app.isReady()) dialog.showErrorBox(title, err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
+}

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { PAGES, startStores, useSession } from './store';
 import { StatusBar } from './components/StatusBar';
+import { StrandedNotice } from './components/StrandedNotice';
 import { OverviewPage } from './pages/OverviewPage';
 import { MarketsPage } from './pages/MarketsPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -53,6 +54,7 @@ export function App() {
         </ul>
       </nav>
       <main className="content">
+        <StrandedNotice />
         {page === 'overview' && <OverviewPage />}
         {page === 'markets' && <MarketsPage />}
         {page === 'trade' && <TradePage />}

@@ -15,6 +15,7 @@ import { zDecimal } from '../money.js';
 import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, LIST_LIMIT_MAX, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
 import { BookDelta, BookSnapshot, PublicTrade } from '../platform/api.js';
 import { RedeemInput, RedemptionViewSchema, SetElectionInput, SubscriptionView } from './compute.js';
+import { ResolveStrandedInput, StrandedItem, StrandedList } from './stranded.js';
 import { ExportReportRequest, ExportReportResponse, HoldingsBySource, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, TaxView, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
@@ -180,6 +181,10 @@ export const walletMethods = {
   redeemTokens: { request: RedeemInput, response: RedemptionViewSchema },
   /** Redemptions asked for from this wallet, newest first. */
   listRedemptions: { request: Empty, response: z.strictObject({ redemptions: z.array(RedemptionViewSchema).max(200) }) },
+  /** Orders and redemptions left waiting in an archived ledger (another account or API key): never dropped silently. */
+  listStranded: { request: Empty, response: StrandedList },
+  /** Sends one with the new key (same platform account only; same id, so never applied twice) or cancels it. */
+  resolveStranded: { request: ResolveStrandedInput, response: StrandedItem },
   /** Lot method standing orders and report policies. */
   getTaxSettings: { request: Empty, response: TaxSettingsView },
   /** A method change becomes a standing order effective now (never retroactive). */

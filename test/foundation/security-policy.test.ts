@@ -1,7 +1,7 @@
 // Electron's security checklist, asserted without Electron: the values the shell applies
 // and the guards it calls are plain data and functions in electron/security/policy.ts.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import {
@@ -13,7 +13,10 @@ import {
   isNavigationAllowed,
   isPermissionGranted,
   isTrustedSenderUrl,
+  isRealKeychain,
+  isRequestAllowed,
   securityHeaders,
+  webPreferencesFor,
 } from '../../electron/security/policy.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -35,9 +38,20 @@ describe('window webPreferences', () => {
     expect(Object.isFrozen(SECURE_WEB_PREFERENCES)).toBe(true);
   });
 
+  it('DevTools only in development builds', () => {
+    expect(webPreferencesFor({ packaged: true })).toEqual({ ...SECURE_WEB_PREFERENCES, devTools: false });
+    expect(webPreferencesFor({ packaged: false }).devTools).toBe(true);
+    expect(isRequestAllowed('devtools://devtools/bundled/inspector.html', { packaged: true })).toBe(false);
+    expect(isRequestAllowed('devtools://devtools/bundled/inspector.html', { packaged: false })).toBe(true);
+    expect(isRequestAllowed(`${APP_ORIGIN}/index.html`, { packaged: true })).toBe(true);
+    expect(isRequestAllowed('https://evil.example/x', { packaged: false })).toBe(false);
+  });
+
   it('the shell creates its window with exactly these preferences plus the preload', () => {
     const main = read('electron/shell/main.ts');
-    expect(main).toMatch(/webPreferences:\s*\{\s*\.\.\.SECURE_WEB_PREFERENCES,\s*preload:\s*PRELOAD\s*\}/);
+    expect(main).toMatch(/webPreferences:\s*\{\s*\.\.\.webPreferencesFor\(\{\s*packaged:\s*app\.isPackaged\s*\}\),\s*preload:\s*PRELOAD\s*\}/);
+    expect(main).toContain('isRequestAllowed(details.url, { packaged: app.isPackaged })');
+    expect(main).not.toContain("startsWith('devtools://')");
     expect(main).not.toMatch(/nodeIntegration:\s*true|contextIsolation:\s*false|sandbox:\s*false|webSecurity:\s*false/);
   });
 });
@@ -140,5 +154,39 @@ describe('electron fuses', () => {
     expect(ELECTRON_FUSES.enableCookieEncryption).toBe(true);
     expect(ELECTRON_FUSES.enableEmbeddedAsarIntegrityValidation).toBe(true);
     expect(ELECTRON_FUSES.onlyLoadAppFromAsar).toBe(true);
+  });
+});
+
+describe('secrets: only a real keyring is called the OS keychain', () => {
+  it.each([
+    ['linux', true, 'gnome_libsecret', true],
+    ['linux', true, 'kwallet5', true],
+    ['linux', true, 'basic_text', false],
+    ['linux', true, 'unknown', false],
+    ['linux', false, 'gnome_libsecret', false],
+    ['darwin', true, null, true],
+    ['win32', true, null, true],
+    ['win32', false, null, false],
+  ] as const)('%s, encryption %s, backend %s: keychain %s', (platform, available, backend, want) => {
+    expect(isRealKeychain(platform, available, backend)).toBe(want);
+  });
+
+  it('the shell asks for the backend on Linux before choosing the keychain', () => {
+    const main = read('electron/shell/main.ts');
+    expect(main).toMatch(/const keychain = isRealKeychain\(process\.platform, safeStorage\.isEncryptionAvailable\(\), process\.platform === 'linux' \? safeStorage\.getSelectedStorageBackend\(\) : null\)/);
+    expect(main).toContain("encryptor: keychain ? { kind: 'os-keychain', ...safeStorageCrypto } : undefined");
+  });
+});
+
+describe('files the policy and packaging name', () => {
+  it('every scripts/ path mentioned in the shell, the policy, the packaging config and docs exists', () => {
+    const sources = ['electron/security/policy.ts', 'electron/shell/main.ts', 'electron-builder.yml', 'docs/SECURITY.md', 'docs/ARCHITECTURE.md'];
+    for (const f of sources) {
+      for (const m of read(f).matchAll(/\bscripts\/([\w.-]+)/g)) {
+        const name = m[1]!;
+        const found = ['', '.ts', '.mjs', '.js', '.cjs'].some((ext) => existsSync(path.join(ROOT, 'scripts', name + ext)));
+        expect(found, `${f} names scripts/${name}`).toBe(true);
+      }
+    }
   });
 });

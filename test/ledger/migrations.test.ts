@@ -1,45 +1,27 @@
 // Every earlier schema version (built from the migration list up to N, with data written
 // as that version allowed) opens, migrates to the latest, keeps its data and verifies.
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openLedger, LATEST_VERSION } from '../../electron/services/ledger/index.js';
-import { migrate } from '../../electron/services/ledger/migrations.js';
+import { migrateWalletDb } from '../../electron/services/db/migrate-file.js';
 import { generateStream, modelBalances } from '../sim/gen.js';
 import { tempDir } from './helpers.js';
-
-const POSTINGS_SQL = 'SELECT entry_id, account_id, commodity, amount FROM postings ORDER BY entry_id, account_id, commodity';
+import { buildFixture, POSTINGS_SQL } from '../db/fixtures.js';
 
 describe('migrations', () => {
   for (let v = 0; v < LATEST_VERSION; v++) {
-    it(`upgrades a version-${v} ledger to version ${LATEST_VERSION} with its data intact`, () => {
+    it(`upgrades a version-${v} ledger to version ${LATEST_VERSION} with its data intact`, async () => {
       const file = path.join(tempDir(), 'ledger.db');
-      const { events, model } = generateStream({ seed: 100 + v, count: 300 });
-      let expected_postings: unknown[] = [];
+      const { model } = generateStream({ seed: 100 + v, count: 300 });
+      const { postings: expected_postings } = buildFixture(file, { ledger: v, events: v >= 1 ? 300 : 0, seed: 100 + v });
+      if (v >= 1) expect(expected_postings.length).toBeGreaterThan(300);
+      if (v === 0) fs.rmSync(file); // version 0: no file yet (first run)
       if (v >= 1) {
-        // Write journal data with the current code, then roll the schema back to version v
-        // by building a version-v database and copying the v1 tables' rows into it.
-        const src = path.join(tempDir(), 'src.db');
-        const l = openLedger({ path: src });
-        l.ingest(events);
-        expected_postings = l.database().prepare(POSTINGS_SQL).safeIntegers(true).all();
-        expect(expected_postings.length).toBeGreaterThan(300);
-        l.close();
-        const db = new Database(file);
-        migrate(db, v);
-        expect(db.pragma('user_version', { simple: true })).toBe(v);
-        db.exec(`ATTACH DATABASE '${src}' AS src`);
-        db.transaction(() => {
-          // Before version 6, postings were rows of their own table: expand them from the
-          // current layout (entries.postings, read through the postings view).
-          db.exec('INSERT INTO main.entries SELECT id, seq, event_id, type, time, reverses, data FROM src.entries');
-          db.exec('INSERT INTO main.postings SELECT entry_id, account_id, commodity, amount FROM src.postings');
-          for (const t of ['balances', 'quarantine']) db.exec(`INSERT INTO main.${t} SELECT * FROM src.${t}`);
-          db.exec('UPDATE main.sync_state SET cursor_seq = (SELECT cursor_seq FROM src.sync_state), entry_count = (SELECT entry_count FROM src.sync_state), account_id = (SELECT account_id FROM src.sync_state)');
-          if (v >= 2) db.exec('INSERT INTO main.orders SELECT * FROM src.orders');
-        })();
-        db.exec('DETACH DATABASE src');
-        db.close();
+        expect(() => openLedger({ path: file })).toThrow(/migrate it first/); // never without a backup
+        const { backup } = await migrateWalletDb(file);
+        expect(backup).not.toBeNull();
       }
       const l = openLedger({ path: file });
       try {
@@ -60,11 +42,12 @@ describe('migrations', () => {
     });
   }
 
-  it('refuses a ledger written by a newer app', () => {
+  it('refuses a ledger written by a newer app', async () => {
     const file = path.join(tempDir(), 'ledger.db');
     const db = new Database(file);
     db.pragma(`user_version = ${LATEST_VERSION + 1}`);
     db.close();
     expect(() => openLedger({ path: file })).toThrow(/newer than this app/);
+    await expect(migrateWalletDb(file)).rejects.toThrow(/newer than this app/);
   });
 });

@@ -4,15 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run, summary } from '../../electron/cli/commands/verify.js';
 import { openLedger } from '../../electron/services/ledger/index.js';
 import { generateStream } from '../sim/gen.js';
-import { tempDir } from './helpers.js';
+import { captureOutput, tempDir } from './helpers.js';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  return { out: () => out.join(''), err: () => err.join('') };
-}
 afterEach(() => vi.restoreAllMocks());
 
 function ledgerDir(): string {
@@ -31,7 +24,7 @@ describe('wallet verify', () => {
 
   it('exits 0 on a sound ledger and lists quarantined events', async () => {
     const dir = ledgerDir();
-    const c = capture();
+    const c = captureOutput();
     expect(await run(['--data-dir', dir])).toBe(0);
     expect(c.out()).toMatch(/120 entries/);
     expect(c.out()).toMatch(/all hold/);
@@ -44,12 +37,12 @@ describe('wallet verify', () => {
     // Entry 1 is a deposit; its first posting is to assets:exchange:usd (account 1).
     db.exec('UPDATE entries SET a1 = a1 + 7 WHERE id = 1 AND k1 = 1 * 4 + 0');
     db.close();
-    let c = capture();
+    let c = captureOutput();
     expect(await run(['--data-dir', dir])).toBe(1);
     expect(c.out()).toMatch(/\[entry_balance\] entry 1 does not balance in USD: off by 0.00000007/);
     expect(c.out()).toMatch(/\[cached_balance\]/);
     vi.restoreAllMocks();
-    c = capture();
+    c = captureOutput();
     expect(await run(['--data-dir', dir, '--json'])).toBe(1);
     const j = JSON.parse(c.out()) as { ok: boolean; problems: { check: string }[] };
     expect(j.ok).toBe(false);
@@ -57,7 +50,7 @@ describe('wallet verify', () => {
   });
 
   it('exits 2 on a missing ledger or a bad option', async () => {
-    const c = capture();
+    const c = captureOutput();
     expect(await run(['--data-dir', tempDir()])).toBe(2);
     expect(c.err()).toMatch(/no ledger at/);
     expect(await run(['--frobnicate'])).toBe(2);

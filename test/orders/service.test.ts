@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Order, OrderRequest } from '../../shared/platform/api.js';
 import type { AccountEvent } from '../../shared/platform/events.js';
-import { openLedger, type Ledger } from '../../electron/services/ledger/index.js';
+import { openLedger, LATEST_VERSION, type Ledger } from '../../electron/services/ledger/index.js';
 import { PlatformClient, PlatformError } from '../../electron/services/platform-client/index.js';
 import {
   AvailableViewSchema,
@@ -13,7 +13,6 @@ import {
   MAX_SEND_ATTEMPTS,
   OrderViewSchema,
   OrderEntryError,
-  OUTBOX_LATEST_VERSION,
   platformClientTransport,
   TransportError,
   type Clock,
@@ -475,10 +474,11 @@ describe('feed convergence and storage', () => {
     off();
   });
 
-  it('keeps its own schema version and leaves the ledger migrations alone', async () => {
+  it('its tables come with the one schema version (no outbox_meta) and survive a reopen', async () => {
     const db = ledger.database();
     const user_version = db.pragma('user_version', { simple: true });
-    expect(db.prepare('SELECT version FROM outbox_meta').pluck().get()).toBe(OUTBOX_LATEST_VERSION);
+    expect(user_version).toBe(LATEST_VERSION);
+    expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'outbox_meta'`).pluck().get()).toBe(0);
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     const a = svc.place(limitBuy());
     await svc.close();
@@ -497,28 +497,5 @@ describe('feed convergence and storage', () => {
     await svc.drain();
     expect(changes).toContainEqual({ kind: 'orders', client_order_ids: [a.client_order_id], external_order_ids: [], from_feed: false });
     expect(changes).toContainEqual({ kind: 'status', online: true, paused_until_ms: null });
-  });
-});
-
-describe('outbox migrations', () => {
-  it('upgrades a version-1 outbox in place, keeping its orders', async () => {
-    const { OUTBOX_MIGRATIONS, migrateOutbox } = await import('../../electron/services/orders/index.js');
-    await svc.close();
-    ledger.close();
-    const file = path.join(dir, 'old.db');
-    const old = openLedger({ path: file });
-    const db = old.database();
-    db.exec(`CREATE TABLE outbox_meta (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL) STRICT`);
-    db.prepare(`INSERT INTO outbox_meta (id, version) VALUES (1, 1)`).run();
-    OUTBOX_MIGRATIONS[0]!.up(db);
-    db.prepare(
-      `INSERT INTO order_outbox (client_order_id, request, side, type, price, quantity, time_in_force, post_only, deadline_ms, state, created_ms, updated_ms)
-       VALUES ('019e830e-0000-7000-8000-000000000001', '{}', 'buy', 'limit', '0.5', '1', 'GTC', 0, ?, 'queued', ?, ?)`,
-    ).run(now + 60_000, now, now);
-    expect(migrateOutbox(db)).toBe(1);
-    expect(db.prepare('SELECT version FROM outbox_meta').pluck().get()).toBe(OUTBOX_LATEST_VERSION);
-    ledger = old;
-    svc = open();
-    expect(svc.queue()).toHaveLength(1);
   });
 });

@@ -16,29 +16,39 @@ const repo = path.resolve(here, '../..');
 export const CRASH_KILLS_MAX = 3;
 const CHILD_TIMEOUT_MS = 30_000;
 
-let built: Promise<string> | null = null;
+const bundles = new Map<string, Promise<string>>();
 
-/** Bundles crash-child.ts once per process (better-sqlite3 stays external, found via NODE_PATH). */
-export function buildCrashChild(): Promise<string> {
-  built ??= (async () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crash-child-')), 'child.cjs');
-    await build({
-      entryPoints: [path.join(here, 'crash-child.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: out,
-      external: ['better-sqlite3'],
-      minify: true,
-      logLevel: 'error',
-    });
-    return out;
-  })();
+/** Bundles a child script once per process into one CJS file, so each spawn costs a plain
+ *  `node` start (better-sqlite3 stays external, found via NODE_PATH). */
+export function bundleChild(entry: string): Promise<string> {
+  let built = bundles.get(entry);
+  if (!built) {
+    built = (async () => {
+      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crash-child-')), 'child.cjs');
+      await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        outfile: out,
+        external: ['better-sqlite3'],
+        minify: true,
+        logLevel: 'error',
+      });
+      return out;
+    })();
+    bundles.set(entry, built);
+  }
   return built;
 }
 
-function runChild(child: string, args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+/** The ingestion crash child, bundled. */
+export function buildCrashChild(): Promise<string> {
+  return bundleChild(path.join(here, 'crash-child.ts'));
+}
+
+export function runChild(child: string, args: string[], on_stdout?: (text: string, kill: () => void) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [child, ...args], {
       env: { ...process.env, NODE_PATH: path.join(repo, 'node_modules') },
@@ -46,6 +56,7 @@ function runChild(child: string, args: string[]): Promise<{ code: number | null;
     });
     let stderr = '';
     p.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+    p.stdout.on('data', (d: Buffer) => on_stdout?.(d.toString(), () => p.kill('SIGKILL')));
     const timer = setTimeout(() => p.kill('SIGKILL'), CHILD_TIMEOUT_MS);
     p.on('error', reject);
     p.on('exit', (code, signal) => {

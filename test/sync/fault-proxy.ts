@@ -15,12 +15,14 @@ export interface Faults {
   truncate: number;
   /** Rewrites each GET /v1/events page before the client sees it. */
   events: ((events: unknown[], after: number) => unknown[]) | null;
+  /** Holds matching REST requests this long before forwarding them (a slow network, a delayed send). */
+  delay_ms: ((method: string, path: string) => number) | null;
 }
 
 const BODY_MAX = 32 * 1024 * 1024;
 
 export class FaultProxy {
-  readonly faults: Faults = { down: false, http_5xx: 0, hang: 0, truncate: 0, events: null };
+  readonly faults: Faults = { down: false, http_5xx: 0, hang: 0, truncate: 0, events: null, delay_ms: null };
   /** Paths of REST requests seen (for assertions). */
   readonly requests: string[] = [];
   private readonly sockets = new Set<net.Socket>();
@@ -86,8 +88,9 @@ export class FaultProxy {
       return void res.end(JSON.stringify({ error: { code: 'unavailable', message: 'injected 503' } }));
     }
     const chunks: Buffer[] = [];
+    const delay_ms = f.delay_ms?.(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname) ?? 0;
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', () => setTimeout(() => {
       const upstream = http.request(
         { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: { ...req.headers, host: this.target.host } },
         (up) => {
@@ -102,7 +105,7 @@ export class FaultProxy {
       );
       upstream.on('error', () => res.destroy());
       upstream.end(Buffer.concat(chunks));
-    });
+    }, delay_ms));
   }
 
   private respond(req: http.IncomingMessage, res: http.ServerResponse, status: number, headers: http.IncomingHttpHeaders, body: Buffer): void {

@@ -3,10 +3,12 @@
 // `npm run wallet -- connect --demo [--data-dir DIR]` (back to the embedded demo platform)
 // Points the wallet at a platform and stores its API key in the secret store (never in
 // settings.json, never echoed). Takes effect at the next start of the app.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { defaultDataDir } from '../../services/paths.js';
+import { dataPaths, defaultDataDir } from '../../services/paths.js';
+import { unsentWorkIn } from '../../app/stranded.js';
+import { withDataFolderLock } from '../../services/db/lock.js';
 import { openDefaultFileSecretStore } from '../../services/credentials/index.js';
 import { useDemoPlatform, usePlatform } from '../../app/platform-config.js';
 
@@ -50,11 +52,18 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const data_dir = values['data-dir'] ?? defaultDataDir();
+  // Settings and secrets are the running wallet's too: refused while it holds the folder.
+  return withDataFolderLock(data_dir, 'connect', () => configure(data_dir, values));
+}
+
+async function configure(data_dir: string, values: { demo: boolean; 'platform-url'?: string; credentials?: string; 'key-id'?: string }): Promise<number> {
   const store = openDefaultFileSecretStore(data_dir);
 
   if (values.demo) {
+    const leftover = strandedNote(data_dir, null);
     await useDemoPlatform(data_dir, store);
     process.stdout.write(`The wallet in ${data_dir} will use the embedded demo platform.\n`);
+    if (leftover) process.stdout.write(leftover);
     return 0;
   }
   const url = values['platform-url'];
@@ -72,8 +81,23 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     creds = CredentialsFile.parse({ key_id: values['key-id'], secret: readStdin() });
   }
+  const leftover = strandedNote(data_dir, `${new URL(url).origin} ${creds.key_id}`);
   await usePlatform(data_dir, store, url, creds);
   process.stdout.write(`The wallet in ${data_dir} will sync with ${new URL(url).origin} as API key ${creds.key_id}.\n`);
+  if (leftover) process.stdout.write(leftover);
   if (store.warning) process.stdout.write(`Note: ${store.warning}\n`);
   return 0;
+}
+
+/** What the next start will archive and leave waiting for the user, said now (issue 13). */
+function strandedNote(data_dir: string, next_identity: string | null): string | null {
+  const ledger = dataPaths(data_dir).ledger_db;
+  if (!existsSync(ledger)) return null;
+  const previous = existsSync(`${ledger}.identity`) ? readFileSync(`${ledger}.identity`, 'utf8') : null;
+  if (previous !== null && previous === next_identity) return null;
+  const { orders, redemptions } = unsentWorkIn(ledger);
+  const waiting = orders + redemptions > 0
+    ? ` Its ${orders} unsent order(s) and ${redemptions} unanswered redemption(s) are not dropped: the app lists them ("Left in an archived ledger") for you to send with the new key (same platform account only) or cancel.`
+    : '';
+  return `Note: the current ledger follows ${previous ?? 'an unrecorded platform key'}; at the next start it is archived (kept beside it) and a new one begins.${waiting}\n`;
 }

@@ -12,7 +12,8 @@ import {
   SHORT_BOXES, TaxInputError, zPriorYear, type TaxSettingsInput, type TaxTransaction,
 } from '../../services/tax/index.js';
 import { LedgerTaxError, transactionsFromLedger } from '../../services/tax/from-ledger.js';
-import { openLedger } from '../../services/ledger/index.js';
+import { LATEST_VERSION } from '../../services/ledger/index.js';
+import { asFileError, migratedCopy, openWalletDbReadOnly } from '../../services/db/open.js';
 import { dataPaths, defaultDataDir } from '../../services/paths.js';
 
 export const summary = 'yearly gains report: Form 8949 CSV, Schedule D JSON, TXF, TurboTax CSV, income CSV, PDF';
@@ -107,15 +108,18 @@ async function loadTransactions(input: string | undefined, dataDir: string | und
   if (input === undefined) {
     const file = dataPaths(dataDir ?? defaultDataDir()).ledger_db;
     if (!existsSync(file)) throw new UsageError(`no --in file given and no wallet ledger at ${file} (sync once, pass --data-dir, or pass --in transactions.csv)`);
-    const ledger = openLedger({ path: file });
+    // Read-only: a report never creates, migrates or writes the ledger (an older schema is read through a migrated in-memory copy).
+    const ro = openWalletDbReadOnly(file);
+    const copy = ro.version < LATEST_VERSION ? migratedCopy(ro.db) : null;
     try {
-      const { transactions, data_as_of } = transactionsFromLedger(ledger.database());
+      const { transactions, data_as_of } = transactionsFromLedger(copy ?? ro.db);
       return { kind: 'ledger', txs: transactions, dataAsOf: data_as_of };
     } catch (err) {
       if (err instanceof LedgerTaxError) throw new TaxInputError(err.message, '(ledger)');
-      throw err;
+      throw asFileError(file, err);
     } finally {
-      ledger.close();
+      copy?.close();
+      ro.close();
     }
   }
   const text = await readLimited(input, CSV_BYTES_MAX, 'input file');

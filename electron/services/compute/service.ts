@@ -15,6 +15,7 @@ import { dec, toCanonical, ZERO, type Dec } from '../../../shared/money.js';
 import { RedeemInput, SetElectionInput, type RedemptionView, type SubscriptionView } from '../../../shared/contract/compute.js';
 import { Subscription, type RedemptionRequest, type RedemptionResponse } from '../../../shared/platform/api.js';
 import { toTransportError } from '../orders/transport.js';
+import { assertCurrentSchema } from '../db/migrations.js';
 
 /** Redemptions waiting for an answer at once. */
 export const MAX_PENDING_REDEMPTIONS = 100;
@@ -68,31 +69,6 @@ export interface ComputeServiceOptions {
 }
 
 
-export function migrateCompute(db: Database.Database): void {
-  // Its own tables and no shared version: the ledger's migration list belongs to the ledger.
-  db.exec(`
-    -- The subscription as last fetched, so the Compute screen shows it offline (marked stale).
-    CREATE TABLE IF NOT EXISTS subscription_cache (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      json TEXT NOT NULL,
-      fetched_ms INTEGER NOT NULL
-    ) STRICT;
-    CREATE TABLE IF NOT EXISTS redemptions (
-      request_id TEXT PRIMARY KEY,
-      tokens TEXT NOT NULL,
-      state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'refused')),
-      market_price_usd TEXT,
-      seq INTEGER,
-      attempts INTEGER NOT NULL DEFAULT 0,
-      next_ms INTEGER NOT NULL DEFAULT 0,
-      last_error TEXT,
-      created_ms INTEGER NOT NULL,
-      updated_ms INTEGER NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS redemptions_pending ON redemptions (next_ms) WHERE state = 'pending';
-  `);
-}
-
 export class ComputeService {
   private readonly db: Database.Database;
   private readonly now: () => number;
@@ -114,7 +90,8 @@ export class ComputeService {
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.retry_base_ms = opts.retry_base_ms ?? RETRY_BASE_MS;
     assert(this.retry_base_ms > 0 && this.retry_base_ms <= RETRY_MAX_MS, `retry_base_ms out of range: ${this.retry_base_ms}`);
-    migrateCompute(this.db);
+    // Its tables come with the one schema (electron/services/db/migrations.ts).
+    assertCurrentSchema(this.db, 'compute service');
     const sync = this.db.pragma('synchronous', { simple: true }) as number;
     assert(sync >= 2, `redemptions need synchronous=FULL, the connection has ${sync}`);
     // A new process has nothing in flight: redemptions left pending (and their leases) are due now.
@@ -223,6 +200,24 @@ export class ComputeService {
     const request_id = uuidv7();
     const t = this.now();
     this.st.insert.run(request_id, tokens, t, t);
+    return this.settle(request_id);
+  }
+
+  /**
+   * Sends again a redemption asked for elsewhere (a ledger archived after a key change,
+   * issue 13) with its own request_id, so the platform applies it at most once.
+   */
+  async resume(request_id: string, raw_tokens: string): Promise<RedemptionView> {
+    const input = RedeemInput.safeParse({ tokens: raw_tokens });
+    if (!input.success || request_id.length === 0 || request_id.length > 64) throw new ComputeError('invalid_input', 'not a redemption');
+    this.requireOnline('Sending a redemption needs the platform');
+    if (this.st.byId.get(request_id) !== undefined) throw new ComputeError('invalid_input', `redemption ${request_id} is already known here`);
+    const t = this.now();
+    this.st.insert.run(request_id, toCanonical(dec(input.data.tokens)), t, t);
+    return this.settle(request_id);
+  }
+
+  private async settle(request_id: string): Promise<RedemptionView> {
     this.emit();
     for (let i = 0; i < REDEEM_ATTEMPTS_INLINE; i++) {
       const row = await this.attempt(request_id);

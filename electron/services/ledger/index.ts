@@ -41,4 +41,4 @@ export {
 export { formatVerifyReport, type VerifyReport, type VerifyProblem } from './verify.js';
 export { ACCOUNTS, type AccountName } from './chart.js';
 export { fromScaled, toScaled, SCALE_DIGITS, type Commodity } from './amounts.js';
-export { LATEST_VERSION, MIGRATIONS } from './migrations.js';
+export { LATEST_VERSION, MIGRATIONS } from '../db/migrations.js';

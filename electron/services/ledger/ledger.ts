@@ -5,17 +5,14 @@
 //  - cached balances = sum of postings; own asset balances never negative;
 //  - append-only: corrections are reversing entries.
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { Balances, Candle, zCandleInterval, type AccountEvent, type CandleInterval } from '../../../shared/platform/events.js';
 import { isAccountEvent, parseAccountEvent } from '../../../shared/platform/event-check.js';
 import { COMMODITIES, fromScaled, toScaled, NotRepresentableError, type Commodity } from './amounts.js';
 import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
 import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS, LedgerInvariantError, type Posting } from './mapping.js';
-import { migrate } from './migrations.js';
-import { sqliteOpenOptions } from '../native/sqlite-binding.js';
+import { openWalletDb } from '../db/open.js';
 import { BatchWriter, FastPathConflict, prepareWriter, type WriterStatements } from './writer.js';
 import { assert } from '../../../shared/assert.js';
 import { verifyLedger, type VerifyReport } from './verify.js';
@@ -31,6 +28,8 @@ export const CANDLES_MAX = 5000;
 
 export interface OpenLedgerOptions {
   path: string;
+  /** A database the db module already opened at the latest schema (e.g. a migrated in-memory copy for verify); `path` then only names it. */
+  database?: Database.Database;
   logger?: Logger;
   /** Fault injection for crash tests: called after each entry row is written, inside the transaction. */
   on_entry_written?: (entries_written_by_this_process: number) => void;
@@ -190,26 +189,6 @@ function toItem(raw: unknown): Item {
   };
 }
 
-/** WAL auto-checkpoint threshold in pages (16 KiB pages: 64 MiB of WAL between checkpoints). */
-export const WAL_AUTOCHECKPOINT_PAGES = 4096;
-
-/** Connection settings of the ledger database (the benchmark's raw baseline uses them too). */
-export function applyLedgerPragmas(db: Database.Database): void {
-  // Only takes effect on a new, empty file: 16 KiB pages mean fewer b-tree splits and
-  // levels for the append-heavy journal (bulk ingest measured faster than with 4 KiB).
-  db.pragma('page_size = 16384');
-  db.pragma('journal_mode = WAL');
-  // Fewer, larger checkpoints: a hot index page is copied back once per checkpoint, not
-  // once per 4 MiB of WAL.
-  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
-  // The journal is re-fetchable from the platform, but mismatches and anything a later
-  // module adds (the order queue) are not: FULL on this connection (ingestion relaxes it
-  // per batch, see ingestBatchWith).
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-}
-
 /** The event's own fields as JSON, without those stored in columns (id, seq, type, time) or sync_state (account_id). */
 export function eventDetail(e: AccountEvent): string {
   const { id: _id, seq: _seq, account_id: _account, time: _time, type: _type, ...detail } = e;
@@ -235,11 +214,9 @@ export class Ledger {
     this.path = opts.path;
     this.log = opts.logger;
     this.on_entry_written = opts.on_entry_written;
-    if (opts.path !== ':memory:') fs.mkdirSync(path.dirname(opts.path), { recursive: true });
-    this.db = new Database(opts.path, sqliteOpenOptions());
+    // The db module opens the file (checks, pragmas, migrations); a given handle is already open.
+    this.db = opts.database ?? openWalletDb(opts.path);
     this.db.defaultSafeIntegers(false);
-    applyLedgerPragmas(this.db);
-    migrate(this.db);
     this.st = this.prepare();
     this.wst = prepareWriter(this.db);
     this.next_entry_id = ((this.db.prepare('SELECT MAX(id) FROM entries').pluck().get() as number | null) ?? 0) + 1;

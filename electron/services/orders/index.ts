@@ -35,7 +35,7 @@ export {
 } from './service.js';
 export { platformClientTransport, toTransportError, TransportError, type OrderTransport, type TransportOutcome } from './transport.js';
 export { reservationFor } from './reserve.js';
-export { OUTBOX_LATEST_VERSION, OUTBOX_MIGRATIONS, migrateOutbox } from './schema.js';
+export { unsentOrdersIn, type UnsentOrder } from './stranded.js';
 export {
   PlaceOrderInput,
   CancelOrderInput,

@@ -152,13 +152,32 @@ export class OrderService {
       // GTD: the expiry also ends the order on the book.
       ...(input.time_in_force === 'GTD' ? { expire_at: new Date(deadline_ms).toISOString() } : {}),
     };
-    const limit_price = (input.price ?? input.protection_price)!;
+    return this.enqueue(request, deadline_ms, now);
+  }
+
+  /**
+   * Queues an order exactly as it was requested elsewhere (a ledger archived after a key
+   * change, issue 13): the same client_order_id and body, so the platform's idempotency
+   * check makes a resend of one that did arrive harmless. Same funds and queue limits as place().
+   */
+  requeue(request: OrderRequest, deadline_ms: number): OrderView {
+    this.assertOpen();
+    const now = this.clock.now_ms();
+    if (deadline_ms - now < MIN_EXPIRY_MS) throw new OrderEntryError('invalid_input', `the order expired (or expires within ${MIN_EXPIRY_MS / 1000} s); it can only be canceled`);
+    if (this.st.byId.get(request.client_order_id) !== undefined) throw new OrderEntryError('invalid_input', `order ${request.client_order_id} is already in the queue`);
+    return this.enqueue(request, deadline_ms, now);
+  }
+
+  private enqueue(request: OrderRequest, deadline_ms: number, now: number): OrderView {
+    const client_order_id = request.client_order_id;
+    const limit_price = (request.price ?? request.protection_price)!;
+    assert(limit_price !== undefined, 'an order carries a price or a protection price');
     this.db
       .transaction(() => {
         if ((this.st.pendingCount.get() as number) >= MAX_PENDING_ORDERS) {
           throw new OrderEntryError('queue_full', `${MAX_PENDING_ORDERS} orders are already waiting to be sent; wait for the queue to drain`);
         }
-        this.checkFunds(input.side, limit_price, request.quantity);
+        this.checkFunds(request.side, limit_price, request.quantity);
         this.st.insert.run({
           client_order_id,
           request: JSON.stringify(request),
@@ -175,7 +194,7 @@ export class OrderService {
       })
       .immediate();
     if (this.reserved_cache) {
-      const add = reservationFor({ side: input.side, limit_price, remaining: request.quantity }, this.fee_bps);
+      const add = reservationFor({ side: request.side, limit_price, remaining: request.quantity }, this.fee_bps);
       this.reserved_cache = { usd: this.reserved_cache.usd.plus(add.usd), tokens: this.reserved_cache.tokens.plus(add.tokens) };
     }
     this.emit([client_order_id]);

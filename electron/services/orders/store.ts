@@ -2,7 +2,7 @@
 // the ledger's connection (synchronous=FULL): a row written here survives a power cut.
 import type Database from 'better-sqlite3';
 import type { OrderRequest } from '../../../shared/platform/api.js';
-import { migrateOutbox } from './schema.js';
+import { assertCurrentSchema } from '../db/migrations.js';
 import { assert, type OrderState } from './types.js';
 
 export interface OutboxRow {
@@ -75,7 +75,8 @@ export interface ExternalOrderRow {
 }
 
 export function prepareStore(db: Database.Database) {
-  migrateOutbox(db);
+  // The outbox tables come with the one schema (electron/services/db/migrations.ts).
+  assertCurrentSchema(db, 'order outbox');
   // FULL so the outbox row is on disk before anything is sent (the ledger sets it too).
   db.pragma('synchronous = FULL');
   const sync = db.pragma('synchronous', { simple: true }) as number;

@@ -18,7 +18,13 @@ const zTx = z.custom<TaxTransaction>((v) => typeof v === 'object' && v !== null 
 
 export const zToWorker = z.discriminatedUnion('kind', [
   /** First message: where the ledger file is, and the settings. The worker reads the whole history. */
-  z.strictObject({ kind: z.literal('configure'), ledger_path: z.string().min(1).max(4096), settings: zWorkerSettings }),
+  z.strictObject({
+    kind: z.literal('configure'),
+    ledger_path: z.string().min(1).max(4096),
+    /** The SQLite addon build the main thread chose (the desktop app's Electron build); absent = the default. */
+    native_binding: z.string().min(1).max(4096).optional(),
+    settings: zWorkerSettings,
+  }),
   z.strictObject({ kind: z.literal('settings'), settings: zWorkerSettings }),
   /** A committed ledger batch: every event's seq, with its tax transaction (null when it has none). */
   z.strictObject({

@@ -168,7 +168,8 @@ async function answer(s: State, q: Question): Promise<Answer> {
 
 async function handle(m: ToWorker): Promise<void> {
   if (m.kind === 'configure') {
-    const db = new Database(m.ledger_path, { readonly: true, fileMustExist: true });
+    // A worker thread has its own module state: the main thread's binding choice comes in the message.
+    const db = new Database(m.ledger_path, { readonly: true, fileMustExist: true, ...(m.native_binding ? { nativeBinding: m.native_binding } : {}) });
     db.pragma('busy_timeout = 5000');
     st = { db, settings: m.settings, live: null, problem: null, cursor_seq: 0, cursor_time: null, reversals: 0 };
     rebuild(st);

@@ -1,8 +1,8 @@
-// Versioned schema. `PRAGMA user_version` is the number of migrations applied; at open,
-// the missing ones run in order, each in its own transaction. Never edit a shipped
-// migration: add a new one. Tests build every earlier version from this list.
+// The ledger's schema steps, versions 1–6 (journal, order events, market cache,
+// mismatches, indexes, postings in the entry row). Shipped: never edit one, append a new
+// migration in migrations.ts.
 import type Database from 'better-sqlite3';
-import { ACCOUNTS } from './chart.js';
+import { ACCOUNTS } from '../ledger/chart.js';
 
 export interface Migration {
   version: number;
@@ -10,7 +10,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [
+export const LEDGER_STEPS: readonly Migration[] = [
   {
     version: 1,
     description: 'journal: accounts, entries, postings, cached balances, cursor, quarantine',
@@ -203,25 +203,3 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
 ];
-
-export const LATEST_VERSION = MIGRATIONS.length;
-MIGRATIONS.forEach((m, i) => {
-  if (m.version !== i + 1) throw new Error(`migration ${i} has version ${m.version}; versions must be 1, 2, 3, ...`);
-});
-
-/** Applies migrations up to `target` (default: all). Returns the version before. */
-export function migrate(db: Database.Database, target: number = LATEST_VERSION): number {
-  const from = db.pragma('user_version', { simple: true }) as number;
-  if (!Number.isInteger(from) || from < 0) throw new Error(`bad user_version ${String(from)}`);
-  if (from > LATEST_VERSION) {
-    throw new Error(`ledger schema version ${from} is newer than this app (${LATEST_VERSION}); update the app`);
-  }
-  for (const m of MIGRATIONS) {
-    if (m.version <= from || m.version > target) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
-  }
-  return from;
-}

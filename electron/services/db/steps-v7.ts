@@ -1,15 +1,10 @@
-// The outbox's own tables in the ledger's SQLite file, with their own schema version
-// (outbox_meta.version), because the ledger's migration list belongs to the ledger.
-// Never edit a shipped migration: append one.
+// Schema version 7 and what it replaces: the order outbox's own steps (shipped with their
+// own version in outbox_meta) and the compute tables (shipped unversioned). Shipped steps are
+// never edited.
 import type Database from 'better-sqlite3';
+import type { Migration } from './steps-ledger.js';
 
-export interface OutboxMigration {
-  version: number;
-  description: string;
-  up(db: Database.Database): void;
-}
-
-export const OUTBOX_MIGRATIONS: readonly OutboxMigration[] = [
+const LEGACY_OUTBOX_STEPS: readonly Migration[] = [
   {
     version: 1,
     description: 'order outbox: one row per order placed on this device',
@@ -89,25 +84,61 @@ export const OUTBOX_MIGRATIONS: readonly OutboxMigration[] = [
   },
 ];
 
-export const OUTBOX_LATEST_VERSION = OUTBOX_MIGRATIONS.length;
-OUTBOX_MIGRATIONS.forEach((m, i) => {
-  if (m.version !== i + 1) throw new Error(`outbox migration ${i} has version ${m.version}; versions must be 1, 2, 3, ...`);
-});
 
-/** Creates/upgrades the outbox tables. Returns the version found before. */
-export function migrateOutbox(db: Database.Database): number {
-  db.exec(`CREATE TABLE IF NOT EXISTS outbox_meta (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL) STRICT`);
-  db.prepare(`INSERT OR IGNORE INTO outbox_meta (id, version) VALUES (1, 0)`).run();
-  const from = db.prepare(`SELECT version FROM outbox_meta WHERE id = 1`).pluck().get() as number;
-  if (from > OUTBOX_LATEST_VERSION) {
-    throw new Error(`order outbox schema version ${from} is newer than this app (${OUTBOX_LATEST_VERSION}); update the app`);
-  }
-  for (const m of OUTBOX_MIGRATIONS) {
-    if (m.version <= from) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.prepare(`UPDATE outbox_meta SET version = ? WHERE id = 1`).run(m.version);
-    }).immediate();
-  }
-  return from;
-}
+/** The compute service's tables as it created them (CREATE IF NOT EXISTS, unversioned) before version 7. */
+const COMPUTE_TABLES_SQL = `
+    -- The subscription as last fetched, so the Compute screen shows it offline (marked stale).
+    CREATE TABLE IF NOT EXISTS subscription_cache (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      json TEXT NOT NULL,
+      fetched_ms INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE IF NOT EXISTS redemptions (
+      request_id TEXT PRIMARY KEY,
+      tokens TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'refused')),
+      market_price_usd TEXT,
+      seq INTEGER,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_ms INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT,
+      created_ms INTEGER NOT NULL,
+      updated_ms INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS redemptions_pending ON redemptions (next_ms) WHERE state = 'pending';
+`;
+
+const hasTable = (db: Database.Database, name: string) =>
+  db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).pluck().get(name) !== undefined;
+
+/** Outbox versions 1..3 (its own outbox_meta.version), shipped before the one version scheme. */
+export const LEGACY_OUTBOX_LATEST = LEGACY_OUTBOX_STEPS.length;
+
+/**
+ * Version 7: the order outbox (versioned by outbox_meta until now) and the compute tables
+ * (unversioned CREATE IF NOT EXISTS) join the one migration list. A file may hold the outbox
+ * at any of its versions 0..3 and the compute tables or not; all end in the same schema.
+ */
+export const STEP_7: Migration = {
+  version: 7,
+  description: 'one schema: the order outbox (was outbox_meta 1..3) and the compute tables (was unversioned) join the migration list',
+  up(db) {
+    const from = hasTable(db, 'outbox_meta') ? ((db.prepare(`SELECT version FROM outbox_meta WHERE id = 1`).pluck().get() as number | undefined) ?? 0) : 0;
+    if (!Number.isInteger(from) || from < 0 || from > LEGACY_OUTBOX_LATEST) throw new Error(`order outbox schema version ${String(from)} is not one this app knows (0..${LEGACY_OUTBOX_LATEST})`);
+    for (const step of LEGACY_OUTBOX_STEPS) if (step.version > from) step.up(db);
+    db.exec('DROP TABLE IF EXISTS outbox_meta');
+    db.exec(COMPUTE_TABLES_SQL);
+  },
+};
+
+/** Builds a file as an app before version 7 left it (tests and fixtures only). */
+export const LEGACY_FOR_FIXTURES = {
+  outbox(db: Database.Database, version: number): void {
+    db.exec(`CREATE TABLE outbox_meta (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL) STRICT`);
+    db.prepare(`INSERT INTO outbox_meta (id, version) VALUES (1, ?)`).run(version);
+    for (const step of LEGACY_OUTBOX_STEPS) if (step.version <= version) step.up(db);
+  },
+  compute(db: Database.Database): void {
+    db.exec(COMPUTE_TABLES_SQL);
+  },
+};

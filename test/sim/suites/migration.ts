@@ -1,0 +1,13 @@
+// Migration suite (issue 13): per seed, SIGKILL during a schema migration (at a seeded
+// fault point or after a seeded delay); the file is the old or the new version, verified,
+// every named backup intact, and the next start migrates it. `--seeds 200` or more.
+import type { SimSuite } from '../types.js';
+import { runMigrationCrash } from '../migrate-crash.js';
+
+export const suite: SimSuite = {
+  name: 'migration',
+  description: 'SIGKILL during a schema migration: old or new version, verified, backup intact, next start migrates',
+  async run(seed) {
+    await runMigrationCrash(seed);
+  },
+};
