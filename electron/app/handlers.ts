@@ -10,6 +10,7 @@ import type { MarketFeed } from './market-feed.js';
 import type { TaxService } from './tax-service.js';
 import { OrderEntryError, type OrderService } from '../services/orders/index.js';
 import { WalletApiError } from '../../shared/contract/wallet-api.js';
+import { upFrontHandlers, type UpFrontContext } from './handlers-up-front.js';
 
 export interface HandlerContext {
   info: AppInfo;
@@ -22,6 +23,8 @@ export interface HandlerContext {
   compute: ComputeService | null;
   configure: { demo(): Promise<void>; platform(url: string, creds: { key_id: string; secret: string }): Promise<void> };
   status(): ConnectionStatus;
+  /** The period up front, instrument, notifications, reports (handlers-up-front.ts). */
+  up_front: Omit<UpFrontContext, 'tax'>;
 }
 
 function ordersOf(ctx: HandlerContext): OrderService {
@@ -126,5 +129,6 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     getHoldings: async () => ctx.tax.holdings(),
     whatIfSale: async (req) => ctx.tax.whatIf(req.quantity, req.price_usd),
     exportTaxReport: async (req) => ctx.tax.export(req.year),
+    ...upFrontHandlers({ ...ctx.up_front, tax: ctx.tax }, computeCall),
   };
 }

@@ -1,8 +1,7 @@
 // The wallet API's tax features over the tax engine: the year's summary, held lots with
 // unrealized gains, the what-if of a sale, and the report files. Input is the local
 // ledger; settings (lot method standing orders, policies) live in settings.json.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { ReportExports } from './report-exports.js';
 import type { Ledger } from '../services/ledger/index.js';
 import { buildReportFiles, computeTaxYear, TaxInputError, unrealizedPositions, whatIfSale, type TaxSettingsInput, type TaxTransaction } from '../services/tax/index.js';
 import { transactionsFromLedger } from '../services/tax/from-ledger.js';
@@ -46,14 +45,19 @@ const DEFAULTS: TaxSettings = { method_orders: [], mint_basis: 'allocated', wash
 export class TaxService {
   private readonly summaries = new Recompute<MethodResponse<'getTaxSummary'>>();
   private readonly holdings_by_origin = new Recompute<MethodResponse<'getHoldings'>>();
+  private readonly exports: ReportExports;
 
   constructor(
     private readonly ledger: Ledger,
     private readonly settings_file: string,
-    private readonly reports_dir: string,
+    reports_dir: string,
     private readonly lastPrice: () => string | null,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    /** The token's symbol from the platform's instrument, for the report rows ("12.5 CMPT"). */
+    private readonly assetSymbol: () => string | null = () => null,
+  ) {
+    this.exports = new ReportExports(reports_dir);
+  }
 
   private stored(): TaxSettings {
     return { ...DEFAULTS, ...loadSettings(this.settings_file).tax };
@@ -80,7 +84,8 @@ export class TaxService {
 
   private engineSettings(data_as_of: string): TaxSettingsInput {
     const t = this.stored();
-    return { method_orders: t.method_orders, mint_basis: t.mint_basis, wash_sale: t.wash_sale, digital_asset: t.digital_asset, filing_status: t.filing_status, data_as_of };
+    const asset_symbol = this.assetSymbol();
+    return { method_orders: t.method_orders, mint_basis: t.mint_basis, wash_sale: t.wash_sale, digital_asset: t.digital_asset, filing_status: t.filing_status, data_as_of, ...(asset_symbol ? { asset_symbol } : {}) };
   }
 
   private input(): { tx: TaxTransaction[]; data_as_of: string } {
@@ -165,13 +170,21 @@ export class TaxService {
   async export(year: number): Promise<MethodResponse<'exportTaxReport'>> {
     const { tx, data_as_of } = this.input();
     const r = guard(() => computeTaxYear(tx, { ...this.engineSettings(data_as_of), year }));
-    const files = await buildReportFiles(r, { data_as_of, generated_at: this.now().toISOString() });
-    const folder = path.join(this.reports_dir, String(year));
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
-    // Temp names first, then renames: a crash never leaves a half-written report file.
-    for (const f of files) writeFileSync(path.join(folder, `.${f.name}.tmp`), f.content, { mode: 0o600 });
-    for (const f of files) renameSync(path.join(folder, `.${f.name}.tmp`), path.join(folder, f.name));
-    return { folder, files: files.map((f) => ({ name: f.name, bytes: Buffer.byteLength(f.content) })) };
+    const at = this.now();
+    const files = await buildReportFiles(r, { data_as_of, generated_at: at.toISOString() });
+    return this.exports.write(year, files, data_as_of, at);
+  }
+
+  /** Past exports with their "data as of", newest first. */
+  listExports(): MethodResponse<'listTaxExports'> {
+    return { exports: this.exports.list() };
+  }
+
+  /** A past export's file, by export id and name (checked against its manifest); never a path from outside. */
+  reportFile(export_id: string, name: string): { path: string; bytes: number } {
+    const f = this.exports.file(export_id, name);
+    if (!f) throw new WalletApiError('not_found', `No file ${name} in export ${export_id}.`);
+    return f;
   }
 }
 

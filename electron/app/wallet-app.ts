@@ -21,6 +21,9 @@ import { prepareLedgerFile } from './ledger-file.js';
 import { TaxService } from './tax-service.js';
 import { useDemoPlatform, usePlatform } from './platform-config.js';
 import { createOrderService, platformClientTransport } from '../services/orders/index.js';
+import { NotificationService, type OrderLike } from '../services/notifications/index.js';
+import { InstrumentCache } from './instrument.js';
+import type { DesktopHooks } from './handlers-up-front.js';
 
 export interface WalletAppOptions {
   data_dir: string;
@@ -32,6 +35,8 @@ export interface WalletAppOptions {
   app_version: string;
   /** Log to stdout as well as the log file (tests keep this off). */
   log_to_stdout?: boolean;
+  /** Save dialog and "show in folder": the desktop shell only. */
+  desktop?: DesktopHooks;
 }
 
 export interface WalletApp {
@@ -39,6 +44,8 @@ export interface WalletApp {
   handlers: WalletHandlers;
   events: WalletEventBus;
   logInternalError: (method: string, err: unknown) => void;
+  /** A past report export's file (browser mode serves it for download), or null. */
+  reportFile(export_id: string, name: string): { path: string; bytes: number } | null;
   close(): Promise<void>;
 }
 
@@ -85,10 +92,15 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
   const held_tokens = () => (compute ? toCanonical(compute.pendingTokens()) : '0');
   const orders = conn.client ? createOrderService({ ledger, transport: platformClientTransport(conn.client), held_tokens, logger: log }) : null;
   compute = conn.client && orders ? new ComputeService({ db: ledger.database(), transport: conn.client, availableTokens: () => orders.available().token.available, logger: log }) : null;
+  const instrument = new InstrumentCache(conn.client, path.join(opts.data_dir, 'instrument.json'), log);
+  const notifications = new NotificationService({ db: ledger.database(), initial_cursor_seq: ledger.cursorSeq(), symbol: () => instrument.known()?.base_symbol ?? 'tokens', logger: log });
+  notifications.subscribe((p) => events.emit('notification', p));
   let pushed_seq = -1;
   const pushStatus = () => {
     const status = conn.status(sync);
     events.emit('status', status);
+    if (sync) notifications.syncStatus(status);
+    if (status.state === 'online') void instrument.get(); // once per run: the token's name and fees, kept for offline
     // Orders go out only once the sync engine is fully online (caught up, stream live): while it
     // is only retrying ('syncing'), sending would just turn queued orders into unknown ones.
     orders?.setOnline(status.state === 'online');
@@ -106,6 +118,7 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
       sending_paused_until: change.kind === 'status' && change.paused_until_ms !== null ? new Date(change.paused_until_ms).toISOString() : null,
     });
     if (change.kind === 'orders') events.emit('portfolio', portfolioFrom(ledger, orders));
+    if (change.kind === 'orders') notifications.onOrders(change.client_order_ids.flatMap((id): OrderLike[] => { try { return [orders.get(id)]; } catch { return []; } }), conn.status(sync).state === 'online');
   });
   // A redemption recorded, settled or refused changes the tokens held: fresh balances.
   compute?.subscribe(() => events.emit('portfolio', portfolioFrom(ledger, orders)));
@@ -116,12 +129,14 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
   market.start();
 
   const logInternalError = (method: string, err: unknown) => log.error({ method, err }, 'wallet API internal error');
-  const tax = new TaxService(ledger, paths.settings_json, path.join(opts.data_dir, 'reports'), () => market.latest()?.last ?? null);
+  const tax = new TaxService(ledger, paths.settings_json, path.join(opts.data_dir, 'reports'), () => market.latest()?.last ?? null, undefined, () => instrument.known()?.base_symbol ?? null);
   const configure = {
     demo: () => useDemoPlatform(opts.data_dir, secrets),
     platform: (url: string, creds: { key_id: string; secret: string }) => usePlatform(opts.data_dir, secrets, url, creds),
   };
-  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, configure, status: () => conn.status(sync) });
+  const c = compute;
+  const period = c ? { subscription: () => c.subscription(), ticker: () => market.latest(), instrument: () => instrument.get(), mintBasis: () => tax.settings().mint_basis } : null;
+  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, configure, status: () => conn.status(sync), up_front: { instrument, notifications, period, desktop: opts.desktop ?? null } });
 
   log.info({ host: opts.host, platform: conn.platform_url, demo: conn.demo }, 'wallet started');
   return {
@@ -129,8 +144,16 @@ export async function startWalletApp(opts: WalletAppOptions): Promise<WalletApp>
     handlers,
     events,
     logInternalError,
+    reportFile: (export_id, name) => {
+      try {
+        return tax.reportFile(export_id, name);
+      } catch {
+        return null;
+      }
+    },
     close: async () => {
       market.stop();
+      notifications.close();
       compute?.close();
       await orders?.stop();
       await sync?.stop();
