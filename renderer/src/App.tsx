@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { PAGES, useWallet } from './store';
+import { PAGES, useWallet, walletApi } from './store';
 import { StatusBar } from './components/StatusBar';
 import { OverviewPage } from './pages/OverviewPage';
 import { MarketsPage } from './pages/MarketsPage';
@@ -8,13 +8,26 @@ import { ActivityPage } from './pages/ActivityPage';
 import { TaxPage } from './pages/TaxPage';
 import { TradePage } from './pages/TradePage';
 import { ComputePage } from './pages/ComputePage';
+import { NotificationsButton, Toasts } from './components/Notifications';
+import { useNotifications } from './store/notifications';
+import { useInstrument } from './store/instrument';
 
 export function App() {
   const page = useWallet((s) => s.page);
   const setPage = useWallet((s) => s.setPage);
   const start = useWallet((s) => s.start);
 
+  const host = useWallet((s) => s.info?.host ?? null);
+  const linked = useWallet((s) => s.backend_connected);
+  const startNotifications = useNotifications((s) => s.start);
+  const loadInstrument = useInstrument((s) => s.load);
+
   useEffect(() => start(), [start]);
+  // After start(): notifications (list, toasts, system ones in browser mode) and the token's name.
+  useEffect(() => startNotifications(walletApi(), () => useWallet.getState().info?.host ?? null), [startNotifications]);
+  useEffect(() => {
+    if (linked) queueMicrotask(() => void loadInstrument(walletApi()));
+  }, [linked, loadInstrument]);
 
   // Keyboard: Alt+1..9 switches pages from anywhere.
   useEffect(() => {
@@ -36,6 +49,7 @@ export function App() {
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">◆</span> Compute Wallet
         </div>
+        <NotificationsButton host={host} />
         <ul>
           {PAGES.map((p) => (
             <li key={p.id}>
@@ -62,6 +76,7 @@ export function App() {
         {page === 'compute' && <ComputePage />}
         {page === 'settings' && <SettingsPage />}
       </main>
+      <Toasts />
       <StatusBar />
     </div>
   );

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useWallet } from '../store';
+import { useMarketTitle } from '../store/instrument';
 import { PriceChart } from '../components/PriceChart';
 import { pct, qty, usd } from '../format';
 import type { CandleInterval } from '../../../shared/platform/events';
@@ -10,6 +11,7 @@ const CANDLE_REFRESH_MS = 10_000;
 
 export function MarketsPage() {
   const ticker = useWallet((s) => s.ticker);
+  const title = useMarketTitle();
   const linked = useWallet((s) => s.backend_connected);
   const chart = useWallet((s) => s.chart);
   const setChartInterval = useWallet((s) => s.setChartInterval);
@@ -24,7 +26,7 @@ export function MarketsPage() {
 
   return (
     <section aria-labelledby="markets-title">
-      <h1 id="markets-title">TOKEN-USD</h1>
+      <h1 id="markets-title">{title}</h1>
       <div className="ticker-row">
         <div><span className="muted">Last</span> <strong data-testid="ticker-last">{usd(ticker?.last, 4)}</strong></div>
         <div><span className="muted">Bid</span> {usd(ticker?.bid, 4)}</div>

@@ -4,6 +4,8 @@ import { errorText, pct, qty, usd } from '../format';
 import { loadUntilCaughtUp } from '../trailing';
 import { dec } from '../../../shared/money';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
+import { PeriodUpFront } from '../components/PeriodUpFront';
+import { useTokenTitle } from '../store/instrument';
 
 type Holdings = MethodResponse<'getHoldings'>;
 type Source = Holdings['groups'][number]['source'];
@@ -18,20 +20,21 @@ const ORIGIN: Record<Source, { label: string; meaning: string }> = {
 export function OverviewPage() {
   const portfolio = useWallet((s) => s.portfolio);
   const ticker = useWallet((s) => s.ticker);
+  const tokenTitle = useTokenTitle();
   const tokenValue =
     portfolio && ticker?.last ? dec(portfolio.token.total).times(dec(ticker.last)).toFixed() : null;
 
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">Overview</h1>
-      <div className="cards">
+      <PeriodUpFront helper={false}>
         <article className="card" aria-label="Compute credits">
           <h2>Compute credits</h2>
           <p className="big" data-testid="credits-available">{qty(portfolio?.credits.available)}</p>
           <p className="muted">available this period</p>
         </article>
         <article className="card" aria-label="Tokens">
-          <h2>Tokens</h2>
+          <h2>{tokenTitle}</h2>
           <p className="big" data-testid="tokens-total">{qty(portfolio?.token.total)}</p>
           <p className="muted">
             {qty(portfolio?.token.available)} available · {qty(portfolio?.token.reserved)} in open orders
@@ -52,8 +55,9 @@ export function OverviewPage() {
             face value {usd(ticker?.face_value, 4)} · premium{' '}
             <span className={ticker?.premium && dec(ticker.premium).isNegative() ? 'neg' : 'pos'}>{pct(ticker?.premium)}</span>
           </p>
+          <p className="muted small">The premium is how far the market prices a token above its face value: what buyers expect future demand for compute to add.</p>
         </article>
-      </div>
+      </PeriodUpFront>
       <HoldingsByOrigin seq={portfolio?.as_of_seq ?? null} price={ticker?.last ?? null} />
       {portfolio && (
         <p className="muted small">Ledger as of event #{portfolio.as_of_seq}{portfolio.as_of_time ? ` (${new Date(portfolio.as_of_time).toLocaleString()})` : ''}</p>

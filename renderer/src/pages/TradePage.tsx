@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTokenTitle } from '../store/instrument';
 import { walletApi, useWallet } from '../store';
 import { errorText, qty, usd } from '../format';
 import { PlaceOrderInput } from '../../../shared/contract/orders';
@@ -31,6 +32,7 @@ const CANCELABLE: Order['state'][] = ['queued', 'open', 'partially_filled', 'unk
 export function TradePage() {
   const ticker = useWallet((s) => s.ticker);
   const status = useWallet((s) => s.status);
+  const tokenTitle = useTokenTitle();
   const cursor = useWallet((s) => s.portfolio?.as_of_seq);
   const [orders, setOrders] = useState<Order[]>([]);
   const [external, setExternal] = useState<ExternalOrder[]>([]);
@@ -74,7 +76,7 @@ export function TradePage() {
   const queued = orders.filter((o) => o.state === 'queued').length;
   return (
     <section aria-labelledby="trade-title">
-      <h1 id="trade-title">Trade TOKEN-USD</h1>
+      <h1 id="trade-title">Trade {tokenTitle}</h1>
       {status?.state === 'offline' && (
         <p className="warning" role="status">
           Offline: new orders wait in the local queue and go out once, in order, when the platform is back — never after their expiry.

@@ -1,0 +1,63 @@
+// The notifications button (named "Notifications", with the unread count), its list, and the
+// toasts for new ones. Data from the notifications store (store/notifications.ts).
+import { useState } from 'react';
+import { useNotifications } from '../store/notifications';
+
+export function NotificationsButton({ host }: { host: 'desktop' | 'browser' | null }) {
+  const [open, setOpen] = useState(false);
+  const unread = useNotifications((s) => s.unread);
+  return (
+    <div className="notif">
+      <button type="button" className="chip notif-button" aria-label="Notifications" aria-expanded={open} aria-controls="notif-panel" onClick={() => setOpen(!open)} data-testid="notifications-button">
+        <span aria-hidden="true">🔔</span> Notifications
+        {unread > 0 && <span className="badge" data-testid="unread-count" aria-label={`${unread} unread`}>{unread}</span>}
+      </button>
+      {open && <NotificationsPanel host={host} onClose={() => setOpen(false)} />}
+    </div>
+  );
+}
+
+function NotificationsPanel({ host, onClose }: { host: 'desktop' | 'browser' | null; onClose: () => void }) {
+  const items = useNotifications((s) => s.items);
+  const unread = useNotifications((s) => s.unread);
+  const system = useNotifications((s) => s.system);
+  const markAllRead = useNotifications((s) => s.markAllRead);
+  const ask = useNotifications((s) => s.askSystemPermission);
+  return (
+    <div id="notif-panel" className="notif-panel" role="dialog" aria-label="Notifications list" onKeyDown={(e) => { if (e.key === 'Escape') onClose(); }}>
+      <div className="toolbar">
+        <strong>{unread} unread</strong>
+        <button type="button" className="chip" onClick={() => void markAllRead()} disabled={unread === 0}>Mark all read</button>
+        {host === 'browser' && system === 'default' && <button type="button" className="chip" onClick={() => void ask()}>Show as system notifications</button>}
+        {host === 'browser' && system === 'denied' && <span className="muted small">System notifications are blocked in this browser.</span>}
+        <button type="button" className="chip" onClick={onClose}>Close</button>
+      </div>
+      <ul className="notif-list" aria-label="Notifications">
+        {items.map((n) => (
+          <li key={n.id} className={n.read ? 'read' : 'unread'} data-kind={n.kind}>
+            <strong>{n.title}</strong>
+            <span>{n.body}</span>
+            <time className="muted small" dateTime={n.time}>{new Date(n.time).toLocaleString()}</time>
+          </li>
+        ))}
+        {items.length === 0 && <li className="muted">Nothing yet.</li>}
+      </ul>
+    </div>
+  );
+}
+
+export function Toasts() {
+  const toasts = useNotifications((s) => s.toasts);
+  const dismiss = useNotifications((s) => s.dismissToast);
+  return (
+    <div className="toasts" role="status" aria-live="polite" aria-label="New notifications">
+      {toasts.map((t) => (
+        <div key={t.id} className="toast" data-testid="toast" data-kind={t.kind}>
+          <strong>{t.title}</strong>
+          <span>{t.body}</span>
+          <button type="button" className="chip" aria-label={`Dismiss: ${t.title}`} onClick={() => dismiss(t.id)}>×</button>
+        </div>
+      ))}
+    </div>
+  );
+}
