@@ -27,7 +27,7 @@ export function DecisionHelper({ view, symbol, onAmount }: { view: PeriodDecisio
   return (
     <section className="decision" role="region" aria-label="Mint or renewal credit" data-testid="decision-helper">
       <h2 className="section">Mint or renewal credit</h2>
-      <form className="whatif" onSubmit={submit} aria-label="Credits to decide for">
+      <form className="whatif" onSubmit={submit} aria-label="Decide for an amount">
         <label>Credits <input value={typed} onChange={(e) => setTyped(e.target.value)} inputMode="decimal" placeholder={qty(view.figures.projected_unused_credits)} size={10} /></label>
         <button type="submit" className="chip">Show</button>
         <span className="muted small">

@@ -7,10 +7,11 @@ export function NotificationsButton({ host }: { host: 'desktop' | 'browser' | nu
   const [open, setOpen] = useState(false);
   const unread = useNotifications((s) => s.unread);
   return (
-    <div className="notif">
-      <button type="button" className="chip notif-button" aria-label="Notifications" aria-expanded={open} aria-controls="notif-panel" onClick={() => setOpen(!open)} data-testid="notifications-button">
-        <span aria-hidden="true">🔔</span> Notifications
-        {unread > 0 && <span className="badge" data-testid="unread-count" aria-label={`${unread} unread`}>{unread}</span>}
+    // Escape closes the list from the button or from inside it.
+    <div className="notif" onKeyDown={(e) => { if (e.key === 'Escape') setOpen(false); }}>
+      <button type="button" className="chip notif-button" aria-label="Notifications" aria-expanded={open} aria-controls="notif-panel" aria-describedby={unread > 0 ? 'notif-unread' : undefined} onClick={() => setOpen(!open)} data-testid="notifications-button">
+        <svg aria-hidden="true" width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2"><path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0" /></svg> Notifications
+        {unread > 0 && <span className="badge" id="notif-unread" data-testid="unread-count">{unread}<span className="visually-hidden"> unread</span></span>}
       </button>
       {open && <NotificationsPanel host={host} onClose={() => setOpen(false)} />}
     </div>
@@ -24,7 +25,7 @@ function NotificationsPanel({ host, onClose }: { host: 'desktop' | 'browser' | n
   const markAllRead = useNotifications((s) => s.markAllRead);
   const ask = useNotifications((s) => s.askSystemPermission);
   return (
-    <div id="notif-panel" className="notif-panel" role="dialog" aria-label="Notifications list" onKeyDown={(e) => { if (e.key === 'Escape') onClose(); }}>
+    <div id="notif-panel" className="notif-panel" role="dialog" aria-label="Notifications list">
       <div className="toolbar">
         <strong>{unread} unread</strong>
         <button type="button" className="chip" onClick={() => void markAllRead()} disabled={unread === 0}>Mark all read</button>
