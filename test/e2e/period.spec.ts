@@ -4,7 +4,7 @@
 // button opens its list. Accessibility checked with axe on the new pieces. Screenshots of the
 // Overview and Compute screens land in test-results/screens/.
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchApp, ROOT, type LaunchedApp } from './launch.js';

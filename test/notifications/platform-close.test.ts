@@ -30,7 +30,7 @@ it('a period close on the platform notifies once with the minted amount, also ac
 
   const open = () => {
     const db = new Database(path.join(dir, 'wallet.db'));
-    cleanup.push(() => db.close());
+    cleanup.push(() => { db.close(); });
     return new NotificationService({ db, initial_cursor_seq: 0, symbol: () => 'CMPT' });
   };
   const first = open().onLedgerApplied(batch);
