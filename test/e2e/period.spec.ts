@@ -37,8 +37,16 @@ test('the Overview counts down to the period close, with pace and projection', a
   await expect(page.getByTestId('period-allowance')).toHaveText('1,000.00'); // the demo plan
   await expect(page.getByTestId('period-projected')).toContainText(/^[\d,]+\.\d{2}/);
   await expect(page.getByRole('heading', { name: 'Compute token (CMPT)' })).toBeVisible();
+  // Today's premium with its 7-day change (the demo has two weeks of history; 30 days: not yet).
+  await expect(page.getByTestId('premium-trend')).toContainText(/7 days [+−]\d+\.\d{2} pp · 30 days (—|[+−]\d+\.\d{2} pp)/);
   await noSeriousA11yIssues(page, '[data-testid="period-figures"]');
   await page.screenshot({ path: path.join(SCREENS, 'overview-period.png'), fullPage: true });
+  // The premium over time, next to the price.
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByTestId('premium-chart').locator('canvas').first()).toBeVisible();
+  await expect(page.getByText(/The premium is how far the market prices a token above its face value/)).toBeVisible();
+  await page.waitForTimeout(500); // let the charts paint before the picture
+  await page.screenshot({ path: path.join(SCREENS, 'markets-premium.png'), fullPage: true });
   expect(errors).toEqual([]);
 });
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
-import { type AutoscaleInfo, CandlestickSeries, ColorType, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import { type AutoscaleInfo, CandlestickSeries, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { Candle } from '../../../shared/platform/events';
+import { CHART_OPTIONS } from './chart-theme';
 
 // The chart library draws with JS numbers; converting decimal strings here is for pixels
 // only. No amount computed from these values is ever shown or stored.
@@ -14,13 +15,7 @@ export function PriceChart({ candles, faceValue }: { candles: Candle[]; faceValu
 
   useEffect(() => {
     if (!host.current) return;
-    const c = createChart(host.current, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: '#11161d' }, textColor: '#9aa7b4', attributionLogo: false },
-      grid: { vertLines: { color: '#1c2430' }, horzLines: { color: '#1c2430' } },
-      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2a3442' },
-      rightPriceScale: { borderColor: '#2a3442' },
-    });
+    const c = createChart(host.current, CHART_OPTIONS);
     price.current = c.addSeries(CandlestickSeries, {
       upColor: '#2fbf71', downColor: '#e5534b', borderVisible: false, wickUpColor: '#2fbf71', wickDownColor: '#e5534b',
       priceFormat: { type: 'price', precision: 4, minMove: 0.0001 },

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useWallet } from '../store';
 import { useMarketTitle } from '../store/instrument';
 import { PriceChart } from '../components/PriceChart';
+import { PremiumChart } from '../components/PremiumChart';
 import { pct, qty, usd } from '../format';
 import type { CandleInterval } from '../../../shared/platform/events';
 
@@ -45,6 +46,9 @@ export function MarketsPage() {
       </div>
       {chart.error && <p className="error-text" role="alert">Could not load candles: {chart.error}</p>}
       <PriceChart candles={chart.candles} faceValue={ticker?.face_value ?? null} />
+      <h2 className="section">Premium over face value</h2>
+      <p className="muted small">The premium is how far the market prices a token above its face value (what the plan charges per credit): what buyers expect future demand for compute to add.</p>
+      <PremiumChart candles={chart.candles} faceValue={ticker?.face_value ?? null} />
     </section>
   );
 }

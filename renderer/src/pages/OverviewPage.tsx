@@ -5,6 +5,7 @@ import { loadUntilCaughtUp } from '../trailing';
 import { dec } from '../../../shared/money';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
 import { PeriodUpFront } from '../components/PeriodUpFront';
+import { PremiumTrend } from '../components/PremiumTrend';
 import { useTokenTitle } from '../store/instrument';
 
 type Holdings = MethodResponse<'getHoldings'>;
@@ -55,6 +56,7 @@ export function OverviewPage() {
             face value {usd(ticker?.face_value, 4)} · premium{' '}
             <span className={ticker?.premium && dec(ticker.premium).isNegative() ? 'neg' : 'pos'}>{pct(ticker?.premium)}</span>
           </p>
+          <PremiumTrend faceValue={ticker?.face_value ?? null} seq={portfolio?.as_of_seq ?? null} />
           <p className="muted small">The premium is how far the market prices a token above its face value: what buyers expect future demand for compute to add.</p>
         </article>
       </PeriodUpFront>
