@@ -29,12 +29,12 @@ export class InstrumentCache {
   /** Live when fetched in this run; else the kept copy (live: false); null when never fetched. */
   async get(): Promise<InstrumentView | null> {
     if (this.live) return this.live;
-    if (this.source && this.now_ms() - this.last_try_ms >= RETRY_MS) {
-      this.inflight ??= this.fetch().finally(() => (this.inflight = null));
-      const got = await this.inflight;
-      if (got) return got;
+    // A fetch in flight is waited for (a caller arriving meanwhile must not get the old copy).
+    if (!this.inflight && this.source && this.now_ms() - this.last_try_ms >= RETRY_MS) {
+      this.inflight = this.fetch().finally(() => (this.inflight = null));
     }
-    return this.stored();
+    const got = this.inflight ? await this.inflight : null;
+    return got ?? this.stored();
   }
 
   /** The last known instrument without waiting (live or kept). */

@@ -25,9 +25,10 @@ export function App() {
   useEffect(() => start(), [start]);
   // After start(): notifications (list, toasts, system ones in browser mode) and the token's name.
   useEffect(() => startNotifications(walletApi(), () => useWallet.getState().info?.host ?? null), [startNotifications]);
+  const online = useWallet((s) => s.status?.state === 'online');
   useEffect(() => {
     if (linked) queueMicrotask(() => void loadInstrument(walletApi()));
-  }, [linked, loadInstrument]);
+  }, [linked, online, loadInstrument]);
 
   // Keyboard: Alt+1..9 switches pages from anywhere.
   useEffect(() => {

@@ -24,7 +24,7 @@ function file(): string {
   return path.join(dir, 'ledger.db');
 }
 
-function open(db_file: string, initial_cursor_seq = 0, now_ms = () => Date.parse('2026-03-01T12:00:00Z')) {
+function open(db_file: string, initial_cursor_seq = 0, now_ms = () => Date.parse('2026-03-01T09:00:00Z')) {
   const db = new Database(db_file);
   dbs.push(db);
   const svc = new NotificationService({ db, initial_cursor_seq, symbol: () => 'CMPT', now_ms });
@@ -77,6 +77,12 @@ describe('notifications from applied ledger batches', () => {
     const a = open(file(), 500);
     expect(a.svc.onLedgerApplied({ events: periodClose(10), cursor_seq: 500 })).toEqual([]);
     expect(a.svc.list().notifications).toEqual([]);
+  });
+
+  it("a new install's first catch-up does not notify what happened before the wallet first ran", () => {
+    const a = open(file(), 0, () => Date.parse('2026-03-01T10:00:05Z'));
+    // Seq 10 and 11 are timed 10:00:10: after the first start, so they notify; a fill at 10:00:01 does not.
+    expect(a.svc.onLedgerApplied({ events: [fill(1, 'old', '5'), ...periodClose(10)], cursor_seq: 11 }).map((n) => n.kind)).toEqual(['period_close']);
   });
 
   it('a catch-up of many fills gives one summary, not a storm', () => {
@@ -148,7 +154,7 @@ describe('notifications from status changes', () => {
 
   it('sync failing for over a minute notifies once per outage', () => {
     vi.useFakeTimers();
-    let now = Date.parse('2026-03-01T12:00:00Z');
+    let now = Date.parse('2026-03-01T09:00:00Z');
     const a = open(file(), 0, () => now);
     a.svc.syncStatus({ state: 'syncing', last_error: null });
     vi.advanceTimersByTime(SYNC_FAILING_AFTER_MS - 1);

@@ -22,18 +22,19 @@ it('a period close on the platform notifies once with the minted amount, also ac
   const platform = await startPlatform({ db_path: path.join(dir, 'platform.db') });
   cleanup.push(() => platform.close());
   const { account_id } = platform.core.createAccount({ start_ms: Date.now() - platform.core.config.period_ms });
+  const open = () => {
+    const db = new Database(path.join(dir, 'wallet.db'));
+    cleanup.push(() => { db.close(); });
+    return new NotificationService({ db, initial_cursor_seq: 0, symbol: () => 'CMPT' });
+  };
+  const first_start = open(); // the wallet runs before the period closes
   platform.core.tick(); // closes the period: all 1,000 credits unused, minted
   const client = new PlatformClient({ base_url: platform.url, credentials: platform.core.createApiKey(account_id), timeout_ms: 2000 });
   const page = await client.getEvents({ after: 0 });
   expect(page.events.map((e) => e.type)).toContain('mint');
   const batch = { events: page.events, cursor_seq: page.last_seq };
 
-  const open = () => {
-    const db = new Database(path.join(dir, 'wallet.db'));
-    cleanup.push(() => { db.close(); });
-    return new NotificationService({ db, initial_cursor_seq: 0, symbol: () => 'CMPT' });
-  };
-  const first = open().onLedgerApplied(batch);
+  const first = first_start.onLedgerApplied(batch);
   expect(first.map((n) => [n.kind, n.title])).toEqual([['period_close', 'Period closed: 1000 CMPT minted']]);
   const again = open(); // a restart: the same file, a new service
   expect(again.onLedgerApplied(batch)).toEqual([]);

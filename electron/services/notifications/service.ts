@@ -50,7 +50,8 @@ export interface OrderLike {
 
 export interface NotificationServiceOptions {
   db: Database.Database;
-  /** The ledger's cursor when the service first starts on this file: that history is not notified. */
+  /** The ledger's cursor when the service first starts on this file: that history is not notified
+   *  (nor are events timed before that first start, which a new install's catch-up brings). */
   initial_cursor_seq: number;
   /** The token's symbol for the wording (from the platform's instrument). */
   symbol: () => string;
@@ -79,7 +80,9 @@ export function migrateNotifications(db: Database.Database): void {
     CREATE INDEX IF NOT EXISTS notifications_unread ON notifications (id) WHERE read_ms IS NULL;
     -- Keys handled without a notification (kind turned off): still never notified later.
     CREATE TABLE IF NOT EXISTS notification_keys_seen (key TEXT PRIMARY KEY) STRICT;
-    CREATE TABLE IF NOT EXISTS notify_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL) STRICT;
+    -- seq: events at or below it were considered. since_ms: when this wallet first ran; events
+    -- that happened before are history (a new install's first catch-up notifies nothing old).
+    CREATE TABLE IF NOT EXISTS notify_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, since_ms INTEGER NOT NULL) STRICT;
     CREATE TABLE IF NOT EXISTS notification_settings (kind TEXT PRIMARY KEY, show INTEGER NOT NULL, system INTEGER NOT NULL) STRICT;
   `);
 }
@@ -101,9 +104,9 @@ export class NotificationService {
     this.db = opts.db;
     this.now = opts.now_ms ?? (() => Date.now());
     migrateNotifications(this.db);
-    this.db.prepare(`INSERT INTO notify_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO NOTHING`).run(opts.initial_cursor_seq);
+    this.db.prepare(`INSERT INTO notify_cursor (id, seq, since_ms) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING`).run(opts.initial_cursor_seq, this.now());
     this.st = {
-      cursor: this.db.prepare(`SELECT seq FROM notify_cursor WHERE id = 1`).pluck(),
+      cursor: this.db.prepare(`SELECT seq, since_ms FROM notify_cursor WHERE id = 1`),
       setCursor: this.db.prepare(`UPDATE notify_cursor SET seq = max(seq, ?) WHERE id = 1`),
       insert: this.db.prepare(`INSERT INTO notifications (key, kind, title, body, time_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`),
       seen: this.db.prepare(`SELECT 1 FROM notifications WHERE key = ? UNION ALL SELECT 1 FROM notification_keys_seen WHERE key = ?`).pluck(),
@@ -132,8 +135,8 @@ export class NotificationService {
 
   /** Events the ledger committed. Events at or below the remembered cursor were considered already. */
   onLedgerApplied(batch: AppliedBatch): NotificationView[] {
-    const cursor = this.st.cursor.get() as number;
-    const fresh = batch.events.filter((e) => e.seq > cursor);
+    const { seq, since_ms } = this.st.cursor.get() as { seq: number; since_ms: number };
+    const fresh = batch.events.filter((e) => e.seq > seq && Date.parse(e.time) >= since_ms);
     const drafts = fresh.length > 0 ? draftsFromEvents(fresh, this.opts.symbol()) : [];
     return this.record(drafts, batch.cursor_seq);
   }
