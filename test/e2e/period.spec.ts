@@ -104,6 +104,17 @@ test('the notifications button opens the list with its unread count', async ({ p
   await expect(button).toHaveAttribute('aria-expanded', 'true');
   const list = page.getByRole('list', { name: 'Notifications' });
   await expect(list).toBeVisible();
+  // A setting per kind, kept by the wallet.
+  await page.getByText('Which notifications').click();
+  const fills = page.getByRole('checkbox', { name: 'System notification: Order filled' });
+  await expect(fills).toBeChecked();
+  await fills.click(); // the box follows the wallet's answer
+  await expect(fills).not.toBeChecked();
+  const kept = await page.evaluate(async () => {
+    const res = await fetch('/api/getNotificationSettings', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    return ((await res.json()) as { result: { kinds: { fill: { show: boolean; system: boolean } } } }).result.kinds.fill;
+  });
+  expect(kept).toEqual({ show: true, system: false });
   await noSeriousA11yIssues(page, '#notif-panel');
   await page.keyboard.press('Escape');
   await expect(list).toHaveCount(0);

@@ -1,7 +1,10 @@
 // The notifications button (named "Notifications", with the unread count), its list, and the
 // toasts for new ones. Data from the notifications store (store/notifications.ts).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useNotifications } from '../store/notifications';
+import { walletApi } from '../store';
+import { errorText } from '../format';
+import { NOTIFICATION_KINDS, NOTIFICATION_KIND_LABELS, type NotificationKind, type NotificationSettings } from '../../../shared/contract/notifications';
 
 export function NotificationsButton({ host }: { host: 'desktop' | 'browser' | null }) {
   const [open, setOpen] = useState(false);
@@ -43,7 +46,44 @@ function NotificationsPanel({ host, onClose }: { host: 'desktop' | 'browser' | n
         ))}
         {items.length === 0 && <li className="muted">Nothing yet.</li>}
       </ul>
+      <KindSettings />
     </div>
+  );
+}
+
+/** A setting per kind: shown in the app, and as a system notification. */
+function KindSettings() {
+  const [settings, setSettings] = useState<NotificationSettings | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    queueMicrotask(() => void walletApi().getNotificationSettings({}).then(setSettings, (err: unknown) => setError(errorText(err))));
+  }, []);
+  const change = async (kind: NotificationKind, c: { show?: boolean; system?: boolean }) => {
+    try {
+      setSettings(await walletApi().updateNotificationSettings({ kind, ...c }));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  return (
+    <details className="notif-settings">
+      <summary>Which notifications</summary>
+      {error && <p className="error-text" role="alert">{error}</p>}
+      {settings && (
+        <table className="table" aria-label="Notification settings">
+          <thead><tr><th>Kind</th><th>Show</th><th>System</th></tr></thead>
+          <tbody>
+            {NOTIFICATION_KINDS.map((k) => (
+              <tr key={k}>
+                <td>{NOTIFICATION_KIND_LABELS[k]}</td>
+                <td><input type="checkbox" aria-label={`Show: ${NOTIFICATION_KIND_LABELS[k]}`} checked={settings.kinds[k].show} onChange={(e) => void change(k, { show: e.target.checked })} /></td>
+                <td><input type="checkbox" aria-label={`System notification: ${NOTIFICATION_KIND_LABELS[k]}`} checked={settings.kinds[k].system} onChange={(e) => void change(k, { system: e.target.checked })} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </details>
   );
 }
 
