@@ -26,6 +26,7 @@ export async function startBrowserMode(args: AppArgs, root_dir: string, app_vers
       renderer_dir: path.join(root_dir, 'dist', 'renderer'),
       port: args.port,
       onInternalError: wallet.logInternalError,
+      reportFile: (export_id, name) => wallet.reportFile(export_id, name),
     });
   } catch (err) {
     await wallet.close();

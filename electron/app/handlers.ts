@@ -11,6 +11,7 @@ import type { TaxService } from './tax-service.js';
 import type { StrandedWork } from './stranded.js';
 import { OrderEntryError, type OrderService } from '../services/orders/index.js';
 import { WalletApiError } from '../../shared/contract/wallet-api.js';
+import { upFrontHandlers, type UpFrontContext } from './handlers-up-front.js';
 
 export interface HandlerContext {
   info: AppInfo;
@@ -24,6 +25,8 @@ export interface HandlerContext {
   stranded: StrandedWork;
   configure: { demo(): Promise<void>; platform(url: string, creds: { key_id: string; secret: string }): Promise<void> };
   status(): ConnectionStatus;
+  /** The period up front, instrument, notifications, reports (handlers-up-front.ts). */
+  up_front: Omit<UpFrontContext, 'tax'>;
 }
 
 function ordersOf(ctx: HandlerContext): OrderService {
@@ -145,5 +148,6 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     getHoldings: async () => ctx.tax.holdings(),
     whatIfSale: async (req) => ctx.tax.whatIf(req.quantity, req.price_usd),
     exportTaxReport: async (req) => ctx.tax.export(req.year),
+    ...upFrontHandlers({ ...ctx.up_front, tax: ctx.tax }, computeCall),
   };
 }

@@ -4,8 +4,8 @@
 // and is then kept current by the committed batches (onLedgerApplied), one transaction at a
 // time; so no call here waits for a recompute on the main thread. Settings (lot method standing
 // orders, policies) live in settings.json.
+import { ReportExports } from './report-exports.js';
 import { sqliteNativeBinding } from '../services/native/sqlite-binding.js';
-import path from 'node:path';
 import type { Ledger } from '../services/ledger/index.js';
 import { transactionFromEvent } from '../services/tax/from-ledger.js';
 import { TaxWorkerClient, TaxWorkerError } from '../services/tax/worker-client.js';
@@ -31,6 +31,7 @@ export interface LedgerBatch {
 
 export class TaxService {
   private readonly worker: TaxWorkerClient;
+  private readonly exports: ReportExports;
   private readonly listeners = new Set<(view: TaxView) => void>();
   /** The ledger cursor the worker was last told about (batches or a sync). */
   private sent_seq: number;
@@ -41,12 +42,13 @@ export class TaxService {
   constructor(
     private readonly ledger: Ledger,
     private readonly settings_file: string,
-    private readonly reports_dir: string,
+    reports_dir: string,
     private readonly lastPrice: () => string | null,
     private readonly now: () => Date = () => new Date(),
     private readonly onFault: (err: Error) => void = () => undefined,
   ) {
     if (ledger.path === ':memory:') throw new Error('the tax service needs a ledger file (its worker reads it)');
+    this.exports = new ReportExports(reports_dir);
     this.worker = new TaxWorkerClient((_seq, view) => this.changed(view), onFault);
     this.sent_seq = ledger.cursorSeq();
     const native_binding = sqliteNativeBinding();
@@ -176,8 +178,21 @@ export class TaxService {
 
   /** The six report files, computed and written by the worker (temp names, then renames). */
   async export(year: number): Promise<MethodResponse<'exportTaxReport'>> {
-    const folder = path.join(this.reports_dir, String(year));
-    return this.ask<ExportAnswer>({ what: 'export', year, folder, now: this.now().toISOString() });
+    const at = this.now();
+    const built = await this.ask<ExportAnswer>({ what: 'export', year, now: at.toISOString() });
+    return this.exports.write(year, built.files, built.data_as_of, at);
+  }
+
+  /** Past exports with their "data as of", newest first. */
+  listExports(): MethodResponse<'listTaxExports'> {
+    return { exports: this.exports.list() };
+  }
+
+  /** A past export's file, by export id and name (checked against its manifest); never a path from outside. */
+  reportFile(export_id: string, name: string): { path: string; bytes: number } {
+    const f = this.exports.file(export_id, name);
+    if (!f) throw new WalletApiError('not_found', `No file ${name} in export ${export_id}.`);
+    return f;
   }
 
   /** The view for the subscribers: this year's summary and the holdings, or why there are none. */

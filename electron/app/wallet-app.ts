@@ -27,6 +27,9 @@ import { TaxService } from './tax-service.js';
 import { StrandedWork } from './stranded.js';
 import { useDemoPlatform, usePlatform } from './platform-config.js';
 import { createOrderService, platformClientTransport } from '../services/orders/index.js';
+import { NotificationService, type OrderLike } from '../services/notifications/index.js';
+import { InstrumentCache } from './instrument.js';
+import type { DesktopHooks } from './handlers-up-front.js';
 
 /** Journal entries pushed per ledger batch at most (a catch-up of thousands: the newest). */
 const ACTIVITY_PUSH_MAX = 100;
@@ -70,6 +73,8 @@ export interface WalletAppOptions {
   app_version: string;
   /** Log to stdout as well as the log file (tests keep this off). */
   log_to_stdout?: boolean;
+  /** Save dialog and "show in folder": the desktop shell only. */
+  desktop?: DesktopHooks;
 }
 
 export interface WalletApp {
@@ -77,6 +82,8 @@ export interface WalletApp {
   handlers: WalletHandlers;
   events: WalletEventBus;
   logInternalError: (method: string, err: unknown) => void;
+  /** A past report export's file (browser mode serves it for download), or null. */
+  reportFile(export_id: string, name: string): { path: string; bytes: number } | null;
   close(): Promise<void>;
 }
 
@@ -150,9 +157,14 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
   // Orders and redemptions left in archived ledgers: listed until the user sends or cancels them.
   const stranded = new StrandedWork({ db: ledger.database(), data_dir: opts.data_dir, identity: conn.identity, account_id: () => ledger.accountId(), orders, compute, logger: log });
   stranded.collect();
+  const instrument = new InstrumentCache(conn.client, path.join(opts.data_dir, 'instrument.json'), log);
+  const notifications = new NotificationService({ db: ledger.database(), initial_cursor_seq: ledger.cursorSeq(), symbol: () => instrument.known()?.base_symbol ?? 'tokens', logger: log });
+  notifications.subscribe((p) => events.emit('notification', p));
   const pushStatus = () => {
     const status = conn.status(sync);
     events.emit('status', status);
+    if (sync) notifications.syncStatus(status);
+    if (status.state === 'online') void instrument.get(); // once per run: the token's name and fees, kept for offline
     // Orders go out only once the sync engine is fully online (caught up, stream live): while it
     // is only retrying ('syncing'), sending would just turn queued orders into unknown ones.
     orders?.setOnline(status.state === 'online');
@@ -166,6 +178,7 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
       return;
     }
     events.emit('orders', { ...orders.views(change.client_order_ids, change.external_order_ids), sending_paused_until: orders.pausedUntil() });
+    notifications.onOrders(change.client_order_ids.flatMap((id): OrderLike[] => { try { return [orders.get(id)]; } catch { return []; } }), conn.status(sync).state === 'online');
     // A change from a ledger batch is followed by the batch's one portfolio push.
     if (!change.from_feed) pushPortfolio();
   });
@@ -180,6 +193,7 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
     const n = Math.min(ACTIVITY_PUSH_MAX, batch.events.length);
     if (n > 0) events.emit('activity', { entries: activityEntries(ledger, n) });
     if (batch.events.some((e) => COMPUTE_EVENT_TYPES.has(e.type))) compute_push();
+    notifications.onLedgerApplied(batch);
   });
   // Tax figures live in a worker kept current from the same committed batches (before the
   // sync engine starts, so no batch is missed).
@@ -199,7 +213,9 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
     demo: () => useDemoPlatform(opts.data_dir, secrets),
     platform: (url: string, creds: { key_id: string; secret: string }) => usePlatform(opts.data_dir, secrets, url, creds),
   };
-  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, stranded, configure, status: () => conn.status(sync) });
+  const c = compute;
+  const period = c ? { subscription: () => c.subscription(), ticker: () => market.latest(), instrument: () => instrument.get(), mintBasis: () => tax.settings().mint_basis } : null;
+  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, stranded, configure, status: () => conn.status(sync), up_front: { instrument, notifications, period, desktop: opts.desktop ?? null } });
 
   log.info({ host: opts.host, platform: conn.platform_url, demo: conn.demo }, 'wallet started');
   return {
@@ -207,9 +223,17 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
     handlers,
     events,
     logInternalError,
+    reportFile: (export_id, name) => {
+      try {
+        return tax.reportFile(export_id, name);
+      } catch {
+        return null;
+      }
+    },
     close: async () => {
       try {
         await market.stop();
+        notifications.close();
         compute?.close();
         await orders?.stop();
         await sync?.stop();

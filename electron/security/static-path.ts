@@ -38,6 +38,9 @@ const MIME: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.json': 'application/json',
   '.map': 'application/json',
+  '.pdf': 'application/pdf',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txf': 'text/plain; charset=utf-8',
 };
 
 export function mimeType(file: string): string {

@@ -1,7 +1,7 @@
 // The Electron main process: a thin shell. Everything that is not window management,
 // the app:// protocol, IPC registration or the OS keychain lives in plain Node modules
 // (electron/app, electron/services) that tests run without Electron.
-import { app, BrowserWindow, dialog, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Notification, protocol, safeStorage, session, shell } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { startWalletApp, type WalletApp } from '../app/wallet-app.js';
 import { parseAppArgs } from '../app/args.js';
 import { registerWalletIpc } from './ipc.js';
 import { setUpSqliteBinding, SqliteBindingError } from '../services/native/electron-build.js';
+import type { NotificationPushed } from '../../shared/contract/notifications.js';
 import {
   APP_HOST,
   APP_ORIGIN,
@@ -29,6 +30,8 @@ const RENDERER_DIR = path.join(here, '..', 'renderer');
 const PRELOAD = path.join(here, 'preload.cjs');
 /** The project folder when run from source (`npm start`): its Electron build of SQLite lives there. */
 const PROJECT_ROOT = path.join(here, '..', '..');
+/** The icon system notifications carry (packaged with the app, see electron-builder.yml `files`). */
+const NOTIFICATION_ICON = path.join(here, '..', '..', 'assets', 'notification.png');
 
 // app:// must be registered before 'ready'. standard+secure gives it a real origin and a
 // secure context; no CORS, no fetch API, no service workers: it only serves our files.
@@ -122,10 +125,35 @@ async function main(): Promise<void> {
     encryptor: keychain ? { kind: 'os-keychain', ...safeStorageCrypto } : undefined,
     legacy_encryptor: !keychain && safeStorage.isEncryptionAvailable() ? safeStorageCrypto : undefined,
     app_version: app.getVersion(),
+    desktop: {
+      // The save dialog asks before replacing an existing file; canceled = null.
+      askSavePath: async (suggested_name) => {
+        const r = mainWindow
+          ? await dialog.showSaveDialog(mainWindow, { defaultPath: path.join(app.getPath('downloads'), suggested_name) })
+          : await dialog.showSaveDialog({ defaultPath: path.join(app.getPath('downloads'), suggested_name) });
+        return r.canceled || !r.filePath ? null : r.filePath;
+      },
+      showInFolder: (file_path) => shell.showItemInFolder(file_path),
+    },
   });
+  showSystemNotifications(wallet);
   registerWalletIpc(wallet.handlers, wallet.events, () => mainWindow, wallet.logInternalError);
   mainWindow = createWindow();
   mainWindow.on('closed', () => { mainWindow = null; });
+}
+
+/** Notifications the user wants as system notifications (per-kind setting), through the OS. */
+function showSystemNotifications(w: WalletApp): void {
+  const shown = new Set<number>(); // the event bus replays its last event to late subscribers
+  w.events.subscribe((name, payload) => {
+    if (name !== 'notification' || !Notification.isSupported()) return;
+    const p = payload as NotificationPushed; // validated by the event bus
+    if (!p.system || shown.has(p.notification.id)) return;
+    shown.add(p.notification.id);
+    const n = new Notification({ title: p.notification.title, body: p.notification.body, icon: NOTIFICATION_ICON });
+    n.on('click', () => mainWindow?.show());
+    n.show();
+  });
 }
 
 app.on('window-all-closed', () => app.quit());

@@ -24,6 +24,7 @@ import { dispatch, type WalletHandlers } from '../api/dispatch.js';
 import type { WalletEventBus } from '../api/events.js';
 import { contentSecurityPolicy, securityHeaders } from '../security/policy.js';
 import { mimeType, resolveStaticPath, staticTarget } from '../security/static-path.js';
+import { ReportFileRequest } from '../../shared/contract/tax.js';
 
 export const TOKEN_COOKIE = 'cw_token';
 /** Largest API request body accepted. */
@@ -43,7 +44,12 @@ export interface WebHostOptions {
   /** For tests; a fresh random token otherwise. */
   token?: string;
   onInternalError?: (method: string, err: unknown) => void;
+  /** A past report export's file by export id and name (checked against its manifest), or null. */
+  reportFile?: (export_id: string, name: string) => { path: string; bytes: number } | null;
 }
+
+/** Where report files are downloaded: POST {export_id, name} as JSON (the API's checks). */
+export const DOWNLOAD_PATH = '/download/report';
 
 export interface WebHost {
   /** The URL to open: carries the token once, then the cookie takes over. */
@@ -118,32 +124,55 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const sendJson = (res: http.ServerResponse, status: number, value: unknown) =>
     send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
 
-  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, method: string) {
-    if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'method_not_allowed', message: 'use POST' } });
+  /** The API's request checks (POST, Origin for cookie auth, JSON, bounded body); the payload, or undefined once answered. */
+  async function readJsonPost(req: http.IncomingMessage, res: http.ServerResponse): Promise<unknown> {
+    if (req.method !== 'POST') return void sendJson(res, 405, { ok: false, error: { code: 'method_not_allowed', message: 'use POST' } });
     // A browser always sends Origin on a cross-origin POST; requiring it for cookie auth
     // closes the door on forms and fetches from other sites even if SameSite were bypassed.
     if (!bearerToken(req) && req.headers.origin === undefined) {
-      return sendJson(res, 403, { ok: false, error: { code: 'origin_required', message: 'missing Origin header' } });
+      return void sendJson(res, 403, { ok: false, error: { code: 'origin_required', message: 'missing Origin header' } });
     }
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return sendJson(res, 415, { ok: false, error: { code: 'unsupported_media_type', message: 'Content-Type must be application/json' } });
+      return void sendJson(res, 415, { ok: false, error: { code: 'unsupported_media_type', message: 'Content-Type must be application/json' } });
     }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > API_BODY_MAX_BYTES) {
-        return sendJson(res, 413, { ok: false, error: { code: 'payload_too_large', message: `request body over ${API_BODY_MAX_BYTES} bytes` } });
+        return void sendJson(res, 413, { ok: false, error: { code: 'payload_too_large', message: `request body over ${API_BODY_MAX_BYTES} bytes` } });
       }
       chunks.push(chunk);
     }
-    let payload: unknown;
     try {
       const text = Buffer.concat(chunks).toString('utf8');
-      payload = text.length === 0 ? {} : JSON.parse(text);
+      return text.length === 0 ? {} : (JSON.parse(text) as unknown);
     } catch {
-      return sendJson(res, 400, { ok: false, error: { code: 'invalid_json', message: 'request body is not valid JSON' } });
+      return void sendJson(res, 400, { ok: false, error: { code: 'invalid_json', message: 'request body is not valid JSON' } });
     }
+  }
+
+  /** A report file as an attachment: named by export id and file name, never by a path. */
+  async function handleDownload(req: http.IncomingMessage, res: http.ServerResponse) {
+    const payload = await readJsonPost(req, res);
+    if (payload === undefined) return;
+    const parsed = ReportFileRequest.safeParse(payload);
+    if (!parsed.success) return sendJson(res, 400, { ok: false, error: { code: 'invalid_request', message: `download: ${parsed.error.issues[0]?.message ?? 'invalid request'}` } });
+    const file = opts.reportFile?.(parsed.data.export_id, parsed.data.name) ?? null;
+    if (!file) return sendJson(res, 404, { ok: false, error: { code: 'not_found', message: `no file ${parsed.data.name} in export ${parsed.data.export_id}` } });
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': mimeType(file.path),
+      'Content-Length': String(file.bytes),
+      'Content-Disposition': `attachment; filename="${parsed.data.name}"`, // the name matched a strict pattern
+      'Cache-Control': 'no-store',
+    });
+    createReadStream(file.path).pipe(res);
+  }
+
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, method: string) {
+    const payload = await readJsonPost(req, res);
+    if (payload === undefined) return;
     const out = await dispatch(opts.handlers, method, payload, onInternalError);
     if (out.ok) return sendJson(res, 200, out);
     return sendJson(res, STATUS_BY_CODE[out.error.code] ?? 422, out);
@@ -188,6 +217,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         return send(res, 401, 'Not authorized. Open the URL printed by `npm start` (it carries this launch\u2019s token).', 'text/plain; charset=utf-8');
       }
       if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname.slice('/api/'.length));
+      if (url.pathname === DOWNLOAD_PATH) return handleDownload(req, res);
       return handleStatic(req, res, url.pathname);
     })().catch((err: unknown) => {
       onInternalError('http', err);

@@ -22,7 +22,7 @@ import type {
   PublicTrade,
   Subscription,
 } from '../../shared/platform/api.js';
-import { SYMBOL } from '../../shared/platform/api.js';
+import { SYMBOL, TOKEN_DISPLAY_NAME, TOKEN_SYMBOL } from '../../shared/platform/api.js';
 import { OrderBook, type RestingOrder, type Side } from './book.js';
 import { badRequest, conflict, notFound, PlatformError, unprocessable } from './errors.js';
 import { migrate } from './schema.js';
@@ -1363,6 +1363,8 @@ export class PlatformCore {
   marketInfo(): MarketInfo {
     return {
       symbol: SYMBOL,
+      base_symbol: TOKEN_SYMBOL,
+      display_name: TOKEN_DISPLAY_NAME,
       tick_size: TICK_SIZE,
       lot_size: LOT_SIZE,
       min_price: ticksToPrice(MIN_PRICE_TICKS),

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { PAGES, startStores, useSession } from './store';
+import { PAGES, startStores, useSession, walletApi } from './store';
 import { StatusBar } from './components/StatusBar';
 import { StrandedNotice } from './components/StrandedNotice';
 import { OverviewPage } from './pages/OverviewPage';
@@ -9,12 +9,26 @@ import { ActivityPage } from './pages/ActivityPage';
 import { TaxPage } from './pages/TaxPage';
 import { TradePage } from './pages/TradePage';
 import { ComputePage } from './pages/ComputePage';
+import { NotificationsButton, Toasts } from './components/Notifications';
+import { useNotifications } from './store/notifications';
+import { useInstrument } from './store/instrument';
 
 export function App() {
   const page = useSession((s) => s.page);
   const setPage = useSession((s) => s.setPage);
 
+  const linked = useSession((s) => s.backend_connected);
+  const host = useSession((s) => s.info?.host ?? null);
+  const startNotifications = useNotifications((s) => s.start);
+  const loadInstrument = useInstrument((s) => s.load);
+
   useEffect(() => startStores(), []);
+  // After the stores started: notifications (list, toasts, system ones in browser mode) and the token's name.
+  useEffect(() => startNotifications(walletApi(), () => useSession.getState().info?.host ?? null), [startNotifications]);
+  const online = useSession((s) => s.status?.state === 'online');
+  useEffect(() => {
+    if (linked) queueMicrotask(() => void loadInstrument(walletApi()));
+  }, [linked, online, loadInstrument]);
 
   // Keyboard: Alt+1..9 switches pages from anywhere.
   useEffect(() => {
@@ -36,6 +50,7 @@ export function App() {
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">◆</span> Compute Wallet
         </div>
+        <NotificationsButton host={host} />
         <ul>
           {PAGES.map((p) => (
             <li key={p.id}>
@@ -63,6 +78,7 @@ export function App() {
         {page === 'compute' && <ComputePage />}
         {page === 'settings' && <SettingsPage />}
       </main>
+      <Toasts />
       <StatusBar />
     </div>
   );

@@ -101,11 +101,31 @@ export const WhatIfResponse = z.strictObject({
 });
 
 export const ExportReportRequest = z.strictObject({ year: z.number().int().min(2000).max(2200) });
+/** One export's id: the year and the instant it was written (its own folder; nothing is overwritten). */
+export const zExportId = z.string().regex(/^\d{4}-\d{8}T\d{9}Z$/, 'not an export id');
+/** Report file names as the writers make them: no path, no dot-files. */
+export const zReportFileName = z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*\.(csv|json|txf|pdf)$/, 'not a report file name');
+const ReportFile = z.strictObject({ name: zReportFileName, bytes: z.number().int().nonnegative() });
+
 export const ExportReportResponse = z.strictObject({
+  export_id: zExportId,
+  year: z.number().int(),
   /** Written inside the wallet's data folder: the renderer never chooses a path. */
   folder: z.string().max(4096),
-  files: z.array(z.strictObject({ name: z.string().max(100), bytes: z.number().int().nonnegative() })).max(20),
+  files: z.array(ReportFile).max(20),
+  /** What the figures include (the ledger's last event, or the input file). */
+  data_as_of: z.string().max(500),
+  created_at: zIsoTime,
 });
+export type ExportReportResponse = z.infer<typeof ExportReportResponse>;
+
+export const TAX_EXPORTS_LIST_MAX = 100;
+export const TaxExportsList = z.strictObject({ exports: z.array(ExportReportResponse).max(TAX_EXPORTS_LIST_MAX) });
+
+/** A file of a past export, named by export id and file name (checked against its manifest). */
+export const ReportFileRequest = z.strictObject({ export_id: zExportId, name: zReportFileName });
+/** Desktop: where the user saved it (null: the dialog was canceled). */
+export const SaveReportResponse = z.strictObject({ saved_to: z.string().max(4096).nullable() });
 
 /**
  * The `tax` event: pushed by the wallet whenever the tax figures change (a fill, mint or

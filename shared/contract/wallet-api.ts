@@ -14,9 +14,10 @@ import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js
 import { zDecimal } from '../money.js';
 import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, LIST_LIMIT_MAX, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
 import { BookDelta, BookSnapshot, PublicTrade } from '../platform/api.js';
-import { RedeemInput, RedemptionViewSchema, SetElectionInput, SubscriptionView } from './compute.js';
 import { ResolveStrandedInput, StrandedItem, StrandedList } from './stranded.js';
-import { ExportReportRequest, ExportReportResponse, HoldingsBySource, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, TaxView, WhatIfRequest, WhatIfResponse } from './tax.js';
+import { InstrumentView, PeriodDecisionRequest, PeriodDecisionView, RedeemInput, RedemptionViewSchema, SetElectionInput, SubscriptionView } from './compute.js';
+import { ListNotificationsRequest, MarkReadRequest, NotificationList, NotificationPushed, NotificationSettings, UpdateNotificationSettings } from './notifications.js';
+import { ExportReportRequest, ExportReportResponse, HoldingsBySource, ReportFileRequest, SaveReportResponse, TaxExportsList, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, TaxView, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
 
@@ -198,8 +199,26 @@ export const walletMethods = {
   getHoldings: { request: Empty, response: HoldingsBySource },
   /** The lots, proceeds and short/long gain a sale now would realize under the method in force. */
   whatIfSale: { request: WhatIfRequest, response: WhatIfResponse },
-  /** Writes the six report files into the data folder's reports/YEAR/. */
+  /** Writes the six report files into their own folder, reports/YEAR/EXPORT_ID/ (never over an earlier export). */
   exportTaxReport: { request: ExportReportRequest, response: ExportReportResponse },
+  /** Past exports, newest first, each with its files and "data as of". */
+  listTaxExports: { request: Empty, response: TaxExportsList },
+  /** Desktop: asks where to save a report file (the shell's dialog) and copies it there. Browser mode downloads instead. */
+  saveReportAs: { request: ReportFileRequest, response: SaveReportResponse },
+  /** Desktop: shows a report file in the system's file manager. */
+  showReportInFolder: { request: ReportFileRequest, response: Empty },
+  /** This period up front: allowance, used, redeemed, left, pace and projection, and the
+   *  mint-or-renewal-credit decision for the projected unused credits (or a typed amount). */
+  getPeriodDecision: { request: PeriodDecisionRequest, response: PeriodDecisionView },
+  /** The token's symbol and display name (the one name every screen uses) and the trading
+   *  fees, as the platform's instrument gives them; the kept copy offline, null if never fetched. */
+  getInstrument: { request: Empty, response: z.strictObject({ instrument: InstrumentView.nullable() }) },
+  /** Notifications, newest first, with the unread count. */
+  listNotifications: { request: ListNotificationsRequest, response: NotificationList },
+  markNotificationsRead: { request: MarkReadRequest, response: z.strictObject({ unread: z.number().int().nonnegative() }) },
+  /** Per kind: shown (list and toast) and as a system notification. */
+  getNotificationSettings: { request: Empty, response: NotificationSettings },
+  updateNotificationSettings: { request: UpdateNotificationSettings, response: NotificationSettings },
 } as const;
 
 /** Events the main process pushes; the renderer subscribes with `wallet.on(name, cb)`. */
@@ -227,6 +246,8 @@ export const walletEvents = {
   compute: SubscriptionView,
   /** The tax figures changed: this year's summary and the holdings by origin (shared/contract/tax.ts). */
   tax: TaxView,
+  /** A new notification (each account event notifies once); replayed snapshots repeat the last one, so listeners dedupe by id. */
+  notification: NotificationPushed,
 } as const;
 
 export type WalletMethodName = keyof typeof walletMethods;

@@ -23,6 +23,9 @@ import {
 } from './events.js';
 
 export const SYMBOL = 'TOKEN-USD' as const;
+/** The token's one name, as the platform's instrument gives it: every screen and file uses these. */
+export const TOKEN_SYMBOL = 'CMPT' as const;
+export const TOKEN_DISPLAY_NAME = 'Compute token' as const;
 
 // ---- errors ----
 export const ApiError = z.strictObject({
@@ -234,6 +237,9 @@ export type BookSnapshot = z.infer<typeof BookSnapshot>;
 
 export const MarketInfo = z.strictObject({
   symbol: z.literal(SYMBOL),
+  /** The token's ticker symbol (e.g. "CMPT") and display name (e.g. "Compute token"). */
+  base_symbol: z.string().min(1).max(16).regex(/^[A-Za-z0-9._-]+$/),
+  display_name: z.string().min(1).max(64),
   tick_size: zPositiveDecimal,
   lot_size: zPositiveDecimal,
   min_price: zPositiveDecimal,

@@ -96,6 +96,40 @@ describe('wallet app on the embedded demo platform', () => {
       [`form8949-${year}.csv`, `gains-${year}.txf`, `gains-report-${year}.pdf`, `income-${year}.csv`, 'manifest.json', `schedule-d-${year}.json`, `turbotax-${year}.csv`].sort(),
     );
     expect(out.files.every((f) => f.bytes > 0)).toBe(true);
+    // Listed with its "data as of"; the PDF found again by export id and name only.
+    const listed = await ok<{ exports: { export_id: string; data_as_of: string; files: { name: string }[] }[] }>('listTaxExports');
+    expect(listed.exports[0]).toMatchObject({ export_id: (out as unknown as { export_id: string }).export_id, data_as_of: expect.stringMatching(/\S/) });
+    const file = app.reportFile(listed.exports[0]!.export_id, `gains-report-${year}.pdf`);
+    expect((await import('node:fs')).readFileSync(file!.path).subarray(0, 4).toString()).toBe('%PDF');
+    expect(app.reportFile(listed.exports[0]!.export_id, '../ledger.db')).toBeNull();
+    // Saving through a dialog is the desktop's; browser mode says to download.
+    expect(await call('saveReportAs', { export_id: listed.exports[0]!.export_id, name: `gains-report-${year}.pdf` })).toMatchObject({ ok: false, error: { code: 'desktop_only' } });
+  });
+
+  it('gives the period up front and the mint-or-renewal decision, for the projection and a typed amount', async () => {
+    const inst = await ok<{ instrument: { base_symbol: string; display_name: string; taker_fee_bps: number } | null }>('getInstrument');
+    expect(inst.instrument).toMatchObject({ base_symbol: 'CMPT', display_name: 'Compute token', taker_fee_bps: 20 });
+    type V = { figures: { allowance_credits: string; left_credits: string; projected_unused_credits: string; ends_at: string }; decision: { credits: string; renewal: { floor_usd: string; plan_price_usd: string }; recommendation: { election: string | null; reason: string } }; credits_source: string };
+    const v = await ok<V>('getPeriodDecision');
+    expect(v.credits_source).toBe('projected');
+    expect(v.decision.credits).toBe(v.figures.projected_unused_credits);
+    expect(dec(v.figures.projected_unused_credits).lte(dec(v.figures.left_credits))).toBe(true);
+    expect(v.decision.renewal).toMatchObject({ floor_usd: '0.01', plan_price_usd: '20' });
+    expect(v.decision.recommendation.reason.length).toBeGreaterThan(10);
+    const typed = await ok<V & { decision: { renewal: { next_price_usd: string; lost_above_floor_usd: string } } }>('getPeriodDecision', { credits: '1200' });
+    expect(typed.credits_source).toBe('typed');
+    expect(typed.decision.renewal).toMatchObject({ next_price_usd: '0.01', lost_above_floor_usd: '4.01' });
+    expect(await call('getPeriodDecision', { credits: '-5' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+
+  it('lists notifications with the unread count and keeps settings per kind', async () => {
+    const list = await ok<{ notifications: unknown[]; unread: number }>('listNotifications', {});
+    expect(list.unread).toBe(list.notifications.filter((n) => !(n as { read: boolean }).read).length);
+    const s = await ok<{ kinds: Record<string, { show: boolean; system: boolean }> }>('updateNotificationSettings', { kind: 'fill', system: false });
+    expect(s.kinds.fill).toEqual({ show: true, system: false });
+    expect((await ok<typeof s>('getNotificationSettings')).kinds.fill).toEqual({ show: true, system: false });
+    expect(await call('updateNotificationSettings', { kind: 'everything', show: false })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await ok('markNotificationsRead', { all: true })).toEqual({ unread: 0 });
   });
 
   it('splits the tokens held by origin, adding up to the ledger\'s token balance', async () => {

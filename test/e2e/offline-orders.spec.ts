@@ -113,6 +113,11 @@ test('orders placed while the platform is down reach it exactly once after it re
   await page.keyboard.press('Alt+6');
   await expect(page.getByText(/Offline: redeeming and changing the election need the platform\. The subscription below is as last fetched/)).toBeVisible();
   await expect(page.getByTestId('period-available')).toHaveText(/^[\d,]+\.\d{2}$/);
+  // The last known subscription, with its time: plan, election, and the countdown from the stored end.
+  await expect(page.getByRole('heading', { name: 'Plan: Standard' })).toBeVisible();
+  await expect(page.getByText(/^election: (mint tokens|renewal credit)$/)).toBeVisible();
+  await expect(page.getByRole('timer', { name: 'Period ends in' })).toHaveText(/^((\d+d )?(\d+h )?\d+m \d{2}s|closing now)$/);
+  await expect(page.getByTestId('period-figures')).toContainText(/As last fetched, .* \(offline\)\./);
   await expect(page.getByRole('button', { name: 'Redeem for credits' })).toBeDisabled();
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'compute-offline.png') });
 

@@ -40,7 +40,7 @@ test('the shell shows navigation, balances, the market and an online status', as
   await page.screenshot({ path: path.join(SCREENS, 'overview.png') });
 
   await page.keyboard.press('Alt+2');
-  await expect(page.getByRole('heading', { name: 'TOKEN-USD' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Compute token · CMPT/USD' })).toBeVisible();
   await expect(page.getByTestId('price-chart').locator('canvas').first()).toBeVisible();
   await expect(page.getByTestId('ticker-last')).toHaveText(/^\$\d+\.\d{4}$/);
   await page.getByRole('button', { name: '1h', exact: true }).click();

@@ -35,6 +35,24 @@ describe('electron-builder.yml', () => {
     expect(config.asarUnpack).toContain('**/*.node');
   });
 
+  it('points at the icon set in assets/ for each platform, and the files are what they say', () => {
+    const at = (p: string) => readFileSync(path.join(ROOT, p));
+    const mac = config.mac as { icon: string };
+    const win = config.win as { icon: string };
+    const linux = config.linux as { icon: string };
+    expect(at(mac.icon).subarray(0, 4).toString('latin1')).toBe('icns');
+    expect(at(mac.icon).readUInt32BE(4)).toBe(at(mac.icon).length); // the ICNS header's total length
+    const ico = at(win.icon);
+    expect([ico.readUInt16LE(0), ico.readUInt16LE(2)]).toEqual([0, 1]); // ICO: reserved 0, type 1 (icon)
+    expect(ico.readUInt16LE(4)).toBeGreaterThanOrEqual(5); // several sizes, 16 to 256
+    const pngSize = (p: string) => { const b = at(p); expect(b.subarray(1, 4).toString('latin1')).toBe('PNG'); return [b.readUInt32BE(16), b.readUInt32BE(20)]; };
+    for (const n of [16, 32, 48, 64, 128, 256, 512, 1024]) expect(pngSize(`${linux.icon}/${n}x${n}.png`)).toEqual([n, n]);
+    // The notifications' icon ships inside the app.
+    expect(config.files).toContain('assets/notification.png');
+    expect(pngSize('assets/notification.png')).toEqual([256, 256]);
+    expect((config.directories as { buildResources: string }).buildResources).toBe('assets');
+  });
+
   it('packages the built entry points named in package.json', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string };
     expect(pkg.main).toBe('dist/electron/main.mjs');

@@ -326,7 +326,7 @@ describe('rate limits', () => {
 describe('wallet client and stream', () => {
   it('covers every route with validated responses and typed errors', async () => {
     const c = new PlatformClient({ base_url: p.url, credentials: { key_id: A.key_id, secret: A.secret }, timeout_ms: 5000 });
-    expect((await c.getMarket()).tick_size).toBe('0.0001');
+    expect(await c.getMarket()).toMatchObject({ tick_size: '0.0001', base_symbol: 'CMPT', display_name: 'Compute token' });
     expect((await c.getAccount()).account_id).toBe(A.account_id);
     expect((await c.setElection('renewal_credit')).current_period.election).toBe('renewal_credit');
     expect((await c.recordUsage({ credits: '12.5' })).period.used_credits).toBe('12.5');

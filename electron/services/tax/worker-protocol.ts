@@ -46,7 +46,7 @@ export const zToWorker = z.discriminatedUnion('kind', [
       z.strictObject({ what: z.literal('summary'), year: z.number().int().min(2000).max(2200), price: z.string().max(40).nullable(), now: z.string().max(40), lots_max: z.number().int().nonnegative().max(100_000) }),
       z.strictObject({ what: z.literal('holdings') }),
       z.strictObject({ what: z.literal('whatif'), quantity: z.string().max(40), price: z.string().max(40), now: z.string().max(40) }),
-      z.strictObject({ what: z.literal('export'), year: z.number().int().min(2000).max(2200), folder: z.string().min(1).max(4096), now: z.string().max(40) }),
+      z.strictObject({ what: z.literal('export'), year: z.number().int().min(2000).max(2200), now: z.string().max(40) }),
     ]),
   }),
 ]);
@@ -68,9 +68,10 @@ export interface SummaryAnswer extends AsOf {
 export interface HoldingsAnswer extends AsOf {
   groups: { source: 'mint' | 'buy' | 'income'; quantity: string; cost_basis: string }[];
 }
+/** The report files, built in the worker; the main thread writes them as one export (report-exports.ts). */
 export interface ExportAnswer {
-  folder: string;
-  files: { name: string; bytes: number }[];
+  data_as_of: string;
+  files: { name: string; content: string | Uint8Array }[];
 }
 /** The pushed view's parts, or why the history has none. */
 export type ViewAnswer = { ok: true; summary: SummaryAnswer; holdings: HoldingsAnswer } | { ok: false; as_of_seq: number; problem: string };

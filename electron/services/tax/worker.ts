@@ -5,8 +5,6 @@
 //
 // Entry points: this file under tsx (development, tests), dist/electron/tax-worker.mjs when
 // bundled (scripts/build-main.ts). worker-client.ts picks the one next to it.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { ledgerDataAsOf, readLedgerTax, LedgerTaxError } from './from-ledger.js';
@@ -157,11 +155,7 @@ async function answer(s: State, q: Question): Promise<Answer> {
     case 'export': {
       const data_as_of = ledgerDataAsOf(s.cursor_seq, s.cursor_time);
       const files = await buildReportFiles(live.fullYear(q.year, data_as_of), { data_as_of, generated_at: q.now });
-      mkdirSync(q.folder, { recursive: true, mode: 0o700 });
-      // Temp names first, then renames: a crash never leaves a half-written report file.
-      for (const f of files) writeFileSync(path.join(q.folder, `.${f.name}.tmp`), f.content, { mode: 0o600 });
-      for (const f of files) renameSync(path.join(q.folder, `.${f.name}.tmp`), path.join(q.folder, f.name));
-      return { folder: q.folder, files: files.map((f) => ({ name: f.name, bytes: Buffer.byteLength(f.content) })) };
+      return { data_as_of, files: files.map((f) => ({ name: f.name, content: f.content })) };
     }
   }
 }

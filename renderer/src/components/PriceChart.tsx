@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { type AutoscaleInfo, CandlestickSeries, ColorType, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import { type AutoscaleInfo, CandlestickSeries, createChart, HistogramSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { Candle, CandleInterval } from '../../../shared/platform/events';
 
 /** Bars shown when a series is first drawn (the user zooms out from there). */
@@ -8,6 +8,7 @@ const INITIAL_BARS = 120;
 const LOAD_OLDER_MARGIN_BARS = 20;
 
 type Shown = { interval: CandleInterval; first: number | null; length: number };
+import { CHART_OPTIONS } from './chart-theme';
 
 // The chart library draws with JS numbers; converting decimal strings here is for pixels
 // only. No amount computed from these values is ever shown or stored.
@@ -34,13 +35,7 @@ export function PriceChart({ candles, interval, faceValue, onNeedOlder }: { cand
 
   useEffect(() => {
     if (!host.current) return;
-    const c = createChart(host.current, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: '#11161d' }, textColor: '#9aa7b4', attributionLogo: false },
-      grid: { vertLines: { color: '#1c2430' }, horzLines: { color: '#1c2430' } },
-      timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#2a3442' },
-      rightPriceScale: { borderColor: '#2a3442' },
-    });
+    const c = createChart(host.current, CHART_OPTIONS);
     price.current = c.addSeries(CandlestickSeries, {
       upColor: '#2fbf71', downColor: '#e5534b', borderVisible: false, wickUpColor: '#2fbf71', wickDownColor: '#e5534b',
       priceFormat: { type: 'price', precision: 4, minMove: 0.0001 },

@@ -4,6 +4,8 @@ import { errorText, qty, usd } from '../format';
 import { RedeemInput } from '../../../shared/contract/compute';
 import { dec } from '../../../shared/money';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
+import { PeriodUpFront } from '../components/PeriodUpFront';
+import { useTokenTitle } from '../store/instrument';
 
 type SubscriptionView = MethodResponse<'getSubscription'>;
 type Redemption = MethodResponse<'listRedemptions'>['redemptions'][number];
@@ -15,6 +17,7 @@ export function ComputePage() {
   const status = useSession((s) => s.status);
   const portfolio = usePortfolio((s) => s.portfolio);
   const online = status?.state === 'online';
+  const tokenTitle = useTokenTitle();
   // The subscription view is pushed after every compute event (store/compute.ts).
   const view: SubscriptionView | null = useCompute((s) => s.subscription);
   const subError = useCompute((s) => s.error);
@@ -55,26 +58,26 @@ export function ComputePage() {
         </p>
       )}
       {subError && online && <p className="error-text" role="alert">{subError}</p>}
-      <div className="cards">
-        <article className="card" aria-label="This period">
-          <h2>This period</h2>
+      <PeriodUpFront helper>
+        <article className="card" aria-label="Credits available">
+          <h2>Credits available</h2>
           {/* Offline, the ledger's figure is newer than the kept subscription copy. */}
           <p className="big" data-testid="period-available">{qty(view?.live && p ? p.available_credits : (portfolio?.credits.available ?? p?.available_credits))}</p>
           <p className="muted">credits available{p ? ` of ${qty(p.credits)} · ${qty(p.used_credits)} used · ${qty(p.redeemed_credits)} from tokens` : ''}</p>
-          {p && <p className="muted">ends {new Date(p.ends_at).toLocaleString()}</p>}
+          {p && <p className="muted">election: {p.election === 'mint' ? 'mint tokens' : 'renewal credit'}</p>}
         </article>
         <article className="card" aria-label="Plan">
-          <h2>Plan</h2>
-          <p className="big">{usd(sub?.plan.price_usd)}</p>
+          <h2>Plan{sub ? `: ${sub.plan.name}` : ''}</h2>
+          <p className="big" data-testid="plan-price">{usd(sub?.plan.price_usd)}</p>
           <p className="muted">{sub ? `${qty(sub.plan.credits)} credits a period · face value ${usd(sub.plan.face_value_usd, 4)} a credit` : '—'}</p>
           <p className="muted">next renewal {usd(sub?.estimated_next_price_usd)}</p>
         </article>
         <article className="card" aria-label="Tokens">
-          <h2>Tokens</h2>
+          <h2>{tokenTitle}</h2>
           <p className="big">{qty(portfolio?.token.available)}</p>
           <p className="muted">free to redeem (not held by orders)</p>
         </article>
-      </div>
+      </PeriodUpFront>
 
       <h2 className="section">Unused credits at period close</h2>
       <div className="segmented" role="radiogroup" aria-label="Unused credits at period close">

@@ -1,5 +1,7 @@
 import { useMarket } from '../store';
+import { useMarketTitle } from '../store/instrument';
 import { PriceChart } from '../components/PriceChart';
+import { PremiumChart } from '../components/PremiumChart';
 import { pct, qty, usd } from '../format';
 import type { CandleInterval } from '../../../shared/platform/events';
 
@@ -10,10 +12,11 @@ export function MarketsPage() {
   const chart = useMarket((s) => s.chart);
   const setChartInterval = useMarket((s) => s.setChartInterval);
   const loadOlder = useMarket((s) => s.loadOlderCandles);
+  const title = useMarketTitle();
 
   return (
     <section aria-labelledby="markets-title">
-      <h1 id="markets-title">TOKEN-USD</h1>
+      <h1 id="markets-title">{title}</h1>
       <div className="ticker-row">
         <div><span className="muted">Last</span> <strong data-testid="ticker-last">{usd(ticker?.last, 4)}</strong></div>
         <div><span className="muted">Bid</span> {usd(ticker?.bid, 4)}</div>
@@ -32,6 +35,9 @@ export function MarketsPage() {
       </div>
       {chart.error && <p className="error-text" role="alert">Could not load candles: {chart.error}</p>}
       <PriceChart candles={chart.candles} interval={chart.interval} faceValue={ticker?.face_value ?? null} onNeedOlder={() => void loadOlder()} />
+      <h2 className="section">Premium over face value</h2>
+      <p className="muted small">The premium is how far the market prices a token above its face value (what the plan charges per credit): what buyers expect future demand for compute to add.</p>
+      <PremiumChart candles={chart.candles} faceValue={ticker?.face_value ?? null} />
     </section>
   );
 }

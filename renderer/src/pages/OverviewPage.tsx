@@ -2,6 +2,9 @@ import { useMarket, usePortfolio, useTax } from '../store';
 import { pct, qty, usd } from '../format';
 import { dec } from '../../../shared/money';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
+import { PeriodUpFront } from '../components/PeriodUpFront';
+import { PremiumTrend } from '../components/PremiumTrend';
+import { useTokenTitle } from '../store/instrument';
 
 type Holdings = MethodResponse<'getHoldings'>;
 type Source = Holdings['groups'][number]['source'];
@@ -16,20 +19,21 @@ const ORIGIN: Record<Source, { label: string; meaning: string }> = {
 export function OverviewPage() {
   const portfolio = usePortfolio((s) => s.portfolio);
   const ticker = useMarket((s) => s.ticker);
+  const tokenTitle = useTokenTitle();
   const tokenValue =
     portfolio && ticker?.last ? dec(portfolio.token.total).times(dec(ticker.last)).toFixed() : null;
 
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">Overview</h1>
-      <div className="cards">
+      <PeriodUpFront helper={false}>
         <article className="card" aria-label="Compute credits">
           <h2>Compute credits</h2>
           <p className="big" data-testid="credits-available">{qty(portfolio?.credits.available)}</p>
           <p className="muted">available this period</p>
         </article>
         <article className="card" aria-label="Tokens">
-          <h2>Tokens</h2>
+          <h2>{tokenTitle}</h2>
           <p className="big" data-testid="tokens-total">{qty(portfolio?.token.total)}</p>
           <p className="muted">
             {qty(portfolio?.token.available)} available · {qty(portfolio?.token.reserved)} in open orders
@@ -50,8 +54,10 @@ export function OverviewPage() {
             face value {usd(ticker?.face_value, 4)} · premium{' '}
             <span className={ticker?.premium && dec(ticker.premium).isNegative() ? 'neg' : 'pos'}>{pct(ticker?.premium)}</span>
           </p>
+          <PremiumTrend faceValue={ticker?.face_value ?? null} seq={portfolio?.as_of_seq ?? null} />
+          <p className="muted small">The premium is how far the market prices a token above its face value: what buyers expect future demand for compute to add.</p>
         </article>
-      </div>
+      </PeriodUpFront>
       <HoldingsByOrigin price={ticker?.last ?? null} />
       {portfolio && (
         <p className="muted small">Ledger as of event #{portfolio.as_of_seq}{portfolio.as_of_time ? ` (${new Date(portfolio.as_of_time).toLocaleString()})` : ''}</p>

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { walletApi, useTax } from '../store';
+import { walletApi, useSession, useTax } from '../store';
 import { errorText, qty, usd } from '../format';
 import type { MethodRequest, MethodResponse } from '../../../shared/contract/wallet-api';
 import { dec } from '../../../shared/money';
+import { ReportFiles } from '../components/ReportFiles';
 
 type Summary = MethodResponse<'getTaxSummary'>;
 const LOT_ORIGIN: Record<Summary['lots'][number]['source'], string> = { mint: 'minted', buy: 'bought', income: 'income' };
@@ -23,6 +24,7 @@ export function TaxPage() {
   const [error, setError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<Exported | null>(null);
+  const host = useSession((s) => s.info?.host ?? null);
 
   const load = useCallback(async () => {
     if (year === thisYear) return;
@@ -98,8 +100,9 @@ export function TaxPage() {
           <p className="muted small">{summary.rows} Form 8949 row{summary.rows === 1 ? "" : "s"} from {summary.transactions} transaction{summary.transactions === 1 ? "" : "s"} · data as of {summary.data_as_of}{dec(summary.ordinary_income).isZero() ? '' : ` · ordinary income from mints ${usd(summary.ordinary_income)}`}</p>
           <div className="toolbar">
             <button type="button" className="chip" onClick={() => void exportReport()} disabled={exporting}>{exporting ? 'Writing the report…' : `Export ${year} report`}</button>
-            {exported && <span className="pos" data-testid="export-result">Wrote {exported.files.length} files to {exported.folder}</span>}
+            {exported && <span className="pos" data-testid="export-result">Wrote {exported.files.length} files (data as of {exported.data_as_of}){host === 'desktop' ? ` to ${exported.folder}` : ''}: take them away below.</span>}
           </div>
+          <ReportFiles host={host} refresh_key={exported?.export_id ?? null} />
           <WhatIfForm />
           <h2 className="section">Lots held now</h2>
           <table className="table" aria-label="Lots held">

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { walletApi, useMarket, useOrders, usePortfolio, useSession } from '../store';
 import { OrderBook } from '../components/OrderBook';
 import { RecentTrades } from '../components/RecentTrades';
+import { useTokenTitle } from '../store/instrument';
 import { errorText, qty, usd } from '../format';
 import { PlaceOrderInput } from '../../../shared/contract/orders';
 import { zPositiveDecimal } from '../../../shared/money';
@@ -37,6 +38,7 @@ export function TradePage() {
   const orders: Order[] = useOrders((s) => s.orders);
   const external: ExternalOrder[] = useOrders((s) => s.external);
   const available: Available | null = usePortfolio((s) => s.portfolio);
+  const tokenTitle = useTokenTitle();
   const [error, setError] = useState<string | null>(null);
 
   const cancel = async (client_order_id: string) => {
@@ -58,7 +60,7 @@ export function TradePage() {
   const queued = orders.filter((o) => o.state === 'queued').length;
   return (
     <section aria-labelledby="trade-title">
-      <h1 id="trade-title">Trade TOKEN-USD</h1>
+      <h1 id="trade-title">Trade {tokenTitle}</h1>
       {status?.state === 'offline' && (
         <p className="warning" role="status">
           Offline: new orders wait in the local queue and go out once, in order, when the platform is back — never after their expiry.
