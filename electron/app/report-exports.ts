@@ -8,7 +8,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ExportReportResponse, TAX_EXPORTS_LIST_MAX, zExportId, zReportFileName } from '../../shared/contract/tax.js';
 
-const MANIFEST = 'manifest.json';
+/** The export's own index (files, sizes, SHA-256, data as of); apart from the report's provenance manifest.json. */
+const MANIFEST = 'export.json';
 const Manifest = z.strictObject({
   export: ExportReportResponse.omit({ folder: true }),
   sha256: z.record(zReportFileName, z.string().regex(/^[0-9a-f]{64}$/)),

@@ -145,9 +145,10 @@ describe('TaxService', () => {
     seq = 0;
     const { tax, dir } = setup([ev('deposit', 1), ev('fill-buy', 2), ev('fill-sell', 3, { quantity: '4' })]);
     const out = await tax.export(2026);
-    expect(out.folder).toBe(path.join(dir, 'reports', '2026'));
+    // Each export has its own folder (reports/YEAR/EXPORT_ID) with its index beside the files.
+    expect(out.folder).toBe(path.join(dir, 'reports', '2026', out.export_id));
     expect(out.files).toHaveLength(7);
     expect(out.files.map((f) => f.name)).toContain('manifest.json');
-    expect(readdirSync(out.folder).sort()).toEqual(out.files.map((f) => f.name).sort());
+    expect(readdirSync(out.folder).sort()).toEqual([...out.files.map((f) => f.name), 'export.json'].sort());
   });
 });

@@ -68,7 +68,7 @@ describe('report downloads in browser mode', () => {
       expect((await post({ export_id: written.export_id, name })).status, name).toBe(400);
     }
     expect((await post({ export_id: '../2025', name: 'gains-report-2025.pdf' })).status).toBe(400);
-    expect((await post({ export_id: written.export_id, name: 'manifest.json' })).status).toBe(404); // not listed in itself
+    expect((await post({ export_id: written.export_id, name: 'export.json' })).status).toBe(404); // the export's index is not listed in itself
     writeFileSync(path.join(written.folder, 'extra-2025.csv'), 'x');
     expect((await post({ export_id: written.export_id, name: 'extra-2025.csv' })).status).toBe(404); // on disk, not in the manifest
     expect((await post({ export_id: '2025-20260304T101500124Z', name: 'gains-report-2025.pdf' })).status).toBe(404);
