@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { DataFolderInUseError, HOLDER_FILE, lockDataFolder } from '../../electron/services/db/lock.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cw-lock-'));
@@ -82,6 +82,12 @@ describe('data folder lock', () => {
 describe('CLIs that write to the data folder', () => {
   it('`wallet connect` is refused while a wallet holds the folder, and changes nothing', async () => {
     const dir = tmp();
+    const prev = process.env.XDG_STATE_HOME;
+    process.env.XDG_STATE_HOME = tmp(); // the key file goes to a temporary folder, not the user's
+    onTestFinished(() => {
+      if (prev === undefined) delete process.env.XDG_STATE_HOME;
+      else process.env.XDG_STATE_HOME = prev;
+    });
     const { run } = await import('../../electron/cli/commands/connect.js');
     const app = lockDataFolder(dir, { host: 'browser', purpose: 'wallet' });
     await expect(run(['--demo', '--data-dir', dir])).rejects.toThrow(`in use by another Compute Wallet process (pid ${process.pid}, browser mode`);

@@ -11,14 +11,26 @@ declare global {
 }
 
 let instance: WalletApi | null = null;
+/** Every caller's link listener: whoever asks first (any component) creates the instance, all hear the link. */
+const linkListeners = new Set<BackendLinkListener>();
+let linked: boolean | null = null;
+const notifyLink = (connected: boolean) => {
+  linked = connected;
+  for (const l of linkListeners) l(connected);
+};
 
 export function getWallet(onLink: BackendLinkListener): WalletApi {
+  if (!linkListeners.has(onLink)) {
+    linkListeners.add(onLink);
+    // Told the current state once the caller has its instance (after this call returns).
+    queueMicrotask(() => linked !== null && onLink(linked));
+  }
   if (instance) return instance;
   if (window.wallet) {
-    onLink(true); // IPC is always there while the window lives
     instance = window.wallet;
+    notifyLink(true); // IPC is always there while the window lives
   } else {
-    instance = createHttpWallet(onLink);
+    instance = createHttpWallet(notifyLink);
   }
   return instance;
 }

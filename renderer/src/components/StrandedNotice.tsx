@@ -5,11 +5,14 @@ import { useCallback, useEffect, useState } from 'react';
 import type { StrandedList } from '../../../shared/contract/stranded';
 import { getWallet } from '../api/wallet';
 
+/** This component does not follow the backend link (the status bar does). */
+const ignoreLink = () => {};
+
 export function StrandedNotice() {
   const [list, setList] = useState<StrandedList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const wallet = getWallet(() => {});
+  const wallet = getWallet(ignoreLink);
 
   const load = useCallback(() => {
     wallet.listStranded({}).then(setList, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
