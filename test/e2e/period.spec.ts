@@ -85,7 +85,7 @@ test('a report exported on the Taxes screen downloads, and the PDF starts with %
   await page.keyboard.press('Alt+5');
   const year = new Date().getUTCFullYear();
   await page.getByRole('button', { name: `Export ${year} report` }).click();
-  await expect(page.getByTestId('export-result')).toContainText('Wrote 6 files (data as of');
+  await expect(page.getByTestId('export-result')).toContainText('Wrote 7 files (data as of'); // the six report files and their provenance manifest
   const exportsTable = page.getByRole('table', { name: 'Past exports' });
   await expect(exportsTable.locator('tbody tr')).toHaveCount(1);
   const [download] = await Promise.all([page.waitForEvent('download'), exportsTable.getByRole('button', { name: `Download gains-report-${year}.pdf` }).click()]);
