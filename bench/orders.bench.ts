@@ -11,13 +11,11 @@ import { openLedger } from '../electron/services/ledger/index.js';
 import { PlatformClient } from '../electron/services/platform-client/index.js';
 import { createOrderService, platformClientTransport, type OrderTransport } from '../electron/services/orders/index.js';
 import type { Benchmark, BenchResult } from './types.js';
+import { percentile } from './stats.js';
 
 const ORDERS = 1000;
 const TARGET_ORDERS_PER_S = 500;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function* drainBench(): AsyncIterable<BenchResult> {
   // The default: strictly one request at a time (orders reach the engine in queue order).

@@ -15,6 +15,7 @@ import { openDefaultFileSecretStore } from '../electron/services/credentials/ind
 import { PlatformClient } from '../electron/services/platform-client/index.js';
 import { ensureRendererBuilt } from '../scripts/renderer-build.js';
 import type { Benchmark, BenchResult } from './types.js';
+import { percentile } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -24,9 +25,6 @@ const DELTAS_PER_S = 1000;
 const DELTA_SECONDS = 10;
 const FRAME_TARGET_P99_MS = 16.7;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 interface Rig {
   platform: RunningPlatform;
