@@ -3,7 +3,7 @@
 // every REFRESH_MS (the bid moves too); offline it shows the subscription as last fetched.
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { PeriodDecisionView } from '../../../shared/contract/compute';
-import { usePortfolio, useSession, walletApi } from '../store';
+import { useCompute, usePortfolio, useSession, walletApi } from '../store';
 import { useTokenSymbol } from '../store/instrument';
 import { errorText } from '../format';
 import { PeriodFiguresCard } from './PeriodFiguresCard';
@@ -14,6 +14,7 @@ const REFRESH_MS = 15_000;
 export function PeriodUpFront({ helper, children }: { helper: boolean; children?: ReactNode }) {
   const seq = usePortfolio((s) => s.portfolio?.as_of_seq ?? null);
   const online = useSession((s) => s.status?.state === 'online');
+  const has_subscription = useCompute((s) => s.subscription !== null);
   const symbol = useTokenSymbol();
   const [view, setView] = useState<PeriodDecisionView | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -29,10 +30,13 @@ export function PeriodUpFront({ helper, children }: { helper: boolean; children?
   }, [credits]);
   useEffect(() => {
     if (seq === null) return; // the wallet API is not there yet
+    // Offline, the figures come from the subscription as last fetched: ask only once the
+    // wallet has one (before the first connection there is nothing to show, asking would fail).
+    if (!online && !has_subscription) return;
     queueMicrotask(() => void load());
     const t = setInterval(() => void load(), REFRESH_MS);
     return () => clearInterval(t);
-  }, [load, seq, online]);
+  }, [load, seq, online, has_subscription]);
 
   // The other cards (children) always render, with or without the period.
   return (

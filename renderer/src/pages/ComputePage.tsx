@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { walletApi, useCompute, usePortfolio, useSession } from '../store';
+import { loadSubscription } from '../store/compute';
 import { errorText, qty, usd } from '../format';
 import { RedeemInput } from '../../../shared/contract/compute';
 import { dec } from '../../../shared/money';
@@ -35,6 +36,8 @@ export function ComputePage() {
   }, []);
   useEffect(() => {
     queueMicrotask(() => void reload()); // state is set when the answers arrive, not in the effect
+    // Opened before the store had the subscription (offline start): the copy last fetched, or why there is none.
+    if (useCompute.getState().subscription === null) queueMicrotask(() => void loadSubscription(walletApi()));
   }, [reload]);
 
   const elect = async (election: 'mint' | 'renewal_credit') => {

@@ -1,8 +1,8 @@
 // Compute store: the subscription view (plan, period credits, election), pushed after every
 // compute event the ledger applies; loaded once when the link connects.
 import { create } from 'zustand';
-import type { MethodResponse } from '../../../shared/contract/wallet-api';
-import { message, type DomainBinding } from './session';
+import type { MethodResponse, WalletApi } from '../../../shared/contract/wallet-api';
+import { message, useSession, type DomainBinding } from './session';
 
 type Subscription = MethodResponse<'getSubscription'>;
 
@@ -13,13 +13,32 @@ interface ComputeState {
 
 export const useCompute = create<ComputeState>(() => ({ subscription: null, error: null }));
 
+/** Reads the subscription (live when online, else the copy last fetched). */
+export async function loadSubscription(api: WalletApi): Promise<void> {
+  try {
+    useCompute.setState({ subscription: await api.getSubscription({}), error: null });
+  } catch (err) {
+    useCompute.setState({ error: message(err) }); // offline with nothing stored, or no API key
+  }
+}
+
 export const computeBinding: DomainBinding = {
-  subscribe: (api) => [api.on('compute', (subscription) => useCompute.setState({ subscription, error: null }))],
+  subscribe: (api) => {
+    // Compute events push the view; a (re)connection to the platform is not an event, so the
+    // store reads it when the wallet comes online.
+    let was_online = useSession.getState().status?.state === 'online';
+    return [
+      api.on('compute', (subscription) => useCompute.setState({ subscription, error: null })),
+      api.on('status', (s) => {
+        const online = s.state === 'online';
+        if (online && !was_online) void loadSubscription(api);
+        was_online = online;
+      }),
+    ];
+  },
+  // Before the first connection there may be nothing to show yet: the Compute screen asks
+  // itself when opened offline (it then says why there is nothing).
   load: async (api) => {
-    try {
-      useCompute.setState({ subscription: await api.getSubscription({}), error: null });
-    } catch (err) {
-      useCompute.setState({ error: message(err) }); // offline with nothing stored, or no API key
-    }
+    if (useSession.getState().status?.state === 'online') await loadSubscription(api);
   },
 };
