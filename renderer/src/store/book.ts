@@ -3,6 +3,7 @@
 // follow the last applied seq is never applied: the book is fetched afresh (counted, logged).
 import { dec } from '../../../shared/money';
 import type { BookUpdate, WalletApi } from '../../../shared/contract/wallet-api';
+import { BookSides } from '../../../shared/market/book';
 
 /** Levels per side handed to the screen. */
 export const BOOK_VIEW_DEPTH = 40;
@@ -31,9 +32,7 @@ export interface BookStats {
 type Delta = Extract<BookUpdate, { kind: 'delta' }>;
 
 export class RendererBook {
-  private seq = -1;
-  private readonly bids = new Map<string, string>();
-  private readonly asks = new Map<string, string>();
+  private readonly sides = new BookSides();
   private resync: Delta[] | null = null;
   private frame_pending = false;
   readonly stats: BookStats = { deltas_applied: 0, gaps: 0, snapshots: 0 };
@@ -50,28 +49,15 @@ export class RendererBook {
       if (this.resync.length < RESYNC_BUFFER_MAX) this.resync.push(u);
       return;
     }
-    if (u.seq <= this.seq) return; // already in the snapshot
-    if (this.seq < 0 || u.seq !== this.seq + 1) return this.gap(u);
-    this.apply(u);
-  }
-
-  private apply(d: Delta): void {
-    for (const c of d.changes) {
-      const side = c.side === 'buy' ? this.bids : this.asks;
-      if (dec(c.quantity).isZero()) side.delete(c.price);
-      else side.set(c.price, c.quantity);
-    }
-    this.seq = d.seq;
+    const r = this.sides.apply(u.seq, u.changes);
+    if (r === 'gap') return this.gap(u);
+    if (r === 'stale') return; // already in the snapshot
     this.stats.deltas_applied += 1;
     this.changed();
   }
 
   reset(book: { seq: number; bids: [string, string][]; asks: [string, string][] }): void {
-    this.bids.clear();
-    this.asks.clear();
-    for (const [p, q] of book.bids) this.bids.set(p, q);
-    for (const [p, q] of book.asks) this.asks.set(p, q);
-    this.seq = book.seq;
+    this.sides.reset(book);
     this.stats.snapshots += 1;
     const buffered = this.resync;
     this.resync = null;
@@ -81,7 +67,7 @@ export class RendererBook {
 
   private gap(first: Delta): void {
     this.stats.gaps += 1;
-    console.warn(`order book: sequence gap (delta ${first.seq} after ${this.seq}); fetching a fresh book`);
+    console.warn(`order book: sequence gap (delta ${first.seq} after ${this.sides.seq}); fetching a fresh book`);
     this.resync = [first];
     void this.api().getOrderBook({ depth: 500 }).then(
       (r) => {
@@ -104,18 +90,17 @@ export class RendererBook {
   }
 
   view(depth = BOOK_VIEW_DEPTH): BookView {
-    // Ordering only (never arithmetic): a price has at most 4 decimals, exact in a double.
-    const side = (m: Map<string, string>, desc: boolean): BookLevelView[] => {
-      const levels = [...m.entries()].sort((a, b) => (desc ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0]))).slice(0, depth);
+    const side = (which: 'bids' | 'asks'): BookLevelView[] => {
+      const levels = this.sides.levels(which, depth);
       let cum = dec('0');
       return levels.map(([price, quantity]) => {
         cum = cum.plus(dec(quantity));
         return { price, quantity, cumulative: cum.toFixed() };
       });
     };
-    const bids = side(this.bids, true);
-    const asks = side(this.asks, false);
+    const bids = side('bids');
+    const asks = side('asks');
     const spread = bids[0] && asks[0] ? dec(asks[0].price).minus(dec(bids[0].price)).toFixed() : null;
-    return { seq: this.seq, bids, asks, spread };
+    return { seq: this.sides.seq, bids, asks, spread };
   }
 }
