@@ -78,6 +78,11 @@ function view(info: MarketInfo, fetched_at: string, live: boolean): InstrumentVi
     display_name: info.display_name,
     maker_fee_bps: info.maker_fee_bps,
     taker_fee_bps: info.taker_fee_bps,
+    tick_size: info.tick_size,
+    lot_size: info.lot_size,
+    min_price: info.min_price,
+    max_price: info.max_price,
+    max_quantity: info.max_quantity,
     fetched_at,
     live,
   };

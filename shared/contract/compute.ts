@@ -154,6 +154,12 @@ export const InstrumentView = z.strictObject({
   display_name: z.string().min(1).max(64),
   maker_fee_bps: z.number().int().min(0).max(10_000),
   taker_fee_bps: z.number().int().min(0).max(10_000),
+  /** The market's rules, so the order ticket checks what the platform will check. */
+  tick_size: zPositiveDecimal,
+  lot_size: zPositiveDecimal,
+  min_price: zPositiveDecimal,
+  max_price: zPositiveDecimal,
+  max_quantity: zPositiveDecimal,
   fetched_at: zIsoTime,
   live: z.boolean(),
 });
