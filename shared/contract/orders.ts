@@ -127,6 +127,10 @@ export const OrderViewSchema = z.strictObject({
   reserved_tokens: zNonNegativeDecimal,
   created_at: zIsoTime,
   updated_at: zIsoTime,
+  /** Volume-weighted price of the fills so far (6 places), null before the first fill. */
+  average_fill_price: zPositiveDecimal.nullable(),
+  /** Trading fees paid on the fills so far, null before the first fill. */
+  fees_usd: zNonNegativeDecimal.nullable(),
 });
 const zBalanceView = z.strictObject({ settled: zDecimal, reserved: zNonNegativeDecimal, available: zDecimal });
 export const AvailableViewSchema = z.strictObject({ usd: zBalanceView, token: zBalanceView });

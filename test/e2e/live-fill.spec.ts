@@ -48,6 +48,7 @@ test('a fill made by another account shows up on the Trade screen without any re
   await page.getByLabel('Quantity (tokens)').fill('3');
   await page.getByLabel('Limit price (USD)').fill('9.5');
   await page.getByRole('button', { name: 'Sell limit' }).click();
+  await page.getByRole('dialog', { name: 'Confirm order' }).getByRole('button', { name: /^Sell 3 / }).click();
   const row = page.getByTestId('orders-table').locator('tbody tr', { hasText: '$9.5000' });
   await expect(row).toHaveAttribute('data-state', 'open', { timeout: 30_000 });
   const placed_calls = calls.length;
@@ -60,8 +61,14 @@ test('a fill made by another account shows up on the Trade screen without any re
   const { order } = await client.placeOrder({ client_order_id: 'other-buyer-1', side: 'buy', type: 'limit', quantity: '3', price: '9.5', time_in_force: 'IOC' });
   expect(order.status).toBe('filled');
 
-  await expect(row).toHaveAttribute('data-state', 'filled', { timeout: 15_000 });
-  await expect(row).toContainText('3.00');
+  // Filled: it leaves the Open tab for History, with its average price and fee.
+  await expect(row).toHaveCount(0, { timeout: 15_000 });
+  await page.getByRole('tab', { name: 'History' }).click();
+  const done = page.getByTestId('history-table').locator('tbody tr', { hasText: '$9.5000' });
+  await expect(done).toHaveAttribute('data-state', 'filled');
+  await expect(done).toContainText('3.00');
+  await expect(done.getByTestId('avg-fill')).toHaveText('$9.5000');
+  await expect(page.getByTestId('order-message')).toHaveText(/Filled: 3\.00/);
   // The trade reached the public tape too.
   await expect(page.getByRole('region', { name: 'Recent trades' })).toContainText('$9.5000');
   // Pushed, not fetched: not one wallet API call since the order went open.

@@ -66,7 +66,8 @@ async function placeLimitBuy(page: Page, quantity: string, price: string): Promi
   await page.getByLabel('Quantity (tokens)').fill(quantity);
   await page.getByLabel('Limit price (USD)').fill(price);
   await page.getByRole('button', { name: 'Buy limit' }).click();
-  await expect(page.getByTestId('order-message')).toHaveText(/Queued/);
+  await page.getByRole('dialog', { name: 'Confirm order' }).getByRole('button', { name: /^Buy / }).click();
+  await expect(page.getByTestId('order-message')).toHaveText(/Queued, will be sent when the platform is reachable/);
 }
 
 test.beforeAll(async () => {
@@ -122,16 +123,20 @@ test('orders placed while the platform is down reach it exactly once after it re
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'compute-offline.png') });
 
   await page.keyboard.press('Alt+3');
-  await expect(page.getByText(/Offline: new orders wait in the local queue/)).toBeVisible();
+  await expect(page.getByText(/Offline: the order waits in the local queue/)).toBeVisible();
   // Far below the market, so they rest in the book instead of filling.
   const quantities = ['10', '11', '12'];
   for (const q of quantities) await placeLimitBuy(page, q, '0.0010');
-  const rows = page.getByTestId('orders-table').locator('tbody tr');
-  await expect(rows.filter({ hasText: 'Queued (offline)' })).toHaveCount(3);
+  const queued = page.getByTestId('queued-table').locator('tbody tr[data-client-order-id]');
+  await page.getByRole('tab', { name: 'Queued' }).click();
+  await expect(queued.filter({ hasText: 'Queued (offline)' })).toHaveCount(3);
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'trade-offline-queue.png') });
 
   await startPlatformProcess();
   await expect(status).toHaveAttribute('data-state', 'online', { timeout: 90_000 });
+  await expect(queued).toHaveCount(0, { timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Open' }).click();
+  const rows = page.getByTestId('orders-table').locator('tbody tr[data-client-order-id]');
   await expect(rows.filter({ hasText: 'Open' })).toHaveCount(3, { timeout: 60_000 });
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'trade-after-reconnect.png') });
 

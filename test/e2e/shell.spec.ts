@@ -62,13 +62,13 @@ test('an order placed elsewhere can be canceled from the Trade screen', async ({
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
   await page.keyboard.press('Alt+3');
   // The demo account starts with resting orders placed on the platform directly.
-  const rows = page.getByTestId('external-orders').locator('tbody tr');
+  const rows = page.getByTestId('orders-table').locator('tbody tr[data-external="true"]');
   await expect(rows.first()).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: path.join(SCREENS, 'trade-external-orders.png'), fullPage: true });
   const first = rows.first();
   const order_id = await first.getAttribute('data-order-id');
   expect(order_id).toMatch(/^\S+$/);
-  const row = page.locator(`[data-testid="external-orders"] tr[data-order-id="${order_id}"]`);
+  const row = page.locator(`[data-testid="orders-table"] tr[data-order-id="${order_id}"]`);
   const button = row.getByRole('button', { name: /^Cancel / });
   await button.focus();
   await page.keyboard.press('Enter'); // keyboard works as well as the mouse

@@ -9,7 +9,8 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { Balances, Candle, zCandleInterval, type AccountEvent, type CandleInterval } from '../../../shared/platform/events.js';
 import { isAccountEvent, parseAccountEvent } from '../../../shared/platform/event-check.js';
-import { COMMODITIES, fromScaled, toScaled, NotRepresentableError, type Commodity } from './amounts.js';
+import { COMMODITIES, fromScaled, mulScaled, toScaled, NotRepresentableError, type Commodity } from './amounts.js';
+import { FILL_UPSERT } from '../db/steps-v9.js';
 import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
 import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS, LedgerInvariantError, type Posting } from './mapping.js';
 import { openWalletDb } from '../db/open.js';
@@ -25,6 +26,16 @@ export const INGEST_CALL_MAX = 100_000;
 export const QUARANTINE_RAW_MAX_CHARS = 8192;
 export const RECENT_ENTRIES_MAX = 1000;
 export const CANDLES_MAX = 5000;
+/** fillTotals() answers for at most this many orders per call. */
+export const FILL_TOTALS_MAX = 1000;
+
+/** An order's fills summed (exact decimal text). */
+export interface FillTotals {
+  fills: number;
+  quantity: string;
+  notional_usd: string;
+  fees_usd: string;
+}
 
 export interface OpenLedgerOptions {
   path: string;
@@ -249,6 +260,8 @@ export class Ledger {
         .prepare('SELECT entry_id, account_id, commodity, amount FROM postings WHERE entry_id BETWEEN ? AND ?')
         .safeIntegers(true),
       entryById: db.prepare('SELECT id, seq, type, reverses FROM entries WHERE id = ?'),
+      fill: db.prepare(FILL_UPSERT),
+      fillTotals: db.prepare('SELECT fills, quantity, notional, fees FROM order_fills WHERE client_order_id = ?').safeIntegers(true),
       postingsOf: db.prepare('SELECT account_id, commodity, amount FROM postings WHERE entry_id = ?').safeIntegers(true),
     };
   }
@@ -431,6 +444,10 @@ export class Ledger {
       const key = deltaKey(p.account_id, p.commodity);
       deltas.set(key, (deltas.get(key) ?? 0n) + p.amount);
     }
+    if (e.type === 'fill') {
+      const q = toScaled(e.quantity);
+      writer.fill(e.client_order_id, q, mulScaled(toScaled(e.price_usd), q, 'fill notional'), toScaled(e.fee_usd));
+    }
     if (e.type === 'order') {
       writer.order([e.order_id, e.client_order_id, e.status, e.side, e.order_type, e.price_usd, e.quantity, e.filled_quantity, e.reason, e.seq, e.time]);
     }
@@ -497,6 +514,7 @@ export class Ledger {
     const id = this.next_entry_id;
     this.db.transaction(() => {
       this.st.insertEntry.run(id, null, null, 'reversal', time, entry_id, JSON.stringify({ reason: reason.slice(0, 500) }), ...postingColumns(postings));
+      if (target.type === 'fill') this.unfill(entry_id);
       for (const [key, delta] of deltas) {
         const [acc, commodity] = key.split('|') as [string, Commodity];
         this.st.upsertBalance.run(Number(acc), commodity, (this.cached.get(key) ?? 0n) + delta);
@@ -509,7 +527,27 @@ export class Ledger {
     return id;
   }
 
+  /** Takes a reversed fill out of its order's totals (inside reverse()'s transaction). */
+  private unfill(entry_id: number): void {
+    const data = this.db.prepare('SELECT data FROM entries WHERE id = ?').pluck().get(entry_id) as string;
+    const f = JSON.parse(data) as { client_order_id: string; price_usd: string; quantity: string; fee_usd: string };
+    const q = toScaled(f.quantity);
+    this.st.fill.run(f.client_order_id, -1, -q, -mulScaled(toScaled(f.price_usd), q, 'fill notional'), -toScaled(f.fee_usd));
+  }
+
   // ---------------------------------------------------------------- queries
+
+  /** Fill totals of these orders (by client_order_id), exact decimal text; orders without fills are absent. */
+  fillTotals(client_order_ids: readonly string[]): Map<string, FillTotals> {
+    assert(client_order_ids.length <= FILL_TOTALS_MAX, `fillTotals: at most ${FILL_TOTALS_MAX} orders per call`);
+    const out = new Map<string, FillTotals>();
+    for (const id of client_order_ids) {
+      const r = this.st.fillTotals.get(id) as { fills: bigint; quantity: bigint; notional: bigint; fees: bigint } | undefined;
+      if (!r || r.fills === 0n) continue;
+      out.set(id, { fills: Number(r.fills), quantity: fromScaled(r.quantity), notional_usd: fromScaled(r.notional), fees_usd: fromScaled(r.fees) });
+    }
+    return out;
+  }
 
   cursorSeq(): number {
     return this.cursor;

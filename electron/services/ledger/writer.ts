@@ -4,6 +4,7 @@
 // so it throws FastPathConflict; the caller rolls the batch back and redoes it in single
 // mode, where each row is inserted at once and a violation belongs to the current event.
 import type Database from 'better-sqlite3';
+import { FILL_UPSERT } from '../db/steps-v9.js';
 import { POSTING_COLUMNS, POSTING_SLOTS, pushPostingColumns, type Posting } from './mapping.js';
 
 export const ENTRY_ROWS_PER_INSERT = 128;
@@ -22,6 +23,7 @@ export interface WriterStatements {
   entryMany: Database.Statement;
   orderOne: Database.Statement;
   orderMany: Database.Statement;
+  fill: Database.Statement;
 }
 
 export function prepareWriter(db: Database.Database): WriterStatements {
@@ -37,6 +39,7 @@ export function prepareWriter(db: Database.Database): WriterStatements {
     orderOne: db.prepare(o + order + upsert),
     orderMany: db.prepare(o + Array(ORDER_ROWS_PER_INSERT).fill(order).join(', ') + upsert),
     entryOne: db.prepare(e + entry),
+    fill: db.prepare(FILL_UPSERT),
     entryMany: db.prepare(e + Array(ENTRY_ROWS_PER_INSERT).fill(entry).join(', ')),
   };
 }
@@ -72,6 +75,11 @@ export class BatchWriter {
     }
     this.orders.push(...row);
     if (this.orders.length === ORDER_ROWS_PER_INSERT * ORDER_COLS) this.guard(() => this.st.orderMany.run(this.orders), this.orders);
+  }
+
+  /** Adds a fill to its order's totals (an upsert: never a constraint conflict, so not buffered). */
+  fill(client_order_id: string, quantity: bigint, notional: bigint, fee: bigint): void {
+    this.st.fill.run(client_order_id, 1, quantity, notional, fee);
   }
 
   /** Writes what is buffered (the last, partial groups row by row). */

@@ -19,6 +19,8 @@ export const systemClock: Clock = {
 export interface LedgerView {
   database(): Database.Database;
   walletBalances(): { usd: string; token: string };
+  /** Fills summed per order (the ledger's order_fills), for average price and fees. */
+  fillTotals(client_order_ids: readonly string[]): Map<string, { quantity: string; notional_usd: string; fees_usd: string }>;
 }
 
 export interface RateLimit {

@@ -635,7 +635,7 @@ export class OrderService {
   }
 
   private view(r: OutboxRow): OrderView {
-    return orderView(r, this.reservation(r));
+    return orderView(r, this.reservation(r), this.ledger.fillTotals([r.client_order_id]).get(r.client_order_id) ?? null);
   }
 }
 

@@ -76,6 +76,9 @@ export interface OrderView {
   reserved_tokens: string;
   created_at: string;
   updated_at: string;
+  /** Volume-weighted price of the fills so far, null before the first fill. */
+  average_fill_price: string | null;
+  fees_usd: string | null;
 }
 
 export interface BalanceView {

@@ -1,10 +1,14 @@
 // Outbox rows and feed rows as the wallet API's views (shared/contract/orders.ts).
-import { toCanonical, type Dec } from '../../../shared/money.js';
+import { D, dec, toCanonical, type Dec } from '../../../shared/money.js';
 import type { ExternalOrderRow, OutboxRow } from './store.js';
 import { assert, type ExternalOrderView, type OrderView } from './types.js';
 
-/** An outbox row as the screen sees it, with what it holds back now. */
-export function orderView(r: OutboxRow, res: { usd: Dec; tokens: Dec }): OrderView {
+/** Average fill prices are shown to this many places (the tick is 4; averages need more). */
+const AVERAGE_PRICE_PLACES = 6;
+
+/** An outbox row as the screen sees it, with what it holds back now and its fills summed. */
+export function orderView(r: OutboxRow, res: { usd: Dec; tokens: Dec }, fills: { quantity: string; notional_usd: string; fees_usd: string } | null): OrderView {
+  const filled = fills ? dec(fills.quantity) : null;
   return {
     client_order_id: r.client_order_id,
     order_id: r.order_id,
@@ -27,6 +31,8 @@ export function orderView(r: OutboxRow, res: { usd: Dec; tokens: Dec }): OrderVi
     reserved_tokens: toCanonical(res.tokens),
     created_at: new Date(r.created_ms).toISOString(),
     updated_at: new Date(r.updated_ms).toISOString(),
+    average_fill_price: filled && filled.gt(0) ? toCanonical(dec(fills!.notional_usd).div(filled).toDecimalPlaces(AVERAGE_PRICE_PLACES, D.ROUND_HALF_EVEN)) : null,
+    fees_usd: fills ? fills.fees_usd : null,
   };
 }
 

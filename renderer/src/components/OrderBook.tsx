@@ -1,6 +1,9 @@
+import { useState } from 'react';
 import { bookStats, useMarket } from '../store';
 import { qty, usd } from '../format';
 import type { BookLevelView } from '../store/book';
+import { GROUPINGS, groupLevels } from './book-group';
+import { useTicket } from './trade/ticket-store';
 
 /** Share of the deepest cumulative size shown, for the depth bar (pixels only, never an amount). */
 function depthPct(level: BookLevelView, max: string): string {
@@ -10,23 +13,43 @@ function depthPct(level: BookLevelView, max: string): string {
 
 const ROWS = 12;
 
-/** Depth ladder: asks above the spread (best ask nearest it), bids below, cumulative size bars. Live from the book store. */
+/**
+ * Depth ladder: asks above the spread (best ask nearest it), bids below, cumulative size bars,
+ * price grouping. Clicking a price puts it in the order ticket; Shift+click also the size up
+ * to that level. Live from the book store.
+ */
 export function OrderBook() {
   const book = useMarket((s) => s.book);
-  const asks = (book?.asks ?? []).slice(0, ROWS).reverse();
-  const bids = (book?.bids ?? []).slice(0, ROWS);
+  const fill = useTicket((s) => s.fillFromBook);
+  const [step, setStep] = useState<string>(GROUPINGS[0]);
+  const asks = groupLevels(book?.asks ?? [], step, 'asks').slice(0, ROWS).reverse();
+  const bids = groupLevels(book?.bids ?? [], step, 'bids').slice(0, ROWS);
   const stats = bookStats(); // read at render (once per frame at most): tests and the benchmark read them off the element
   const max = [asks[0]?.cumulative, bids[bids.length - 1]?.cumulative].reduce<string>((m, c) => (c !== undefined && Number(c) > Number(m) ? c : m), '0');
   const row = (l: BookLevelView, side: 'bid' | 'ask') => (
     <tr key={`${side}${l.price}`} className={`book-row ${side}`} style={{ ['--depth' as string]: depthPct(l, max) }}>
-      <td className={`num ${side === 'bid' ? 'pos' : 'neg'}`}>{usd(l.price, 4)}</td>
+      <td className="num">
+        <button type="button" className={`level ${side === 'bid' ? 'pos' : 'neg'}`} title="Use this price (Shift: and the size to here)"
+          aria-label={`${side === 'bid' ? 'Bid' : 'Ask'} ${l.price}, ${l.quantity} tokens`}
+          onClick={(e) => fill(l.price, e.shiftKey ? l.cumulative : undefined)}>
+          {usd(l.price, 4)}
+        </button>
+      </td>
       <td className="num">{qty(l.quantity)}</td>
       <td className="num muted">{qty(l.cumulative)}</td>
     </tr>
   );
   return (
     <section className="card book" aria-label="Order book" data-testid="order-book" data-seq={book?.seq ?? -1} data-deltas-applied={stats.deltas_applied} data-gaps={stats.gaps}>
-      <h2>Order book</h2>
+      <div className="panel-head">
+        <h2>Order book</h2>
+        <label className="small muted">
+          Group
+          <select value={step} onChange={(e) => setStep(e.target.value)} aria-label="Price grouping">
+            {GROUPINGS.map((g) => <option key={g} value={g}>{g}</option>)}
+          </select>
+        </label>
+      </div>
       <table className="table compact">
         <thead><tr><th className="num">Price</th><th className="num">Size</th><th className="num">Total</th></tr></thead>
         <tbody>

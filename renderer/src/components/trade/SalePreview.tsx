@@ -1,0 +1,69 @@
+// The tax effect of the sale being typed, live: it follows the quantity and price as they
+// change (debounced), and the lots held (a new tax view re-asks). Lists the lots the sale
+// would use under the method in force, with their term and gain.
+import { useEffect, useRef, useState } from 'react';
+import { useTax, walletApi } from '../../store';
+import { errorText, qty, usd } from '../../format';
+import type { MethodResponse } from '../../../../shared/contract/wallet-api';
+
+type WhatIf = MethodResponse<'whatIfSale'>;
+
+/** Typing pauses this long before the preview is asked for. */
+const DEBOUNCE_MS = 150;
+const isDecimal = (s: string) => /^(0|[1-9]\d*)(\.\d+)?$/.test(s) && Number(s) > 0;
+
+export function SalePreview({ quantity, price }: { quantity: string; price: string }) {
+  const as_of = useTax((s) => s.view?.as_of_seq ?? 0);
+  // The answer is kept with the input it answers, so a stale one is never shown.
+  const [answer, setAnswer] = useState<{ key: string; preview: WhatIf | null; error: string | null } | null>(null);
+  const asked = useRef(0);
+  const q = quantity.trim();
+  const pr = price.trim();
+  const valid = isDecimal(q) && (pr === '' || isDecimal(pr));
+  const key = `${q}@${pr}`;
+
+  useEffect(() => {
+    if (!valid) return;
+    const n = ++asked.current;
+    const t = setTimeout(() => {
+      walletApi()
+        .whatIfSale({ quantity: q, ...(pr ? { price_usd: pr } : {}) })
+        .then((r) => { if (n === asked.current) setAnswer({ key, preview: r, error: null }); })
+        .catch((err: unknown) => { if (n === asked.current) setAnswer({ key, preview: null, error: errorText(err) }); });
+    }, DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [valid, q, pr, key, as_of]);
+
+  if (!valid || !answer || answer.key !== key) return null;
+  const { preview, error } = answer;
+  if (error) return <p className="muted small" data-testid="sale-preview">Tax effect: {error}</p>;
+  const p = preview!;
+  const gain = (s: string) => <span className={s.startsWith('-') ? 'neg' : 'pos'}>{usd(s)}</span>;
+  return (
+    <section className="sale-preview" aria-label="Tax effect of this sale" data-testid="sale-preview" data-price={p.price_usd}>
+      <h3>Tax effect ({p.method.toUpperCase()}) at {usd(p.price_usd, 4)}</h3>
+      <dl className="ticket-summary">
+        <dt>Proceeds</dt><dd>{usd(p.proceeds)}</dd>
+        <dt>Cost basis</dt><dd>{usd(p.cost_basis)}</dd>
+        <dt>Short-term gain</dt><dd data-testid="preview-short">{gain(p.short_term_gain)}</dd>
+        <dt>Long-term gain</dt><dd data-testid="preview-long">{gain(p.long_term_gain)}</dd>
+      </dl>
+      {p.portions.length > 0 && (
+        <table className="table compact lots-table" aria-label="Lots this sale would use">
+          <thead><tr><th>Acquired</th><th className="num">Qty</th><th className="num">Basis</th><th>Term</th><th className="num">Gain</th></tr></thead>
+          <tbody>
+            {p.portions.map((l) => (
+              <tr key={`${l.lot_id}-${l.holding_start}`} data-lot-id={l.lot_id}>
+                <td>{l.holding_start}</td>
+                <td className="num">{qty(l.quantity)}</td>
+                <td className="num">{usd(l.cost_basis)}</td>
+                <td>{l.term === 'long' ? 'Long' : 'Short'}</td>
+                <td className="num">{gain(l.gain)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,138 @@
+// End-to-end, issue #11: the Trade workspace as a trader uses it, in browser mode against the
+// embedded demo platform: a whole order placed with the keyboard only; the confirmation shows
+// exactly what is submitted; the sell tax preview follows the price; orders move between the
+// Open, Queued and History tabs; a click on the book fills the ticket.
+import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
+import { launchApp, ROOT, type LaunchedApp } from './launch.js';
+
+const SCREENS = path.join(ROOT, 'test-results', 'screens');
+let app: LaunchedApp;
+
+test.beforeAll(async () => {
+  app = await launchApp();
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+async function openTrade(page: Page): Promise<void> {
+  await page.goto(app.url);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
+  await page.keyboard.press('Alt+3');
+  await expect(page.getByRole('form', { name: 'Order ticket' })).toBeVisible();
+  // Market details (fees) and balances are in: the ticket can budget.
+  await expect(page.getByTestId('ticket-available')).toContainText('$');
+}
+
+test('a whole order placed with the keyboard only', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openTrade(page);
+  const ticket = page.getByRole('form', { name: 'Order ticket' });
+
+  // Focus the side group, as Tab from the page would, then only keys.
+  await ticket.getByRole('radio', { name: 'Buy' }).focus();
+  await page.keyboard.press('ArrowRight'); // → Sell
+  await expect(ticket.getByRole('radio', { name: 'Sell' })).toBeChecked();
+  await page.keyboard.press('ArrowLeft'); // ← Buy
+  await expect(ticket.getByRole('radio', { name: 'Buy' })).toBeChecked();
+  await page.keyboard.press('Tab'); // → order type group (Limit)
+  await expect(ticket.getByRole('radio', { name: 'Limit' })).toBeFocused();
+  await page.keyboard.press('Tab'); // → price
+  await expect(ticket.getByLabel('Limit price (USD)')).toBeFocused();
+  await page.keyboard.type('0.0011');
+  // Past the Bid / Last / Ask buttons to the quantity.
+  await ticket.getByLabel('Quantity (tokens)').focus();
+  await page.keyboard.type('7');
+  await expect(page.getByTestId('ticket-total')).toHaveText('$0.01'); // 7 × 0.0011 = 0.0077 + fee
+  await page.keyboard.press('Enter'); // submits the form: opens the confirmation, sends nothing yet
+  const dialog = page.getByRole('dialog', { name: 'Confirm order' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: /^Buy 7 / })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('order-message')).toHaveText(/Open on the platform/, { timeout: 30_000 });
+  const row = page.getByTestId('orders-table').locator('tbody tr[data-client-order-id]', { hasText: '$0.0011' });
+  await expect(row).toHaveAttribute('data-state', 'open');
+  await page.screenshot({ path: path.join(SCREENS, 'trade-workspace-order-placed.png') });
+
+  // Cancel from the row, with the keyboard; it moves to History as canceled.
+  await row.getByRole('button', { name: /^Cancel buy 7/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(row).toHaveCount(0, { timeout: 30_000 });
+  await page.getByRole('tab', { name: 'Open' }).focus();
+  await page.keyboard.press('End'); // tabs: arrow keys, Home and End
+  await expect(page.getByRole('tab', { name: 'History' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('history-table').locator('tbody tr', { hasText: '$0.0011' })).toHaveAttribute('data-state', 'canceled');
+  expect(errors).toEqual([]);
+});
+
+test('the confirmation shows exactly the order that is submitted', async ({ page }) => {
+  await openTrade(page);
+  const ticket = page.getByRole('form', { name: 'Order ticket' });
+  await ticket.getByRole('radio', { name: 'Buy' }).check();
+  await ticket.getByRole('radio', { name: 'Limit' }).check();
+  await ticket.getByLabel('Limit price (USD)').fill('0.00120'); // canonicalised to 0.0012
+  await ticket.getByLabel('Quantity (tokens)').fill('12.50');
+  await ticket.getByText(/^Advanced/).click();
+  await ticket.getByRole('radio', { name: 'GTD' }).check();
+  const till = new Date(Date.now() + 3 * 3_600_000);
+  till.setSeconds(0, 0);
+  const local = new Date(till.getTime() - till.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await ticket.getByLabel('Good till (your time)').fill(local);
+  await ticket.getByRole('checkbox', { name: /Post-only/ }).check();
+  await ticket.getByRole('button', { name: 'Buy limit' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Confirm order' });
+  await expect(dialog).toBeVisible();
+  const shown: Record<string, string> = {};
+  for (const dd of await dialog.locator('dd[data-field]').all()) {
+    shown[(await dd.getAttribute('data-field'))!] = (await dd.getAttribute('data-value'))!;
+    // Every raw value is readable in the text the user sees (prices with the tick's places).
+    const text = await dd.innerText();
+    expect(text.length).toBeGreaterThan(0);
+  }
+  await page.screenshot({ path: path.join(SCREENS, 'trade-confirm-order.png') });
+  const [request] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/placeOrder')), dialog.getByRole('button', { name: /^Buy 12.5 / }).click()]);
+  const submitted = request.postDataJSON() as Record<string, unknown>;
+  expect(Object.fromEntries(Object.entries(submitted).map(([k, v]) => [k, String(v)]))).toEqual(shown);
+  expect(submitted).toMatchObject({ side: 'buy', type: 'limit', quantity: '12.5', price: '0.0012', time_in_force: 'GTD', post_only: true, expires_at: till.toISOString() });
+  await expect(dialog.locator('dd[data-field="quantity"]')).toHaveCount(0);
+  await expect(page.getByTestId('order-message')).toHaveText(/Open on the platform/, { timeout: 30_000 });
+});
+
+test('the sale tax preview follows the price and lists the lots it would use', async ({ page }) => {
+  await openTrade(page);
+  const ticket = page.getByRole('form', { name: 'Order ticket' });
+  await ticket.getByRole('radio', { name: 'Sell' }).check();
+  await ticket.getByLabel('Quantity (tokens)').fill('5');
+  await ticket.getByLabel('Limit price (USD)').fill('0.05');
+  const preview = page.getByTestId('sale-preview');
+  await expect(preview).toHaveAttribute('data-price', '0.05');
+  const lots = preview.getByRole('table', { name: 'Lots this sale would use' });
+  await expect(lots.locator('tbody tr').first()).toBeVisible();
+  const gainAt = async () => (await preview.getByTestId('preview-short').innerText()) + (await preview.getByTestId('preview-long').innerText());
+  const before = await gainAt();
+  await ticket.getByLabel('Limit price (USD)').fill('0.09');
+  await expect(preview).toHaveAttribute('data-price', '0.09');
+  await expect.poll(gainAt).not.toBe(before);
+  await page.screenshot({ path: path.join(SCREENS, 'trade-sale-preview.png') });
+});
+
+test('a click on the book puts its price in the ticket, Shift also the size', async ({ page }) => {
+  await openTrade(page);
+  const book = page.getByRole('region', { name: 'Order book' });
+  const ask = book.getByRole('button', { name: /^Ask / }).last(); // the best ask sits next to the spread
+  await expect(ask).toBeVisible({ timeout: 30_000 });
+  const label = (await ask.getAttribute('aria-label'))!;
+  const price = /^Ask (\S+),/.exec(label)![1]!;
+  await ask.click();
+  const ticket = page.getByRole('form', { name: 'Order ticket' });
+  await expect(ticket.getByLabel('Limit price (USD)')).toHaveValue(price);
+  await ask.click({ modifiers: ['Shift'] });
+  await expect(ticket.getByLabel('Quantity (tokens)')).not.toHaveValue('');
+  // Buying at the best ask crosses the book: the ticket says so before anything is sent.
+  await ticket.getByRole('radio', { name: 'Buy' }).check();
+  await expect(ticket.getByRole('list', { name: 'Warnings' })).toContainText('crosses the book');
+});
