@@ -5,10 +5,24 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openLedger, LATEST_VERSION } from '../../electron/services/ledger/index.js';
+import type { FillTotals } from '../../electron/services/ledger/ledger.js';
+import type { AccountEvent } from '../../shared/platform/events.js';
+import { dec, toCanonical, type Dec } from '../../shared/money.js';
 import { migrateWalletDb } from '../../electron/services/db/migrate-file.js';
 import { generateStream, modelBalances } from '../sim/gen.js';
 import { tempDir } from './helpers.js';
 import { buildFixture, POSTINGS_SQL } from '../db/fixtures.js';
+
+/** What order_fills must hold: each order's fills summed with decimal.js from the events. */
+function fillTotalsOf(events: readonly AccountEvent[]): Map<string, FillTotals> {
+  const out = new Map<string, { fills: number; q: Dec; n: Dec; f: Dec }>();
+  for (const e of events) {
+    if (e.type !== 'fill') continue;
+    const t = out.get(e.client_order_id) ?? { fills: 0, q: dec('0'), n: dec('0'), f: dec('0') };
+    out.set(e.client_order_id, { fills: t.fills + 1, q: t.q.plus(dec(e.quantity)), n: t.n.plus(dec(e.quantity).mul(dec(e.price_usd))), f: t.f.plus(dec(e.fee_usd)) });
+  }
+  return new Map([...out].map(([id, t]) => [id, { fills: t.fills, quantity: toCanonical(t.q), notional_usd: toCanonical(t.n), fees_usd: toCanonical(t.f) }]));
+}
 
 describe('migrations', () => {
   for (let v = 0; v < LATEST_VERSION; v++) {
@@ -36,6 +50,10 @@ describe('migrations', () => {
         const more = generateStream({ seed: 100 + v, count: 310 }).events;
         expect(l.ingest(more).cursor_seq).toBe(310);
         expect(l.verify().ok).toBe(true);
+        // Fill totals per order: migration 9's backfill (events 1–300) plus live ingest (301–310).
+        const expected_fills = fillTotalsOf(more);
+        expect(expected_fills.size).toBeGreaterThan(0);
+        expect(l.fillTotals([...expected_fills.keys()])).toEqual(expected_fills);
       } finally {
         l.close();
       }

@@ -18,22 +18,27 @@ export const STEP_9: Migration = {
       ) STRICT, WITHOUT ROWID;
     `);
     const add = db.prepare(FILL_UPSERT);
-    const rows = db
-      .prepare(
-        `SELECT data FROM entries WHERE type = 'fill' AND seq IS NOT NULL
-           AND id NOT IN (SELECT reverses FROM entries WHERE reverses IS NOT NULL)`,
-      )
-      .pluck()
-      .iterate() as IterableIterator<string>;
-    for (const data of rows) {
-      const f = JSON.parse(data) as { client_order_id: string; price_usd: string; quantity: string; fee_usd: string };
-      const q = toScaled(f.quantity);
-      add.run(f.client_order_id, 1, q, mulScaled(toScaled(f.price_usd), q, 'fill notional'), toScaled(f.fee_usd));
+    // Pages by id: a statement cannot write while another on the connection is iterating.
+    const page = db.prepare(
+      `SELECT id, data FROM entries WHERE type = 'fill' AND seq IS NOT NULL AND id > ?
+         AND id NOT IN (SELECT reverses FROM entries WHERE reverses IS NOT NULL) ORDER BY id LIMIT ${BACKFILL_PAGE}`,
+    );
+    for (let after = 0; ; ) {
+      const rows = page.all(after) as { id: number; data: string }[];
+      for (const r of rows) {
+        const f = JSON.parse(r.data) as { client_order_id: string; price_usd: string; quantity: string; fee_usd: string };
+        const q = toScaled(f.quantity);
+        add.run(f.client_order_id, 1, q, mulScaled(toScaled(f.price_usd), q, 'fill notional'), toScaled(f.fee_usd));
+      }
+      if (rows.length < BACKFILL_PAGE) break;
+      after = rows[rows.length - 1]!.id;
     }
   },
 };
 
-/** Adds one fill (or, with negative amounts and count −1, takes a reversed one away). */
+const BACKFILL_PAGE = 5000;
+
+/** Adds one fill to its order's totals. */
 export const FILL_UPSERT = `INSERT INTO order_fills (client_order_id, fills, quantity, notional, fees) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (client_order_id) DO UPDATE SET fills = fills + excluded.fills, quantity = quantity + excluded.quantity,
     notional = notional + excluded.notional, fees = fees + excluded.fees`;

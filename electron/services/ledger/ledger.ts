@@ -10,7 +10,6 @@ import type { Logger } from 'pino';
 import { Balances, Candle, zCandleInterval, type AccountEvent, type CandleInterval } from '../../../shared/platform/events.js';
 import { isAccountEvent, parseAccountEvent } from '../../../shared/platform/event-check.js';
 import { COMMODITIES, fromScaled, mulScaled, toScaled, NotRepresentableError, type Commodity } from './amounts.js';
-import { FILL_UPSERT } from '../db/steps-v9.js';
 import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
 import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS, LedgerInvariantError, type Posting } from './mapping.js';
 import { openWalletDb } from '../db/open.js';
@@ -260,7 +259,7 @@ export class Ledger {
         .prepare('SELECT entry_id, account_id, commodity, amount FROM postings WHERE entry_id BETWEEN ? AND ?')
         .safeIntegers(true),
       entryById: db.prepare('SELECT id, seq, type, reverses FROM entries WHERE id = ?'),
-      fill: db.prepare(FILL_UPSERT),
+      unfill: db.prepare('UPDATE order_fills SET fills = fills - 1, quantity = quantity - ?, notional = notional - ?, fees = fees - ? WHERE client_order_id = ?'),
       fillTotals: db.prepare('SELECT fills, quantity, notional, fees FROM order_fills WHERE client_order_id = ?').safeIntegers(true),
       postingsOf: db.prepare('SELECT account_id, commodity, amount FROM postings WHERE entry_id = ?').safeIntegers(true),
     };
@@ -532,7 +531,8 @@ export class Ledger {
     const data = this.db.prepare('SELECT data FROM entries WHERE id = ?').pluck().get(entry_id) as string;
     const f = JSON.parse(data) as { client_order_id: string; price_usd: string; quantity: string; fee_usd: string };
     const q = toScaled(f.quantity);
-    this.st.fill.run(f.client_order_id, -1, -q, -mulScaled(toScaled(f.price_usd), q, 'fill notional'), -toScaled(f.fee_usd));
+    // An UPDATE, not the upsert: SQLite checks CHECK constraints on the candidate row first.
+    this.st.unfill.run(q, mulScaled(toScaled(f.price_usd), q, 'fill notional'), toScaled(f.fee_usd), f.client_order_id);
   }
 
   // ---------------------------------------------------------------- queries
