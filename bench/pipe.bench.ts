@@ -1,93 +1,45 @@
 // The view pipe end to end (issue #10), in browser mode with Debian's Chromium on loopback:
 //  - pipe.fill_to_view_ms: another account fills a wallet order on the platform; time until
-//    the Trade screen shows it filled (feed -> ledger -> onApplied -> push -> store -> DOM).
+//    the Trade screen shows it filled, its row leaving the Open tab (feed -> ledger ->
+//    onApplied -> push -> store -> DOM).
 //  - market.book_deltas_1000_per_s: 1,000 order-book deltas/s for 10 s; deltas the renderer
 //    applied, sequence gaps (0 on loopback) and the p99 frame time.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startPlatform, type RunningPlatform } from '../platform/index.js';
-import { startBrowserMode, type BrowserMode } from '../electron/app/browser-mode.js';
-import { usePlatform } from '../electron/app/platform-config.js';
-import { openDefaultFileSecretStore } from '../electron/services/credentials/index.js';
 import { PlatformClient } from '../electron/services/platform-client/index.js';
-import { ensureRendererBuilt } from '../scripts/renderer-build.js';
 import type { Benchmark, BenchResult } from './types.js';
+import { CHROMIUM, openTrade, rig as browserRig } from './browser-rig.js';
 import { percentile } from './stats.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = '/usr/bin/chromium';
 const FILLS = 200;
 const FILL_TARGET_P99_MS = 50;
 const DELTAS_PER_S = 1000;
 const DELTA_SECONDS = 10;
 const FRAME_TARGET_P99_MS = 16.7;
 
-
-interface Rig {
-  platform: RunningPlatform;
-  app: BrowserMode;
-  browser: Browser;
-  page: Page;
-  close(): Promise<void>;
-}
-
 /** Progress on stderr (stdout carries only the JSON lines). */
 const note = (line: string) => process.stderr.write(`pipe bench: ${line}\n`);
 
-async function rig(): Promise<Rig> {
-  ensureRendererBuilt(ROOT, note);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipe-bench-'));
-  const platform = await startPlatform({ db_path: path.join(dir, 'platform.db'), seed_demo: true, rate_limit: false });
-  const data_dir = path.join(dir, 'wallet');
-  const { key_id, secret } = platform.demo_credentials!;
-  await usePlatform(data_dir, openDefaultFileSecretStore(data_dir), platform.url, { key_id, secret });
-  const app = await startBrowserMode({ data_dir, platform_url: platform.url, web: true, port: 0 }, ROOT, 'bench');
-  note(`wallet in browser mode at ${app.web.origin}`);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  note('chromium started');
-  await page.goto(app.web.url);
-  await page.getByTestId('connection-status').and(page.locator('[data-state="online"]')).waitFor({ timeout: 60_000 });
-  await page.keyboard.press('Alt+3');
-  await page.getByRole('region', { name: 'Order book' }).waitFor();
-  note('Trade screen open');
-  return {
-    platform,
-    app,
-    browser,
-    page,
-    close: async () => {
-      await browser.close();
-      await app.close();
-      await platform.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 async function* fillToView(): AsyncIterable<BenchResult> {
-  const r = await rig();
+  const r = await browserRig(note);
+  await openTrade(r.page, note);
   try {
     const core = r.platform.core;
     const other = core.createAccount({});
     core.deposit(other.account_id, '100000');
     const buyer = new PlatformClient({ base_url: r.platform.url, credentials: core.createApiKey(other.account_id), timeout_ms: 10_000 });
-    // The page notes (wall clock) when a row turns filled.
+    // The page notes (wall clock) when an order's row leaves the Open tab: a filled order
+    // moves to History, the visible effect of the fill reaching the screen.
     // (Page scripts are strings: this file is typechecked without the DOM library.)
     await r.page.evaluate(`(() => {
       const seen = {};
+      const open = new Set();
       window.__filled = seen;
       new MutationObserver(() => {
-        for (const tr of document.querySelectorAll('tr[data-state="filled"][data-client-order-id]')) {
-          const id = tr.getAttribute('data-client-order-id');
-          if (!(id in seen)) seen[id] = Date.now();
-        }
+        const now = new Set();
+        for (const tr of document.querySelectorAll('[data-testid="orders-table"] tr[data-state="open"][data-client-order-id]')) now.add(tr.getAttribute('data-client-order-id'));
+        for (const id of open) if (!now.has(id) && !(id in seen)) seen[id] = Date.now();
+        open.clear();
+        for (const id of now) open.add(id);
       }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
     })()`);
     const lat: number[] = [];
@@ -110,7 +62,8 @@ async function* fillToView(): AsyncIterable<BenchResult> {
 }
 
 async function* bookDeltas(): AsyncIterable<BenchResult> {
-  const r = await rig();
+  const r = await browserRig(note);
+  await openTrade(r.page, note);
   try {
     const core = r.platform.core;
     const mm = core.createAccount({});

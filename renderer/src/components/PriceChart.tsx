@@ -102,5 +102,5 @@ export function PriceChart({ candles, interval, faceValue, onNeedOlder }: { cand
     };
   }, [faceValue]);
 
-  return <div ref={host} className="chart" data-testid="price-chart" role="img" aria-label="Token price chart" />;
+  return <div ref={host} className="chart" data-testid="price-chart" data-candles={candles.length} role="img" aria-label="Token price chart" />;
 }
