@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildOrder,
+  conservativeCents,
   estimate,
   problems,
   quantityForPercent,
@@ -10,6 +11,7 @@ import {
   type TicketRules,
 } from '../src/components/trade/ticket';
 import { PlaceOrderInput } from '../../shared/contract/orders';
+import { dec } from '../../shared/money';
 
 const RULES: TicketRules = {
   tick_size: '0.0001',
@@ -151,5 +153,16 @@ describe('buildOrder', () => {
   });
   it('throws on what the contract refuses', () => {
     expect(() => buildOrder(draft({ quantity: '1.234' }), NOW)).toThrow(/lot size/);
+  });
+});
+
+describe('conservativeCents', () => {
+  it.each([
+    ['1.996', 'sell', '1.99'],
+    ['1.996', 'buy', '2.00'],
+    ['0.001', 'buy', '0.01'],
+    ['2', 'sell', '2.00'],
+  ] as const)('%s %s → %s', (x, side, out) => {
+    expect(conservativeCents(dec(x), side)).toBe(out);
   });
 });

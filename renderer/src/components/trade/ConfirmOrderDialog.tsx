@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { PlaceOrderInput } from '../../../../shared/contract/orders';
 import { dateTime, qty, usd } from '../../format';
 import type { Estimate } from './ticket';
-import { TIF_LABEL } from './ticket';
+import { conservativeCents, TIF_LABEL } from './ticket';
 
 interface Row {
   field: string;
@@ -32,8 +32,9 @@ function rows(o: PlaceOrderInput, symbol: string): Row[] {
   return out;
 }
 
-export function ConfirmOrderDialog({ order, estimate, feesKnown, symbol, busy, onConfirm, onCancel }: {
+export function ConfirmOrderDialog({ order, estimate, feesKnown, symbol, busy, warnings, onConfirm, onCancel }: {
   order: PlaceOrderInput;
+  warnings: string[];
   estimate: Estimate | null;
   feesKnown: boolean;
   symbol: string;
@@ -65,10 +66,15 @@ export function ConfirmOrderDialog({ order, estimate, feesKnown, symbol, busy, o
         {estimate && (
           <div className="confirm-row">
             <dt>{order.side === 'buy' ? 'Total held (with fee)' : 'You receive at least'}</dt>
-            <dd>{feesKnown ? usd(estimate.total_usd.toFixed(), 2) : `${usd(estimate.notional_usd.toFixed(), 2)} before fees`}</dd>
+            <dd>{feesKnown ? usd(conservativeCents(estimate.total_usd, order.side), 2) : `${usd(estimate.notional_usd.toFixed(), 2)} before fees`}</dd>
           </div>
         )}
       </dl>
+      {warnings.length > 0 && (
+        <ul className="ticket-warnings" aria-label="Check before confirming">
+          {warnings.map((w) => <li key={w}>{w}</li>)}
+        </ul>
+      )}
       <p className="muted small">{qty(order.quantity)} {symbol} will be {order.side === 'buy' ? 'bought' : 'sold'}{order.type === 'market' ? ' at the market, never beyond the worst price' : ''}. Cancel from the Orders panel while it is open or queued.</p>
       <label className="inline small">
         <input type="checkbox" checked={dontAsk} onChange={(e) => setDontAsk(e.target.checked)} /> Don't ask again (turn it back on under Advanced in the ticket)

@@ -15,6 +15,7 @@ import { OrderStatusLine } from './OrderStatusLine';
 import {
   allowedTif,
   buildOrder,
+  conservativeCents,
   estimate,
   PERCENT_CHOICES,
   problems as findProblems,
@@ -221,7 +222,7 @@ export function OrderTicket() {
         <dt>Fee {est?.liquidity === 'taker' ? '(taker)' : '(at most, taker)'}</dt>
         <dd data-testid="ticket-fee">{est && fees_known ? usd(est.fee_usd.toFixed(), 4) : '—'}</dd>
         <dt>{draft.side === 'buy' ? 'Total held' : 'You receive at least'}</dt>
-        <dd data-testid="ticket-total">{est && fees_known ? usd(est.total_usd.toFixed(), 2) : '—'}</dd>
+        <dd data-testid="ticket-total">{est && fees_known ? usd(conservativeCents(est.total_usd, draft.side), 2) : '—'}</dd>
       </dl>
       {!fees_known && <p className="muted small">Fees are shown once the platform's market details are loaded.</p>}
       {warns.length > 0 && (
@@ -231,13 +232,15 @@ export function OrderTicket() {
       )}
       {draft.side === 'sell' && <SalePreview quantity={draft.quantity} price={draft.price || market.best_bid || ''} />}
 
+      <div className="ticket-send">
       <button type="submit" className={`submit ${draft.side}`} disabled={busy}>{busy ? 'Placing…' : submitLabel}</button>
+      </div>
       {!online && <p className="muted small">Offline: the order waits in the local queue and is sent once when the platform is back, never after its send-by time.</p>}
       {sendError && <p className="error-text" role="alert" data-testid="order-message">{sendError}</p>}
       {!sendError && placedId && <OrderStatusLine client_order_id={placedId} />}
       {pending && (
         <ConfirmOrderDialog order={pending} estimate={est} feesKnown={fees_known} symbol={symbol} busy={busy}
-          onConfirm={(dontAsk) => { if (dontAsk) setConfirmOrders(false); void send(pending); }}
+          warnings={warns} onConfirm={(dontAsk) => { if (dontAsk) setConfirmOrders(false); void send(pending); }}
           onCancel={() => { setPending(null); quantityRef.current?.focus(); }} />
       )}
     </form>

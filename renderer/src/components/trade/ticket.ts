@@ -103,6 +103,11 @@ export interface Estimate {
   liquidity: 'taker' | 'maker_or_taker';
 }
 
+/** Cents that never flatter: a buy's total rounds up, a sale's "at least" rounds down. */
+export function conservativeCents(x: Dec, side: Side): string {
+  return x.toDecimalPlaces(2, side === 'buy' ? D.ROUND_UP : D.ROUND_DOWN).toFixed(2);
+}
+
 /** Notional, fee and total of the draft at its price, or null while quantity or price are not numbers. */
 export function estimate(d: TicketDraft, rules: TicketRules, market: MarketNow): Estimate | null {
   if (!isDecimalText(d.quantity) || !isDecimalText(d.price)) return null;
