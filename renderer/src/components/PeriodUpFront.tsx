@@ -1,42 +1,43 @@
-// The period up front, fetched from the wallet API: the figures card with the countdown and,
-// where asked for, the mint-or-renewal-credit helper. Asks again when the ledger moves and
-// every REFRESH_MS (the bid moves too); offline it shows the subscription as last fetched.
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { PeriodDecisionView } from '../../../shared/contract/compute';
-import { useCompute, usePortfolio, useSession, walletApi } from '../store';
-import { useTokenSymbol } from '../store/instrument';
-import { errorText } from '../format';
+// The period up front: the figures card with the countdown and, where asked for, the
+// mint-or-renewal-credit helper. Derived in the renderer from pushed stores (subscription,
+// ticker, instrument fee, mint basis policy) with the same pure function the wallet API's
+// getPeriodDecision uses: nothing is fetched or polled. Offline, the subscription as last fetched.
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCompute, useMarket, useTax } from '../store';
+import { useInstrument, useTokenSymbol } from '../store/instrument';
+import { decisionView } from '../../../shared/compute/decision-view';
 import { PeriodFiguresCard } from './PeriodFiguresCard';
 import { DecisionHelper } from './DecisionHelper';
 
-const REFRESH_MS = 15_000;
+/** The pace and projection move with the clock; once a minute is plenty (the countdown has its own). */
+const FIGURES_TICK_MS = 60_000;
+
+function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), FIGURES_TICK_MS);
+    return () => clearInterval(t);
+  }, []);
+  return now;
+}
 
 export function PeriodUpFront({ helper, children }: { helper: boolean; children?: ReactNode }) {
-  const seq = usePortfolio((s) => s.portfolio?.as_of_seq ?? null);
-  const online = useSession((s) => s.status?.state === 'online');
-  const has_subscription = useCompute((s) => s.subscription !== null);
+  const subscription = useCompute((s) => s.subscription);
+  const error = useCompute((s) => s.error);
+  const ticker = useMarket((s) => s.ticker);
+  const instrument = useInstrument((s) => s.instrument);
+  const mint_basis = useTax((s) => s.settings?.mint_basis ?? null);
   const symbol = useTokenSymbol();
-  const [view, setView] = useState<PeriodDecisionView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const now_ms = useMinuteClock();
   const [credits, setCredits] = useState<string | undefined>(undefined);
 
-  const load = useCallback(async () => {
-    try {
-      setView(await walletApi().getPeriodDecision(credits === undefined ? {} : { credits }));
-      setError(null);
-    } catch (err) {
-      setError(errorText(err));
-    }
-  }, [credits]);
-  useEffect(() => {
-    if (seq === null) return; // the wallet API is not there yet
-    // Offline, the figures come from the subscription as last fetched: ask only once the
-    // wallet has one (before the first connection there is nothing to show, asking would fail).
-    if (!online && !has_subscription) return;
-    queueMicrotask(() => void load());
-    const t = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(t);
-  }, [load, seq, online, has_subscription]);
+  const view = useMemo(
+    () =>
+      subscription && mint_basis
+        ? decisionView({ view: subscription, ticker, instrument, mint_basis, ...(credits === undefined ? {} : { credits }), now_ms })
+        : null,
+    [subscription, ticker, instrument, mint_basis, credits, now_ms],
+  );
 
   // The other cards (children) always render, with or without the period.
   return (

@@ -41,7 +41,7 @@ export function TaxPage() {
 
   const update = async (change: SettingsUpdate) => {
     try {
-      await walletApi().updateTaxSettings(change);
+      useTax.setState({ settings: await walletApi().updateTaxSettings(change) });
       await load();
     } catch (err) {
       setError(errorText(err));
