@@ -67,3 +67,32 @@ test('a period close notifies once with the minted amount, and not again after a
   expect(sameClose(after)).toHaveLength(1);
   expect(after.find((n) => n.id === close!.id)?.title).toBe(close!.title);
 });
+
+test('in browser mode, once the user allows it, a period close is also a system notification', async ({ browser }) => {
+  test.setTimeout(180_000);
+  app ??= await launchApp(['--web'], data_dir);
+  const origin = new URL(app.url).origin;
+  const context = await browser.newContext();
+  await context.grantPermissions(['notifications'], { origin });
+  // Record what the page hands to the Web Notifications API (the real constructor still runs).
+  // (A string: the tests are typechecked without the DOM library.)
+  await context.addInitScript({
+    content: `(() => {
+      const Real = window.Notification;
+      const shown = [];
+      window.__shown = shown;
+      class Recording extends Real {
+        constructor(title, options) { super(title, options); shown.push({ title, body: (options && options.body) || '' }); }
+      }
+      Object.defineProperty(window, 'Notification', { value: Recording, configurable: true, writable: true });
+    })()`,
+  });
+  const page = await context.newPage();
+  await page.goto(app.url);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
+  // The next close (periods are 15 s here) reaches the OS through the browser.
+  await expect
+    .poll(async () => page.evaluate(() => (globalThis as unknown as { __shown: { title: string }[] }).__shown.map((n) => n.title)), { timeout: 90_000, intervals: [1000] })
+    .toContainEqual(expect.stringMatching(/^Period closed: [\d,]+(\.\d+)? \S+ minted$/));
+  await context.close();
+});
