@@ -12,12 +12,15 @@ import { ComputePage } from './pages/ComputePage';
 import { NotificationsButton, Toasts } from './components/Notifications';
 import { useNotifications } from './store/notifications';
 import { useInstrument } from './store/instrument';
+import { usePreferences } from './store/preferences';
 
 export function App() {
   const page = useSession((s) => s.page);
   const setPage = useSession((s) => s.setPage);
 
   const linked = useSession((s) => s.backend_connected);
+  // A locale or time-zone change re-renders every screen (format.ts reads the setting when called).
+  usePreferences((s) => `${s.prefs.locale ?? ''}|${s.prefs.time_zone ?? ''}`);
   const host = useSession((s) => s.info?.host ?? null);
   const startNotifications = useNotifications((s) => s.start);
   const loadInstrument = useInstrument((s) => s.load);

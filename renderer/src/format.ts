@@ -114,6 +114,14 @@ export function qty(amount: string | null | undefined, places = 2): string {
   return `${x.isNegative() && !dec(fixed).isZero() ? MINUS : ''}${localDigits(fixed)}`;
 }
 
+/** A decimal rounded half-up to fixed places in the locale's symbols (no currency). */
+export function fixed(amount: string | null | undefined, places = 2): string {
+  if (amount == null) return '—';
+  const x = dec(amount);
+  const f = x.abs().toFixed(places, D.ROUND_HALF_UP);
+  return `${x.isNegative() && !dec(f).isZero() ? MINUS : ''}${localDigits(f)}`;
+}
+
 /** "+12.34%" from a ratio like "0.1234". */
 export function pct(ratio: string | null | undefined): string {
   if (ratio == null) return '—';

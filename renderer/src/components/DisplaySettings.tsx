@@ -9,6 +9,9 @@ const THEME_LABELS: Record<Theme, string> = { system: 'Same as the system', ligh
 /** Offered locales (any other valid tag set elsewhere is kept and shown too). */
 const LOCALES = ['en-US', 'en-GB', 'en-CA', 'en-AU', 'en-IN', 'de-DE', 'de-CH', 'fr-FR', 'fr-CA', 'es-ES', 'es-MX', 'it-IT', 'nl-NL', 'pt-BR', 'pl-PL', 'sv-SE', 'ja-JP', 'ko-KR', 'zh-CN', 'zh-TW', 'hi-IN', 'ar-EG', 'tr-TR', 'ru-RU'];
 
+/** The sample moment shown in the preview (any fixed one: only its display changes). */
+const SAMPLE_TIME = '2026-07-15T16:45:30Z';
+
 function localeName(tag: string): string {
   try {
     return new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
@@ -61,7 +64,7 @@ export function DisplaySettings() {
         {zones.map((z) => <option key={z} value={z}>{z.replaceAll('_', ' ')}</option>)}
       </select>
       <p className="muted small" data-testid="format-sample">
-        Shown as: <span className="num">{usd('1234567.89')}</span> · <span className="num">{qty('1234.5', 2)}</span> · {dateTime(Date.now())} ({shown.time_zone}). Times are stored in UTC.
+        Shown as: <span className="num">{usd('1234567.89')}</span> · <span className="num">{qty('1234.5', 2)}</span> · {dateTime(SAMPLE_TIME)} ({shown.time_zone}). Times are stored in UTC.
       </p>
       <label className="inline" htmlFor={ids.confirm}>
         <input id={ids.confirm} type="checkbox" checked={prefs.confirm_orders} onChange={(e) => change({ confirm_orders: e.target.checked })} />

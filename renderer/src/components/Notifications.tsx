@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useNotifications } from '../store/notifications';
 import { walletApi } from '../store';
-import { errorText } from '../format';
+import { dateTime, errorText } from '../format';
 import { NOTIFICATION_KINDS, NOTIFICATION_KIND_LABELS, type NotificationKind, type NotificationSettings } from '../../../shared/contract/notifications';
 
 export function NotificationsButton({ host }: { host: 'desktop' | 'browser' | null }) {
@@ -41,7 +41,7 @@ function NotificationsPanel({ host, onClose }: { host: 'desktop' | 'browser' | n
           <li key={n.id} className={n.read ? 'read' : 'unread'} data-kind={n.kind}>
             <strong>{n.title}</strong>
             <span>{n.body}</span>
-            <time className="muted small" dateTime={n.time}>{new Date(n.time).toLocaleString()}</time>
+            <time className="muted small" dateTime={n.time}>{dateTime(n.time)}</time>
           </li>
         ))}
         {items.length === 0 && <li className="muted">Nothing yet.</li>}

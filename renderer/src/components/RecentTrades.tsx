@@ -1,5 +1,5 @@
 import { useMarket } from '../store';
-import { qty, usd } from '../format';
+import { qty, time, usd } from '../format';
 
 const ROWS = 20;
 
@@ -18,7 +18,7 @@ export function RecentTrades() {
                 <span aria-label={t.taker_side === 'buy' ? 'buy' : 'sell'}>{t.taker_side === 'buy' ? '▲' : '▼'}</span> {usd(t.price, 4)}
               </td>
               <td className="num">{qty(t.quantity)}</td>
-              <td className="muted">{new Date(t.time).toLocaleTimeString()}</td>
+              <td className="muted">{time(t.time)}</td>
             </tr>
           ))}
           {trades.length === 0 && <tr><td colSpan={3} className="muted">No trades yet.</td></tr>}
