@@ -70,7 +70,7 @@ export const benchmarks: Benchmark[] = [
         let done = false;
         void built.then(() => (done = true), () => (done = true));
         const handlers = createHandlers({
-          info: { app_version: 'bench', host: 'browser', data_dir: dir } as never, ledger, market: {} as MarketFeed, tax, orders: null, compute: null, stranded: {} as StrandedWork, up_front: {} as never,
+          info: { app_version: 'bench', host: 'browser', data_dir: dir } as never, ledger, market: {} as MarketFeed, tax, orders: null, compute: null, stranded: {} as StrandedWork, preferences: {} as never, up_front: {} as never,
           configure: { demo: async () => undefined, platform: async () => undefined }, status: () => ({}) as never,
         });
         const latencies: number[] = [];

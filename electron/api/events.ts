@@ -11,7 +11,7 @@ export type EventSink = (event: WalletEventName, payload: unknown) => void;
 /** Bound on subscribers: each host registers one sink per window or socket. */
 /** Events that carry a whole state (replayed to a host that connects late); the others are
  *  increments (deltas, new trades, changed orders) that only make sense in order, live. */
-const STATE_EVENTS: ReadonlySet<WalletEventName> = new Set<WalletEventName>(['status', 'market', 'portfolio', 'compute', 'tax']);
+const STATE_EVENTS: ReadonlySet<WalletEventName> = new Set<WalletEventName>(['status', 'market', 'portfolio', 'compute', 'tax', 'preferences']);
 
 const SINKS_MAX = 64;
 

@@ -9,6 +9,7 @@ import type { Ledger } from '../services/ledger/index.js';
 import type { MarketFeed } from '../services/market/index.js';
 import type { TaxService } from './tax-service.js';
 import type { StrandedWork } from './stranded.js';
+import type { PreferencesStore } from './preferences.js';
 import { OrderEntryError, type OrderService } from '../services/orders/index.js';
 import { WalletApiError } from '../../shared/contract/wallet-api.js';
 import { upFrontHandlers, type UpFrontContext } from './handlers-up-front.js';
@@ -23,6 +24,7 @@ export interface HandlerContext {
   /** Null when no platform API key is configured. */
   compute: ComputeService | null;
   stranded: StrandedWork;
+  preferences: PreferencesStore;
   configure: { demo(): Promise<void>; platform(url: string, creds: { key_id: string; secret: string }): Promise<void> };
   status(): ConnectionStatus;
   /** The period up front, instrument, notifications, reports (handlers-up-front.ts). */
@@ -148,6 +150,8 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     getHoldings: async () => ctx.tax.holdings(),
     whatIfSale: async (req) => ctx.tax.whatIf(req.quantity, req.price_usd),
     exportTaxReport: async (req) => ctx.tax.export(req.year),
+    getPreferences: async () => ctx.preferences.get(),
+    updatePreferences: async (req) => ctx.preferences.update(req),
     ...upFrontHandlers({ ...ctx.up_front, tax: ctx.tax }, computeCall),
   };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { zPlatformUrl } from '../../shared/platform/url.js';
 import { MethodOrder, zFilingStatus, zMintBasis } from '../../shared/contract/tax.js';
+import { Preferences } from '../../shared/contract/preferences.js';
 
 export const Settings = z.strictObject({
   /** The platform to sync with; absent = the embedded demo platform. */
@@ -19,6 +20,8 @@ export const Settings = z.strictObject({
       filing_status: zFilingStatus.default('single'),
     })
     .optional(),
+  /** Display preferences (electron/app/preferences.ts); a field absent = its default. */
+  preferences: Preferences.partial().optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -22,6 +22,7 @@ import { MarketFeed } from '../services/market/index.js';
 import type { AppliedBatch } from '../services/ledger/index.js';
 import { activityEntries, createHandlers, portfolioFrom } from './handlers.js';
 import { loadSettings } from './settings.js';
+import { PreferencesStore } from './preferences.js';
 import { prepareLedgerFile } from './ledger-file.js';
 import { TaxService } from './tax-service.js';
 import { StrandedWork } from './stranded.js';
@@ -215,7 +216,8 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
   };
   const c = compute;
   const period = c ? { subscription: () => c.subscription(), ticker: () => market.latest(), instrument: () => instrument.get(), mintBasis: () => tax.settings().mint_basis } : null;
-  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, stranded, configure, status: () => conn.status(sync), up_front: { instrument, notifications, period, desktop: opts.desktop ?? null } });
+  const preferences = new PreferencesStore(paths.settings_json, (prefs) => events.emit('preferences', prefs));
+  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, stranded, preferences, configure, status: () => conn.status(sync), up_front: { instrument, notifications, period, desktop: opts.desktop ?? null } });
 
   log.info({ host: opts.host, platform: conn.platform_url, demo: conn.demo }, 'wallet started');
   return {

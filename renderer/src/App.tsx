@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { PAGES, startStores, useSession, walletApi } from './store';
+import { PAGES, startStores, useSession, walletApi, type Page } from './store';
 import { StatusBar } from './components/StatusBar';
 import { StrandedNotice } from './components/StrandedNotice';
 import { OverviewPage } from './pages/OverviewPage';
@@ -12,12 +12,18 @@ import { ComputePage } from './pages/ComputePage';
 import { NotificationsButton, Toasts } from './components/Notifications';
 import { useNotifications } from './store/notifications';
 import { useInstrument } from './store/instrument';
+import { usePreferences } from './store/preferences';
+
+/** Glyphs for the collapsed navigation rail (decorative: each button is named by its label). */
+const NAV_ICONS: Record<Page, string> = { overview: '◉', markets: '📈', trade: '⇄', activity: '☰', tax: '§', compute: '⚙', settings: '⚒' };
 
 export function App() {
   const page = useSession((s) => s.page);
   const setPage = useSession((s) => s.setPage);
 
   const linked = useSession((s) => s.backend_connected);
+  // A locale or time-zone change re-renders every screen (format.ts reads the setting when called).
+  usePreferences((s) => `${s.prefs.locale ?? ''}|${s.prefs.time_zone ?? ''}`);
   const host = useSession((s) => s.info?.host ?? null);
   const startNotifications = useNotifications((s) => s.start);
   const loadInstrument = useInstrument((s) => s.load);
@@ -48,7 +54,7 @@ export function App() {
     <div className="app">
       <nav className="sidebar" aria-label="Main">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true">◆</span> Compute Wallet
+          <span className="brand-mark" aria-hidden="true">◆</span> <span className="brand-name">Compute Wallet</span>
         </div>
         <NotificationsButton host={host} />
         <ul>
@@ -59,10 +65,11 @@ export function App() {
                 className={p.id === page ? 'nav-item active' : 'nav-item'}
                 aria-current={p.id === page ? 'page' : undefined}
                 onClick={() => setPage(p.id)}
-                title={`Alt+${p.key}`}
+                title={`${p.label} (Alt+${p.key})`}
               >
-                {p.label}
-                <kbd>Alt+{p.key}</kbd>
+                <span className="nav-icon" aria-hidden="true">{NAV_ICONS[p.id]}</span>
+                <span className="nav-label">{p.label}</span>
+                <kbd aria-hidden="true">Alt+{p.key}</kbd>
               </button>
             </li>
           ))}

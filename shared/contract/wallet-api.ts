@@ -17,6 +17,7 @@ import { BookDelta, BookSnapshot, PublicTrade } from '../platform/api.js';
 import { ResolveStrandedInput, StrandedItem, StrandedList } from './stranded.js';
 import { InstrumentView, PeriodDecisionRequest, PeriodDecisionView, RedeemInput, RedemptionViewSchema, SetElectionInput, SubscriptionView } from './compute.js';
 import { ListNotificationsRequest, MarkReadRequest, NotificationList, NotificationPushed, NotificationSettings, UpdateNotificationSettings } from './notifications.js';
+import { Preferences, PreferencesUpdate } from './preferences.js';
 import { ExportReportRequest, ExportReportResponse, HoldingsBySource, ReportFileRequest, SaveReportResponse, TaxExportsList, TaxSettingsUpdate, TaxSettingsView, TaxSummary, TaxSummaryRequest, TaxView, WhatIfRequest, WhatIfResponse } from './tax.js';
 
 const Empty = z.strictObject({});
@@ -219,6 +220,10 @@ export const walletMethods = {
   /** Per kind: shown (list and toast) and as a system notification. */
   getNotificationSettings: { request: Empty, response: NotificationSettings },
   updateNotificationSettings: { request: UpdateNotificationSettings, response: NotificationSettings },
+  /** Display preferences: theme, locale, time zone, order confirmation, panel layouts (shared/contract/preferences.ts). */
+  getPreferences: { request: Empty, response: Preferences },
+  /** Changes only the fields given (layouts merge by key, null removes one); pushed as `preferences`. */
+  updatePreferences: { request: PreferencesUpdate, response: Preferences },
 } as const;
 
 /** Events the main process pushes; the renderer subscribes with `wallet.on(name, cb)`. */
@@ -248,6 +253,8 @@ export const walletEvents = {
   tax: TaxView,
   /** A new notification (each account event notifies once); replayed snapshots repeat the last one, so listeners dedupe by id. */
   notification: NotificationPushed,
+  /** The display preferences after a change (a state event: replayed to a late host). */
+  preferences: Preferences,
 } as const;
 
 export type WalletMethodName = keyof typeof walletMethods;

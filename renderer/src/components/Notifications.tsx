@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useNotifications } from '../store/notifications';
 import { walletApi } from '../store';
-import { errorText } from '../format';
+import { dateTime, errorText } from '../format';
 import { NOTIFICATION_KINDS, NOTIFICATION_KIND_LABELS, type NotificationKind, type NotificationSettings } from '../../../shared/contract/notifications';
 
 export function NotificationsButton({ host }: { host: 'desktop' | 'browser' | null }) {
@@ -13,7 +13,7 @@ export function NotificationsButton({ host }: { host: 'desktop' | 'browser' | nu
     // Escape closes the list from the button or from inside it.
     <div className="notif" onKeyDown={(e) => { if (e.key === 'Escape') setOpen(false); }}>
       <button type="button" className="chip notif-button" aria-label="Notifications" aria-expanded={open} aria-controls="notif-panel" aria-describedby={unread > 0 ? 'notif-unread' : undefined} onClick={() => setOpen(!open)} data-testid="notifications-button">
-        <svg aria-hidden="true" width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2"><path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0" /></svg> Notifications
+        <svg aria-hidden="true" width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2"><path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0" /></svg> <span className="notif-label">Notifications</span>
         {unread > 0 && <span className="badge" id="notif-unread" data-testid="unread-count">{unread}<span className="visually-hidden"> unread</span></span>}
       </button>
       {open && <NotificationsPanel host={host} onClose={() => setOpen(false)} />}
@@ -41,7 +41,7 @@ function NotificationsPanel({ host, onClose }: { host: 'desktop' | 'browser' | n
           <li key={n.id} className={n.read ? 'read' : 'unread'} data-kind={n.kind}>
             <strong>{n.title}</strong>
             <span>{n.body}</span>
-            <time className="muted small" dateTime={n.time}>{new Date(n.time).toLocaleString()}</time>
+            <time className="muted small" dateTime={n.time}>{dateTime(n.time)}</time>
           </li>
         ))}
         {items.length === 0 && <li className="muted">Nothing yet.</li>}

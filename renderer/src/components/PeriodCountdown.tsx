@@ -1,5 +1,6 @@
 // A live countdown to the period's close: role "timer", named "Period ends in".
 import { useEffect, useState } from 'react';
+import { dateTime } from '../format';
 
 /** "2d 04h 12m 09s", "12m 09s"; "closing now" once the end has passed (the platform closes it). */
 export function countdownText(ms_left: number): string {
@@ -22,7 +23,7 @@ export function PeriodCountdown({ ends_at, className }: { ends_at: string; class
   }, []);
   const end = Date.parse(ends_at);
   return (
-    <span role="timer" aria-label="Period ends in" className={className} data-testid="period-countdown" title={new Date(end).toLocaleString()}>
+    <span role="timer" aria-label="Period ends in" className={className} data-testid="period-countdown" title={dateTime(end)}>
       {countdownText(end - now)}
     </span>
   );

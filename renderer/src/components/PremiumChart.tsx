@@ -2,19 +2,19 @@
 import { useEffect, useRef } from 'react';
 import { createChart, LineSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { Candle } from '../../../shared/platform/events';
-import { CHART_OPTIONS } from './chart-theme';
+import { useChartOptions } from './chart-theme';
 import { premiumSeries } from '../../../shared/compute/premium';
 
 export function PremiumChart({ candles, faceValue }: { candles: Candle[]; faceValue: string | null }) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const line = useRef<ISeriesApi<'Line'> | null>(null);
+  const look = useChartOptions();
 
   useEffect(() => {
     if (!host.current) return;
-    const c = createChart(host.current, CHART_OPTIONS);
-    line.current = c.addSeries(LineSeries, { color: '#4c9aff', lineWidth: 2, priceFormat: { type: 'percent', precision: 2, minMove: 0.01 } });
-    line.current.createPriceLine({ price: 0, color: '#c9a227', lineWidth: 1, lineStyle: 2, title: 'face value' });
+    const c = createChart(host.current);
+    line.current = c.addSeries(LineSeries, { lineWidth: 2, priceFormat: { type: 'percent', precision: 2, minMove: 0.01 } });
     chart.current = c;
     return () => {
       chart.current = null;
@@ -22,6 +22,16 @@ export function PremiumChart({ candles, faceValue }: { candles: Candle[]; faceVa
       c.remove();
     };
   }, []);
+
+  // The theme, locale or time zone changed: restyle in place (the data and the zoom stay).
+  useEffect(() => {
+    chart.current?.applyOptions(look.options);
+    const series = line.current;
+    if (!series) return;
+    series.applyOptions({ color: look.colors.line });
+    for (const p of series.priceLines()) series.removePriceLine(p);
+    series.createPriceLine({ price: 0, color: look.colors.face_value, lineWidth: 1, lineStyle: 2, title: 'face value' });
+  }, [look]);
 
   useEffect(() => {
     if (!faceValue) return;

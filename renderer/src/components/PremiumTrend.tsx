@@ -2,13 +2,14 @@
 import { useEffect, useState } from 'react';
 import { walletApi } from '../store';
 import { premiumChange, premiumSeries } from '../../../shared/compute/premium';
-import { D, dec } from '../../../shared/money';
+import { dec } from '../../../shared/money';
+import { fixed } from '../format';
 
 /** "+3.10 pp" from a premium change like "0.031"; "—" when the history is too short. */
 function points(change: string | null): string {
   if (change === null) return '—';
   const pp = dec(change).times(100);
-  return `${pp.isNegative() ? '−' : '+'}${pp.abs().toFixed(2, D.ROUND_HALF_UP)} pp`;
+  return `${pp.isNegative() ? '−' : '+'}${fixed(pp.abs().toFixed(), 2)} pp`;
 }
 
 export function PremiumTrend({ faceValue, seq }: { faceValue: string | null; seq: number | null }) {

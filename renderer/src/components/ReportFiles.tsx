@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { ExportReportResponse } from '../../../shared/contract/tax';
 import { walletApi } from '../store';
-import { errorText } from '../format';
+import { dateTime, errorText } from '../format';
 
 /** Where browser mode serves report files (electron/web/server.ts DOWNLOAD_PATH). */
 const DOWNLOAD_PATH = '/download/report';
@@ -48,7 +48,7 @@ export function ReportFiles({ host, refresh_key }: { host: 'desktop' | 'browser'
           {exports.map((e) => (
             <tr key={e.export_id} data-export-id={e.export_id}>
               <td>{e.year}</td>
-              <td>{new Date(e.created_at).toLocaleString()}</td>
+              <td>{dateTime(e.created_at)}</td>
               <td className="small">{e.data_as_of}</td>
               <td className="files">
                 {e.files.map((f) => host === 'desktop' ? (

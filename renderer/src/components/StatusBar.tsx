@@ -16,9 +16,11 @@ export function StatusBar() {
 
   const state = !linked ? 'offline' : (status?.state ?? 'syncing');
   return (
-    <footer className="statusbar" role="status" aria-live="polite" data-testid="connection-status" data-state={state}>
+    <footer className="statusbar" data-testid="connection-status" data-state={state}>
       <span className={`dot dot-${state}`} aria-hidden="true" />
-      <strong>{!linked ? 'Wallet service unreachable' : LABEL[state]}</strong>
+      {/* Only the connection state is announced (politely, when it changes); "last synced"
+          ticks every second and must not be read out each time. */}
+      <strong role="status">{!linked ? 'Wallet service unreachable' : LABEL[state]}</strong>
       {status && linked && (
         <>
           <span className="sep">·</span>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { walletApi, useActivity } from '../store';
 import { mergeEntries } from '../store/activity';
-import { qty } from '../format';
+import { dateTime, qty } from '../format';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
 
 type Entries = MethodResponse<'getActivity'>['entries'];
@@ -114,7 +114,7 @@ export function ActivityPage() {
           {shown.map((e) => (
             <tr key={e.id}>
               <td className="muted">{e.seq ?? `rev ${e.reverses}`}</td>
-              <td>{new Date(e.time).toLocaleString()}</td>
+              <td>{dateTime(e.time)}</td>
               <td>{TYPE_LABEL[e.type] ?? e.type}</td>
               <td className="num">{ownChanges(e)}</td>
             </tr>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { walletApi, useCompute, usePortfolio, useSession } from '../store';
 import { loadSubscription } from '../store/compute';
-import { errorText, qty, usd } from '../format';
+import { dateTime, errorText, qty, usd } from '../format';
 import { RedeemInput } from '../../../shared/contract/compute';
 import { dec } from '../../../shared/money';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
@@ -57,7 +57,7 @@ export function ComputePage() {
       {!online && (
         <p className="warning" role="status">
           Offline: redeeming and changing the election need the platform.
-          {view && !view.live ? ` The subscription below is as last fetched, ${new Date(view.fetched_at).toLocaleString()}.` : ''}
+          {view && !view.live ? ` The subscription below is as last fetched, ${dateTime(view.fetched_at)}.` : ''}
         </p>
       )}
       {subError && online && <p className="error-text" role="alert">{subError}</p>}
@@ -103,7 +103,7 @@ export function ComputePage() {
         <tbody>
           {redemptions.map((r) => (
             <tr key={r.request_id} data-state={r.state}>
-              <td>{new Date(r.created_at).toLocaleString()}</td>
+              <td>{dateTime(r.created_at)}</td>
               <td className="num">{qty(r.tokens)}</td>
               <td className="num">{usd(r.market_price_usd, 4)}</td>
               <td title={r.last_error ?? undefined}>{REDEMPTION_STATE[r.state]}{r.state !== 'done' && r.last_error ? `: ${r.last_error}` : ''}</td>

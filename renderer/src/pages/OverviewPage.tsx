@@ -1,5 +1,5 @@
 import { useMarket, usePortfolio, useTax } from '../store';
-import { pct, qty, usd } from '../format';
+import { dateTime, pct, qty, usd } from '../format';
 import { dec } from '../../../shared/money';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
 import { PeriodUpFront } from '../components/PeriodUpFront';
@@ -60,7 +60,7 @@ export function OverviewPage() {
       </PeriodUpFront>
       <HoldingsByOrigin price={ticker?.last ?? null} />
       {portfolio && (
-        <p className="muted small">Ledger as of event #{portfolio.as_of_seq}{portfolio.as_of_time ? ` (${new Date(portfolio.as_of_time).toLocaleString()})` : ''}</p>
+        <p className="muted small">Ledger as of event #{portfolio.as_of_seq}{portfolio.as_of_time ? ` (${dateTime(portfolio.as_of_time)})` : ''}</p>
       )}
     </section>
   );

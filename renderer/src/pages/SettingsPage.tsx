@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { walletApi, useSession as useWallet } from '../store';
 import { ConfigurePlatformRequest } from '../../../shared/contract/wallet-api';
+import { DisplaySettings } from '../components/DisplaySettings';
 
 export function SettingsPage() {
   const info = useWallet((s) => s.info);
@@ -23,6 +24,7 @@ export function SettingsPage() {
         <dt>Version</dt>
         <dd>{info?.app_version ?? '—'}</dd>
       </dl>
+      <DisplaySettings />
       <PlatformForm />
     </section>
   );

@@ -7,6 +7,7 @@ import { ordersBinding } from './orders';
 import { portfolioBinding } from './portfolio';
 import { startSession } from './session';
 import { taxBinding } from './tax';
+import { preferencesBinding, startTheme } from './preferences';
 
 export { PAGES, useSession, walletApi, type Page } from './session';
 export { useMarket, bookStats } from './market';
@@ -15,8 +16,14 @@ export { usePortfolio } from './portfolio';
 export { useCompute } from './compute';
 export { useActivity } from './activity';
 export { useTax } from './tax';
+export { usePreferences, useResolvedTheme } from './preferences';
 
 /** Starts the link to the wallet service and binds every domain store. Returns the cleanup. */
 export function startStores(): () => void {
-  return startSession([portfolioBinding, marketBinding, ordersBinding, computeBinding, activityBinding, taxBinding]);
+  const stopTheme = startTheme();
+  const stopSession = startSession([preferencesBinding, portfolioBinding, marketBinding, ordersBinding, computeBinding, activityBinding, taxBinding]);
+  return () => {
+    stopSession();
+    stopTheme();
+  };
 }

@@ -1,0 +1,59 @@
+// Display formatting by the one locale and time-zone setting: money stays exact (digits from
+// decimal.js, only the symbols from Intl), grouping follows the locale (including en-IN's
+// lakh groups and es's no-grouping of four digits), times are shown in the chosen zone.
+import { afterEach, describe, expect, it } from 'vitest';
+import { count, date, dateTime, displayFormat, pct, qty, setDisplayFormat, time, timeAgo, usd } from '../src/format';
+
+afterEach(() => setDisplayFormat('en-US', 'UTC'));
+
+describe('format', () => {
+  it('en-US: grouping, currency before, exact beyond a JS number', () => {
+    setDisplayFormat('en-US', 'UTC');
+    expect(usd('1234567.895')).toBe('$1,234,567.90');
+    expect(usd('-0.5')).toBe('−$0.50');
+    expect(usd('-0.001')).toBe('$0.00');
+    expect(usd('12345678901234567890.12345', 4)).toBe('$12,345,678,901,234,567,890.1235'); // no float rounding
+    expect(qty('1234.5678')).toBe('1,234.56');
+    expect(qty('-2.5')).toBe('−2.50');
+    expect(pct('0.1234')).toBe('+12.34%');
+    expect(pct('-0.05')).toBe('−5.00%');
+    expect(count(1234567)).toBe('1,234,567');
+    expect(usd(null)).toBe('—');
+  });
+
+  it('de-DE: dot groups, comma decimals, currency after', () => {
+    setDisplayFormat('de-DE', 'UTC');
+    expect(usd('1234567.5')).toBe('1.234.567,50\u00a0$');
+    expect(qty('0.5', 4)).toBe('0,5000');
+    expect(pct('0.1234')).toBe('+12,34\u00a0%');
+  });
+
+  it('en-IN groups by lakhs; es does not group four digits', () => {
+    setDisplayFormat('en-IN', 'UTC');
+    expect(qty('123456789.5')).toBe('12,34,56,789.50');
+    setDisplayFormat('es-ES', 'UTC');
+    expect(qty('1234')).toBe('1234,00');
+    expect(qty('12345')).toBe('12.345,00');
+  });
+
+  it('shows times in the chosen zone (stored in UTC)', () => {
+    const iso = '2026-01-15T23:30:05Z';
+    setDisplayFormat('en-US', 'UTC');
+    expect(time(iso)).toBe('11:30:05 PM');
+    setDisplayFormat('en-US', 'Asia/Tokyo');
+    expect(time(iso)).toBe('08:30:05 AM');
+    expect(date(iso)).toBe('Jan 16, 2026');
+    expect(dateTime(iso)).toBe('Jan 16, 2026, 08:30:05 AM');
+    setDisplayFormat('de-DE', 'Europe/Berlin');
+    expect(dateTime(iso)).toBe('16. Jan. 2026, 00:30:05');
+    expect(displayFormat()).toEqual({ locale: 'de-DE', time_zone: 'Europe/Berlin' });
+    expect(timeAgo(iso, Date.parse(iso) + 7_200_000)).toBe('16. Jan. 2026, 00:30:05');
+    expect(timeAgo(iso, Date.parse(iso) + 30_000)).toBe('30s ago');
+  });
+
+  it('null means the system\'s locale and zone', () => {
+    setDisplayFormat(null, null);
+    const sys = new Intl.DateTimeFormat().resolvedOptions();
+    expect(displayFormat()).toEqual({ locale: new Intl.NumberFormat().resolvedOptions().locale, time_zone: sys.timeZone });
+  });
+});
