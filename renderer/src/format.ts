@@ -171,12 +171,3 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** A stored UTC time as the user reads it (date and time). */
-export function dateTime(iso: string | null | undefined): string {
-  return iso ? new Date(iso).toLocaleString() : '—';
-}
-
-/** A stored UTC time, time of day only. */
-export function time(iso: string | null | undefined): string {
-  return iso ? new Date(iso).toLocaleTimeString() : '—';
-}
