@@ -136,3 +136,25 @@ test('a click on the book puts its price in the ticket, Shift also the size', as
   await ticket.getByRole('radio', { name: 'Buy' }).check();
   await expect(ticket.getByRole('list', { name: 'Warnings' })).toContainText('crosses the book');
 });
+
+test('panel sizes are resized by keyboard, kept across a reload, and reset on request', async ({ page }) => {
+  await openTrade(page);
+  const handle = page.getByRole('separator', { name: 'Resize chart and order ticket' });
+  const ticketPanel = page.locator('[data-panel][id="trade-ticket"], #trade-ticket').first();
+  const width = async () => (await ticketPanel.boundingBox())!.width;
+  const before = await width();
+  await handle.focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft'); // the ticket grows
+  await expect.poll(width).toBeGreaterThan(before + 20);
+  const resized = await width();
+  // Kept by the wallet's preferences, so a reload (or another host) shows the same layout.
+  await expect.poll(async () => {
+    await page.reload();
+    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    await page.keyboard.press('Alt+3');
+    await expect(page.getByRole('form', { name: 'Order ticket' })).toBeVisible();
+    return Math.abs((await width()) - resized);
+  }, { timeout: 30_000 }).toBeLessThan(3);
+  await page.getByRole('button', { name: 'Reset layout' }).click();
+  await expect.poll(async () => Math.abs((await width()) - before)).toBeLessThan(3);
+});

@@ -10,7 +10,7 @@ import { WorkspaceChart } from './WorkspaceChart';
 import { OrderTicket } from './OrderTicket';
 import { OrdersPanel } from './OrdersPanel';
 import { MarketHeader } from './MarketHeader';
-import { useSavedLayout } from './workspace-prefs';
+import { useResetLayouts, useSavedLayout } from './workspace-prefs';
 import './trade.css';
 
 /** Below this width the panels stack in one column (the sidebar also collapses there). */
@@ -59,11 +59,9 @@ function Handle({ label, orientation }: { label: string; orientation: 'horizonta
 export function TradeWorkspace() {
   const wide = useWide();
   const [generation, setGeneration] = useState(0);
-  const resets = [useSavedLayout('trade-rows')[1], useSavedLayout('trade-cols')[1], useSavedLayout('trade-side')[1]];
-  const resetLayout = () => {
-    for (const save of resets) save(null);
-    setGeneration((g) => g + 1);
-  };
+  const forget = useResetLayouts();
+  // The groups read their layout when they mount: remount them once the defaults are stored.
+  const resetLayout = () => void forget().then(() => setGeneration((g) => g + 1), (err: unknown) => console.warn('layout not reset:', err));
 
   if (!wide) {
     return (

@@ -46,3 +46,11 @@ export function useSavedLayout(group: string): [PanelLayout | undefined, (l: Pan
   );
   return [layoutFromSizes(group, sizes), save];
 }
+
+/** Forgets every workspace layout (one update); resolves once the wallet has stored it. */
+export function useResetLayouts(): () => Promise<void> {
+  const update = usePreferences((s) => s.update);
+  return useCallback(async () => {
+    await update({ layouts: Object.fromEntries(Object.keys(PANEL_ORDER).map((g) => [g, null])) });
+  }, [update]);
+}
