@@ -1,7 +1,16 @@
 // Outbox rows and feed rows as the wallet API's views (shared/contract/orders.ts).
+import { z } from 'zod';
 import { toCanonical, type Dec } from '../../../shared/money.js';
+import { LotPick } from '../../../shared/contract/tax.js';
 import type { ExternalOrderRow, OutboxRow } from './store.js';
 import { assert, type ExternalOrderView, type OrderView } from './types.js';
+
+/** A stored choice of lots (written by place() from the validated input). */
+export function parseLots(json: string): LotPick[] {
+  const lots = z.array(LotPick).safeParse(JSON.parse(json));
+  assert(lots.success, 'stored lots are [{ lot_id, quantity }]');
+  return lots.data;
+}
 
 /** An outbox row as the screen sees it, with what it holds back now. */
 export function orderView(r: OutboxRow, res: { usd: Dec; tokens: Dec }): OrderView {
@@ -25,6 +34,7 @@ export function orderView(r: OutboxRow, res: { usd: Dec; tokens: Dec }): OrderVi
     last_error: r.last_error,
     reserved_usd: toCanonical(res.usd),
     reserved_tokens: toCanonical(res.tokens),
+    lots: r.lots === null ? null : parseLots(r.lots),
     created_at: new Date(r.created_ms).toISOString(),
     updated_at: new Date(r.updated_ms).toISOString(),
   };
