@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { startWalletApp, type WalletApp } from '../../electron/app/wallet-app.js';
-import { dispatch } from '../../electron/api/dispatch.js';
+import { caller } from './call.js';
 import { openDefaultFileSecretStore, saveApiCredentials } from '../../electron/services/credentials/index.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -54,12 +54,7 @@ it('a sell naming its lot is filled in parts by another account; the 8949 rows u
   const app: WalletApp = await startWalletApp({ data_dir, host: 'browser', app_version: '0.0.0-test', platform_url: platform.url });
   cleanup.push(() => app.close());
   const internal: unknown[] = [];
-  const call = async (method: string, payload: unknown = {}) => dispatch(app.handlers, method, payload, (_m, e) => internal.push(e));
-  const ok = async <T>(method: string, payload: unknown = {}): Promise<T> => {
-    const out = await call(method, payload);
-    if (!out.ok) throw new Error(`${method}: ${out.error.code} ${out.error.message}`);
-    return out.result as T;
-  };
+  const { call, ok } = caller(() => app, internal);
   const year = new Date().getUTCFullYear();
   const summary = () => ok<{ lots: Lot[]; rows: number; warnings: unknown[] }>('getTaxSummary', { year });
   const held = await until('both lots in the tax summary', summary, (s) => s.lots.length === 2);
