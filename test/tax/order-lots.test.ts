@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeTaxYear, whatIfSale, type TaxTransaction } from '../../electron/services/tax/index.js';
 import { LiveTax } from '../../electron/services/tax/live.js';
+import { buildReportFiles } from '../../electron/services/tax/report.js';
 
 const buys: TaxTransaction[] = [
   { id: 'b1', time: '2024-01-02T12:00:00Z', type: 'buy', quantity: '2', price_usd: '10', fee_usd: '0' },
@@ -111,6 +112,15 @@ describe('an order\'s chosen lots become the 8949 rows', () => {
     expect(() => computeTaxYear([{ ...buys[0]!, ...chose('o1', ['b2', '1']) }], { year: 2025 })).toThrow(/only sells carry/);
     expect(() => computeTaxYear([...buys, sell('s1', '2025-06-01', '1', { order_lots: [{ id: 'b1', quantity: '1' }] })], { year: 2025 })).toThrow(/order.*required with order_lots/);
   });
+  it('the report files say which disposals did not use their chosen lots', async () => {
+    const c = CASES.find((x) => x.name.startsWith('a chosen lot used up'))!;
+    const files = await buildReportFiles(computeTaxYear(c.txs, { year: 2025 }), { data_as_of: 'test', generated_at: '2025-12-31T00:00:00Z' });
+    const sd = JSON.parse(String(files.find((f) => f.name === 'schedule-d-2025.json')!.content)) as { lot_warnings: { disposal_id: string; message: string }[] };
+    expect(sd.lot_warnings).toEqual([{ disposal_id: 's1', date: '2025-06-01', message: expect.stringMatching(/lot "b3" is already used up; FIFO used instead/) }]);
+    const manifest = JSON.parse(String(files.find((f) => f.name === 'manifest.json')!.content)) as { files: { name: string; notes: string[] }[] };
+    expect(manifest.files.find((f) => f.name === 'form8949-2025.csv')!.notes).toEqual(['1 disposal did not use the lots chosen for it; see lot_warnings in schedule-d-2025.json']);
+  });
+
   it('refuses a disposal without lots under specific ID unless the setting says FIFO', () => {
     const s = { year: 2025, method_orders: [{ method: 'specific' as const, effective_from: '2025-01-01T00:00:00Z' }] };
     expect(() => computeTaxYear([...buys, sell('s1', '2025-06-01', '1')], s)).toThrow(/must name its lots/);
