@@ -10,7 +10,8 @@ import type { MarketFeed } from '../services/market/index.js';
 import type { TaxService } from './tax-service.js';
 import type { StrandedWork } from './stranded.js';
 import type { PreferencesStore } from './preferences.js';
-import { OrderEntryError, type OrderService } from '../services/orders/index.js';
+import { OrderEntryError, type OrderService, type OrderView } from '../services/orders/index.js';
+import type { PlaceOrderInput } from '../../shared/contract/orders.js';
 import { WalletApiError } from '../../shared/contract/wallet-api.js';
 import { upFrontHandlers, type UpFrontContext } from './handlers-up-front.js';
 
@@ -97,6 +98,25 @@ export function activityEntries(ledger: Ledger, limit: number, before_id?: numbe
   }));
 }
 
+/**
+ * A sell that names its lots is checked against the lots held now (the tax engine's book), and the
+ * choice goes to the tax engine before the order can fill. The platform never sees it.
+ */
+async function placeOrder(ctx: HandlerContext, req: PlaceOrderInput): Promise<OrderView> {
+  const orders = ordersOf(ctx);
+  if (req.lots) {
+    try {
+      await ctx.tax.checkLots(req.quantity, req.lots);
+    } catch (err) {
+      if (err instanceof WalletApiError && err.code === 'tax_input') throw new WalletApiError('invalid_input', `lots: ${err.message}`);
+      throw err;
+    }
+  }
+  const view = entry(() => orders.place(req));
+  if (view.lots) ctx.tax.orderLotsChosen(view.client_order_id, view.lots);
+  return view;
+}
+
 export function createHandlers(ctx: HandlerContext): WalletHandlers {
   return {
     getAppInfo: async () => ctx.info,
@@ -106,7 +126,7 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     getOrderBook: async (req) => ({ book: ctx.market.orderBook(req.depth) }),
     getRecentTrades: async () => ({ trades: ctx.market.recentTrades() }),
     getPortfolio: async () => portfolioFrom(ctx.ledger, ctx.orders),
-    placeOrder: async (req) => entry(() => ordersOf(ctx).place(req)),
+    placeOrder: async (req) => placeOrder(ctx, req),
     cancelOrder: async (req) => entry(() => ordersOf(ctx).cancel(req)),
     listOrders: async (req) => ({ orders: ctx.orders ? entry(() => ordersOf(ctx).list(req)) : [] }),
     listExternalOrders: async () => ({ orders: ctx.orders ? ctx.orders.external() : [] }),
@@ -148,7 +168,7 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     getTaxSummary: async (req) => ctx.tax.summary(req.year),
     getTaxView: async () => ctx.tax.view(),
     getHoldings: async () => ctx.tax.holdings(),
-    whatIfSale: async (req) => ctx.tax.whatIf(req.quantity, req.price_usd),
+    whatIfSale: async (req) => ctx.tax.whatIf(req.quantity, req.price_usd, req.lots),
     exportTaxReport: async (req) => ctx.tax.export(req.year),
     getPreferences: async () => ctx.preferences.get(),
     updatePreferences: async (req) => ctx.preferences.update(req),

@@ -9,10 +9,10 @@ import { sqliteNativeBinding } from '../services/native/sqlite-binding.js';
 import type { Ledger } from '../services/ledger/index.js';
 import { transactionFromEvent } from '../services/tax/from-ledger.js';
 import { TaxWorkerClient, TaxWorkerError } from '../services/tax/worker-client.js';
-import type { ExportAnswer, HoldingsAnswer, SummaryAnswer, ViewAnswer, WorkerSettings } from '../services/tax/worker-protocol.js';
+import type { ExportAnswer, HoldingsAnswer, OrderLots, SummaryAnswer, ViewAnswer, WorkerSettings } from '../services/tax/worker-protocol.js';
 import type { WhatIfResult } from '../services/tax/index.js';
 import { WalletApiError, type MethodResponse } from '../../shared/contract/wallet-api.js';
-import type { TaxSettingsView, TaxView } from '../../shared/contract/tax.js';
+import { TAX_WARNINGS_MAX, type LotPick, type TaxSettingsView, type TaxView } from '../../shared/contract/tax.js';
 import type { AccountEvent } from '../../shared/platform/events.js';
 import { formatCents, dec, ZERO } from '../../shared/money.js';
 import { loadSettings, saveSettings, type Settings } from './settings.js';
@@ -46,13 +46,30 @@ export class TaxService {
     private readonly lastPrice: () => string | null,
     private readonly now: () => Date = () => new Date(),
     private readonly onFault: (err: Error) => void = () => undefined,
+    /** Sell orders placed here with the lots they chose (the orders module keeps them). */
+    orderLots: () => readonly { client_order_id: string; lots: readonly LotPick[] }[] = () => [],
   ) {
     if (ledger.path === ':memory:') throw new Error('the tax service needs a ledger file (its worker reads it)');
     this.exports = new ReportExports(reports_dir);
     this.worker = new TaxWorkerClient((_seq, view) => this.changed(view), onFault);
     this.sent_seq = ledger.cursorSeq();
     const native_binding = sqliteNativeBinding();
-    this.worker.send({ kind: 'configure', ledger_path: ledger.path, ...(native_binding ? { native_binding } : {}), settings: this.workerSettings() });
+    const order_lots = orderLots().map((o) => toWorkerLots(o.client_order_id, o.lots));
+    this.worker.send({ kind: 'configure', ledger_path: ledger.path, ...(native_binding ? { native_binding } : {}), settings: this.workerSettings(), order_lots });
+  }
+
+  /**
+   * A sell order chose its lots: its fills take them (in order; a lot gone by then falls back to
+   * the standing method, with a warning in the summary and the report). Call before the order can
+   * fill (the worker reads its messages in order, and a fill reaches it only through a later batch).
+   */
+  orderLotsChosen(client_order_id: string, lots: readonly LotPick[]): void {
+    this.worker.send({ kind: 'order_lots', choice: toWorkerLots(client_order_id, lots) });
+  }
+
+  /** Refuses lots that cannot be sold now (not held, not enough left, not adding up to `quantity`): a tax_input error naming the lot. */
+  async checkLots(quantity: string, lots: readonly LotPick[]): Promise<void> {
+    await this.ask<WhatIfResult>({ what: 'whatif', quantity, price: '1', now: this.now().toISOString(), lots: lots.map((l) => ({ id: l.lot_id, quantity: l.quantity })) });
   }
 
   /** Called after each committed ledger batch: the worker applies its fills, mints and redemptions. */
@@ -153,6 +170,8 @@ export class TaxService {
       carryover_long_term: d.carryover_long_term,
       lots: a.lots, // the engine's UnrealizedLot is the contract's HeldLot, field for field
       lots_truncated: a.lots_truncated,
+      warnings: a.warnings.slice(0, TAX_WARNINGS_MAX),
+      warnings_truncated: a.warnings.length > TAX_WARNINGS_MAX,
       settings: this.settings(),
     };
   }
@@ -165,14 +184,16 @@ export class TaxService {
     return holdingsView(await this.ask<HoldingsAnswer>({ what: 'holdings' }));
   }
 
-  async whatIf(quantity: string, price_usd: string | undefined): Promise<MethodResponse<'whatIfSale'>> {
+  /** The sale's lots and gains now; `lots`: the lots chosen (specific identification), else the method in force. */
+  async whatIf(quantity: string, price_usd: string | undefined, lots?: readonly LotPick[]): Promise<MethodResponse<'whatIfSale'>> {
     const price = price_usd ?? this.lastPrice();
     if (!price) throw new WalletApiError('no_price', 'No market price is known yet: enter the price to test.');
-    const r = await this.ask<WhatIfResult>({ what: 'whatif', quantity, price, now: this.now().toISOString() });
+    const named = lots?.map((l) => ({ id: l.lot_id, quantity: l.quantity }));
+    const r = await this.ask<WhatIfResult>({ what: 'whatif', quantity, price, now: this.now().toISOString(), ...(named ? { lots: named } : {}) });
     return {
-      method: r.method, quantity: r.quantity, price_usd: price, proceeds: r.proceeds, cost_basis: r.cost_basis,
+      method: r.method, needs_lot_selection: r.needs_lot_selection, quantity: r.quantity, price_usd: price, proceeds: r.proceeds, cost_basis: r.cost_basis,
       short_term_gain: r.short_term_gain, long_term_gain: r.long_term_gain,
-      portions: r.portions.slice(0, 1000).map((p) => ({ lot_id: p.lot_id, quantity: p.quantity, holding_start: p.holding_start, term: p.term, proceeds: p.proceeds, cost_basis: p.cost_basis, gain: p.gain })),
+      portions: r.portions.slice(0, 1000).map((p) => ({ lot_id: p.lot_id, acquired_date: p.acquired_date, quantity: p.quantity, holding_start: p.holding_start, term: p.term, proceeds: p.proceeds, cost_basis: p.cost_basis, gain: p.gain })),
     };
   }
 
@@ -242,6 +263,10 @@ export class TaxService {
         }
       });
   }
+}
+
+function toWorkerLots(order: string, lots: readonly LotPick[]): OrderLots {
+  return { order, lots: lots.map((l) => ({ id: l.lot_id, quantity: l.quantity })) };
 }
 
 function holdingsView(a: HoldingsAnswer): MethodResponse<'getHoldings'> {

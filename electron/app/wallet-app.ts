@@ -198,8 +198,10 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
   });
   // Tax figures live in a worker kept current from the same committed batches (before the
   // sync engine starts, so no batch is missed).
-  const tax = new TaxService(ledger, paths.settings_json, path.join(opts.data_dir, 'reports'), () => market.latest()?.last ?? null, undefined, (err) =>
-    log.error({ err }, 'tax worker fault'),
+  const tax = new TaxService(
+    ledger, paths.settings_json, path.join(opts.data_dir, 'reports'), () => market.latest()?.last ?? null, undefined,
+    (err) => log.error({ err }, 'tax worker fault'),
+    () => orders?.chosenLots() ?? [],
   );
   tax.subscribe((view) => events.emit('tax', view));
   ledger.onApplied((batch) => tax.onLedgerApplied(batch));

@@ -76,7 +76,7 @@ describe('live candles from trades', () => {
 const order = (id: string, queue_seq: number, state: OrderView['state']): OrderView => ({
   client_order_id: id, order_id: null, queue_seq, side: 'buy', type: 'limit', price: '1', protection_price: null, quantity: '1', filled_quantity: '0',
   time_in_force: 'GTC', post_only: false, expires_at: new Date(0).toISOString(), state, reason: null, cancel_requested: false, attempts: 0, last_error: null,
-  reserved_usd: '0', reserved_tokens: '0', created_at: new Date(0).toISOString(), updated_at: new Date(0).toISOString(), average_fill_price: null, fees_usd: null,
+  reserved_usd: '0', reserved_tokens: '0', lots: null, created_at: new Date(0).toISOString(), updated_at: new Date(0).toISOString(), average_fill_price: null, fees_usd: null,
 });
 
 describe('pushed orders and activity merge by id', () => {

@@ -2,8 +2,9 @@
 // Shared with the renderer, so the order form validates with the very schemas the main
 // process checks again at the boundary.
 import { z } from 'zod';
-import { zDecimal, zNonNegativeDecimal, zPositiveDecimal } from '../money.js';
+import { dec, zDecimal, zNonNegativeDecimal, zPositiveDecimal } from '../money.js';
 import { zIsoTime, zSide } from '../platform/events.js';
+import { zLotPicks } from './tax.js';
 
 /** list() returns at most this many rows. */
 export const LIST_LIMIT_MAX = 1000;
@@ -57,8 +58,24 @@ export const PlaceOrderInput = z
     post_only: z.boolean().optional(),
     /** When the order goes stale: it is never sent after this, and the platform refuses it after this (deadline). Default: 24 h from now. */
     expires_at: zIsoTime.optional(),
+    /**
+     * Sells only: the held lots to sell (specific identification), in order, adding up to the
+     * quantity; checked against the lots held when placed. Kept with the order in this wallet
+     * (the platform never sees it): each fill takes the next part of the list; a lot gone by the
+     * time of a fill makes that fill use the standing method, with a warning in the tax summary.
+     */
+    lots: zLotPicks.optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.lots !== undefined) {
+      if (v.side !== 'sell') ctx.addIssue({ code: 'custom', path: ['lots'], message: 'only a sell names the lots it sells' });
+      else {
+        const sum = v.lots.reduce((acc, l) => acc.plus(dec(l.quantity)), dec('0'));
+        if (!sum.eq(dec(v.quantity))) {
+          ctx.addIssue({ code: 'custom', path: ['lots'], message: `the lots add up to ${sum.toFixed()}, not the order's quantity ${dec(v.quantity).toFixed()}` });
+        }
+      }
+    }
     if (v.type === 'limit') {
       if (v.price === undefined) ctx.addIssue({ code: 'custom', path: ['price'], message: 'a limit order needs a price' });
       if (v.protection_price !== undefined) {
@@ -125,6 +142,8 @@ export const OrderViewSchema = z.strictObject({
   last_error: z.string().nullable(),
   reserved_usd: zNonNegativeDecimal,
   reserved_tokens: zNonNegativeDecimal,
+  /** The lots this sell chose (PlaceOrderInput.lots), or null. */
+  lots: z.array(z.strictObject({ lot_id: z.string().max(80), quantity: zPositiveDecimal })).max(100).nullable(),
   created_at: zIsoTime,
   updated_at: zIsoTime,
   /** Volume-weighted price of the fills so far (6 places), null before the first fill. */

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { zDecimal, zPositiveDecimal } from '../money.js';
 import { zIsoTime } from '../platform/events.js';
 
-export const zLotMethod = z.enum(['fifo', 'lifo', 'hifo']);
+/** 'specific': specific identification. A sell names its lots (the order ticket's choice); a
+ *  disposal that names none (an order placed elsewhere, a redemption) uses FIFO, the rule without
+ *  adequate identification, and is listed in the summary's `warnings`. */
+export const zLotMethod = z.enum(['fifo', 'lifo', 'hifo', 'specific']);
 export const zMintBasis = z.enum(['allocated', 'fmv', 'zero']);
 export const zFilingStatus = z.enum(['single', 'mfj', 'mfs', 'hoh']);
 export const zTerm = z.enum(['short', 'long']);
@@ -50,6 +53,27 @@ export const HeldLot = z.strictObject({
   days_until_long_term: z.number().int().nonnegative(),
 });
 
+/** A disposal that did not use the lots its order chose (a chosen lot was gone at the fill), or
+ *  named none under specific identification: what was used instead. Also in the report files. */
+export const TaxWarning = z.strictObject({ disposal_id: z.string().max(128), date: z.string().max(10), message: z.string().max(500) });
+export const TAX_WARNINGS_MAX = 1000;
+
+/** The lots a sale takes, in order: a held lot's `lot_id` (HeldLot.lot_id) and the tokens from it. */
+export const LotPick = z.strictObject({ lot_id: z.string().min(1).max(80), quantity: zPositiveDecimal });
+export const LOT_PICKS_MAX = 100;
+export const zLotPicks = z
+  .array(LotPick)
+  .min(1, 'name at least one lot, or leave lots out')
+  .max(LOT_PICKS_MAX)
+  .superRefine((lots, ctx) => {
+    const seen = new Set<string>();
+    lots.forEach((l, i) => {
+      if (seen.has(l.lot_id)) ctx.addIssue({ code: 'custom', path: [i, 'lot_id'], message: `lot ${l.lot_id} is named twice` });
+      seen.add(l.lot_id);
+    });
+  });
+export type LotPick = z.infer<typeof LotPick>;
+
 export const TaxSummaryRequest = z.strictObject({ year: z.number().int().min(2000).max(2200) });
 export const TaxSummary = z.strictObject({
   year: z.number().int(),
@@ -68,6 +92,9 @@ export const TaxSummary = z.strictObject({
   /** Lots held now, valued at the last price (null while no price is known). */
   lots: z.array(HeldLot).max(1000),
   lots_truncated: z.boolean(),
+  /** The year's disposals that did not take the lots chosen for them (see TaxWarning), oldest first. */
+  warnings: z.array(TaxWarning).max(TAX_WARNINGS_MAX),
+  warnings_truncated: z.boolean(),
   settings: TaxSettingsView,
 });
 export type TaxSummary = z.infer<typeof TaxSummary>;
@@ -86,9 +113,15 @@ export const WhatIfRequest = z.strictObject({
   quantity: zPositiveDecimal,
   /** Default: the last traded price. */
   price_usd: zPositiveDecimal.optional(),
+  /** Specific identification: the held lots to sell, in order, adding up to `quantity`. Absent: the method in force. */
+  lots: zLotPicks.optional(),
 });
 export const WhatIfResponse = z.strictObject({
-  method: z.string().max(16),
+  /** How the portions were taken: 'specific' when lots were named, else the standing method ('fifo' when it is specific). */
+  method: zLotMethod,
+  /** The standing order is specific identification and no lots were named: the portions are FIFO's
+   *  (what a fill without a choice gets); the ticket should ask for lots. */
+  needs_lot_selection: z.boolean(),
   quantity: zDecimal,
   price_usd: zDecimal,
   proceeds: zDecimal,
@@ -96,7 +129,7 @@ export const WhatIfResponse = z.strictObject({
   short_term_gain: zDecimal,
   long_term_gain: zDecimal,
   portions: z
-    .array(z.strictObject({ lot_id: z.string().max(80), quantity: zDecimal, holding_start: z.string().max(10), term: zTerm, proceeds: zDecimal, cost_basis: zDecimal, gain: zDecimal }))
+    .array(z.strictObject({ lot_id: z.string().max(80), acquired_date: z.string().max(10), quantity: zDecimal, holding_start: z.string().max(10), term: zTerm, proceeds: zDecimal, cost_basis: zDecimal, gain: zDecimal }))
     .max(1000),
 });
 

@@ -7,16 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { startWalletApp, type WalletApp } from '../../electron/app/wallet-app.js';
 import { dispatch } from '../../electron/api/dispatch.js';
+import { caller } from './call.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cw-app-'));
 let app: WalletApp;
 const internal: unknown[] = [];
-const call = async (method: string, payload: unknown = {}) => dispatch(app.handlers, method, payload, (_m, e) => internal.push(e));
-const ok = async <T>(method: string, payload: unknown = {}): Promise<T> => {
-  const out = await call(method, payload);
-  if (!out.ok) throw new Error(`${method}: ${out.error.code} ${out.error.message}`);
-  return out.result as T;
-};
+const { call, ok } = caller(() => app, internal);
 
 async function until<T>(f: () => Promise<T>, pass: (v: T) => boolean, timeout_ms = 30_000): Promise<T> {
   const end = Date.now() + timeout_ms;

@@ -52,6 +52,7 @@ export function buildFixture(file: string, spec: FixtureSpec): { postings: unkno
       for (const t of ['balances', 'quarantine']) db.exec(`INSERT INTO main.${t} SELECT * FROM src.${t}`);
       db.exec('UPDATE main.sync_state SET cursor_seq = (SELECT cursor_seq FROM src.sync_state), entry_count = (SELECT entry_count FROM src.sync_state), account_id = (SELECT account_id FROM src.sync_state)');
       if (v >= 2) db.exec('INSERT INTO main.orders SELECT * FROM src.orders');
+      if (v >= 9) db.exec('INSERT INTO main.order_fills SELECT * FROM src.order_fills'); // fill totals per order since version 9
     })();
     db.exec('DETACH DATABASE src');
   }

@@ -1,6 +1,7 @@
 // The live tax state (kept current one transaction at a time) against the full recompute, the
 // reference: on random histories over two year ends, with standing-order changes between events,
-// all mint basis policies, and wash sales on and off.
+// all mint basis policies, wash sales on and off, and sells whose order chose its lots (filled in
+// parts, some of the chosen lots gone by then: the fallback and its warnings must agree too).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeTaxYear, unrealizedPositions, whatIfSale, type LotMethod, type MethodOrder, type TaxTransaction } from '../../electron/services/tax/index.js';
@@ -19,6 +20,8 @@ interface Op {
   gapHours: number;
   /** A standing order change just after this event. */
   method: LotMethod | null;
+  /** Sells: null = no choice; 0 = another fill of the last order with a choice; k > 0 = a new order choosing lots by seed k. */
+  pick: number | null;
 }
 
 const opArb: fc.Arbitrary<Op> = fc.record({
@@ -27,7 +30,8 @@ const opArb: fc.Arbitrary<Op> = fc.record({
   price: fc.integer({ min: 1, max: 50_000 }),
   fee: fc.integer({ min: 0, max: 200 }),
   gapHours: fc.integer({ min: 0, max: 24 * 9 }),
-  method: fc.option(fc.constantFrom<LotMethod>('fifo', 'lifo', 'hifo'), { freq: 6 }),
+  method: fc.option(fc.constantFrom<LotMethod>('fifo', 'lifo', 'hifo', 'specific'), { freq: 6 }),
+  pick: fc.option(fc.integer({ min: 0, max: 1_000_000 }), { freq: 2 }),
 });
 
 const dec = (n: number, decimals: number): string => (n / 10 ** decimals).toFixed(decimals);
@@ -38,6 +42,8 @@ function history(ops: Op[]): { txs: TaxTransaction[]; orders: MethodOrder[] } {
   const orders: MethodOrder[] = [];
   let held = 0;
   let ms = START_MS;
+  const acquired: { id: string; qty: number }[] = [];
+  let order: { order: string; order_lots: { id: string; quantity: string }[] } | null = null;
   ops.forEach((op, i) => {
     ms += op.gapHours * 3_600_000 + 10_000;
     const disposal = op.kind === 'sell' || op.kind === 'redeem';
@@ -49,19 +55,32 @@ function history(ops: Op[]): { txs: TaxTransaction[]; orders: MethodOrder[] } {
     held += disposal ? -qty : qty;
     const fee = op.kind === 'buy' ? op.fee : op.kind === 'sell' ? Math.min(op.fee, Math.floor((qty * op.price) / 10_000)) : 0;
     const time = new Date(ms).toISOString();
+    if (!disposal) acquired.push({ id: `t${i}`, qty });
+    if (op.kind === 'sell' && op.pick !== null && (op.pick > 0 || !order)) {
+      // A new order choosing 1–3 earlier lots (some may be used up by now), a quantity of each.
+      const seed = op.pick + 1;
+      const ids = [...new Set([seed, seed * 7, seed * 13].slice(0, 1 + (seed % 3)).map((k) => k % acquired.length))];
+      order = { order: `o${i}`, order_lots: ids.map((k, j) => ({ id: acquired[k]!.id, quantity: dec((seed >> j) % 2 === 0 ? acquired[k]!.qty : 1 + ((seed >> j) % acquired[k]!.qty), 2) })) };
+    }
+    const pick = op.kind === 'sell' && op.pick !== null && order ? order : null;
     txs.push({
       id: `t${i}`, time, type: op.kind, quantity: dec(qty, 2), price_usd: dec(op.price, 4), fee_usd: dec(fee, 2),
       ...(op.kind === 'mint' ? { basis_usd: dec(qty * 37, 4) } : {}),
+      ...(pick ? { order: pick.order, order_lots: pick.order_lots } : {}),
     });
     if (op.method) orders.push({ method: op.method, effective_from: new Date(ms + 1000).toISOString() });
   });
   return { txs, orders };
 }
 
-const settingsArb = fc.record({ wash_sale: fc.boolean(), mint_basis: fc.constantFrom('allocated', 'fmv', 'zero') as fc.Arbitrary<'allocated' | 'fmv' | 'zero'> });
+// Specific-ID standing orders appear in the histories: disposals without a choice then use FIFO with a warning (the wallet's setting).
+const settingsArb = fc.record({
+  wash_sale: fc.boolean(), mint_basis: fc.constantFrom('allocated', 'fmv', 'zero') as fc.Arbitrary<'allocated' | 'fmv' | 'zero'>, specific_without_lots: fc.constant('fifo' as const),
+});
+type Settings = { wash_sale: boolean; mint_basis: 'allocated' | 'fmv' | 'zero'; specific_without_lots: 'fifo' };
 
 /** Applies the history one transaction at a time, each standing order just after the event it follows. */
-function live(txs: TaxTransaction[], orders: MethodOrder[], s: { wash_sale: boolean; mint_basis: 'allocated' | 'fmv' | 'zero' }): LiveTax {
+function live(txs: TaxTransaction[], orders: MethodOrder[], s: Settings): LiveTax {
   const state = LiveTax.build([], s);
   let o = 0;
   for (const tx of txs) {
@@ -74,6 +93,8 @@ function live(txs: TaxTransaction[], orders: MethodOrder[], s: { wash_sale: bool
 
 describe('live tax state == full recompute', () => {
   it('year figures, held lots, holdings and the what-if agree on random histories', () => {
+    // The generator must reach both paths of a chosen lot: taken as chosen, and the fallback.
+    const seen = { chosen: 0, fallback: 0 };
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 120 }), settingsArb, fc.integer({ min: 1, max: 100 }), (ops, s, sellPct) => {
         const { txs, orders } = history(ops);
@@ -87,6 +108,10 @@ describe('live tax state == full recompute', () => {
             expect(got.totals).toEqual(full.totals);
             expect(got.row_count).toBe(full.row_count);
           }
+          expect(state.warnings(year)).toEqual(full.warnings);
+          seen.chosen += full.rows.filter((r) => r.method === 'specific').length;
+          seen.fallback += full.warnings.length;
+          expect(rebuilt.warnings(year)).toEqual(full.warnings);
         }
         const asOf = new Date(Date.parse(txs.at(-1)?.time ?? '2025-01-01T00:00:00Z') + DAY_MS).toISOString();
         const lots = unrealizedPositions(txs, settings, '1.2345', asOf);
@@ -103,12 +128,27 @@ describe('live tax state == full recompute', () => {
           const quantity = dec(Math.max(1, Math.floor((heldQty * sellPct) / 100)), 2);
           // A low price: the what-if realizes losses, which wash sales may disallow.
           for (const price of ['0.0001', '3.5']) expect(state.whatIf(quantity, price, asOf)).toEqual(whatIfSale(txs, settings, quantity, price, asOf));
+          // Named lots: the last held lot whole, then part of the first (a different piece order than FIFO's).
+          const chosen = [lots.at(-1)!, ...(lots.length > 1 ? [lots[0]!] : [])];
+          const named = [...new Map(chosen.map((l) => [l.lot_id, l])).values()].map((l, j) => ({ id: l.lot_id, quantity: j === 0 ? l.quantity : '0.01' }));
+          const total = toCanonical(named.reduce((acc, l) => acc.plus(money(l.quantity)), money('0')));
+          const [mine, ref] = [() => state.whatIf(total, '3.5', asOf, named), () => whatIfSale(txs, settings, total, '3.5', asOf, named)];
+          let expected: unknown;
+          try {
+            expected = ref();
+          } catch (err) {
+            expected = err;
+          }
+          if (expected instanceof Error) expect(mine).toThrow(expected.message);
+          else expect(mine()).toEqual(expected);
         }
         const tooMuch = dec(heldQty + 1, 2);
         expect(() => state.whatIf(tooMuch, '1', asOf)).toThrow(/held/);
       }),
       { numRuns: RUNS },
     );
+    expect(seen.chosen).toBeGreaterThan(10);
+    expect(seen.fallback).toBeGreaterThan(10);
   });
 
   it('holdings add up to what is held, by source', () => {

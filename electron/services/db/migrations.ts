@@ -15,10 +15,11 @@ import { LEDGER_STEPS, type Migration } from './steps-ledger.js';
 import { STEP_7 } from './steps-v7.js';
 import { STEP_8 } from './steps-v8.js';
 import { STEP_9 } from './steps-v9.js';
+import { STEP_10 } from './steps-v10.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [...LEDGER_STEPS, STEP_7, STEP_8, STEP_9];
+export const MIGRATIONS: readonly Migration[] = [...LEDGER_STEPS, STEP_7, STEP_8, STEP_9, STEP_10];
 export const LATEST_VERSION = MIGRATIONS.length;
 MIGRATIONS.forEach((m, i) => {
   if (m.version !== i + 1) throw new Error(`migration ${i} has version ${m.version}; versions must be 1, 2, 3, ...`);

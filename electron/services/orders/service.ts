@@ -20,7 +20,8 @@ import type { Order, OrderRequest } from '../../../shared/platform/api.js';
 import type { AccountEvent } from '../../../shared/platform/events.js';
 import type { AppliedBatch } from '../ledger/index.js';
 import { reservationFor } from './reserve.js';
-import { orderView, externalView } from './views.js';
+import { orderView, externalView, parseLots } from './views.js';
+import type { LotPick } from '../../../shared/contract/tax.js';
 import { OrderSender } from './sender.js';
 import { DEFAULT_SEND_RATE, systemClock, type Clock, type LedgerView, type OrderServiceOptions } from './options.js';
 
@@ -152,7 +153,12 @@ export class OrderService {
       // GTD: the expiry also ends the order on the book.
       ...(input.time_in_force === 'GTD' ? { expire_at: new Date(deadline_ms).toISOString() } : {}),
     };
-    return this.enqueue(request, deadline_ms, now);
+    return this.enqueue(request, deadline_ms, now, input.lots ?? null);
+  }
+
+  /** Sell orders placed here with the lots they chose (stored with each order), oldest first: the tax engine's order_lots. */
+  chosenLots(): { client_order_id: string; lots: LotPick[] }[] {
+    return (this.st.chosenLots.all() as { client_order_id: string; lots: string }[]).map((r) => ({ client_order_id: r.client_order_id, lots: parseLots(r.lots) }));
   }
 
   /**
@@ -168,7 +174,8 @@ export class OrderService {
     return this.enqueue(request, deadline_ms, now);
   }
 
-  private enqueue(request: OrderRequest, deadline_ms: number, now: number): OrderView {
+  private enqueue(request: OrderRequest, deadline_ms: number, now: number, lots: LotPick[] | null = null): OrderView {
+    assert(lots === null || request.side === 'sell', 'only a sell carries chosen lots');
     const client_order_id = request.client_order_id;
     const limit_price = (request.price ?? request.protection_price)!;
     assert(limit_price !== undefined, 'an order carries a price or a protection price');
@@ -190,6 +197,7 @@ export class OrderService {
           post_only: request.post_only ? 1 : 0,
           deadline_ms,
           now,
+          lots: lots ? JSON.stringify(lots) : null,
         });
       })
       .immediate();

@@ -33,6 +33,8 @@ export interface OutboxRow {
   cancel_next_ms: number;
   created_ms: number;
   updated_ms: number;
+  /** A sell's chosen lots, JSON ([{ lot_id, quantity }]), or null. */
+  lots: string | null;
 }
 
 export interface NewOrderRow {
@@ -85,10 +87,12 @@ export function prepareStore(db: Database.Database) {
   assert(hasLedgerOrders, 'the ledger orders table is missing: open the ledger (which migrates) before the order service');
   return {
     insert: db.prepare(
-      `INSERT INTO order_outbox (client_order_id, request, side, type, price, protection_price, quantity, time_in_force, post_only, deadline_ms, state, created_ms, updated_ms)
-       VALUES (@client_order_id, @request, @side, @type, @price, @protection_price, @quantity, @time_in_force, @post_only, @deadline_ms, 'queued', @now, @now)`,
+      `INSERT INTO order_outbox (client_order_id, request, side, type, price, protection_price, quantity, time_in_force, post_only, deadline_ms, state, created_ms, updated_ms, lots)
+       VALUES (@client_order_id, @request, @side, @type, @price, @protection_price, @quantity, @time_in_force, @post_only, @deadline_ms, 'queued', @now, @now, @lots)`,
     ),
     byId: db.prepare(`SELECT * FROM order_outbox WHERE client_order_id = ?`),
+    /** Sell orders with chosen lots (the tax engine's order_lots), oldest first. */
+    chosenLots: db.prepare(`SELECT client_order_id, lots FROM order_outbox WHERE lots IS NOT NULL ORDER BY queue_seq`),
     pendingCount: db.prepare(`SELECT count(*) FROM order_outbox WHERE state IN ${PENDING_SQL}`).pluck(),
     /** Rows that may hold a reservation: pending, live, or final on the platform but not yet in the feed. */
     reserving: db.prepare(

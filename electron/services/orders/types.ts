@@ -74,6 +74,8 @@ export interface OrderView {
   /** What this order holds back from the available balance now. */
   reserved_usd: string;
   reserved_tokens: string;
+  /** The lots this sell chose (PlaceOrderInput.lots), or null. */
+  lots: { lot_id: string; quantity: string }[] | null;
   created_at: string;
   updated_at: string;
   /** Volume-weighted price of the fills so far, null before the first fill. */

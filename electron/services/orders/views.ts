@@ -1,7 +1,16 @@
 // Outbox rows and feed rows as the wallet API's views (shared/contract/orders.ts).
+import { z } from 'zod';
 import { D, dec, toCanonical, type Dec } from '../../../shared/money.js';
+import { LotPick } from '../../../shared/contract/tax.js';
 import type { ExternalOrderRow, OutboxRow } from './store.js';
 import { assert, type ExternalOrderView, type OrderView } from './types.js';
+
+/** A stored choice of lots (written by place() from the validated input). */
+export function parseLots(json: string): LotPick[] {
+  const lots = z.array(LotPick).safeParse(JSON.parse(json));
+  assert(lots.success, 'stored lots are [{ lot_id, quantity }]');
+  return lots.data;
+}
 
 /** Average fill prices are shown to this many places (the tick is 4; averages need more). */
 const AVERAGE_PRICE_PLACES = 6;
@@ -29,6 +38,7 @@ export function orderView(r: OutboxRow, res: { usd: Dec; tokens: Dec }, fills: {
     last_error: r.last_error,
     reserved_usd: toCanonical(res.usd),
     reserved_tokens: toCanonical(res.tokens),
+    lots: r.lots === null ? null : parseLots(r.lots),
     created_at: new Date(r.created_ms).toISOString(),
     updated_at: new Date(r.updated_ms).toISOString(),
     average_fill_price: filled && filled.gt(0) ? toCanonical(dec(fills!.notional_usd).div(filled).toDecimalPlaces(AVERAGE_PRICE_PLACES, D.ROUND_HALF_EVEN)) : null,

@@ -7,10 +7,10 @@
 // the matched units off into a new piece of the same acquisition (listed in `more`).
 import { formatQtyN as fmtQ, mulDivRoundN as mulDivRound } from './fixed.js';
 import { FifoPool, HifoPool, LifoPool, type Pool } from './pools.js';
-import { longTermThresholdDay } from './dates.js';
+import { formatISODate, longTermThresholdDay } from './dates.js';
 import { IdIndex } from './ids.js';
-import type { EvStore, LotRef } from './prepare.js';
-import { TaxInputError, type LotMethod } from './types.js';
+import type { EvStore, LotRef, OrderPick } from './prepare.js';
+import { TaxInputError, type LotMethod, type TaxWarning } from './types.js';
 
 /** Wash-sale window: 30 days before and after the sale (61 days). */
 export const WASH_WINDOW_DAYS = 30;
@@ -55,6 +55,14 @@ export interface BookOptions {
    * not fully matched stay pending for 30 days, so a later purchase can still absorb them.
    */
   trackPending?: boolean;
+  /** Under a specific-ID standing order, a disposal naming no lots uses FIFO with a warning (else it is refused). */
+  specificFallback?: boolean;
+}
+
+/** A disposal that did not take the lots its order chose, and why (reported with the year). */
+export interface BookWarning {
+  e: number;
+  message: string;
 }
 
 /** A loss portion whose units may still be matched by a purchase up to 30 days after the sale. */
@@ -109,6 +117,10 @@ export class LotBook {
   readonly heldQtyByType = new Float64Array(5);
   readonly heldBasisByType = new Float64Array(5);
   washDisallowed = 0;
+  /** Disposals that fell back to the standing method, in the order applied. */
+  readonly warnings: BookWarning[] = [];
+  /** Units each order's fills have taken from its chosen list so far (fills take the list in order). */
+  private readonly orderTaken = new Map<string, number>();
   /** Loss portions still open to later replacements (trackPending only), oldest first from pendingHead. */
   private pending: PendingLoss[] = [];
   private pendingHead = 0;
@@ -340,8 +352,11 @@ export class LotBook {
     return late;
   }
 
-  /** Applies a sell or redeem (event e). Throws TaxInputError (nothing changed) on an impossible disposal. */
-  dispose(e: number, lots: LotRef[] | null = this.ev.lots.get(e) ?? null): Disposal {
+  /**
+   * Applies a sell or redeem (event e). Throws TaxInputError (nothing changed) on an impossible disposal.
+   * `specificFallback` overrides the book's option (a what-if previews what a fill without a choice gets).
+   */
+  dispose(e: number, lots: LotRef[] | null = this.ev.lots.get(e) ?? null, specificFallback = this.opts.specificFallback === true): Disposal {
     const ev = this.ev;
     const ms = ev.ms[e] as number;
     const qty = ev.qty[e] as number;
@@ -349,22 +364,109 @@ export class LotBook {
     if (qty > this.held) {
       throw new TaxInputError(`${ev.typeOf(e)} of ${fmtQ(qty)} but only ${fmtQ(this.held)} held at ${new Date(ms).toISOString()}`, 'quantity', ev.id[e], ev.rowOf(e));
     }
-    let taken: Taken[];
-    let method: LotMethod;
-    if (lots) {
-      taken = this.takeSpecific(e, lots);
-      method = 'specific';
-    } else {
-      if (standing === 'specific') {
-        throw new TaxInputError('the standing order is specific identification, so this disposal must name its lots', 'lots', ev.id[e], ev.rowOf(e));
+    let taken: Taken[] | null = null;
+    let method: LotMethod = 'specific';
+    if (lots) taken = this.takeSpecific(e, lots);
+    else {
+      const pick = this.ev.picks.get(e);
+      const fallback = standing === 'specific' ? 'fifo' : standing;
+      if (pick) {
+        const refs = this.pickSlice(pick, qty);
+        const problem = typeof refs === 'string' ? refs : this.specificProblem(refs);
+        if (problem === null) taken = this.takeSpecific(e, refs as LotRef[]);
+        else this.warn(e, `${problem}; ${fallback.toUpperCase()} used instead`);
+      } else if (standing === 'specific') {
+        if (!specificFallback) throw new TaxInputError('the standing order is specific identification, so this disposal must name its lots', 'lots', ev.id[e], ev.rowOf(e));
+        this.warn(e, 'no lots were named under the specific-identification standing order; FIFO used (the rule without adequate identification)');
       }
-      taken = this.takeByPool(qty);
-      method = standing;
+      if (!taken) {
+        taken = this.takeByPool(qty);
+        method = fallback;
+      }
     }
     this.held -= qty;
     const d: Disposal = { e, method, portions: this.allocateProceeds(ev.cents[e] as number, qty, taken) };
     if (this.opts.washSale) this.applyWashSale(d, ev.day[e] as number);
     return d;
+  }
+
+  private warn(e: number, why: string): void {
+    const ev = this.ev;
+    this.warnings.push({ e, message: `${ev.typeOf(e)} ${ev.id[e]} on ${formatISODate(ev.day[e] as number)}: ${why}` });
+  }
+
+  /** Warnings as the report lists them. */
+  warningView(w: BookWarning): TaxWarning {
+    return { disposal_id: this.ev.id[w.e] as string, date: formatISODate(this.ev.day[w.e] as number), message: w.message };
+  }
+
+  /**
+   * This fill's part of its order's chosen lots: the units after those the order's earlier fills
+   * took, `qty` of them. Advances the order's position whatever happens next (the next fill of
+   * the order takes the part after this one). A message when the list does not cover the fill.
+   */
+  private pickSlice(pick: OrderPick, qty: number): LotRef[] | string {
+    const from = this.orderTaken.get(pick.order) ?? 0;
+    this.orderTaken.set(pick.order, from + qty);
+    const out: LotRef[] = [];
+    let skip = from;
+    let need = qty;
+    for (const l of pick.lots) {
+      if (need === 0) break;
+      if (skip >= l.qty) {
+        skip -= l.qty;
+        continue;
+      }
+      const take = Math.min(l.qty - skip, need);
+      skip = 0;
+      out.push({ id: l.id, qty: take });
+      need -= take;
+    }
+    if (need > 0) return `the lots order ${pick.order} chose cover ${fmtQ(qty - need)} of this fill's ${fmtQ(qty)}`;
+    return out;
+  }
+
+  /**
+   * Why these lots cannot be taken now (read only), or null. `used` counts units already taken
+   * from a lot by earlier references of the same sale.
+   */
+  specificProblem(refs: readonly LotRef[]): string | null {
+    const used = new Map<number, number>();
+    for (const ref of refs) {
+      const a = this.acqById(ref.id);
+      if (a === undefined) return `lot ${JSON.stringify(ref.id)} does not exist (no buy, mint or income row has that id)`;
+      if (a >= this.acquiredThrough) return `lot ${JSON.stringify(ref.id)} is acquired after this disposal`;
+      let left = -(used.get(a) ?? 0);
+      for (const p of this.piecesOf(a)) left += this.pQty[p] as number;
+      if (left < ref.qty) return left <= 0 ? `lot ${JSON.stringify(ref.id)} is already used up` : `lot ${JSON.stringify(ref.id)} has only ${fmtQ(left)} left, not ${fmtQ(ref.qty)}`;
+      used.set(a, (used.get(a) ?? 0) + ref.qty);
+    }
+    return null;
+  }
+
+  /** The pieces and basis these (checked) lots would give, without taking them: what split() would compute. */
+  trialSpecific(refs: readonly LotRef[]): Taken[] {
+    const out: Taken[] = [];
+    const used = new Map<number, number>();
+    const usedBasis = new Map<number, number>();
+    for (const ref of refs) {
+      const a = this.acqById(ref.id) as number;
+      let need = ref.qty;
+      for (const p of this.piecesOf(a)) {
+        if (need === 0) break;
+        const have = (this.pQty[p] as number) - (used.get(p) ?? 0);
+        if (have <= 0) continue;
+        const basisLeft = (this.pBasis[p] as number) - (usedBasis.get(p) ?? 0);
+        const take = need < have ? need : have;
+        const basis = take === have ? basisLeft : mulDivRound(basisLeft, take, have);
+        out.push({ piece: p, qty: take, basis });
+        used.set(p, (used.get(p) ?? 0) + take);
+        usedBasis.set(p, (usedBasis.get(p) ?? 0) + basis);
+        need -= take;
+      }
+      assert(need === 0, 'specific lot fully taken');
+    }
+    return out;
   }
 
   private takeByPool(qty: number): Taken[] {
@@ -395,21 +497,9 @@ export class LotBook {
   }
 
   private takeSpecific(e: number, refs: LotRef[]): Taken[] {
-    const ev = this.ev;
     // Check everything first so a bad reference changes nothing.
-    for (const ref of refs) {
-      const a = this.acqById(ref.id);
-      if (a === undefined) throw new TaxInputError(`lot ${JSON.stringify(ref.id)} does not exist (no buy, mint or income row has that id)`, 'lots', ev.id[e], ev.rowOf(e));
-      if (a >= this.acquiredThrough) throw new TaxInputError(`lot ${JSON.stringify(ref.id)} is acquired after this disposal`, 'lots', ev.id[e], ev.rowOf(e));
-      let left = 0;
-      for (const p of this.piecesOf(a)) left += this.pQty[p] as number;
-      if (left < ref.qty) {
-        throw new TaxInputError(
-          left === 0 ? `lot ${JSON.stringify(ref.id)} is already used up` : `lot ${JSON.stringify(ref.id)} has only ${fmtQ(left)} left, not ${fmtQ(ref.qty)}`,
-          'lots', ev.id[e], ev.rowOf(e),
-        );
-      }
-    }
+    const problem = this.specificProblem(refs);
+    if (problem !== null) throw new TaxInputError(problem, 'lots', this.ev.id[e], this.ev.rowOf(e));
     const out: Taken[] = [];
     for (const ref of refs) {
       const a = this.acqById(ref.id) as number;

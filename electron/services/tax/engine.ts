@@ -4,7 +4,7 @@ import { forEachCsvTransaction } from './csv.js';
 import { RowTable } from './rows.js';
 import { assertTimeZone, dayFromCivil, formatISODate, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
 import { decimalProblem, formatCentsN as formatCents, formatQtyN as formatQty, parseCents, parseQtyN, valueCents, PRICE_DECIMALS_MAX, QTY_DECIMALS } from './fixed.js';
-import { EventCollector, isAcquisitionCode, prepareAll, TYPE_CODE, type EvStore } from './prepare.js';
+import { EventCollector, isAcquisitionCode, prepareAll, TYPE_CODE, type EvStore, type LotRef } from './prepare.js';
 import { BOX_LINE, computeScheduleD, priorYearCents, type CentTotals } from './schedule.js';
 import {
   LIMITS, TaxInputError, zTaxSettings, type Box, type Form8949Row, type IncomeRow, type LotMethod, type LotView,
@@ -53,7 +53,7 @@ export function boxes(s: TaxSettings): { short: Box; long: Box } {
 function runBook(ev: EvStore, s: TaxSettings, end: number, lookaheadEnd: number, onDisposal: (d: Disposal) => void): LotBook {
   const acq: number[] = [];
   for (let e = 0; e < lookaheadEnd; e++) if (isAcquisitionCode(ev.type[e] as number)) acq.push(e);
-  const book = new LotBook(ev, Int32Array.from(acq), { methodOrders: methodOrdersMs(s), washSale: s.wash_sale });
+  const book = new LotBook(ev, Int32Array.from(acq), { methodOrders: methodOrdersMs(s), washSale: s.wash_sale, specificFallback: s.specific_without_lots === 'fifo' });
   let a = 0;
   for (let e = 0; e < end; e++) {
     if (isAcquisitionCode(ev.type[e] as number)) book.acquire(a++);
@@ -192,6 +192,7 @@ export function computeFromEvents(ev: EvStore, s: TaxSettings): TaxYearResult {
     totals: { short_term_gain: formatCents(st), long_term_gain: formatCents(lt), ordinary_income: formatCents(ordinary), wash_sale_disallowed: formatCents(washInYear) },
     last_event_time: end > 0 ? new Date(ev.ms[end - 1] as number).toISOString() : null,
     transactions_processed: end,
+    warnings: book.warnings.filter((w) => (ev.day[w.e] as number) >= first).map((w) => book.warningView(w)),
   };
   TABLES.set(result, table);
   return result;
@@ -264,20 +265,44 @@ export function whatIfSale(
   const ev = prepareAll(transactions, s, dayOf);
   const end = upperBound(ev, (e) => ev.ms[e] as number, ms);
   const book = runBook(ev, s, end, end, () => undefined);
-  const refs = lots ? lots.map((l) => {
-    const pq = decimalProblem(l.quantity, QTY_DECIMALS);
-    if (pq) throw new TaxInputError(pq, 'lots');
-    return { id: l.id, qty: parseQtyN(l.quantity) };
-  }) : null;
+  const refs = lots ? saleLots(lots, qty) : null;
   // The hypothetical sale is appended after every real event; the book has applied those up to `at`.
   const e = ev.n;
   ev.push({ id: '(what-if)', row: undefined, price: '', type: 'sell', ms, day: dayOf(ms), qty, cents: valueCents(price, qty, '0', 1), income: 0, lots: null });
-  const d = book.dispose(e, refs);
-  return whatIfResult(book, d.method, d.portions, ev.day[e] as number, qty, ev.cents[e] as number);
+  // Without lots under specific ID: what a fill without a choice would get (FIFO), flagged.
+  const needs = refs === null && book.methodAt(ms) === 'specific';
+  const d = book.dispose(e, refs, true);
+  return whatIfResult(book, d.method, d.portions, ev.day[e] as number, qty, ev.cents[e] as number, needs);
+}
+
+/**
+ * The lots a what-if sale names, checked: quantities exact and positive, no lot twice, adding up
+ * to the sale's quantity (whether they are held is the book's check).
+ */
+export function saleLots(lots: readonly { id: string; quantity: string }[], qty: number): LotRef[] {
+  if (lots.length === 0) throw new TaxInputError('name at least one lot, or leave lots out', 'lots');
+  if (lots.length > LIMITS.lots_per_disposal_max) throw new TaxInputError(`names more than ${LIMITS.lots_per_disposal_max} lots`, 'lots');
+  const seen = new Set<string>();
+  let sum = 0;
+  const out = lots.map((l) => {
+    if (l.id.length === 0) throw new TaxInputError('a lot id is empty', 'lots');
+    if (seen.has(l.id)) throw new TaxInputError(`lot ${JSON.stringify(l.id)} is named twice`, 'lots');
+    seen.add(l.id);
+    const problem = decimalProblem(l.quantity, QTY_DECIMALS);
+    if (problem) throw new TaxInputError(`lot ${JSON.stringify(l.id)}: quantity ${problem}`, 'lots');
+    const q = parseQtyN(l.quantity);
+    if (q <= 0) throw new TaxInputError(`lot ${JSON.stringify(l.id)}: quantity must be greater than 0`, 'lots');
+    sum += q;
+    return { id: l.id, qty: q };
+  });
+  if (sum !== qty) throw new TaxInputError(`the lots add up to ${formatQty(sum)}, not the sale's quantity ${formatQty(qty)}`, 'lots');
+  return out;
 }
 
 /** The what-if answer from the portions a hypothetical sale of `qty` on `day` for `proceeds` cents would take. */
-export function whatIfResult(book: LotBook, method: LotMethod, portionList: readonly Portion[], day: number, qty: number, proceeds: number): WhatIfResult {
+export function whatIfResult(
+  book: LotBook, method: LotMethod, portionList: readonly Portion[], day: number, qty: number, proceeds: number, needs_lot_selection: boolean,
+): WhatIfResult {
   const ev = book.ev;
   let st = 0, lt = 0, cost = 0, wash = 0;
   const portions: WhatIfPortion[] = portionList.map((p) => {
@@ -288,12 +313,12 @@ export function whatIfResult(book: LotBook, method: LotMethod, portionList: read
     cost += p.basis;
     wash += p.adjustment;
     return {
-      lot_id: ev.id[p.lotEv] as string, piece: book.pNo[p.piece] as number, quantity: formatQty(p.qty), holding_start: formatISODate(p.holdDay), term: long ? 'long' : 'short',
+      lot_id: ev.id[p.lotEv] as string, piece: book.pNo[p.piece] as number, acquired_date: formatISODate(ev.day[p.lotEv] as number), quantity: formatQty(p.qty), holding_start: formatISODate(p.holdDay), term: long ? 'long' : 'short',
       proceeds: formatCents(p.proceeds), cost_basis: formatCents(p.basis), adjustment: formatCents(p.adjustment), gain: formatCents(gain),
     };
   });
   return {
-    method, quantity: formatQty(qty), proceeds: formatCents(proceeds), cost_basis: formatCents(cost),
+    method, needs_lot_selection, quantity: formatQty(qty), proceeds: formatCents(proceeds), cost_basis: formatCents(cost),
     short_term_gain: formatCents(st), long_term_gain: formatCents(lt), wash_sale_disallowed: formatCents(wash), portions,
   };
 }

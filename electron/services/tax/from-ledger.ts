@@ -9,7 +9,7 @@ import { zNonNegativeDecimal, zPositiveDecimal } from '../../../shared/money.js'
 import { zSide, type AccountEvent } from '../../../shared/platform/events.js';
 import type { TaxTransaction } from './types.js';
 
-const FillData = z.object({ side: zSide, price_usd: zPositiveDecimal, quantity: zPositiveDecimal, fee_usd: zNonNegativeDecimal });
+const FillData = z.object({ side: zSide, price_usd: zPositiveDecimal, quantity: zPositiveDecimal, fee_usd: zNonNegativeDecimal, client_order_id: z.string().min(1).max(64) });
 const MintData = z.object({ tokens: zPositiveDecimal, market_price_usd: zPositiveDecimal, allocated_cost_usd: zNonNegativeDecimal });
 const RedemptionData = z.object({ tokens: zPositiveDecimal, market_price_usd: zPositiveDecimal });
 
@@ -30,7 +30,8 @@ type TaxSource =
   | ({ type: 'redemption' } & z.infer<typeof RedemptionData>);
 
 function fromSource(id: string, time: string, d: TaxSource): TaxTransaction {
-  if (d.type === 'fill') return { id, time, type: d.side, quantity: d.quantity, price_usd: d.price_usd, fee_usd: d.fee_usd };
+  // `order`: the fill's order as this wallet knows it (client_order_id), so a choice of lots made there reaches the engine.
+  if (d.type === 'fill') return { id, time, type: d.side, quantity: d.quantity, price_usd: d.price_usd, fee_usd: d.fee_usd, order: d.client_order_id };
   if (d.type === 'mint') return { id, time, type: 'mint', quantity: d.tokens, price_usd: d.market_price_usd, fee_usd: '0', basis_usd: d.allocated_cost_usd };
   return { id, time, type: 'redeem', quantity: d.tokens, price_usd: d.market_price_usd, fee_usd: '0' };
 }

@@ -7,15 +7,15 @@
 // order reaching back before the last event) throws NeedsFullRecompute: the owner rebuilds.
 import { LotBook, type Disposal, type LateWash, type Portion, type Taken } from './book.js';
 import { civilFromDay, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
-import { asOfMs, assertSafeSum, boxes, computeFromEvents, marketPrice, methodOrdersMs, parseSettings, unrealizedLot, whatIfResult } from './engine.js';
+import { asOfMs, assertSafeSum, boxes, computeFromEvents, marketPrice, methodOrdersMs, parseSettings, saleLots, unrealizedLot, whatIfResult } from './engine.js';
 import { decimalProblem, formatCentsN as formatCents, formatQtyN as formatQty, mulDivRoundN as mulDivRound, parseQtyN, valueCents, QTY_DECIMALS } from './fixed.js';
 import { IdIndex } from './ids.js';
 import { isAcquisitionCode, prepareAll, prepareOne, type EvStore } from './prepare.js';
 import { BOX_LINE, computeScheduleD, type CentTotals } from './schedule.js';
 import { WASH_WINDOW_DAYS } from './book.js';
 import {
-  LIMITS, TaxInputError, type Box, type LotSource, type MethodOrder, type ScheduleD, type TaxSettings, type TaxSettingsInput, type TaxTransaction, type TaxYearResult,
-  type UnrealizedLot, type WhatIfResult,
+  LIMITS, TaxInputError, type Box, type LotSource, type LotMethod, type MethodOrder, type ScheduleD, type TaxSettings, type TaxSettingsInput, type TaxTransaction, type TaxYearResult,
+  type TaxWarning, type UnrealizedLot, type WhatIfResult,
 } from './types.js';
 
 /** The live state cannot take this change step by step; rebuild it from the whole history. */
@@ -63,7 +63,9 @@ export class LiveTax {
     this.bx = boxes(settings);
     this.ids = new IdIndex(() => this.ev.id, Math.max(1024, ev.n));
     this.methodOrders = methodOrdersMs(settings);
-    this.book = new LotBook(ev, new Int32Array(0), { methodOrders: this.methodOrders, washSale: settings.wash_sale, trackPending: true });
+    this.book = new LotBook(ev, new Int32Array(0), {
+      methodOrders: this.methodOrders, washSale: settings.wash_sale, trackPending: true, specificFallback: settings.specific_without_lots === 'fifo',
+    });
     for (let i = 0; i < this.nextHeld.length; i++) this.nextHeld[i] = i;
   }
 
@@ -256,34 +258,58 @@ export class LiveTax {
     }));
   }
 
-  /** What selling `quantity` at `price_usd` now would realize, as whatIfSale computes it; changes nothing. */
-  whatIf(quantity: string, price_usd: string, at: string): WhatIfResult {
+  /**
+   * What selling `quantity` at `price_usd` now would realize, as whatIfSale computes it; changes
+   * nothing. `lots`: the lots chosen (specific identification), else the standing method's.
+   */
+  whatIf(quantity: string, price_usd: string, at: string, lots?: readonly { id: string; quantity: string }[]): WhatIfResult {
     this.assertUsable();
     const problem = decimalProblem(quantity, QTY_DECIMALS);
     if (problem) throw new TaxInputError(problem, 'quantity');
     const qty = parseQtyN(quantity);
     if (qty <= 0) throw new TaxInputError('must be greater than 0', 'quantity');
     const price = marketPrice(price_usd, 'price_usd');
+    const refs = lots ? saleLots(lots, qty) : null;
     const ms = this.viewMs(at, 'at');
     const b = this.book;
     if (qty > b.held) throw new TaxInputError(`sell of ${formatQty(qty)} but only ${formatQty(b.held)} held at ${new Date(ms).toISOString()}`, 'quantity', '(what-if)');
-    const { method, order } = b.trialOrder(ms);
-    if (method === 'specific') throw new TaxInputError('the standing order is specific identification, so this disposal must name its lots', 'lots', '(what-if)');
-    const taken: Taken[] = [];
-    let need = qty;
-    for (const p of order) {
-      const have = b.pQty[p] as number;
-      const take = need < have ? need : have;
-      taken.push({ piece: p, qty: take, basis: take === have ? (b.pBasis[p] as number) : mulDivRound(b.pBasis[p] as number, take, have) });
-      need -= take;
-      if (need === 0) break;
+    let taken: Taken[];
+    let method: LotMethod;
+    let needs = false;
+    if (refs) {
+      const bad = b.specificProblem(refs);
+      if (bad !== null) throw new TaxInputError(bad, 'lots', '(what-if)');
+      taken = b.trialSpecific(refs);
+      method = 'specific';
+    } else {
+      const trial = b.trialOrder(ms);
+      // Under specific ID without a choice: what a fill without one gets (FIFO), flagged.
+      needs = trial.method === 'specific';
+      method = needs ? 'fifo' : trial.method;
+      taken = [];
+      let need = qty;
+      for (const p of trial.order) {
+        const have = b.pQty[p] as number;
+        const take = need < have ? need : have;
+        taken.push({ piece: p, qty: take, basis: take === have ? (b.pBasis[p] as number) : mulDivRound(b.pBasis[p] as number, take, have) });
+        need -= take;
+        if (need === 0) break;
+      }
+      if (need !== 0) throw new Error('tax engine invariant violated: the pool holds what `held` says');
     }
-    if (need !== 0) throw new Error('tax engine invariant violated: the pool holds what `held` says');
     const proceeds = valueCents(price, qty, '0', 1);
     const portions = b.allocateProceeds(proceeds, qty, taken);
     const day = this.dayOf(ms);
     if (this.settings.wash_sale) this.trialWash(portions, taken, day);
-    return whatIfResult(b, method, portions, day, qty, proceeds);
+    return whatIfResult(b, method, portions, day, qty, proceeds, needs);
+  }
+
+  /** Disposals in `year` that did not take the lots their order chose, or named none under specific ID. */
+  warnings(year: number): TaxWarning[] {
+    this.assertUsable();
+    const out: TaxWarning[] = [];
+    for (const w of this.book.warnings) if (civilFromDay(this.ev.day[w.e] as number).y === year) out.push(this.book.warningView(w));
+    return out;
   }
 
   /** The wash-sale matching of LotBook, read-only: what this sale's loss portions would match now. */

@@ -13,6 +13,12 @@ export interface LotRef {
   qty: number;
 }
 
+/** The lots an order chose, shared by its fills (TaxTransaction.order_lots). */
+export interface OrderPick {
+  order: string;
+  lots: LotRef[];
+}
+
 /** A validated transaction. Amounts are exact integers; see fixed.ts for units. */
 export interface Ev {
   id: string;
@@ -30,6 +36,8 @@ export interface Ev {
   /** Ordinary income in cents (mint under fmv, income); 0 otherwise. */
   income: number;
   lots: LotRef[] | null;
+  /** Optional (absent = none): the lots the fill's order chose. */
+  pick?: OrderPick | null;
 }
 
 export const TYPE_CODE: Record<TxType, number> = { buy: 0, sell: 1, mint: 2, redeem: 3, income: 4 };
@@ -55,6 +63,7 @@ export class EvStore {
   /** Sparse: price text of events with income; specific-ID lots of disposals. */
   price = new Map<number, string>();
   lots = new Map<number, LotRef[]>();
+  picks = new Map<number, OrderPick>();
 
   constructor(capacity: number) {
     this.row = new Int32Array(capacity);
@@ -95,6 +104,7 @@ export class EvStore {
     this.income[i] = ev.income;
     if (ev.income > 0) this.price.set(i, ev.price);
     if (ev.lots) this.lots.set(i, ev.lots);
+    if (ev.pick) this.picks.set(i, ev.pick);
   }
 
   /** Removes the last event (only used to undo a refused push). */
@@ -103,6 +113,7 @@ export class EvStore {
     this.id.pop();
     this.price.delete(i);
     this.lots.delete(i);
+    this.picks.delete(i);
   }
 
   typeOf(i: number): TxType {
@@ -135,6 +146,7 @@ export class EvStore {
     this.income = pf(this.income);
     this.price = remap(this.price);
     this.lots = remap(this.lots);
+    this.picks = remap(this.picks);
   }
 }
 
@@ -195,6 +207,24 @@ function lotRefs(tx: TaxTransaction, qty: number): LotRef[] | null {
   return out;
 }
 
+/** The order's chosen lots of a fill (sum checked against the order when it was placed, not here). */
+function orderPick(tx: TaxTransaction): OrderPick | null {
+  if (tx.order_lots === undefined || tx.order_lots.length === 0) return null;
+  if (tx.type !== 'sell') fail(tx, 'order_lots', 'only sells carry an order\'s chosen lots');
+  if (tx.lots !== undefined && tx.lots.length > 0) fail(tx, 'order_lots', 'a row names either its lots or its order\'s chosen lots, not both');
+  if (typeof tx.order !== 'string' || tx.order.length === 0) fail(tx, 'order', 'is required with order_lots (fills of one order share the list)');
+  if (tx.order_lots.length > LIMITS.lots_per_disposal_max) fail(tx, 'order_lots', `names more than ${LIMITS.lots_per_disposal_max} lots`);
+  const seen = new Set<string>();
+  const lots: LotRef[] = [];
+  for (const l of tx.order_lots) {
+    if (typeof l.id !== 'string' || l.id.length === 0) fail(tx, 'order_lots', 'a lot id is empty');
+    if (seen.has(l.id)) fail(tx, 'order_lots', `lot ${JSON.stringify(l.id)} is named twice`);
+    seen.add(l.id);
+    lots.push({ id: l.id, qty: quantity(tx, 'order_lots', l.quantity) });
+  }
+  return { order: tx.order, lots };
+}
+
 // Fast path for the common row (buy, sell, redeem, income with plain amounts that fit the exact
 // Number range): scanned by hand, no substrings. Anything else, including every error, takes the
 // general path below, which gives the same numbers and the specific error messages.
@@ -245,7 +275,7 @@ export function prepareOne(tx: TaxTransaction, s: TaxSettings, dayOf: DayOf): Ev
   if (!TYPE_SET.has(tx.type)) fail(tx, 'type', `must be one of ${TX_TYPES.join(', ')}: ${JSON.stringify(tx.type)}`);
   if (fastPath(tx)) {
     const q = fastQty;
-    return { id: tx.id, row: tx.row, price: fastIncome > 0 ? tx.price_usd : '', type: tx.type, ms, day: dayOf(ms), qty: q, cents: fastCents, income: fastIncome, lots: lotRefs(tx, q) };
+    return { id: tx.id, row: tx.row, price: fastIncome > 0 ? tx.price_usd : '', type: tx.type, ms, day: dayOf(ms), qty: q, cents: fastCents, income: fastIncome, lots: lotRefs(tx, q), pick: orderPick(tx) };
   }
   const qty = quantity(tx, 'quantity', tx.quantity);
   const price = amount(tx, 'price', tx.price_usd, PRICE_DECIMALS_MAX);
@@ -281,7 +311,7 @@ export function prepareOne(tx: TaxTransaction, s: TaxSettings, dayOf: DayOf): Ev
       if (c < 0) fail(tx, 'fee', `the fee ${tx.fee_usd} exceeds the value of the ${tx.type} (${tx.price_usd} × ${tx.quantity})`);
       break;
   }
-  return { id: tx.id, row: tx.row, price: income > 0 ? price : '', type: tx.type, ms, day: dayOf(ms), qty, cents: c, income, lots: lotRefs(tx, qty) };
+  return { id: tx.id, row: tx.row, price: income > 0 ? price : '', type: tx.type, ms, day: dayOf(ms), qty, cents: c, income, lots: lotRefs(tx, qty), pick: orderPick(tx) };
 }
 
 /** Collects validated events; refuses duplicate ids; sorts by time (stable) at the end. */

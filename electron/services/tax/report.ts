@@ -21,7 +21,7 @@ export async function buildReportFiles(r: TaxYearResult, meta: ReportMeta): Prom
   const perRow = rowFiles(r, meta);
   const txf = txfNote(r);
   const files: (ReportFile & { notes?: string[] })[] = [
-    { name: `form8949-${y}.csv`, content: perRow.form8949 },
+    { name: `form8949-${y}.csv`, content: perRow.form8949, notes: lotWarningsNote(r) },
     { name: `schedule-d-${y}.json`, content: scheduleDJson(r, meta) },
     { name: `gains-${y}.txf`, content: perRow.txf, notes: txf ? [txf] : [] },
     { name: `turbotax-${y}.csv`, content: perRow.turbotax, notes: [TURBOTAX_WASH_NOTE] },
@@ -29,4 +29,10 @@ export async function buildReportFiles(r: TaxYearResult, meta: ReportMeta): Prom
     { name: `gains-report-${y}.pdf`, content: await gainsReportPdf(r, meta) },
   ];
   return [...files.map(({ name, content }) => ({ name, content })), { name: MANIFEST_NAME, content: reportManifest(r, meta, files) }];
+}
+
+/** Rows whose lots were not the ones chosen are said so next to the 8949 (details in the Schedule D JSON). */
+function lotWarningsNote(r: TaxYearResult): string[] {
+  const n = r.warnings.length;
+  return n === 0 ? [] : [`${n} disposal${n === 1 ? '' : 's'} did not use the lots chosen for ${n === 1 ? 'it' : 'them'}; see lot_warnings in schedule-d-${r.year}.json`];
 }

@@ -43,6 +43,15 @@ export interface TaxTransaction {
   basis_usd?: string;
   /** Specific identification: acquiring transaction ids and quantities. */
   lots?: { id: string; quantity: string }[];
+  /** The order a fill belongs to (the wallet's client_order_id): fills of one order share it. */
+  order?: string;
+  /**
+   * The lots the order chose when it was placed (wallet sells), in order, adding up to the order's
+   * quantity. Unlike `lots` it is a wish made before the fill: the order's fills take from the
+   * list in order (a partial fill takes the next part of it); a fill whose part cannot be taken
+   * (a lot used up or gone meanwhile) uses the standing method instead, with a warning.
+   */
+  order_lots?: { id: string; quantity: string }[];
   /** Where the transaction came from (1-based row of the CSV, header is row 1), for error messages. */
   row?: number;
 }
@@ -76,6 +85,12 @@ export const zTaxSettings = z.strictObject({
   box_short: z.enum(SHORT_BOXES).optional(),
   box_long: z.enum(LONG_BOXES).optional(),
   tz: z.string().min(1).max(64).default('UTC'),
+  /**
+   * Under a specific-identification standing order, a disposal that names no lots: 'refuse' it
+   * (CSV input must name them), or use FIFO, the rule without adequate identification, and
+   * record a warning (the wallet: a fill of an order placed elsewhere, a redemption).
+   */
+  specific_without_lots: z.enum(['refuse', 'fifo']).default('refuse'),
   prior_year: zPriorYear.optional(),
   /** This year's taxable income (before the zero floor), for the carryover into next year. */
   taxable_income: zDecimal.optional(),
@@ -207,6 +222,8 @@ export interface TaxYearResult {
   };
   /** Time of the last event processed (ISO, UTC), or null without events. */
   last_event_time: string | null;
+  /** Disposals of the year whose lots were not the ones named (see TaxWarning), in time order. */
+  warnings: TaxWarning[];
   transactions_processed: number;
 }
 
@@ -227,9 +244,19 @@ export interface UnrealizedLot {
   days_until_long_term: number;
 }
 
+/** A disposal that did not use the lots its order chose (or named none under specific ID), and what was used. */
+export interface TaxWarning {
+  disposal_id: string;
+  /** YYYY-MM-DD, the date sold. */
+  date: string;
+  message: string;
+}
+
 export interface WhatIfPortion {
   lot_id: string;
   piece: number;
+  /** YYYY-MM-DD: the day the lot was acquired (the holding period may start earlier after a wash sale). */
+  acquired_date: string;
   quantity: string;
   holding_start: string;
   term: Term;
@@ -241,7 +268,13 @@ export interface WhatIfPortion {
 }
 
 export interface WhatIfResult {
+  /** The method the portions were taken by: 'specific' when lots were named. */
   method: LotMethod;
+  /**
+   * The standing order is specific identification and no lots were named: the portions are
+   * what FIFO would take (what a fill without a choice gets), and the sale should name its lots.
+   */
+  needs_lot_selection: boolean;
   quantity: string;
   proceeds: string;
   cost_basis: string;

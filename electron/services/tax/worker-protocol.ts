@@ -1,12 +1,12 @@
 // Messages between the wallet's main thread and the tax worker (worker.ts). Both ends are this
 // codebase; the worker checks every message against these schemas anyway (a boundary).
 import { z } from 'zod';
-import type { TaxTransaction, UnrealizedLot, WhatIfResult } from './types.js';
+import type { TaxTransaction, TaxWarning, UnrealizedLot, WhatIfResult } from './types.js';
 import type { YearFigures } from './live.js';
 
 /** The settings the engine reads (the wallet's settings.json `tax` part). */
 export const zWorkerSettings = z.strictObject({
-  method_orders: z.array(z.strictObject({ method: z.enum(['fifo', 'lifo', 'hifo']), effective_from: z.string().max(40) })).max(1000),
+  method_orders: z.array(z.strictObject({ method: z.enum(['fifo', 'lifo', 'hifo', 'specific']), effective_from: z.string().max(40) })).max(1000),
   mint_basis: z.enum(['allocated', 'fmv', 'zero']),
   wash_sale: z.boolean(),
   digital_asset: z.boolean(),
@@ -16,6 +16,11 @@ export type WorkerSettings = z.infer<typeof zWorkerSettings>;
 
 const zTx = z.custom<TaxTransaction>((v) => typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string');
 
+const zLotRefs = z.array(z.strictObject({ id: z.string().min(1).max(128), quantity: z.string().max(40) })).min(1).max(1000);
+/** A sell order placed from this wallet and the lots it chose (its fills carry them to the engine as order_lots). */
+export const zOrderLots = z.strictObject({ order: z.string().min(1).max(64), lots: zLotRefs });
+export type OrderLots = z.infer<typeof zOrderLots>;
+
 export const zToWorker = z.discriminatedUnion('kind', [
   /** First message: where the ledger file is, and the settings. The worker reads the whole history. */
   z.strictObject({
@@ -24,8 +29,12 @@ export const zToWorker = z.discriminatedUnion('kind', [
     /** The SQLite addon build the main thread chose (the desktop app's Electron build); absent = the default. */
     native_binding: z.string().min(1).max(4096).optional(),
     settings: zWorkerSettings,
+    /** Every order with chosen lots the orders module holds (before any of their fills is read). */
+    order_lots: z.array(zOrderLots).max(1_000_000).optional(),
   }),
   z.strictObject({ kind: z.literal('settings'), settings: zWorkerSettings }),
+  /** A sell order with chosen lots was placed: sent before any of its fills can arrive. */
+  z.strictObject({ kind: z.literal('order_lots'), choice: zOrderLots }),
   /** A committed ledger batch: every event's seq, with its tax transaction (null when it has none). */
   z.strictObject({
     kind: z.literal('events'),
@@ -45,7 +54,7 @@ export const zToWorker = z.discriminatedUnion('kind', [
     q: z.discriminatedUnion('what', [
       z.strictObject({ what: z.literal('summary'), year: z.number().int().min(2000).max(2200), price: z.string().max(40).nullable(), now: z.string().max(40), lots_max: z.number().int().nonnegative().max(100_000) }),
       z.strictObject({ what: z.literal('holdings') }),
-      z.strictObject({ what: z.literal('whatif'), quantity: z.string().max(40), price: z.string().max(40), now: z.string().max(40) }),
+      z.strictObject({ what: z.literal('whatif'), quantity: z.string().max(40), price: z.string().max(40), now: z.string().max(40), lots: zLotRefs.optional() }),
       z.strictObject({ what: z.literal('export'), year: z.number().int().min(2000).max(2200), now: z.string().max(40) }),
     ]),
   }),
@@ -64,6 +73,7 @@ export interface SummaryAnswer extends AsOf {
   figures: YearFigures;
   lots: UnrealizedLot[];
   lots_truncated: boolean;
+  warnings: TaxWarning[];
 }
 export interface HoldingsAnswer extends AsOf {
   groups: { source: 'mint' | 'buy' | 'income'; quantity: string; cost_basis: string }[];

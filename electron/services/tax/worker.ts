@@ -25,10 +25,21 @@ interface State {
   cursor_seq: number;
   cursor_time: string | null;
   reversals: number;
+  /** Lots chosen by sell orders placed here, by client_order_id: their fills carry them (order_lots). */
+  picks: Map<string, { id: string; quantity: string }[]>;
 }
 let st: State | null = null;
 
 const post = (m: FromWorker): void => port.postMessage(m);
+
+/** The wallet never refuses a disposal without lots under specific ID: FIFO, with a warning. */
+const engineSettings = (s: State) => ({ ...s.settings, specific_without_lots: 'fifo' as const });
+
+/** A fill of an order that chose its lots carries the choice to the engine. */
+function withChoice(s: State, tx: TaxTransaction): TaxTransaction {
+  const lots = tx.type === 'sell' && tx.order !== undefined ? s.picks.get(tx.order) : undefined;
+  return lots ? { ...tx, order_lots: lots } : tx;
+}
 
 function asOf(s: State): AsOf {
   return { as_of_seq: s.cursor_seq, data_as_of: ledgerDataAsOf(s.cursor_seq, s.cursor_time), transactions: s.live?.count ?? 0 };
@@ -42,7 +53,7 @@ function rebuild(s: State): void {
     s.cursor_seq = snap.cursor_seq;
     s.cursor_time = snap.cursor_time;
     s.reversals = snap.reversals;
-    s.live = LiveTax.build(snap.transactions, s.settings);
+    s.live = LiveTax.build(snap.transactions.map((tx) => withChoice(s, tx)), engineSettings(s));
     s.problem = null;
   } catch (err) {
     if (!(err instanceof TaxInputError || err instanceof LedgerTaxError)) throw err;
@@ -55,7 +66,7 @@ function applyAll(s: State, txs: readonly TaxTransaction[]): void {
   for (const tx of txs) {
     if (!s.live) return rebuild(s); // a refused history: the new event may be what mends it
     try {
-      s.live.apply(tx);
+      s.live.apply(withChoice(s, tx));
     } catch (err) {
       if (err instanceof NeedsFullRecompute) return rebuild(s);
       if (!(err instanceof TaxInputError)) throw err;
@@ -129,7 +140,7 @@ function onSettings(s: State, next: WorkerSettings): void {
 
 function summary(s: State, live: LiveTax, q: Extract<Question, { what: 'summary' }>): SummaryAnswer {
   const held = q.price ? live.heldLots(q.price, q.now, q.lots_max) : { lots: [], truncated: false };
-  return { ...asOf(s), figures: live.year(q.year), lots: held.lots, lots_truncated: held.truncated };
+  return { ...asOf(s), figures: live.year(q.year), lots: held.lots, lots_truncated: held.truncated, warnings: live.warnings(q.year) };
 }
 
 function view(s: State, hint: NonNullable<Extract<ToWorker, { kind: 'events' }>['view']>): ViewAnswer {
@@ -151,7 +162,7 @@ async function answer(s: State, q: Question): Promise<Answer> {
     case 'holdings':
       return { ...asOf(s), groups: live.holdings() };
     case 'whatif':
-      return live.whatIf(q.quantity, q.price, q.now);
+      return live.whatIf(q.quantity, q.price, q.now, q.lots);
     case 'export': {
       const data_as_of = ledgerDataAsOf(s.cursor_seq, s.cursor_time);
       const files = await buildReportFiles(live.fullYear(q.year, data_as_of), { data_as_of, generated_at: q.now });
@@ -165,7 +176,7 @@ async function handle(m: ToWorker): Promise<void> {
     // A worker thread has its own module state: the main thread's binding choice comes in the message.
     const db = new Database(m.ledger_path, { readonly: true, fileMustExist: true, ...(m.native_binding ? { nativeBinding: m.native_binding } : {}) });
     db.pragma('busy_timeout = 5000');
-    st = { db, settings: m.settings, live: null, problem: null, cursor_seq: 0, cursor_time: null, reversals: 0 };
+    st = { db, settings: m.settings, live: null, problem: null, cursor_seq: 0, cursor_time: null, reversals: 0, picks: new Map((m.order_lots ?? []).map((c) => [c.order, c.lots])) };
     rebuild(st);
     post({ kind: 'changed', as_of_seq: st.cursor_seq });
     return;
@@ -176,6 +187,9 @@ async function handle(m: ToWorker): Promise<void> {
     case 'settings':
       onSettings(s, m.settings);
       break;
+    case 'order_lots':
+      s.picks.set(m.choice.order, m.choice.lots); // no fill of it can have been applied yet
+      return;
     case 'events':
       if (!onEvents(s, m)) return;
       if (m.view) {

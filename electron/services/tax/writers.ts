@@ -259,6 +259,8 @@ export function scheduleDJson(r: TaxYearResult, meta: ReportMeta): string {
     tax_year: r.year,
     ...r.schedule_d,
     totals: r.totals,
+    /** Disposals that did not take the lots chosen for them (a chosen lot gone at the fill, or none named under specific ID), and what was used. */
+    lot_warnings: r.warnings,
     data_as_of: meta.data_as_of,
     settings: r.settings,
     settings_summary: settingsSummary(r.settings),

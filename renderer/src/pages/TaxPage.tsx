@@ -71,8 +71,8 @@ export function TaxPage() {
           </select>
         </label>
         <label>Lot method{' '}
-          <select value={s?.method ?? 'fifo'} onChange={(e) => void update({ method: e.target.value as 'fifo' | 'lifo' | 'hifo' })} title="A change applies to later disposals only">
-            <option value="fifo">FIFO</option><option value="lifo">LIFO</option><option value="hifo">HIFO</option>
+          <select value={s?.method ?? 'fifo'} onChange={(e) => void update({ method: e.target.value as 'fifo' | 'lifo' | 'hifo' | 'specific' })} title="A change applies to later disposals only">
+            <option value="fifo">FIFO</option><option value="lifo">LIFO</option><option value="hifo">HIFO</option><option value="specific">specific lots (chosen per sell)</option>
           </select>
         </label>
         <label>Minted tokens' basis{' '}
@@ -98,6 +98,15 @@ export function TaxPage() {
             <article className="card"><h2>Carryover to next year</h2><p className="big">{usd(dec(summary.carryover_short_term).plus(dec(summary.carryover_long_term)).toFixed())}</p><p className="muted">short {usd(summary.carryover_short_term)} · long {usd(summary.carryover_long_term)}</p></article>
           </div>
           <p className="muted small">{summary.rows} Form 8949 row{summary.rows === 1 ? "" : "s"} from {summary.transactions} transaction{summary.transactions === 1 ? "" : "s"} · data as of {summary.data_as_of}{dec(summary.ordinary_income).isZero() ? '' : ` · ordinary income from mints ${usd(summary.ordinary_income)}`}</p>
+          {summary.warnings.length > 0 && (
+            <section className="card" aria-label="Lot warnings">
+              <h2>Sales that did not use their chosen lots</h2>
+              <ul data-testid="lot-warnings">
+                {summary.warnings.map((w) => <li key={w.disposal_id}>{w.message}</li>)}
+              </ul>
+              {summary.warnings_truncated && <p className="muted small">More are listed in the report (schedule-d JSON, lot_warnings).</p>}
+            </section>
+          )}
           <div className="toolbar">
             <button type="button" className="chip" onClick={() => void exportReport()} disabled={exporting}>{exporting ? 'Writing the report…' : `Export ${year} report`}</button>
             {exported && <span className="pos" data-testid="export-result">Wrote {exported.files.length} files (data as of {exported.data_as_of}){host === 'desktop' ? ` to ${exported.folder}` : ''}: take them away below.</span>}
