@@ -15,7 +15,7 @@ import { useInstrument } from './store/instrument';
 import { usePreferences } from './store/preferences';
 
 /** Glyphs for the collapsed navigation rail (decorative: each button is named by its label). */
-const NAV_ICONS: Record<Page, string> = { overview: '◉', markets: '📈', trade: '⇄', activity: '☰', tax: '§', compute: '⚙', settings: '⚒' };
+const NAV_ICONS: Record<Page, string> = { overview: '◉', markets: '↗', trade: '⇄', activity: '☰', tax: '§', compute: '⚙', settings: '⚒' };
 
 export function App() {
   const page = useSession((s) => s.page);

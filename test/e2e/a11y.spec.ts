@@ -63,10 +63,9 @@ for (const theme of ['light', 'dark'] as const) {
         if (size.width === 1440) found[s.name] = await violations(page);
         else {
           // Nothing cut off: the page itself never needs a sideways scroll.
-          const overflow = await page.evaluate(() => {
-            const main = document.querySelector('main')!;
-            return { page: document.documentElement.scrollWidth - window.innerWidth, main: main.scrollWidth - main.clientWidth };
-          });
+          const overflow = await page.evaluate<{ page: number; main: number }>(
+            `(() => { const main = document.querySelector('main'); return { page: document.documentElement.scrollWidth - window.innerWidth, main: main.scrollWidth - main.clientWidth }; })()`,
+          );
           expect.soft(overflow, `${s.name} at ${size.width}x${size.height}`).toEqual({ page: 0, main: 0 });
         }
       }
@@ -92,7 +91,7 @@ test('the navigation collapses to a labelled, keyboard-operable rail at 800x600'
   await page.keyboard.press('Enter');
   await expect(compute).toHaveAttribute('aria-current', 'page');
   // The focus ring is visible.
-  expect(await compute.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+  await expect(compute).toHaveCSS('outline-style', 'solid');
 });
 
 test('the theme is kept by the wallet and "system" follows the OS live', async ({ page }) => {
