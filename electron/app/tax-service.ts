@@ -4,6 +4,7 @@
 // and is then kept current by the committed batches (onLedgerApplied), one transaction at a
 // time; so no call here waits for a recompute on the main thread. Settings (lot method standing
 // orders, policies) live in settings.json.
+import { walletDbKeyFor } from '../services/db/cipher.js';
 import { ReportExports } from './report-exports.js';
 import { sqliteNativeBinding } from '../services/native/sqlite-binding.js';
 import type { Ledger } from '../services/ledger/index.js';
@@ -52,7 +53,14 @@ export class TaxService {
     this.worker = new TaxWorkerClient((_seq, view) => this.changed(view), onFault);
     this.sent_seq = ledger.cursorSeq();
     const native_binding = sqliteNativeBinding();
-    this.worker.send({ kind: 'configure', ledger_path: ledger.path, ...(native_binding ? { native_binding } : {}), settings: this.workerSettings() });
+    const key = walletDbKeyFor(ledger.path);
+    this.worker.send({
+      kind: 'configure',
+      ledger_path: ledger.path,
+      ...(native_binding ? { native_binding } : {}),
+      ...(key ? { db_key_hex: key.toString('hex') } : {}),
+      settings: this.workerSettings(),
+    });
   }
 
   /** Called after each committed ledger batch: the worker applies its fills, mints and redemptions. */

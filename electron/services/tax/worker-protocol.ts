@@ -23,6 +23,8 @@ export const zToWorker = z.discriminatedUnion('kind', [
     ledger_path: z.string().min(1).max(4096),
     /** The SQLite addon build the main thread chose (the desktop app's Electron build); absent = the default. */
     native_binding: z.string().min(1).max(4096).optional(),
+    /** The ledger's key (hex) when the data folder is encrypted (electron/services/db/cipher.ts). */
+    db_key_hex: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     settings: zWorkerSettings,
   }),
   z.strictObject({ kind: z.literal('settings'), settings: zWorkerSettings }),
