@@ -12,7 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DB_KEY_BYTES, keyCheckValue, useWalletDbKey } from '../services/db/cipher.js';
 import { WalletFileError } from '../services/db/file.js';
-import { writePrivateFile, type SecretStore } from '../services/credentials/index.js';
+import { openDefaultFileSecretStore, writePrivateFile, type SecretStore } from '../services/credentials/index.js';
 import { dataPaths } from '../services/paths.js';
 
 export const LEDGER_KEY_SECRET = 'ledger.db_key';
@@ -155,4 +155,10 @@ export async function unlockLedger(opts: {
   writePrivateFile(record_file, `${JSON.stringify(next, null, 2)}\n`);
   useWalletDbKey(opts.data_dir, key);
   return info(next.source);
+}
+
+/** For the CLIs (`npm run wallet`): the folder's key from the key-file store or WALLET_LEDGER_PASSPHRASE,
+ *  never made here (a read-only command leaves a plain folder plain). */
+export function unlockLedgerForCommand(data_dir: string, env: NodeJS.ProcessEnv = process.env): Promise<LedgerKey | null> {
+  return unlockLedger({ data_dir, secrets: openDefaultFileSecretStore(data_dir), passphrase: ledgerPassphraseFromEnv(env).ledger_passphrase, create: false });
 }

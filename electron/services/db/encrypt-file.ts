@@ -7,7 +7,8 @@
 // The plain original is not kept: encryption at rest would mean nothing if it were (its data
 // is in the verified encrypted file and backup). A crash can leave a plain `.encrypting`
 // copy, removed at the next attempt.
-import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { CIPHER_PAGE_SIZE, openDbFile, walletDbKeyFor } from './cipher.js';
 import { WalletFileError, inspectDbFile } from './file.js';
@@ -84,6 +85,7 @@ export async function encryptWalletDb(file: string, opts: { now?: () => Date; fa
     checkCopy(tmp, version, counts);
     backup = backupPath(file, version, now()).replace(/\.db$/, '-encrypted.db');
     if (existsSync(backup)) throw new Error(`backup ${backup} already exists`);
+    mkdirSync(path.dirname(backup), { recursive: true, mode: 0o700 });
     copyFileSync(tmp, `${backup}.partial`);
     checkBackup(`${backup}.partial`, version);
     renameSync(`${backup}.partial`, backup);
