@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import CipherDatabase from 'better-sqlite3-multiple-ciphers';
 
 export interface SqlitePackage {
   /** npm package name, as `require()` takes it. */
@@ -20,13 +21,11 @@ export interface SqlitePackage {
  *  every wallet `new Database` (walletSqlite()) follow it. The platform keeps plain better-sqlite3. */
 export const SQLITE_PACKAGE: SqlitePackage = { name: 'better-sqlite3-multiple-ciphers', addon: 'build/Release/better_sqlite3.node' };
 
-let wallet_sqlite: typeof Database | undefined;
-
 /** The Database class of SQLITE_PACKAGE (typed as better-sqlite3: the API is the same). Every
- *  database the wallet opens is made with it; the platform's store is not. */
+ *  database the wallet opens is made with it; the platform's store is not. A static import, so
+ *  bundles (main.mjs, the test children) keep it; a test checks it is SQLITE_PACKAGE's. */
 export function walletSqlite(): typeof Database {
-  wallet_sqlite ??= createRequire(import.meta.url)(SQLITE_PACKAGE.name) as typeof Database;
-  return wallet_sqlite;
+  return CipherDatabase as unknown as typeof Database;
 }
 
 let native_binding: string | undefined;
