@@ -19,7 +19,9 @@ import {
   type ElectronTarget,
   type RuntimeAbi,
 } from '../../electron/services/native/electron-build.js';
-import { SQLITE_PACKAGE, sqliteNativeBinding, sqliteOpenOptions, useSqliteNativeBinding } from '../../electron/services/native/sqlite-binding.js';
+import { SQLITE_PACKAGE, sqliteNativeBinding, sqliteOpenOptions, useSqliteNativeBinding, walletSqlite } from '../../electron/services/native/sqlite-binding.js';
+import { createRequire } from 'node:module';
+import PlatformDatabase from 'better-sqlite3';
 import { whatToInstall } from '../../scripts/electron-sqlite.js';
 
 const target: ElectronTarget = { electron_version: '45.4.1', abi: '150', platform: 'linux', arch: 'x64' };
@@ -170,6 +172,24 @@ describe('the process-wide binding', () => {
     expect(() => useSqliteNativeBinding('rel/a.node')).toThrow('the SQLite native binding must be an absolute path, got "rel/a.node"');
     expect(sqliteNativeBinding()).toBe('/abs/a.node');
     expect(() => sqliteOpenOptions({ nativeBinding: '/other.node' })).toThrow(/chosen process-wide/);
+  });
+});
+
+describe('one binding choice point', () => {
+  it('walletSqlite() is SQLITE_PACKAGE\'s Database class', () => {
+    expect(walletSqlite()).toBe(createRequire(import.meta.url)(SQLITE_PACKAGE.name));
+  });
+
+  it('the platform\'s better-sqlite3 runs over the wallet\'s addon (the embedded demo platform in the desktop app is handed it)', () => {
+    const addon = path.join(path.dirname(createRequire(import.meta.url).resolve(`${SQLITE_PACKAGE.name}/package.json`)), SQLITE_PACKAGE.addon);
+    const db = new PlatformDatabase(':memory:', { nativeBinding: addon });
+    try {
+      db.exec('CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1), (2)');
+      expect(db.prepare('SELECT sum(a) FROM t').pluck().get()).toBe(3);
+      expect(db.pragma('cipher', { simple: true })).toBeTruthy(); // the SQLite3 Multiple Ciphers build
+    } finally {
+      db.close();
+    }
   });
 });
 
