@@ -124,7 +124,9 @@ export async function unlockLedger(opts: {
     if (record.store !== opts.secrets.kind) {
       throw new WalletFileError(ledger, 'key_missing', `the file's key is in the ${record.store === 'os-keychain' ? 'OS keychain, which only the desktop app reaches: open it there' : 'key file store, but this process uses the OS keychain'}; nothing was changed`);
     }
-    const hex = await opts.secrets.get(LEDGER_KEY_SECRET);
+    const hex = await opts.secrets.get(LEDGER_KEY_SECRET).catch((err: unknown) => {
+      throw new WalletFileError(ledger, 'wrong_key', `its key cannot be read from the ${opts.secrets.kind === 'os-keychain' ? 'OS keychain' : 'key file store'} (${err instanceof Error ? err.message : String(err)}); nothing was changed`);
+    });
     if (hex === null) throw new WalletFileError(ledger, 'key_missing', `the file is encrypted but its key is missing from the ${opts.secrets.kind === 'os-keychain' ? 'OS keychain' : 'key file store'}; nothing was changed. Restore the key (or the data folder) from a backup.`);
     const key = Buffer.from(hex, 'hex');
     if (key.length !== DB_KEY_BYTES || keyCheckValue(key) !== record.check) {
