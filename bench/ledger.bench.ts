@@ -1,5 +1,7 @@
 // Ledger benchmarks (issue #4): ingest 1M events vs a raw better-sqlite3 insert of the same
 // rows in the same run; open a 1M-entry ledger and answer the first screen; RSS with it.
+// Both files are encrypted as the app's are (same cipher and key for the baseline);
+// LEDGER_BENCH_CIPHER=off measures plain files, for the cost of encryption (docs/BENCHMARKS.md).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { openLedger, INGEST_BATCH_MAX } from '../electron/services/ledger/index.js';
 import { eventDetail } from '../electron/services/ledger/ledger.js';
 import { openBaselineDb } from '../electron/services/db/open.js';
+import { useWalletDbKey } from '../electron/services/db/cipher.js';
+import { randomBytes } from 'node:crypto';
 import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS } from '../electron/services/ledger/mapping.js';
 import { prepareWriter } from '../electron/services/ledger/writer.js';
 import { generateStream } from '../test/sim/gen.js';
@@ -17,6 +21,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const EVENTS = Number(process.env.LEDGER_BENCH_EVENTS ?? 1_000_000);
 /** Events per ingest() call, as the sync engine hands them over (a few REST pages). */
 const CALL_EVENTS = 10_000;
+const ENCRYPTED = process.env.LEDGER_BENCH_CIPHER !== 'off';
 
 type Events = ReturnType<typeof generateStream>['events'];
 
@@ -66,6 +71,8 @@ export const benchmarks: Benchmark[] = [
     name: 'ledger',
     *run(): Iterable<BenchResult> {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-bench-'));
+      const key = ENCRYPTED ? randomBytes(32) : undefined;
+      useWalletDbKey(dir, key);
       try {
         // Events as the sync engine hands them over: parsed from the platform's JSON one page
         // at a time (REST pages / WebSocket frames), not the generator's objects: those hold
@@ -95,11 +102,12 @@ export const benchmarks: Benchmark[] = [
         const ratio = Math.round((rate / raw_rate) * 1000) / 1000;
         yield { name: 'ledger.raw_insert_rate', value: raw_rate, unit: 'events/s' };
         yield { name: 'ledger.ingest_rate', value: rate, unit: 'events/s', ratio, target: '>= 100000 events/s and ratio >= 0.4', ok: rate >= 100_000 && ratio >= 0.4 };
-        const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, '../test/sim/open-child.ts'), file], { encoding: 'utf8' });
+        const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, '../test/sim/open-child.ts'), file, ...(key ? [key.toString('hex')] : [])], { encoding: 'utf8' });
         const { open_ms, rss_mb } = JSON.parse(out.trim().split('\n').pop() as string) as { open_ms: number; rss_mb: number };
         yield { name: 'ledger.open_first_screen', value: Math.round(open_ms * 10) / 10, unit: 'ms', target: '<= 300 ms', ok: open_ms <= 300 };
         yield { name: 'ledger.rss_open', value: Math.round(rss_mb), unit: 'MB', target: '<= 200 MB', ok: rss_mb <= 200 };
       } finally {
+        useWalletDbKey(dir, undefined);
         fs.rmSync(dir, { recursive: true, force: true });
       }
     },

@@ -1,4 +1,5 @@
 // Browser mode: the wallet app plus the loopback web host, in one plain Node process.
+import { ledgerPassphraseFromEnv } from './ledger-key.js';
 import path from 'node:path';
 import { startWalletApp, type WalletApp } from './wallet-app.js';
 import { startWebHost, type WebHost } from '../web/server.js';
@@ -17,6 +18,7 @@ export async function startBrowserMode(args: AppArgs, root_dir: string, app_vers
     host: 'browser',
     platform_url: args.platform_url,
     app_version,
+    ...ledgerPassphraseFromEnv(),
   });
   let web: WebHost;
   try {

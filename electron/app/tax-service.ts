@@ -4,6 +4,7 @@
 // and is then kept current by the committed batches (onLedgerApplied), one transaction at a
 // time; so no call here waits for a recompute on the main thread. Settings (lot method standing
 // orders, policies) live in settings.json.
+import { walletDbKeyFor } from '../services/db/cipher.js';
 import { ReportExports } from './report-exports.js';
 import { sqliteNativeBinding } from '../services/native/sqlite-binding.js';
 import type { Ledger } from '../services/ledger/index.js';
@@ -55,7 +56,15 @@ export class TaxService {
     this.sent_seq = ledger.cursorSeq();
     const native_binding = sqliteNativeBinding();
     const order_lots = orderLots().map((o) => toWorkerLots(o.client_order_id, o.lots));
-    this.worker.send({ kind: 'configure', ledger_path: ledger.path, ...(native_binding ? { native_binding } : {}), settings: this.workerSettings(), order_lots });
+    const key = walletDbKeyFor(ledger.path);
+    this.worker.send({
+      kind: 'configure',
+      ledger_path: ledger.path,
+      ...(native_binding ? { native_binding } : {}),
+      ...(key ? { db_key_hex: key.toString('hex') } : {}),
+      settings: this.workerSettings(),
+      order_lots,
+    });
   }
 
   /**

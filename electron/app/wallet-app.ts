@@ -2,6 +2,7 @@
 // (the embedded demo platform when none is configured), local ledger, sync engine, market
 // feed, and the handlers of the wallet API. The desktop shell and browser mode both start
 // exactly this and only differ in how they carry the API to the renderer.
+import { unlockLedger } from './ledger-key.js';
 import { toCanonical } from '../../shared/money.js';
 import { ComputeService } from '../services/compute/index.js';
 import { mkdirSync } from 'node:fs';
@@ -76,6 +77,8 @@ export interface WalletAppOptions {
   log_to_stdout?: boolean;
   /** Save dialog and "show in folder": the desktop shell only. */
   desktop?: DesktopHooks;
+  /** A passphrase the user chose for the ledger's encryption (else a key kept in the secret store). */
+  ledger_passphrase?: string;
 }
 
 export interface WalletApp {
@@ -115,6 +118,8 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
   const paths = dataPaths(opts.data_dir);
   const log = createLogger(paths.logs_dir);
   const secrets = createSecretStore(opts.data_dir, opts.encryptor, opts.legacy_encryptor);
+  // The database files are encrypted: their key is found (or made) before any is opened.
+  await unlockLedger({ data_dir: opts.data_dir, secrets, passphrase: opts.ledger_passphrase });
   const settings = loadSettings(paths.settings_json);
   const events = new WalletEventBus();
 

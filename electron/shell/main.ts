@@ -1,6 +1,7 @@
 // The Electron main process: a thin shell. Everything that is not window management,
 // the app:// protocol, IPC registration or the OS keychain lives in plain Node modules
 // (electron/app, electron/services) that tests run without Electron.
+import { ledgerPassphraseFromEnv } from '../app/ledger-key.js';
 import { app, BrowserWindow, dialog, Notification, protocol, safeStorage, session, shell } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
     data_dir: args.data_dir ?? app.getPath('userData'),
     host: 'desktop',
     platform_url: args.platform_url,
+    ...ledgerPassphraseFromEnv(),
     // The OS keychain (Keychain, DPAPI, libsecret/kwallet) protects the API secret at rest;
     // Linux's 'basic_text' fallback is no keychain: the key-file store (with its warning) then,
     // taking over what an earlier version stored with basic_text.

@@ -29,3 +29,29 @@ describe('a migration killed at random points', () => {
     expect(versions.at(-1)).toBe(LATEST_VERSION);
   }, 120_000);
 });
+
+describe('a plain ledger encrypted and migrated, killed at random points (issue 13 item 5)', () => {
+  const ENCRYPT_SEEDS = SEEDS / 2; // each run also encrypts 2,500 events: the long run is the sim suite
+  it(`plain or encrypted, old or new version, verified, encrypted backups intact, for ${ENCRYPT_SEEDS} seeds`, async () => {
+    const outcomes = [];
+    for (let seed = 1; seed <= ENCRYPT_SEEDS; seed++) outcomes.push(await runMigrationCrash(seed, { encrypt: true }));
+    expect(outcomes.filter((o) => o.killed).length).toBeGreaterThanOrEqual(ENCRYPT_SEEDS / 2);
+  }, 300_000); // each run also encrypts the file: slower on a loaded machine
+
+  it('killed at each fault point in turn: plain until the file is replaced, encrypted from there on', async () => {
+    const t = await migrationTemplate(true);
+    expect(t.points).toBeGreaterThan((await migrationTemplate()).points); // the encryption adds its own points
+    const states: string[] = [];
+    for (let k = 1; k <= t.points; k++) {
+      const o = await runMigrationCrash(2000 + k, { kill_at: k, encrypt: true });
+      expect(o.killed).toBe(true);
+      states.push(`${o.encrypted_after_kill ? 1 : 0}:${o.version_after_kill}`);
+    }
+    // Monotonic: plain v5, then encrypted v5, then encrypted at the latest version; all occur.
+    expect(states).toEqual([...states].sort());
+    expect(states[0]).toBe(`0:${FROM_VERSION}`);
+    expect(states).toContain(`1:${FROM_VERSION}`);
+    expect(states.at(-1)).toBe(`1:${LATEST_VERSION}`);
+  }, 300_000); // each run also encrypts the file: slower on a loaded machine
+});
+

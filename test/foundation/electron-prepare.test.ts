@@ -61,14 +61,14 @@ describe('preparing the Electron build', () => {
     expect(fs.existsSync(path.join(paths.dir, 'binding.gyp')), 'the package source was copied').toBe(true);
     expect(fs.readdirSync(path.join(root, 'node_modules', '.cache', 'electron-native'))).toEqual([SQLITE_PACKAGE.name]); // no staging left
     expect(readElectronBuildManifest(paths.manifest)).toMatchObject({ package: SQLITE_PACKAGE.name, electron_version: '99.0.0', abi: '999' });
-    expect(lines[0]).toBe('Preparing better-sqlite3 for Electron 99.0.0 (module version 999) in node_modules/.cache/electron-native/better-sqlite3: no Electron build yet.');
-    expect(lines.at(-1)).toMatch(/^ {2}better-sqlite3 for Electron 99\.0\.0 is ready \(\d+ s\)\.$/);
+    expect(lines[0]).toBe('Preparing better-sqlite3-multiple-ciphers for Electron 99.0.0 (module version 999) in node_modules/.cache/electron-native/better-sqlite3-multiple-ciphers: no Electron build yet.');
+    expect(lines.at(-1)).toMatch(/^ {2}better-sqlite3-multiple-ciphers for Electron 99\.0\.0 is ready \(\d+ s\)\.$/);
 
     lines.length = 0;
     const second = await ensureElectronSqlite({ root, target: fakeTarget(), log: (l) => lines.push(l), build: fakeBuilder(calls) });
     expect(second).toEqual({ addon: paths.addon, reused: true });
     expect(calls).toHaveLength(1);
-    expect(lines).toEqual(['better-sqlite3 for Electron 99.0.0 (module version 999): reusing node_modules/.cache/electron-native/better-sqlite3']);
+    expect(lines).toEqual(['better-sqlite3-multiple-ciphers for Electron 99.0.0 (module version 999): reusing node_modules/.cache/electron-native/better-sqlite3-multiple-ciphers']);
     expect(sha256(NODE_BUILD)).toBe(node_build_hash);
   });
 
@@ -82,8 +82,8 @@ describe('preparing the Electron build', () => {
     await ensureElectronSqlite({ root, target: fakeTarget('99.1.0', '1000'), log: (l) => lines.push(l), build: fakeBuilder(calls) });
     expect(calls.map((c) => `${c.target.electron_version}/${c.target.abi}`)).toEqual(['99.0.0/999', '99.1.0/999', '99.1.0/1000']);
     expect(lines.filter((l) => l.startsWith('Preparing'))).toEqual([
-      'Preparing better-sqlite3 for Electron 99.1.0 (module version 999) in node_modules/.cache/electron-native/better-sqlite3: it was built for Electron 99.0.0, this is Electron 99.1.0.',
-      'Preparing better-sqlite3 for Electron 99.1.0 (module version 1000) in node_modules/.cache/electron-native/better-sqlite3: it was built for module version 999, Electron 99.1.0 needs 1000.',
+      'Preparing better-sqlite3-multiple-ciphers for Electron 99.1.0 (module version 999) in node_modules/.cache/electron-native/better-sqlite3-multiple-ciphers: it was built for Electron 99.0.0, this is Electron 99.1.0.',
+      'Preparing better-sqlite3-multiple-ciphers for Electron 99.1.0 (module version 1000) in node_modules/.cache/electron-native/better-sqlite3-multiple-ciphers: it was built for module version 999, Electron 99.1.0 needs 1000.',
     ]);
     expect(readElectronBuildManifest(electronBuildPaths(root).manifest)).toMatchObject({ electron_version: '99.1.0', abi: '1000' });
   });
@@ -93,7 +93,7 @@ describe('preparing the Electron build', () => {
     roots.push(root);
     const calls: BuildRequest[] = [];
     await ensureElectronSqlite({ root, target: fakeTarget('99.0.0'), log: () => {}, build: fakeBuilder(calls) });
-    const failing = async () => { throw new PrepareError('Could not build better-sqlite3 for Electron 100.0.0. Downloading failed.'); };
+    const failing = async () => { throw new PrepareError('Could not build better-sqlite3-multiple-ciphers for Electron 100.0.0. Downloading failed.'); };
     await expect(ensureElectronSqlite({ root, target: fakeTarget('100.0.0'), log: () => {}, build: failing })).rejects.toThrow('Downloading failed');
     const paths = electronBuildPaths(root);
     expect(fs.readFileSync(paths.addon, 'utf8')).toBe('electron build for 99.0.0');
@@ -121,7 +121,7 @@ describe('the real @electron/rebuild for a made-up Electron, then the ledger tes
   async function prepareOffline(target: ElectronTarget): Promise<{ root: string; lines: string[]; error: unknown }> {
     const root = project();
     roots.push(root);
-    const host_var = 'npm_config_better_sqlite3_binary_host'; // prebuild-install's download host for better-sqlite3
+    const host_var = 'npm_config_better_sqlite3_multiple_ciphers_binary_host'; // prebuild-install's download host for better-sqlite3-multiple-ciphers
     const saved = process.env[host_var];
     process.env[host_var] = base_url;
     const lines: string[] = [];
@@ -140,9 +140,9 @@ describe('the real @electron/rebuild for a made-up Electron, then the ledger tes
     requested.length = 0;
     const { root, lines, error } = await prepareOffline(fakeTarget('99.0.0', '999'));
     expect(error).toBeInstanceOf(PrepareError);
-    expect((error as Error).message).toMatch(/^Could not build better-sqlite3 for Electron 99\.0\.0\. Downloading failed: .* Full output: .*last-build\.log$/);
+    expect((error as Error).message).toMatch(/^Could not build better-sqlite3-multiple-ciphers for Electron 99\.0\.0\. Downloading failed: .* Full output: .*last-build\.log$/);
     expect(requested.some((u) => u.startsWith('/v99.0.0/')), `asked for: ${requested.join(', ')}`).toBe(true);
-    expect(lines).toContain('  better-sqlite3: building…');
+    expect(lines).toContain('  better-sqlite3-multiple-ciphers: building…');
     expect(fs.existsSync(electronBuildPaths(root).dir)).toBe(false);
     expect(sha256(NODE_BUILD)).toBe(node_build_hash);
   });
@@ -153,7 +153,7 @@ describe('the real @electron/rebuild for a made-up Electron, then the ledger tes
     expect(target.abi).toMatch(/^\d+$/);
     const { error } = await prepareOffline(target);
     expect((error as Error).message).toMatch(/Downloading failed/);
-    expect(requested[0], `asked for: ${requested.join(', ')}`).toMatch(new RegExp(`better-sqlite3-v[\\d.]+-electron-v${target.abi}-${process.platform}-${process.arch}\\.tar\\.gz$`));
+    expect(requested[0], `asked for: ${requested.join(', ')}`).toMatch(new RegExp(`better-sqlite3-multiple-ciphers-v[\\d.]+-electron-v${target.abi}-${process.platform}-${process.arch}\\.tar\\.gz$`));
     expect(requested.some((u) => u.startsWith(`/v${target.electron_version}/`))).toBe(true);
     expect(sha256(NODE_BUILD)).toBe(node_build_hash);
   });

@@ -19,12 +19,14 @@ import {
   type ElectronTarget,
   type RuntimeAbi,
 } from '../../electron/services/native/electron-build.js';
-import { SQLITE_PACKAGE, sqliteNativeBinding, sqliteOpenOptions, useSqliteNativeBinding } from '../../electron/services/native/sqlite-binding.js';
+import { SQLITE_PACKAGE, sqliteNativeBinding, sqliteOpenOptions, useSqliteNativeBinding, walletSqlite } from '../../electron/services/native/sqlite-binding.js';
+import { createRequire } from 'node:module';
+import PlatformDatabase from 'better-sqlite3';
 import { whatToInstall } from '../../scripts/electron-sqlite.js';
 
 const target: ElectronTarget = { electron_version: '45.4.1', abi: '150', platform: 'linux', arch: 'x64' };
-const manifest: ElectronBuildManifest = { package: 'better-sqlite3', package_version: '12.11.1', ...target, built_at: '2026-01-01T00:00:00.000Z' };
-const installed = { name: 'better-sqlite3', version: '12.11.1' };
+const manifest: ElectronBuildManifest = { package: SQLITE_PACKAGE.name, package_version: '12.11.1', ...target, built_at: '2026-01-01T00:00:00.000Z' };
+const installed = { name: SQLITE_PACKAGE.name, version: '12.11.1' };
 const state = (m: Partial<ElectronBuildManifest> | null, addon_exists = true): BuildState =>
   electronBuildState({ manifest: m === null ? null : { ...manifest, ...m }, addon_exists, target, installed });
 
@@ -37,10 +39,10 @@ describe('Electron build staleness', () => {
     expect(state(null)).toEqual({ fresh: false, reason: 'no Electron build yet' });
     expect(state({ electron_version: '44.0.0' })).toEqual({ fresh: false, reason: 'it was built for Electron 44.0.0, this is Electron 45.4.1' });
     expect(state({ abi: '140' })).toEqual({ fresh: false, reason: 'it was built for module version 140, Electron 45.4.1 needs 150' });
-    expect(state({ package_version: '12.10.0' })).toEqual({ fresh: false, reason: 'it was built from better-sqlite3 12.10.0, 12.11.1 is installed now' });
-    expect(state({ package: 'better-sqlite3-multiple-ciphers' })).toEqual({
+    expect(state({ package_version: '12.10.0' })).toEqual({ fresh: false, reason: `it was built from ${SQLITE_PACKAGE.name} 12.10.0, 12.11.1 is installed now` });
+    expect(state({ package: 'better-sqlite3' })).toEqual({
       fresh: false,
-      reason: 'it is a build of better-sqlite3-multiple-ciphers, the app now uses better-sqlite3',
+      reason: 'it is a build of better-sqlite3, the app now uses better-sqlite3-multiple-ciphers',
     });
     expect(state({ arch: 'arm64' })).toEqual({ fresh: false, reason: 'it was built for linux-arm64, this is linux-x64' });
     expect(state({}, false)).toEqual({ fresh: false, reason: 'its addon file is missing' });
@@ -86,14 +88,14 @@ describe('choosing the binding by ABI', () => {
   it('Electron from source loads the Electron build when it is fresh for this ABI', () => {
     const c = chooseSqliteBinding({ runtime: electron, packaged: false, build: () => ({ fresh: true, paths }) });
     expect(c).toEqual({ kind: 'electron-build', addon: paths.addon, why: `Electron 45.4.1 (module version 150) loads the Electron build in ${paths.dir}` });
-    expect(paths.addon).toBe(path.join('/project', 'node_modules/.cache/electron-native', 'better-sqlite3', SQLITE_PACKAGE.addon));
+    expect(paths.addon).toBe(path.join('/project', 'node_modules/.cache/electron-native', SQLITE_PACKAGE.name, SQLITE_PACKAGE.addon));
   });
 
   it('Electron from source without a fresh build is refused with the reason and the command that fixes it', () => {
     const run = () => chooseSqliteBinding({ runtime: { ...electron, abi: '151', electron_version: '46.0.0' }, packaged: false, build: () => ({ fresh: false, reason: 'it was built for Electron 45.4.1, this is Electron 46.0.0', paths }) });
     expect(run).toThrow(SqliteBindingError);
     expect(run).toThrow(
-      `No usable build of better-sqlite3 for Electron 46.0.0 (module version 151) in ${paths.dir}: it was built for Electron 45.4.1, this is Electron 46.0.0. Start the desktop app with \`npm start\`, which prepares that build`,
+      `No usable build of ${SQLITE_PACKAGE.name} for Electron 46.0.0 (module version 151) in ${paths.dir}: it was built for Electron 45.4.1, this is Electron 46.0.0. Start the desktop app with \`npm start\`, which prepares that build`,
     );
   });
 
@@ -121,7 +123,7 @@ describe('load failures in words', () => {
 
   it('a module-version mismatch under Node says how to rebuild Node\'s build', () => {
     const text = explainLoadFailure(abiError, undefined, { abi: '150', electron_version: undefined, platform: 'linux', arch: 'x64' });
-    expect(text).toMatch(/^better-sqlite3's default build was built for module version 115, but Node v\S+ needs 150\. Rebuild Node's build with `npm rebuild better-sqlite3`/);
+    expect(text).toMatch(/^better-sqlite3-multiple-ciphers's default build was built for module version 115, but Node v\S+ needs 150\. Rebuild Node's build with `npm rebuild better-sqlite3-multiple-ciphers`/);
   });
 
   it('any other failure keeps its first line and says how to start over', () => {
@@ -170,6 +172,24 @@ describe('the process-wide binding', () => {
     expect(() => useSqliteNativeBinding('rel/a.node')).toThrow('the SQLite native binding must be an absolute path, got "rel/a.node"');
     expect(sqliteNativeBinding()).toBe('/abs/a.node');
     expect(() => sqliteOpenOptions({ nativeBinding: '/other.node' })).toThrow(/chosen process-wide/);
+  });
+});
+
+describe('one binding choice point', () => {
+  it('walletSqlite() is SQLITE_PACKAGE\'s Database class', () => {
+    expect(walletSqlite()).toBe(createRequire(import.meta.url)(SQLITE_PACKAGE.name));
+  });
+
+  it('the platform\'s better-sqlite3 runs over the wallet\'s addon (the embedded demo platform in the desktop app is handed it)', () => {
+    const addon = path.join(path.dirname(createRequire(import.meta.url).resolve(`${SQLITE_PACKAGE.name}/package.json`)), SQLITE_PACKAGE.addon);
+    const db = new PlatformDatabase(':memory:', { nativeBinding: addon });
+    try {
+      db.exec('CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1), (2)');
+      expect(db.prepare('SELECT sum(a) FROM t').pluck().get()).toBe(3);
+      expect(db.pragma('cipher', { simple: true })).toBeTruthy(); // the SQLite3 Multiple Ciphers build
+    } finally {
+      db.close();
+    }
   });
 });
 

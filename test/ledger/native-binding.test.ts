@@ -108,7 +108,7 @@ describe("the shell's startup step, with a made-up Electron", () => {
 
   it('plain Node loads the default build and does not look for an Electron one', () => {
     const line = setUpSqliteBinding({ root: tempDir('cw-empty-'), packaged: false, runtime: { ...fakeElectron('x'), electron_version: undefined } });
-    expect(line).toBe(`SQLite: loaded better-sqlite3's default build (plain Node (module version ${process.versions.modules}) loads the build npm install made)`);
+    expect(line).toBe(`SQLite: loaded better-sqlite3-multiple-ciphers's default build (plain Node (module version ${process.versions.modules}) loads the build npm install made)`);
     expect(sqliteNativeBinding()).toBeUndefined();
   });
 });

@@ -19,7 +19,7 @@ const CHILD_TIMEOUT_MS = 30_000;
 const bundles = new Map<string, Promise<string>>();
 
 /** Bundles a child script once per process into one CJS file, so each spawn costs a plain
- *  `node` start (better-sqlite3 stays external, found via NODE_PATH). */
+ *  `node` start (the SQLite packages stay external, found via NODE_PATH). */
 export function bundleChild(entry: string): Promise<string> {
   let built = bundles.get(entry);
   if (!built) {
@@ -32,7 +32,7 @@ export function bundleChild(entry: string): Promise<string> {
         format: 'cjs',
         target: 'node20',
         outfile: out,
-        external: ['better-sqlite3'],
+        external: ['better-sqlite3', 'better-sqlite3-multiple-ciphers'],
         minify: true,
         logLevel: 'error',
       });

@@ -1,6 +1,7 @@
 // `npm run wallet -- report --year 2025 --out DIR [--in transactions.csv] [options]`
 // Writes the six files of the yearly gains report. On any error: a message naming the row and
 // column, exit code != 0, and nothing written (all files are built in memory, then renamed in).
+import { unlockLedgerForCommand } from '../../app/ledger-key.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -108,6 +109,7 @@ async function loadTransactions(input: string | undefined, dataDir: string | und
   if (input === undefined) {
     const file = dataPaths(dataDir ?? defaultDataDir()).ledger_db;
     if (!existsSync(file)) throw new UsageError(`no --in file given and no wallet ledger at ${file} (sync once, pass --data-dir, or pass --in transactions.csv)`);
+    await unlockLedgerForCommand(dataDir ?? defaultDataDir());
     // Read-only: a report never creates, migrates or writes the ledger (an older schema is read through a migrated in-memory copy).
     const ro = openWalletDbReadOnly(file);
     const copy = ro.version < LATEST_VERSION ? migratedCopy(ro.db) : null;

@@ -4,6 +4,7 @@
 // and open reconciliation mismatches. Exit code: 0 all invariants hold, 1 problems, 2 usage.
 // Read-only: SQLite's full integrity_check on the file, never a migration or a write; an
 // empty, truncated or damaged file is reported by name and left as it is.
+import { PASSPHRASE_ENV, unlockLedgerForCommand } from '../../app/ledger-key.js';
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import { formatVerifyReport, openLedger, LATEST_VERSION, type Mismatch, type QuarantineRow, type VerifyReport } from '../../services/ledger/index.js';
@@ -13,7 +14,7 @@ import { dataPaths, defaultDataDir } from '../../services/paths.js';
 
 export const summary = 'check every ledger invariant and print what is wrong';
 
-const USAGE = 'usage: npm run wallet -- verify [--data-dir DIR] [--json]\n';
+const USAGE = `usage: npm run wallet -- verify [--data-dir DIR] [--json]\n  (an encrypted ledger: its key from the key file, or the passphrase in ${PASSPHRASE_ENV})\n`;
 const LIST_MAX = 20;
 
 export async function run(argv: string[]): Promise<number> {
@@ -44,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let checked: { report: VerifyReport; quarantined: QuarantineRow[]; mismatches: Mismatch[]; migrated_from: number | null };
   try {
+    await unlockLedgerForCommand(data_dir);
     checked = check(file);
   } catch (err) {
     if (!(err instanceof WalletFileError)) throw err;

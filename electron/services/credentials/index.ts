@@ -19,6 +19,7 @@ export {
   aesGcmEncryptor,
   loadOrCreateKey,
   FILE_WARNING,
+  writePrivateFile,
   type SecretStore,
   type StringEncryptor,
 } from './store.js';

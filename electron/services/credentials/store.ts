@@ -28,7 +28,7 @@ export const SECRET_VALUE_MAX_CHARS = 4096;
 export const SECRETS_MAX = 64;
 const FILE_MAX_BYTES = 1024 * 1024;
 export const FILE_WARNING =
-  'The OS keychain is not in use: API credentials are encrypted in a file with a key stored in a separate file readable only by you.';
+  'The OS keychain is not in use: API credentials and the ledger\'s encryption key are encrypted in a file with a key stored in a separate file readable only by you.';
 
 const SecretsFile = z.strictObject({
   version: z.literal(1),

@@ -1,11 +1,13 @@
 // Verified copies of the wallet database: SQLite's online backup API (better-sqlite3
-// db.backup(): page by page, consistent even while the file is in use), written under a
+// db.backup(): page by page, consistent even while the file is in use) for a plain file, and
+// `VACUUM INTO` for an encrypted one (the backup API cannot key its target; VACUUM INTO writes
+// a copy encrypted with the source's key, one consistent read transaction), written under a
 // `.partial` name, checked (integrity_check, schema version) and only then given its name.
 // A backup that has its final name is complete and sound; backups are never deleted here.
-import { sqliteOpenOptions } from '../native/sqlite-binding.js';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDbFile, walletDbKeyFor } from './cipher.js';
 import { integrityProblems, openWalletDbReadOnly } from './open.js';
 import { schemaVersion } from './migrations.js';
 import { WalletFileError } from './file.js';
@@ -37,18 +39,28 @@ export function checkBackup(file: string, version: number): void {
   }
 }
 
+/** A consistent copy of `db` at `dest` (a new file), encrypted with the same key when `db` is. */
+async function copyDb(db: Database.Database, dest: string, fault?: FaultPoint): Promise<void> {
+  if (walletDbKeyFor(db.name) !== undefined) {
+    fault?.('backup');
+    db.prepare('VACUUM INTO ?').run(dest);
+    return;
+  }
+  await db.backup(dest, {
+    progress: () => {
+      fault?.('backup');
+      return BACKUP_PAGES_PER_STEP;
+    },
+  });
+}
+
 /** Backs `db` up to `dest` and verifies the copy before naming it `dest`. */
 export async function backupVerified(db: Database.Database, dest: string, fault?: FaultPoint): Promise<string> {
   const version = schemaVersion(db);
   mkdirSync(path.dirname(dest), { recursive: true, mode: 0o700 });
   const partial = `${dest}.partial`;
   for (const s of ['', '-wal', '-shm', '-journal']) rmSync(partial + s, { force: true }); // only ever our own leftover
-  await db.backup(partial, {
-    progress: () => {
-      fault?.('backup');
-      return BACKUP_PAGES_PER_STEP;
-    },
-  });
+  await copyDb(db, partial, fault);
   fault?.('backup_written');
   checkBackup(partial, version);
   if (existsSync(dest)) throw new Error(`backup ${dest} already exists`); // names carry the time: never overwrite one
@@ -65,9 +77,9 @@ export async function restoreBackup(file: string, backup: string, version: numbe
   checkBackup(backup, version);
   const restoring = `${file}.restoring`;
   for (const s of ['', '-wal', '-shm', '-journal']) rmSync(restoring + s, { force: true });
-  const src = new Database(backup, sqliteOpenOptions({ readonly: true, fileMustExist: true }));
+  const src = openDbFile(backup, { readonly: true, fileMustExist: true });
   try {
-    await src.backup(restoring);
+    await copyDb(src, restoring);
   } finally {
     src.close();
   }

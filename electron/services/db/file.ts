@@ -7,8 +7,9 @@
 import { existsSync, openSync, readSync, closeSync, fstatSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { walletDbKeyFor } from './cipher.js';
 
-export type WalletFileProblem = 'missing' | 'empty' | 'not_sqlite' | 'truncated' | 'corrupt' | 'migration_failed';
+export type WalletFileProblem = 'missing' | 'empty' | 'not_sqlite' | 'truncated' | 'corrupt' | 'migration_failed' | 'wrong_key' | 'key_missing';
 
 /** A database file the wallet will not use as it is. Names the file; nothing was changed. */
 export class WalletFileError extends Error {
@@ -31,11 +32,17 @@ export interface DbFileState {
   page_size: number;
   /** Pages the header says the file holds (0 when the header's count is not valid). */
   header_pages: number;
+  /** No plain SQLite header, in a folder that has a key: SQLite checks it once keyed (every
+   *  page carries an HMAC, so damage is found when the page is read). */
+  encrypted: boolean;
 }
+
+/** The smallest page size SQLite writes: an encrypted file is a whole number of them. */
+const MIN_PAGE_BYTES = 512;
 
 /** Checks a database file without opening it in SQLite: missing is reported, damage thrown. */
 export function inspectDbFile(file: string): DbFileState {
-  if (!existsSync(file)) return { exists: false, size_bytes: 0, page_size: 0, header_pages: 0 };
+  if (!existsSync(file)) return { exists: false, size_bytes: 0, page_size: 0, header_pages: 0, encrypted: false };
   const fd = openSync(file, 'r');
   try {
     const size_bytes = fstatSync(fd).size;
@@ -43,7 +50,13 @@ export function inspectDbFile(file: string): DbFileState {
     const header = Buffer.alloc(HEADER_BYTES);
     const read = readSync(fd, header, 0, HEADER_BYTES, 0);
     if (read < HEADER_BYTES || !header.subarray(0, 16).equals(SQLITE_MAGIC)) {
-      throw new WalletFileError(file, 'not_sqlite', `not a SQLite database (${size_bytes} bytes, no SQLite header); it was not changed. Restore it from a backup.`);
+      if (read === HEADER_BYTES && walletDbKeyFor(file) !== undefined) {
+        if (size_bytes % MIN_PAGE_BYTES !== 0) {
+          throw new WalletFileError(file, 'truncated', `the encrypted file is truncated (${size_bytes} bytes, not a whole number of pages); it was not changed. Restore it from a backup.`);
+        }
+        return { exists: true, size_bytes, page_size: 0, header_pages: 0, encrypted: true };
+      }
+      throw new WalletFileError(file, 'not_sqlite', `not a SQLite database (${size_bytes} bytes, no SQLite header; or an encrypted one opened without its key); it was not changed. Restore it from a backup.`);
     }
     const raw_page = header.readUInt16BE(16);
     const page_size = raw_page === 1 ? 65536 : raw_page;
@@ -60,7 +73,7 @@ export function inspectDbFile(file: string): DbFileState {
         `the file is truncated (${size_bytes} bytes; ${header_pages > 0 ? `its header says ${header_pages * page_size}` : `not a whole number of ${page_size}-byte pages`}); it was not changed. Restore it from a backup.`,
       );
     }
-    return { exists: true, size_bytes, page_size, header_pages };
+    return { exists: true, size_bytes, page_size, header_pages, encrypted: false };
   } finally {
     closeSync(fd);
   }

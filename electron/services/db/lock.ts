@@ -5,11 +5,12 @@
 // refresh that a suspended laptop misses, unlike mkdir/pid lock files). `wallet.lock.json`
 // beside it only tells a refused second process who holds the folder; it is never trusted
 // as the lock itself.
-import { sqliteOpenOptions } from '../native/sqlite-binding.js';
+import { sqliteOpenOptions, walletSqlite } from '../native/sqlite-binding.js';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { isSqliteError } from './open.js';
 import { z } from 'zod';
 
 export const LOCK_FILE = 'wallet.lock';
@@ -66,7 +67,7 @@ function readHolder(file: string): LockHolder | null {
 }
 
 function isBusy(err: unknown): boolean {
-  return err instanceof Database.SqliteError && (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_LOCKED');
+  return isSqliteError(err) && (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_LOCKED');
 }
 
 /**
@@ -79,7 +80,7 @@ export function lockDataFolder(data_dir: string, who: { host: LockHolderKind; pu
   const holder_file = path.join(data_dir, HOLDER_FILE);
   let db: Database.Database | null = null;
   try {
-    db = new Database(lock_file, sqliteOpenOptions({ timeout: 0 }));
+    db = new (walletSqlite())(lock_file, sqliteOpenOptions({ timeout: 0 }));
     db.pragma('locking_mode = EXCLUSIVE');
     // The exclusive lock taken here is kept after COMMIT (exclusive locking mode).
     db.exec('BEGIN EXCLUSIVE; COMMIT;');

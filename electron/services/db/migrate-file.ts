@@ -3,11 +3,12 @@
 // the backup and the file is not exactly as it was, the backup is put back. A crash at any
 // point leaves the file at the old or the new version (one transaction) and every named
 // backup complete (backup.ts).
-import { sqliteOpenOptions } from '../native/sqlite-binding.js';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDbFile } from './cipher.js';
 import { applyWalletPragmas, asFileError, integrityProblems, openWalletDbReadOnly } from './open.js';
 import { LATEST_VERSION, NewerSchemaError, migrate, schemaVersion } from './migrations.js';
 import { WalletFileError, inspectDbFile } from './file.js';
+import { encryptWalletDb } from './encrypt-file.js';
 import { backupPath, backupVerified, restoreBackup, type FaultPoint } from './backup.js';
 
 export interface MigrateFileOptions {
@@ -31,12 +32,14 @@ const INTEGRITY_LIST_MAX = 20;
 export async function migrateWalletDb(file: string, opts: MigrateFileOptions = {}): Promise<MigrateFileOutcome> {
   const now = opts.now ?? (() => new Date());
   if (!inspectDbFile(file).exists) return { from: LATEST_VERSION, to: LATEST_VERSION, backup: null };
-  let db: Database.Database | null = new Database(file, sqliteOpenOptions({ fileMustExist: true }));
+  // A plain file from before encryption, in a folder that now has a key: encrypted first.
+  const encrypted = await encryptWalletDb(file, opts);
+  let db: Database.Database | null = openDbFile(file, { fileMustExist: true });
   try {
     applyWalletPragmas(db);
     const from = schemaVersion(db);
     if (from > LATEST_VERSION) throw new NewerSchemaError(`${file}: schema version ${from} is newer than this app (${LATEST_VERSION}); update the app`);
-    if (from === LATEST_VERSION) return { from, to: from, backup: null };
+    if (from === LATEST_VERSION) return { from, to: from, backup: encrypted.backup };
     const before = integrityProblems(db, INTEGRITY_LIST_MAX);
     if (before.length > 0) throw new WalletFileError(file, 'corrupt', `integrity_check failed, so it was not migrated and not changed: ${before.join('; ')}. Restore it from a backup.`);
     opts.fault?.('checked');

@@ -1,9 +1,10 @@
 // The one place the wallet's SQLite file is opened: file checks (file.ts), connection
 // settings, migrations. Every `new Database(` of the wallet lives in electron/services/db/.
-import { sqliteOpenOptions } from '../native/sqlite-binding.js';
+import { sqliteOpenOptions, walletSqlite } from '../native/sqlite-binding.js';
+import { openDbFile, walletDbKeyFor } from './cipher.js';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { migrate, schemaVersion, LATEST_VERSION, NewerSchemaError } from './migrations.js';
 import { WalletFileError, inspectDbFile, mayCreate, recordPresent } from './file.js';
 
@@ -28,9 +29,14 @@ export function applyWalletPragmas(db: Database.Database): void {
 
 const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_VTAB']);
 
+/** An error from SQLite, by either package's SqliteError class (the wallet's and the platform's). */
+export function isSqliteError(err: unknown): err is Error & { code: string } {
+  return err instanceof Error && err.name === 'SqliteError' && typeof (err as { code?: unknown }).code === 'string';
+}
+
 /** SQLite's "this file is damaged" as an error that names the file; other errors unchanged. */
 export function asFileError(file: string, err: unknown): unknown {
-  if (err instanceof Database.SqliteError && DAMAGE_CODES.has(err.code)) {
+  if (isSqliteError(err) && DAMAGE_CODES.has(err.code)) {
     return new WalletFileError(file, 'corrupt', `SQLite reports the file is damaged (${err.message}); it was not changed. Restore it from a backup.`);
   }
   return err;
@@ -41,7 +47,7 @@ export function asFileError(file: string, err: unknown): unknown {
 function createDbFile(file: string): void {
   const tmp = `${file}.creating`;
   for (const s of ['', '-wal', '-shm', '-journal']) rmSync(tmp + s, { force: true }); // our own leftover
-  const db = new Database(tmp, sqliteOpenOptions());
+  const db = openDbFile(tmp);
   try {
     applyWalletPragmas(db);
     migrate(db);
@@ -62,7 +68,7 @@ export class MigrationNeededError extends Error {
  */
 export function openWalletDb(file: string): Database.Database {
   if (file === ':memory:') {
-    const db = new Database(':memory:', sqliteOpenOptions());
+    const db = new (walletSqlite())(':memory:', sqliteOpenOptions());
     applyWalletPragmas(db);
     migrate(db);
     return db;
@@ -80,9 +86,13 @@ export function openWalletDb(file: string): Database.Database {
     createDbFile(file);
   }
   recordPresent(file);
+  // A plain file in a folder with a key is from before encryption: migrateWalletDb encrypts it.
+  if (!state.encrypted && walletDbKeyFor(file) !== undefined && state.exists) {
+    throw new MigrationNeededError(`${file}: not encrypted yet; encrypt it first (migrateWalletDb: verified backup, then an encrypted copy)`);
+  }
   let db: Database.Database | null = null;
   try {
-    db = new Database(file, sqliteOpenOptions({ fileMustExist: true }));
+    db = openDbFile(file, { fileMustExist: true });
     applyWalletPragmas(db);
     const version = schemaVersion(db);
     if (version > LATEST_VERSION) throw new NewerSchemaError(`${file}: schema version ${version} is newer than this app (${LATEST_VERSION}); update the app`);
@@ -114,7 +124,7 @@ export function openWalletDbReadOnly(file: string): ReadOnlyWalletDb {
     for (const f of side) if (existsSync(f) && (f.endsWith('-shm') || statSync(f).size === 0)) rmSync(f);
   };
   try {
-    db = new Database(file, sqliteOpenOptions({ readonly: true, fileMustExist: true }));
+    db = openDbFile(file, { readonly: true, fileMustExist: true }, state.encrypted);
     db.pragma('busy_timeout = 5000');
     const version = schemaVersion(db);
     if (version > LATEST_VERSION) throw new NewerSchemaError(`${file}: schema version ${version} is newer than this app (${LATEST_VERSION}); update the app`);
@@ -132,7 +142,7 @@ export function migratedCopy(db: Database.Database): Database.Database {
   // A WAL file's header (bytes 18-19 = 2) cannot be used in memory: mark it rollback-journal.
   image[18] = 1;
   image[19] = 1;
-  const copy = new Database(image, sqliteOpenOptions());
+  const copy = new (walletSqlite())(image, sqliteOpenOptions());
   copy.pragma('foreign_keys = ON');
   migrate(copy);
   return copy;
@@ -148,7 +158,7 @@ export function integrityProblems(db: Database.Database, limit = 100): string[] 
 /** A new database at the current schema with the wallet's settings, with none of the file
  *  checks: the benchmarks' raw baseline (same binding, schema and pragmas as the wallet). */
 export function openBaselineDb(file: string): Database.Database {
-  const db = new Database(file, sqliteOpenOptions());
+  const db = openDbFile(file);
   applyWalletPragmas(db);
   migrate(db);
   return db;

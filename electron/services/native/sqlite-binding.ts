@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import CipherDatabase from 'better-sqlite3-multiple-ciphers';
 
 export interface SqlitePackage {
   /** npm package name, as `require()` takes it. */
@@ -14,9 +15,18 @@ export interface SqlitePackage {
   addon: string;
 }
 
-/** The SQLite binding the wallet uses. Switching packages (e.g. to a SQLCipher build with the
- *  same API) is this one line; the Electron build, its staleness check and the loader follow it. */
-export const SQLITE_PACKAGE: SqlitePackage = { name: 'better-sqlite3', addon: 'build/Release/better_sqlite3.node' };
+/** The SQLite binding the wallet uses: better-sqlite3's API over SQLite3 Multiple Ciphers, so
+ *  the wallet's file can be encrypted (SQLCipher 4 format, electron/services/db/cipher.ts).
+ *  Switching packages is this one line; the Electron build, its staleness check, the loader and
+ *  every wallet `new Database` (walletSqlite()) follow it. The platform keeps plain better-sqlite3. */
+export const SQLITE_PACKAGE: SqlitePackage = { name: 'better-sqlite3-multiple-ciphers', addon: 'build/Release/better_sqlite3.node' };
+
+/** The Database class of SQLITE_PACKAGE (typed as better-sqlite3: the API is the same). Every
+ *  database the wallet opens is made with it; the platform's store is not. A static import, so
+ *  bundles (main.mjs, the test children) keep it; a test checks it is SQLITE_PACKAGE's. */
+export function walletSqlite(): typeof Database {
+  return CipherDatabase as unknown as typeof Database;
+}
 
 let native_binding: string | undefined;
 

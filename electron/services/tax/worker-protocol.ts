@@ -28,6 +28,8 @@ export const zToWorker = z.discriminatedUnion('kind', [
     ledger_path: z.string().min(1).max(4096),
     /** The SQLite addon build the main thread chose (the desktop app's Electron build); absent = the default. */
     native_binding: z.string().min(1).max(4096).optional(),
+    /** The ledger's key (hex) when the data folder is encrypted (electron/services/db/cipher.ts). */
+    db_key_hex: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     settings: zWorkerSettings,
     /** Every order with chosen lots the orders module holds (before any of their fills is read). */
     order_lots: z.array(zOrderLots).max(1_000_000).optional(),

@@ -6,7 +6,10 @@
 // Entry points: this file under tsx (development, tests), dist/electron/tax-worker.mjs when
 // bundled (scripts/build-main.ts). worker-client.ts picks the one next to it.
 import { parentPort } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import path from 'node:path';
+import { openDbFile, useWalletDbKey } from '../db/cipher.js';
+import { useSqliteNativeBinding } from '../native/sqlite-binding.js';
 import { ledgerDataAsOf, readLedgerTax, LedgerTaxError } from './from-ledger.js';
 import { LiveTax, NeedsFullRecompute } from './live.js';
 import { buildReportFiles } from './report.js';
@@ -174,7 +177,10 @@ async function answer(s: State, q: Question): Promise<Answer> {
 async function handle(m: ToWorker): Promise<void> {
   if (m.kind === 'configure') {
     // A worker thread has its own module state: the main thread's binding choice comes in the message.
-    const db = new Database(m.ledger_path, { readonly: true, fileMustExist: true, ...(m.native_binding ? { nativeBinding: m.native_binding } : {}) });
+    // and so do the ledger's key and the binding (a worker thread has its own module state).
+    useSqliteNativeBinding(m.native_binding);
+    if (m.db_key_hex !== undefined) useWalletDbKey(path.dirname(m.ledger_path), Buffer.from(m.db_key_hex, 'hex'));
+    const db = openDbFile(m.ledger_path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
     st = { db, settings: m.settings, live: null, problem: null, cursor_seq: 0, cursor_time: null, reversals: 0, picks: new Map((m.order_lots ?? []).map((c) => [c.order, c.lots])) };
     rebuild(st);
