@@ -10,6 +10,7 @@ import { taxBinding } from './tax';
 
 export { PAGES, useSession, walletApi, type Page } from './session';
 export { useMarket, bookStats } from './market';
+export { useChart } from './chart';
 export { useOrders } from './orders';
 export { usePortfolio } from './portfolio';
 export { useCompute } from './compute';
