@@ -1,8 +1,8 @@
 // The chart over a deep history (issue #11), in browser mode with Debian's Chromium: the
-// platform's candle table holds 1,000,000 candles of the chart's interval (15m, the default),
-// served through the wallet API like any page (getCandles; the wallet caches each page).
-//  - chart.history_1m_first_paint_ms: loading the app on the Markets page until the chart
-//    has painted its first window.
+// platform's candle table holds 1,000,000 candles of 1m (about 694 days), served through the
+// wallet API like any page (getCandles; the wallet caches each page in its ledger file).
+//  - chart.history_1m_first_paint_ms: on the Markets page, choosing the 1m interval until the
+//    chart has painted its first window (newest page fetched from the platform).
 //  - chart.history_1m_live_update_p99_ms: trades on the platform move the live candle; the
 //    chart's work per update (its sync update plus its paint frame, data-live-update-ms).
 //  - chart.history_1m_scroll_back_ms: "Go to" a time 100,000 candles back until painted.
@@ -28,7 +28,7 @@ const LIVE_TRADES = 300;
 const FIRST_PAINT_TARGET_MS = 1500;
 const LIVE_TARGET_P99_MS = 16;
 const SCROLL_TARGET_MS = 1000;
-const STEP_S = 900; // 15m
+const STEP_S = 60; // 1m
 
 const note = (line: string) => process.stderr.write(`chart bench: ${line}\n`);
 
@@ -37,8 +37,8 @@ async function* history(): AsyncIterable<BenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-bench-'));
   const db_path = path.join(dir, 'platform.db');
   const platform = await startPlatform({ db_path, seed_demo: true, rate_limit: false });
-  const seeded = seedCandles(db_path, '15m', HISTORY, platform.core.now_ms());
-  note(`platform seeded with ${HISTORY} candles of 15m`);
+  const seeded = seedCandles(db_path, '1m', HISTORY, platform.core.now_ms());
+  note(`platform seeded with ${HISTORY} candles of 1m`);
   const data_dir = path.join(dir, 'wallet');
   const demo = platform.demo_credentials!;
   await usePlatform(data_dir, openDefaultFileSecretStore(data_dir), platform.url, { key_id: demo.key_id, secret: demo.secret });
@@ -51,18 +51,25 @@ async function* history(): AsyncIterable<BenchResult> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const chart = page.getByTestId('price-chart');
     // First paint: navigation start to the chart's first painted window, on the Markets page.
+    // The whole app from navigation (boot, connect, every store's load) to the chart's paint: context.
     await page.goto(app.web.url, { waitUntil: 'commit' });
     await page.locator('nav').waitFor();
     await page.keyboard.press('Alt+2');
     await chart.and(page.locator('[data-painted]')).waitFor({ timeout: 60_000 });
-    const first_paint = Math.round((await page.evaluate('performance.now()')) as number);
+    yield { name: 'chart.app_load_to_chart_paint_ms', value: Math.round((await page.evaluate('performance.now()')) as number), unit: 'ms' };
+    await page.getByTestId('connection-status').and(page.locator('[data-state="online"]')).waitFor({ timeout: 60_000 });
+
+    // First paint: choosing 1m (the interval with 1,000,000 candles) until its window is painted.
+    const t_open = Date.now();
+    await page.getByRole('toolbar', { name: 'Candle interval' }).getByRole('button', { name: '1m' }).click();
+    await chart.and(page.locator('[data-interval="1m"][data-painted][data-loading=""]')).waitFor({ timeout: 60_000 });
+    const first_paint = Date.now() - t_open;
     const held = Number(await chart.getAttribute('data-held'));
     note(`first paint ${first_paint} ms, holding ${held} candles`);
     yield { name: 'chart.history_1m_first_paint_ms', value: first_paint, unit: 'ms', target: `<= ${FIRST_PAINT_TARGET_MS} ms`, ok: first_paint <= FIRST_PAINT_TARGET_MS };
     yield { name: 'chart.history_1m_held_candles', value: held, unit: 'candles' };
 
     // Live updates: another account buys from a resting sell of the wallet's account.
-    await page.getByTestId('connection-status').and(page.locator('[data-state="online"]')).waitFor({ timeout: 60_000 });
     await page.evaluate(`(() => {
       const el = document.querySelector('[data-testid="price-chart"]');
       window.__updates = [];

@@ -75,7 +75,7 @@ export function useWindowSync(parts: ChartParts | null, onVisibleBars: (bars: nu
           const r = rangeAt(s.candles, s.change.time, range ? range.to - range.from : INITIAL_BARS);
           if (r) scale.setVisibleLogicalRange(r);
         } else if (n > 0) scale.setVisibleLogicalRange({ from: Math.max(0, n - INITIAL_BARS), to: n + 2 });
-        if (n > 0) markPainted(s.revision);
+        markPainted(s.revision);
       }
       mark('held', String(s.candles.length));
       mark('first-time', String(s.candles[0]?.time ?? ''));
