@@ -17,9 +17,13 @@ import { usePlatform } from '../electron/app/platform-config.js';
 import { openDefaultFileSecretStore } from '../electron/services/credentials/index.js';
 import { ensureRendererBuilt } from '../scripts/renderer-build.js';
 import { seedCandles } from '../test/fixtures/seed-candles.js';
+import { ticksToPrice } from '../platform/core/units.js';
 import type { Benchmark, BenchResult } from './types.js';
 import { percentile } from './stats.js';
 
+/** The seeded market trades around 1.5 × face value (the demo plan's face value is $0.02). */
+const MARKET_TICKS = 300;
+const MARKET_PRICE = ticksToPrice(MARKET_TICKS);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
 const HISTORY = 1_000_000;
@@ -37,7 +41,7 @@ async function* history(): AsyncIterable<BenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-bench-'));
   const db_path = path.join(dir, 'platform.db');
   const platform = await startPlatform({ db_path, seed_demo: true, rate_limit: false });
-  const seeded = seedCandles(db_path, '1m', HISTORY, platform.core.now_ms());
+  const seeded = seedCandles(db_path, '1m', HISTORY, platform.core.now_ms(), MARKET_TICKS);
   note(`platform seeded with ${HISTORY} candles of 1m`);
   const data_dir = path.join(dir, 'wallet');
   const demo = platform.demo_credentials!;
@@ -78,9 +82,9 @@ async function* history(): AsyncIterable<BenchResult> {
     const core = platform.core;
     const buyer = core.createAccount({});
     core.deposit(buyer.account_id, '100000');
-    core.placeOrder(demo.account_id, { client_order_id: 'bench-rest', side: 'sell', type: 'limit', quantity: '5', price: '1.0000', time_in_force: 'GTC' });
+    core.placeOrder(demo.account_id, { client_order_id: 'bench-rest', side: 'sell', type: 'limit', quantity: '5', price: MARKET_PRICE, time_in_force: 'GTC' });
     for (let i = 0; i < LIVE_TRADES; i++) {
-      core.placeOrder(buyer.account_id, { client_order_id: `bench-buy-${i}`, side: 'buy', type: 'limit', quantity: '0.01', price: '1.0000', time_in_force: 'IOC' });
+      core.placeOrder(buyer.account_id, { client_order_id: `bench-buy-${i}`, side: 'buy', type: 'limit', quantity: '0.01', price: MARKET_PRICE, time_in_force: 'IOC' });
       await new Promise((r) => setTimeout(r, 20));
     }
     await new Promise((r) => setTimeout(r, 500));

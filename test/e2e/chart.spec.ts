@@ -9,8 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchApp, ROOT, type LaunchedApp } from './launch.js';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
+import { ticksToPrice } from '../../platform/core/units.js';
 import { seedCandles } from '../fixtures/seed-candles.js';
 
+/** The seeded market trades around 1.5 × face value (the demo plan's face value is $0.02). */
+const MARKET_TICKS = 300;
+const MARKET_PRICE = ticksToPrice(MARKET_TICKS);
 const tsx = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const work = mkdtempSync(path.join(os.tmpdir(), 'cw-chart-'));
 let platform: RunningPlatform;
@@ -20,7 +24,7 @@ let seeded: { first_s: number; last_s: number };
 test.beforeAll(async () => {
   const db_path = path.join(work, 'platform.db');
   platform = await startPlatform({ db_path, port: 0, seed_demo: true });
-  seeded = seedCandles(db_path, '1m', 20_000, platform.core.now_ms());
+  seeded = seedCandles(db_path, '1m', 20_000, platform.core.now_ms(), MARKET_TICKS);
   const creds = path.join(work, 'creds.json');
   writeFileSync(creds, JSON.stringify(platform.demo_credentials), { mode: 0o600 });
   const data_dir = path.join(work, 'wallet');
@@ -66,8 +70,8 @@ test('the chart keeps the user zoom while trades arrive', async ({ page }) => {
   const buyer = core.createAccount({});
   core.deposit(buyer.account_id, '1000');
   const demo = platform.demo_credentials!;
-  core.placeOrder(demo.account_id, { client_order_id: 'e2e-rest', side: 'sell', type: 'limit', quantity: '1', price: '1.0000', time_in_force: 'GTC' });
-  for (let i = 0; i < 5; i++) core.placeOrder(buyer.account_id, { client_order_id: `e2e-buy-${i}`, side: 'buy', type: 'limit', quantity: '0.01', price: '1.0000', time_in_force: 'IOC' });
+  core.placeOrder(demo.account_id, { client_order_id: 'e2e-rest', side: 'sell', type: 'limit', quantity: '1', price: MARKET_PRICE, time_in_force: 'GTC' });
+  for (let i = 0; i < 5; i++) core.placeOrder(buyer.account_id, { client_order_id: `e2e-buy-${i}`, side: 'buy', type: 'limit', quantity: '0.01', price: MARKET_PRICE, time_in_force: 'IOC' });
   // The live candle moved (an update was measured) ...
   await expect.poll(async () => {
     const now = await chart.getAttribute('data-live-update-ms');
@@ -89,9 +93,11 @@ test('scrolling back loads older candles, within a bounded window', async ({ pag
   await expect.poll(() => attr(page, 'first-time')).toBeLessThan(first_held);
   await expect.poll(() => attr(page, 'visible-from')).toBeLessThan(first_visible);
   expect(await attr(page, 'held')).toBeLessThanOrEqual(6000);
-  // No blank gap: the held candles are the ones the platform has, one per minute.
+  // No blank gap: the held candles are a run of the platform's own, none missing.
   const held = await attr(page, 'held');
-  expect((await attr(page, 'last-time')) - (await attr(page, 'first-time'))).toBe((held - 1) * 60);
+  const run = platform.core.candles('1m', (await attr(page, 'last-time')) + 1, held).candles;
+  expect(run).toHaveLength(held);
+  expect(run[0]!.time).toBe(await attr(page, 'first-time'));
 
   for (const [w, h] of [[1440, 900], [800, 600]] as const) {
     await page.setViewportSize({ width: w, height: h });
