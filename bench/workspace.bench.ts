@@ -21,7 +21,7 @@ const OPEN_AND_TIME = `new Promise((resolve, reject) => {
     const book = document.querySelector('[data-testid="order-book"] button.level');
     const trades = document.querySelector('[data-testid="recent-trades"] tbody tr td.num');
     const chart = document.querySelector('[data-testid="price-chart"] canvas');
-    const painted = chart && chart.width > 0 && document.querySelector('[data-testid="price-chart"]').dataset.candles !== '0';
+    const painted = chart && chart.width > 0 && Number(document.querySelector('[data-testid="price-chart"]').dataset.held || 0) > 0;
     if (book && trades && painted) return resolve(performance.now() - t0);
     if (performance.now() > deadline) return reject(new Error('workspace not painted within 10 s'));
     requestAnimationFrame(check);

@@ -3,7 +3,7 @@
 // candle exactly; pushed orders merge by id.
 import { describe, expect, it } from 'vitest';
 import { RendererBook, type BookView } from '../src/store/book';
-import { applyTrades, prependCandles } from '../src/store/candles';
+import { applyTrades } from '../src/store/candles';
 import { applyOrdersPush, mergeOrders, type OrderView } from '../src/store/orders';
 import { mergeEntries } from '../src/store/activity';
 import type { BookSnapshot, PublicTrade } from '../../shared/platform/api';
@@ -66,10 +66,6 @@ describe('live candles from trades', () => {
     expect(out[0]).toEqual({ time: bucket, open: '1', high: '1.3', low: '0.9', close: '1.3', volume: '10.1' });
     expect(out[1]).toEqual({ time: bucket + 60, open: '0.85', high: '0.85', low: '0.85', close: '0.85', volume: '0.2' });
     expect(applyTrades(candles, [t(1, '5', '1', new Date((bucket - 1) * 1000).toISOString())], '1m')).toBe(candles);
-  });
-  it('prepends an older page without duplicating the overlap', () => {
-    const older: Candle[] = [{ ...candles[0]!, time: bucket - 60 }, { ...candles[0]! }];
-    expect(prependCandles(older, candles).map((c) => c.time)).toEqual([bucket - 60, bucket]);
   });
 });
 

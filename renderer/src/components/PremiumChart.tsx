@@ -33,10 +33,21 @@ export function PremiumChart({ candles, faceValue }: { candles: Candle[]; faceVa
     series.createPriceLine({ price: 0, color: look.colors.face_value, lineWidth: 1, lineStyle: 2, title: 'face value' });
   }, [look]);
 
+  // What was drawn, so a live trade (the last candle moved or one opened) is one point's update.
+  const drawn = useRef<{ candles: readonly Candle[]; face: string } | null>(null);
   useEffect(() => {
-    if (!faceValue) return;
+    if (!faceValue || !line.current) return;
+    const before = drawn.current;
+    drawn.current = { candles, face: faceValue };
+    const grew = before ? candles.length - before.candles.length : -1;
+    const last = candles[candles.length - 1];
+    if (before && last && before.face === faceValue && (grew === 0 || grew === 1) && before.candles[0] === candles[0]) {
+      const p = premiumSeries([last], faceValue)[0]!;
+      line.current.update({ time: p.time as UTCTimestamp, value: Number(p.premium) * 100 });
+      return;
+    }
     // Exact premiums, then numbers (percent) for pixels only.
-    line.current?.setData(premiumSeries(candles, faceValue).map((p) => ({ time: p.time as UTCTimestamp, value: Number(p.premium) * 100 })));
+    line.current.setData(premiumSeries(candles, faceValue).map((p) => ({ time: p.time as UTCTimestamp, value: Number(p.premium) * 100 })));
     chart.current?.timeScale().fitContent();
   }, [candles, faceValue]);
 

@@ -1,17 +1,12 @@
-import { useMarket } from '../store';
+import { useChart, useMarket } from '../store';
 import { useMarketTitle } from '../store/instrument';
-import { PriceChart } from '../components/PriceChart';
+import { ChartPanel } from '../components/chart/ChartPanel';
 import { PremiumChart } from '../components/PremiumChart';
 import { pct, qty, usd } from '../format';
-import type { CandleInterval } from '../../../shared/platform/events';
-
-const INTERVALS: CandleInterval[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
 
 export function MarketsPage() {
   const ticker = useMarket((s) => s.ticker);
-  const chart = useMarket((s) => s.chart);
-  const setChartInterval = useMarket((s) => s.setChartInterval);
-  const loadOlder = useMarket((s) => s.loadOlderCandles);
+  const candles = useChart((s) => s.candles);
   const title = useMarketTitle();
 
   return (
@@ -25,19 +20,10 @@ export function MarketsPage() {
         <div><span className="muted">Premium</span> {pct(ticker?.premium)}</div>
         <div><span className="muted">24h volume</span> {qty(ticker?.volume_24h, 0)}</div>
       </div>
-      <div className="toolbar" role="toolbar" aria-label="Candle interval">
-        {INTERVALS.map((i) => (
-          <button key={i} type="button" className={i === chart.interval ? 'chip active' : 'chip'} aria-pressed={i === chart.interval} onClick={() => setChartInterval(i)}>
-            {i}
-          </button>
-        ))}
-        {chart.from_cache && <span className="muted small">offline: showing cached candles</span>}
-      </div>
-      {chart.error && <p className="error-text" role="alert">Could not load candles: {chart.error}</p>}
-      <PriceChart candles={chart.candles} interval={chart.interval} faceValue={ticker?.face_value ?? null} onNeedOlder={() => void loadOlder()} />
+      <ChartPanel variant="full" />
       <h2 className="section">Premium over face value</h2>
       <p className="muted small">The premium is how far the market prices a token above its face value (what the plan charges per credit): what buyers expect future demand for compute to add.</p>
-      <PremiumChart candles={chart.candles} faceValue={ticker?.face_value ?? null} />
+      <PremiumChart candles={candles} faceValue={ticker?.face_value ?? null} />
     </section>
   );
 }

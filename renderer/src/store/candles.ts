@@ -32,9 +32,3 @@ export function applyTrades(candles: readonly Candle[], trades: readonly PublicT
   }
   return moved ? out : (candles as Candle[]);
 }
-
-/** Older page + current candles, deduplicated by time, oldest first. */
-export function prependCandles(older: readonly Candle[], current: readonly Candle[]): Candle[] {
-  const first = current[0]?.time ?? Number.POSITIVE_INFINITY;
-  return [...older.filter((c) => c.time < first), ...current];
-}

@@ -11,6 +11,7 @@ import { preferencesBinding, startTheme } from './preferences';
 
 export { PAGES, useSession, walletApi, type Page } from './session';
 export { useMarket, bookStats } from './market';
+export { useChart } from './chart';
 export { useOrders } from './orders';
 export { usePortfolio } from './portfolio';
 export { useCompute } from './compute';

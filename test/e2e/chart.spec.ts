@@ -1,0 +1,107 @@
+// End-to-end, the chart over a long history (issue #11), in browser mode: the platform holds
+// 20,000 candles of 1m; the chart keeps the user's zoom while trades arrive, and scrolling
+// back loads older candles (the first visible candle gets older) while it holds a bounded
+// window. Screenshots of the Markets page at 1440×900 and 800×600 go to test-results/.
+import { expect, test, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launchApp, ROOT, type LaunchedApp } from './launch.js';
+import { startPlatform, type RunningPlatform } from '../../platform/index.js';
+import { ticksToPrice } from '../../platform/core/units.js';
+import { seedCandles } from '../fixtures/seed-candles.js';
+
+/** The seeded market trades around 1.5 × face value (the demo plan's face value is $0.02). */
+const MARKET_TICKS = 300;
+const MARKET_PRICE = ticksToPrice(MARKET_TICKS);
+const tsx = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+const work = mkdtempSync(path.join(os.tmpdir(), 'cw-chart-'));
+let platform: RunningPlatform;
+let app: LaunchedApp;
+let seeded: { first_s: number; last_s: number };
+
+test.beforeAll(async () => {
+  const db_path = path.join(work, 'platform.db');
+  platform = await startPlatform({ db_path, port: 0, seed_demo: true });
+  seeded = seedCandles(db_path, '1m', 20_000, platform.core.now_ms(), MARKET_TICKS);
+  const creds = path.join(work, 'creds.json');
+  writeFileSync(creds, JSON.stringify(platform.demo_credentials), { mode: 0o600 });
+  const data_dir = path.join(work, 'wallet');
+  const connect = spawnSync(process.execPath, [tsx, 'electron/cli/wallet.ts', 'connect', '--data-dir', data_dir, '--platform-url', platform.url, '--credentials', creds], { cwd: ROOT, encoding: 'utf8' });
+  expect(connect.status, connect.stderr).toBe(0);
+  app = await launchApp(['--web'], data_dir);
+});
+
+test.afterAll(async () => {
+  await app?.stop();
+  await platform?.close();
+});
+
+const attr = async (page: Page, name: string) => Number(await page.getByTestId('price-chart').getAttribute(`data-${name}`));
+
+async function openOneMinute(page: Page) {
+  await page.goto(app.url);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await page.keyboard.press('Alt+2');
+  const toolbar = page.getByRole('toolbar', { name: 'Candle interval' });
+  await toolbar.getByRole('button', { name: '1m' }).click();
+  await expect(toolbar.getByRole('button', { name: '1m' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('price-chart')).toHaveAttribute('data-interval', '1m');
+  await expect(page.getByTestId('price-chart')).toHaveAttribute('data-loading', '');
+  await expect.poll(() => attr(page, 'held')).toBeGreaterThan(0);
+}
+
+test('the chart keeps the user zoom while trades arrive', async ({ page }) => {
+  await openOneMinute(page);
+  const chart = page.getByTestId('price-chart');
+  await expect(chart).toHaveAttribute('role', 'img');
+  // Scroll back with the keyboard (a tenth of the view per key), away from the live edge.
+  await chart.focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
+  await expect.poll(() => attr(page, 'visible-to')).toBeLessThan(seeded.last_s);
+  const from = await attr(page, 'visible-from');
+  const to = await attr(page, 'visible-to');
+  const measured_before = await chart.getAttribute('data-live-update-ms');
+  const last_before = await attr(page, 'last-time');
+
+  // Trades on the platform: another account buys from the wallet account's resting sell.
+  const core = platform.core;
+  const buyer = core.createAccount({});
+  core.deposit(buyer.account_id, '1000');
+  const demo = platform.demo_credentials!;
+  core.placeOrder(demo.account_id, { client_order_id: 'e2e-rest', side: 'sell', type: 'limit', quantity: '1', price: MARKET_PRICE, time_in_force: 'GTC' });
+  for (let i = 0; i < 5; i++) core.placeOrder(buyer.account_id, { client_order_id: `e2e-buy-${i}`, side: 'buy', type: 'limit', quantity: '0.01', price: MARKET_PRICE, time_in_force: 'IOC' });
+  // The live candle moved (an update was measured) ...
+  await expect.poll(async () => {
+    const now = await chart.getAttribute('data-live-update-ms');
+    return now !== null && now !== measured_before;
+  }).toBe(true);
+  expect(await attr(page, 'last-time')).toBeGreaterThanOrEqual(last_before);
+  // ... and the view did not move.
+  expect(await attr(page, 'visible-from')).toBe(from);
+  expect(await attr(page, 'visible-to')).toBe(to);
+});
+
+test('scrolling back loads older candles, within a bounded window', async ({ page }) => {
+  await openOneMinute(page);
+  const chart = page.getByTestId('price-chart');
+  const first_held = await attr(page, 'first-time');
+  const first_visible = await attr(page, 'visible-from');
+  await chart.focus();
+  for (let i = 0; i < 12; i++) await page.keyboard.press('PageUp');
+  await expect.poll(() => attr(page, 'first-time')).toBeLessThan(first_held);
+  await expect.poll(() => attr(page, 'visible-from')).toBeLessThan(first_visible);
+  expect(await attr(page, 'held')).toBeLessThanOrEqual(6000);
+  // No blank gap: the held candles are a run of the platform's own, none missing.
+  const held = await attr(page, 'held');
+  const run = platform.core.candles('1m', (await attr(page, 'last-time')) + 1, held).candles;
+  expect(run).toHaveLength(held);
+  expect(run[0]!.time).toBe(await attr(page, 'first-time'));
+
+  for (const [w, h] of [[1440, 900], [800, 600]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ROOT, `test-results/chart-markets-${w}x${h}.png`), fullPage: true });
+  }
+});
