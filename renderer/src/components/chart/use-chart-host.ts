@@ -3,7 +3,7 @@
 // ResizeObserver inside the library), so a resizable panel only has to resize the host.
 import { useEffect, useRef, useState } from 'react';
 import { CandlestickSeries, createChart, HistogramSeries, type IChartApi, type ISeriesApi } from 'lightweight-charts';
-import { CHART_OPTIONS } from '../chart-theme';
+import { CHART_OPTIONS, useChartOptions } from '../chart-theme';
 import { DOWN_COLOR, UP_COLOR } from './series-data';
 
 export interface ChartParts {
@@ -40,5 +40,12 @@ export function useChartHost(): { host: React.RefObject<HTMLDivElement | null>; 
       chart.remove();
     };
   }, []);
+  // The theme, locale or time zone changed: restyle in place (data, zoom and scroll stay).
+  const look = useChartOptions();
+  useEffect(() => {
+    if (!parts || parts.removed.value) return;
+    parts.chart.applyOptions(look.options);
+    parts.price.applyOptions({ upColor: look.colors.up, downColor: look.colors.down, wickUpColor: look.colors.up, wickDownColor: look.colors.down });
+  }, [parts, look]);
   return { host, parts };
 }
