@@ -3,11 +3,12 @@ import { qty, time, usd } from '../format';
 
 const ROWS = 20;
 
-/** Public trades, newest first; the taker's side by colour and by an arrow (never colour alone). */
-export function RecentTrades() {
+/** Public trades, newest first (the last ROWS); the taker's side by colour and by an arrow (never colour alone). */
+export function RecentTrades({ scroll = false }: { scroll?: boolean }) {
   const trades = useMarket((s) => s.trades).slice(0, ROWS);
   return (
-    <section className="card trades" aria-label="Recent trades" data-testid="recent-trades">
+    // In a workspace panel the list scrolls itself, so it takes focus: keyboard users scroll it too.
+    <section className={scroll ? 'card trades trades-scroll' : 'card trades'} aria-label="Recent trades" data-testid="recent-trades" tabIndex={scroll ? 0 : undefined}>
       <h2>Recent trades</h2>
       <table className="table compact">
         <thead><tr><th className="num">Price</th><th className="num">Size</th><th>Time</th></tr></thead>

@@ -88,7 +88,7 @@ export function TradeWorkspace() {
                 <SavedGroup id="trade-side" orientation="vertical" generation={generation}>
                   <Panel id="trade-book" minSize="120px" className="ws-panel scroll"><OrderBook /></Panel>
                   <Handle label="Resize order book and recent trades" orientation="vertical" />
-                  <Panel id="trade-trades" minSize="80px" className="ws-panel scroll"><RecentTrades /></Panel>
+                  <Panel id="trade-trades" minSize="80px" className="ws-panel"><RecentTrades scroll /></Panel>
                 </SavedGroup>
               </Panel>
               <Handle label="Resize order book and chart" orientation="horizontal" />
