@@ -5,29 +5,22 @@
 // http/server.ts), before the handler runs and outside its savepoint: it stays claimed even
 // when the handler refuses the request, so a refused write cannot be replayed into success
 // later (say, a withdrawal refused for funds, replayed after a deposit).
-import type Database from 'better-sqlite3';
+import type { PlatformStore } from '../core/store.js';
 import { SIGNATURE_WINDOW_MS } from '../../shared/platform/signing.js';
 
 /** Kept this long past their timestamp: beyond the window a replay is refused as stale, with a margin for clock steps. */
 export const SEEN_SIGNATURE_TTL_MS = 2 * SIGNATURE_WINDOW_MS;
 
 export class ReplayStore {
-  private readonly insert: Database.Statement;
-  private readonly remove: Database.Statement;
-
-  constructor(db: Database.Database) {
-    this.insert = db.prepare(`INSERT OR IGNORE INTO seen_signatures (timestamp_ms, signature) VALUES (?, ?)`);
-    // A range on the primary key's prefix; run every few seconds, so it covers seconds of traffic.
-    this.remove = db.prepare(`DELETE FROM seen_signatures WHERE timestamp_ms < ?`);
-  }
+  constructor(private readonly store: Pick<PlatformStore, 'claimSignature' | 'pruneSignatures'>) {}
 
   /** Records the signature; false when it was recorded before (a replay). */
   claim(timestamp_ms: number, signature_hex: string): boolean {
-    return this.insert.run(timestamp_ms, Buffer.from(signature_hex, 'hex')).changes === 1;
+    return this.store.claimSignature(timestamp_ms, Buffer.from(signature_hex, 'hex'));
   }
 
   /** Forgets signatures too old to be accepted again anyway; returns how many went. */
   prune(now_ms: number): number {
-    return this.remove.run(now_ms - SEEN_SIGNATURE_TTL_MS).changes;
+    return this.store.pruneSignatures(now_ms - SEEN_SIGNATURE_TTL_MS);
   }
 }

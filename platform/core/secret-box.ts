@@ -7,7 +7,7 @@
 // clear error naming the file, never a new key that turns every signed request into a 500.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type Database from 'better-sqlite3';
+import type { PlatformStore } from './store.js';
 
 const PREFIX = 'enc1:';
 const KEY_BYTES = 32;
@@ -36,9 +36,9 @@ export class SecretBox {
    * never sealed anything; otherwise the file must exist and open the store's check value
    * (or, for a store from before the check, one of its sealed secrets).
    */
-  static forStore(db: Database.Database, file: string): SecretBox {
-    const check = db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(CHECK_META_KEY) as string | undefined;
-    const sample = db.prepare(`SELECT secret FROM api_keys WHERE secret LIKE '${PREFIX}%' LIMIT 1`).pluck().get() as string | undefined;
+  static forStore(store: Pick<PlatformStore, 'getMeta' | 'setMeta' | 'sampleSealedSecret'>, file: string): SecretBox {
+    const check = store.getMeta(CHECK_META_KEY);
+    const sample = store.sampleSealedSecret(PREFIX);
     const sealed = check ?? sample;
     if (!existsSync(file)) {
       if (sealed !== undefined) {
@@ -54,7 +54,7 @@ export class SecretBox {
         throw new SecretsKeyError(`secrets key file ${file} does not match this database (it cannot open the secrets sealed in it): restore the right file; nothing was changed`);
       }
     }
-    if (check === undefined) db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?)`).run(CHECK_META_KEY, box.seal(CHECK_PLAIN));
+    if (check === undefined) store.setMeta(CHECK_META_KEY, box.seal(CHECK_PLAIN));
     return box;
   }
 

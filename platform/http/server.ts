@@ -203,7 +203,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   const privateLimiter = rl ? new RateLimiter(rl.private_capacity, rl.private_refill_per_s, core.now_ms) : null;
   const publicLimiter = rl ? new RateLimiter(rl.public_capacity, rl.public_refill_per_s, core.now_ms) : null;
   const authFailures = rl ? new AuthFailureLimiter(rl, core.now_ms) : null;
-  const replay = new ReplayStore(core.db);
+  const replay = new ReplayStore(core.store);
   const committer = new GroupCommitter(core);
   const onError = opts.on_error ?? ((e: unknown, where: string) => console.error(`platform: unexpected error in ${where}:`, e));
   let openapi: string | null = null;

@@ -16,7 +16,7 @@ const META_KEY = 'demo_account';
 
 /** Finds the demo account created by an earlier run on this database. */
 export function existingDemo(core: PlatformCore): DemoCredentials | null {
-  const row = core.db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(META_KEY) as string | undefined;
+  const row = core.store.getMeta(META_KEY);
   if (!row) return null;
   const { account_id, key_id } = JSON.parse(row) as { account_id: string; key_id: string };
   const key = core.apiKey(key_id);
@@ -43,7 +43,7 @@ export function seedDemoAccount(core: PlatformCore, shift_clock: (offset_ms: num
     core.deposit(account_id, '1000');
     core.recordUsage(account_id, '120');
     const { key_id, secret } = core.createApiKey(account_id);
-    core.db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?)`).run(META_KEY, JSON.stringify({ account_id, key_id }));
+    core.store.setMeta(META_KEY, JSON.stringify({ account_id, key_id }));
     return { key_id, secret, account_id };
   } finally {
     shift_clock(0);

@@ -46,7 +46,7 @@ export class MarketSimulator {
   /** Creates (or finds) the simulated accounts and funds them: cash deposits, tokens minted at their first period close. */
   setup(): void {
     const core = this.core;
-    const known = core.db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(META_KEY) as string | undefined;
+    const known = core.store.getMeta(META_KEY);
     if (known) {
       this.accounts.push(...(JSON.parse(known) as string[]));
     } else {
@@ -58,7 +58,7 @@ export class MarketSimulator {
         core.deposit(account_id, '100000');
         this.accounts.push(account_id);
       }
-      core.db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?)`).run(META_KEY, JSON.stringify(this.accounts));
+      core.store.setMeta(META_KEY, JSON.stringify(this.accounts));
       core.tick();
     }
     for (const a of this.accounts) {
@@ -66,7 +66,7 @@ export class MarketSimulator {
       this.open.set(a, ids);
       this.n = Math.max(this.n, ids.length);
     }
-    this.n = core.db.prepare(`SELECT count(*) FROM orders`).pluck().get() as number;
+    this.n = core.store.orderCount();
   }
 
   private clientId(): string {

@@ -14,7 +14,7 @@ import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { PlatformCore } from '../../platform/core/core.js';
 import { sign, signWsAuth } from '../../platform/auth/signing.js';
 import { ReplayStore, SEEN_SIGNATURE_TTL_MS } from '../../platform/auth/replay.js';
-import { migrate } from '../../platform/core/schema.js';
+import { SqliteStore } from '../../platform/core/store-sqlite.js';
 import { PlatformClient, PlatformStream } from '../../electron/services/platform-client/index.js';
 
 const running: RunningPlatform[] = [];
@@ -142,9 +142,8 @@ describe('replay protection', () => {
   });
 
   it('the store forgets signatures only once they are too old to be accepted anyway', () => {
-    const db = new Database(':memory:');
-    migrate(db);
-    const r = new ReplayStore(db);
+    const store = new SqliteStore(':memory:');
+    const r = new ReplayStore(store);
     const sig = randomBytes(32).toString('hex');
     const now = 1_000_000_000;
     expect(r.claim(now - 1000, sig)).toBe(true);
@@ -153,7 +152,7 @@ describe('replay protection', () => {
     expect(r.claim(now - 1000, sig)).toBe(false);
     expect(r.prune(now - 1000 + SEEN_SIGNATURE_TTL_MS + 1)).toBe(1);
     expect(r.claim(now - 1000, sig)).toBe(true);
-    db.close();
+    store.close();
   });
 });
 
