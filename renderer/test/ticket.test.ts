@@ -166,3 +166,23 @@ describe('conservativeCents', () => {
     expect(conservativeCents(dec(x), side)).toBe(out);
   });
 });
+
+describe('chosen lots (specific identification)', () => {
+  const sell = (lot_picks: Record<string, string>, quantity = '5') => draft({ side: 'sell', quantity, lot_picks });
+  it('builds the lots into the order, canonical, blanks left out; never on a buy', () => {
+    expect(buildOrder(sell({ a: '2.50', b: '', c: '2.5' }), NOW).lots).toEqual([{ lot_id: 'a', quantity: '2.5' }, { lot_id: 'c', quantity: '2.5' }]);
+    expect(buildOrder(sell({}), NOW)).not.toHaveProperty('lots');
+    expect(buildOrder(draft({ side: 'buy', lot_picks: { a: '5' } }), NOW)).not.toHaveProperty('lots');
+  });
+  it.each([
+    [{ a: '2', b: '2' }, /add up to 4, not the quantity 5/],
+    [{ a: '5.001' }, /multiple of 0.01/],
+    [{ a: '-1', b: '6' }, /positive multiple/],
+  ] as const)('%o → %s', (picks, message) => {
+    const found = problems(sell(picks), RULES, { usd_available: '0', tokens_available: '100' }, NOW);
+    expect(found.find((p) => p.field === 'lots')?.message).toMatch(message);
+  });
+  it('lots that add up are fine', () => {
+    expect(problems(sell({ a: '2', b: '3' }), RULES, { usd_available: '0', tokens_available: '100' }, NOW)).toEqual([]);
+  });
+});

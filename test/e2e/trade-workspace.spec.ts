@@ -96,7 +96,7 @@ test('the confirmation shows exactly the order that is submitted', async ({ page
   await page.screenshot({ path: path.join(SCREENS, 'trade-confirm-order.png') });
   const [request] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/placeOrder')), dialog.getByRole('button', { name: /^Buy 12.5 / }).click()]);
   const submitted = request.postDataJSON() as Record<string, unknown>;
-  expect(Object.fromEntries(Object.entries(submitted).map(([k, v]) => [k, String(v)]))).toEqual(shown);
+  expect(Object.fromEntries(Object.entries(submitted).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]))).toEqual(shown);
   expect(submitted).toMatchObject({ side: 'buy', type: 'limit', quantity: '12.5', price: '0.0012', time_in_force: 'GTD', post_only: true, expires_at: till.toISOString() });
   await expect(dialog.locator('dd[data-field="quantity"]')).toHaveCount(0);
   await expect(page.getByTestId('order-message')).toHaveText(/Open on the platform/, { timeout: 30_000 });

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PlaceOrderInput } from '../../../../shared/contract/orders';
 import { dateTime, qty, usd } from '../../format';
+import { useTax } from '../../store';
 import type { Estimate } from './ticket';
 import { conservativeCents, TIF_LABEL } from './ticket';
 
@@ -15,7 +16,7 @@ interface Row {
   shown: string;
 }
 
-function rows(o: PlaceOrderInput, symbol: string): Row[] {
+function rows(o: PlaceOrderInput, symbol: string, acquired: ReadonlyMap<string, string>): Row[] {
   const out: Row[] = [
     { field: 'side', label: 'Side', value: o.side, shown: o.side === 'buy' ? 'Buy' : 'Sell' },
     { field: 'type', label: 'Type', value: o.type, shown: o.type === 'limit' ? 'Limit' : 'Market' },
@@ -26,6 +27,10 @@ function rows(o: PlaceOrderInput, symbol: string): Row[] {
   const tif = o.time_in_force ?? 'GTC';
   out.push({ field: 'time_in_force', label: 'Time in force', value: tif, shown: `${tif} (${TIF_LABEL[tif]})` });
   out.push({ field: 'post_only', label: 'Post-only', value: String(o.post_only ?? false), shown: o.post_only ? 'Yes' : 'No' });
+  if (o.lots !== undefined) {
+    const shown = o.lots.map((l) => `${l.quantity} from the lot acquired ${acquired.get(l.lot_id) ?? l.lot_id}`).join('; ');
+    out.push({ field: 'lots', label: 'Lots sold', value: JSON.stringify(o.lots), shown });
+  }
   if (o.expires_at !== undefined) {
     out.push({ field: 'expires_at', label: tif === 'GTD' ? 'Good till' : 'Send by', value: o.expires_at, shown: dateTime(o.expires_at) });
   }
@@ -42,6 +47,8 @@ export function ConfirmOrderDialog({ order, estimate, feesKnown, symbol, busy, w
   onConfirm(dontAskAgain: boolean): void;
   onCancel(): void;
 }) {
+  const held = useTax((s) => s.view?.summary?.lots ?? null);
+  const acquired = new Map((held ?? []).map((l) => [l.lot_id, l.holding_start]));
   const ref = useRef<HTMLDialogElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const [dontAsk, setDontAsk] = useState(false);
@@ -57,7 +64,7 @@ export function ConfirmOrderDialog({ order, estimate, feesKnown, symbol, busy, w
     <dialog ref={ref} className="confirm-dialog" aria-labelledby="confirm-title" onCancel={(e) => { e.preventDefault(); onCancel(); }}>
       <h2 id="confirm-title" className="dialog-title">Confirm order</h2>
       <dl className="confirm-fields" data-testid="confirm-fields">
-        {rows(order, symbol).map((r) => (
+        {rows(order, symbol, acquired).map((r) => (
           <div key={r.field} className="confirm-row">
             <dt>{r.label}</dt>
             <dd data-field={r.field} data-value={r.value}>{r.shown}</dd>

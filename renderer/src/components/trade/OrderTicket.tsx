@@ -9,6 +9,7 @@ import { LOT_SIZE, TICK_SIZE, type PlaceOrderInput } from '../../../../shared/co
 import { RadioChoice } from './RadioChoice';
 import { ConfirmOrderDialog } from './ConfirmOrderDialog';
 import { SalePreview } from './SalePreview';
+import { LotPicker } from './LotPicker';
 import { useTicket } from './ticket-store';
 import { useConfirmOrders } from './workspace-prefs';
 import { OrderStatusLine } from './OrderStatusLine';
@@ -16,6 +17,7 @@ import {
   allowedTif,
   buildOrder,
   conservativeCents,
+  lotPicks,
   estimate,
   PERCENT_CHOICES,
   problems as findProblems,
@@ -76,6 +78,7 @@ export function OrderTicket() {
   const [busy, setBusy] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
   const [placedId, setPlacedId] = useState<string | null>(null);
+  const [lotsOpen, setLotsOpen] = useState(false);
   const quantityRef = useRef<HTMLInputElement>(null);
   const priceRef = useRef<HTMLInputElement>(null);
 
@@ -230,7 +233,15 @@ export function OrderTicket() {
           {warns.map((w) => <li key={w}>{w}</li>)}
         </ul>
       )}
-      {draft.side === 'sell' && <SalePreview quantity={draft.quantity} price={draft.price || market.best_bid || ''} />}
+      {draft.side === 'sell' && (
+        <>
+          <SalePreview quantity={draft.quantity} price={draft.price || market.best_bid || ''} lots={lotPicks(draft)} />
+          <details className="advanced" open={lotsOpen} onToggle={(e) => setLotsOpen((e.target as HTMLDetailsElement).open)}>
+            <summary>Choose lots (specific identification){lotPicks(draft) ? ': chosen' : ''}</summary>
+            <LotPicker quantity={draft.quantity} picks={draft.lot_picks ?? {}} onChange={(lot_picks) => edit({ lot_picks })} problem={visible('lots')?.message ?? null} />
+          </details>
+        </>
+      )}
 
       <div className="ticket-send">
       <button type="submit" className={`submit ${draft.side}`} disabled={busy}>{busy ? 'Placing…' : submitLabel}</button>

@@ -12,7 +12,7 @@ type WhatIf = MethodResponse<'whatIfSale'>;
 const DEBOUNCE_MS = 150;
 const isDecimal = (s: string) => /^(0|[1-9]\d*)(\.\d+)?$/.test(s) && Number(s) > 0;
 
-export function SalePreview({ quantity, price }: { quantity: string; price: string }) {
+export function SalePreview({ quantity, price, lots }: { quantity: string; price: string; lots: { lot_id: string; quantity: string }[] | null }) {
   const as_of = useTax((s) => s.view?.as_of_seq ?? 0);
   // The answer is kept with the input it answers, so a stale one is never shown.
   const [answer, setAnswer] = useState<{ key: string; preview: WhatIf | null; error: string | null } | null>(null);
@@ -20,19 +20,20 @@ export function SalePreview({ quantity, price }: { quantity: string; price: stri
   const q = quantity.trim();
   const pr = price.trim();
   const valid = isDecimal(q) && (pr === '' || isDecimal(pr));
-  const key = `${q}@${pr}`;
+  const lots_json = lots ? JSON.stringify(lots) : '';
+  const key = `${q}@${pr}@${lots_json}`;
 
   useEffect(() => {
     if (!valid) return;
     const n = ++asked.current;
     const t = setTimeout(() => {
       walletApi()
-        .whatIfSale({ quantity: q, ...(pr ? { price_usd: pr } : {}) })
+        .whatIfSale({ quantity: q, ...(pr ? { price_usd: pr } : {}), ...(lots_json ? { lots: JSON.parse(lots_json) as { lot_id: string; quantity: string }[] } : {}) })
         .then((r) => { if (n === asked.current) setAnswer({ key, preview: r, error: null }); })
         .catch((err: unknown) => { if (n === asked.current) setAnswer({ key, preview: null, error: errorText(err) }); });
     }, DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [valid, q, pr, key, as_of]);
+  }, [valid, q, pr, key, lots_json, as_of]);
 
   if (!valid || !answer || answer.key !== key) return null;
   const { preview, error } = answer;
@@ -41,7 +42,8 @@ export function SalePreview({ quantity, price }: { quantity: string; price: stri
   const gain = (s: string) => <span className={s.startsWith('-') ? 'neg' : 'pos'}>{usd(s)}</span>;
   return (
     <section className="sale-preview" aria-label="Tax effect of this sale" data-testid="sale-preview" data-price={p.price_usd}>
-      <h3>Tax effect ({p.method.toUpperCase()}) at {usd(p.price_usd, 4)}</h3>
+      <h3>Tax effect ({p.method === 'specific' ? 'chosen lots' : p.method.toUpperCase()}) at {usd(p.price_usd, 4)}</h3>
+      {p.needs_lot_selection && <p className="small warning-text">Your standing method is specific identification: choose the lots below (otherwise FIFO's are shown, and a fill without a choice takes them).</p>}
       <dl className="ticket-summary">
         <dt>Proceeds</dt><dd>{usd(p.proceeds)}</dd>
         <dt>Cost basis</dt><dd>{usd(p.cost_basis)}</dd>
@@ -54,7 +56,7 @@ export function SalePreview({ quantity, price }: { quantity: string; price: stri
           <tbody>
             {p.portions.map((l) => (
               <tr key={`${l.lot_id}-${l.holding_start}`} data-lot-id={l.lot_id}>
-                <td>{l.holding_start}</td>
+                <td>{l.acquired_date}</td>
                 <td className="num">{qty(l.quantity)}</td>
                 <td className="num">{usd(l.cost_basis)}</td>
                 <td>{l.term === 'long' ? 'Long' : 'Short'}</td>

@@ -35,5 +35,5 @@ export const useTicket = create<TicketState>((set) => ({
       filled_from_book: s.filled_from_book + 1,
     })),
   // Keeps side, type and time choices: a trader placing a series of orders wants them kept.
-  reset: () => set((s) => ({ draft: { ...s.draft, quantity: '' } })),
+  reset: () => set((s) => ({ draft: { ...s.draft, quantity: '', lot_picks: {} } })),
 }));

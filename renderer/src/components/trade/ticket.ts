@@ -33,6 +33,8 @@ export interface TicketDraft {
   send_within_hours: string;
   /** GTD: the order leaves the book at this time (ms since the epoch), and is never sent after it. */
   good_till_ms: number | null;
+  /** A sell's chosen lots (specific identification), by held lot id → tokens typed; empty: the method in force. */
+  lot_picks?: Record<string, string>;
 }
 
 export interface Balances {
@@ -47,7 +49,7 @@ export interface MarketNow {
 }
 
 export interface FieldProblem {
-  field: 'quantity' | 'price' | 'time_in_force' | 'good_till' | 'send_within' | 'post_only' | 'order';
+  field: 'quantity' | 'price' | 'time_in_force' | 'good_till' | 'send_within' | 'post_only' | 'lots' | 'order';
   message: string;
 }
 
@@ -197,9 +199,33 @@ function timeProblems(d: TicketDraft, now_ms: number): FieldProblem[] {
   return [];
 }
 
+/** The chosen lots as the contract takes them (typed amounts > 0, in the held lots' order), or null when none. */
+export function lotPicks(d: Pick<TicketDraft, 'side' | 'lot_picks'>): { lot_id: string; quantity: string }[] | null {
+  if (d.side !== 'sell' || !d.lot_picks) return null;
+  const picks = Object.entries(d.lot_picks)
+    .filter(([, q]) => q.trim() !== '')
+    .map(([lot_id, q]) => ({ lot_id, quantity: q.trim() }));
+  return picks.length > 0 ? picks : null;
+}
+
+function lotProblems(d: TicketDraft, rules: TicketRules): FieldProblem[] {
+  const picks = lotPicks(d);
+  if (!picks) return [];
+  for (const p of picks) {
+    if (!isDecimalText(p.quantity) || dec(p.quantity).lte(0) || !isMultiple(dec(p.quantity), rules.lot_size)) {
+      return [{ field: 'lots', message: `Each lot's amount must be a positive multiple of ${rules.lot_size}.` }];
+    }
+  }
+  const sum = picks.reduce((s, p) => s.plus(dec(p.quantity)), dec('0'));
+  if (isDecimalText(d.quantity.trim()) && !sum.eq(dec(d.quantity.trim()))) {
+    return [{ field: 'lots', message: `The chosen lots add up to ${sum.toFixed()}, not the quantity ${d.quantity.trim()}.` }];
+  }
+  return [];
+}
+
 /** Every problem of the draft, per field, in the platform's terms; empty when it can be sent. */
 export function problems(d: TicketDraft, rules: TicketRules, balances: Balances | null, now_ms: number): FieldProblem[] {
-  const out = [...quantityProblems(d, rules, balances), ...priceProblems(d, rules), ...timeProblems(d, now_ms)];
+  const out = [...quantityProblems(d, rules, balances), ...priceProblems(d, rules), ...timeProblems(d, now_ms), ...lotProblems(d, rules)];
   if (out.length === 0 && balances && d.side === 'buy') {
     const reserve = dec(d.quantity).mul(dec(d.price));
     const needed = reserve.plus(takerFee(reserve, rules.taker_fee_bps));
@@ -224,6 +250,7 @@ export function buildOrder(d: TicketDraft, now_ms: number): PlaceOrderInput {
     time_in_force: d.time_in_force,
     ...(d.type === 'limit' && d.post_only ? { post_only: true } : {}),
     expires_at: new Date(expires_ms).toISOString(),
+    ...(lotPicks(d) ? { lots: lotPicks(d)!.map((p) => ({ lot_id: p.lot_id, quantity: toCanonical(dec(p.quantity)) })) } : {}),
   };
   const parsed = PlaceOrderInput.safeParse(raw);
   if (!parsed.success) {
