@@ -3,11 +3,10 @@
 // back loads older candles (the first visible candle gets older) while it holds a bounded
 // window. Screenshots of the Markets page at 1440×900 and 800×600 go to test-results/.
 import { expect, test, type Page } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchApp, ROOT, type LaunchedApp } from './launch.js';
+import { connectWallet, launchApp, ROOT, type LaunchedApp } from './launch.js';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { ticksToPrice } from '../../platform/core/units.js';
 import { seedCandles } from '../fixtures/seed-candles.js';
@@ -15,7 +14,6 @@ import { seedCandles } from '../fixtures/seed-candles.js';
 /** The seeded market trades around 1.5 × face value (the demo plan's face value is $0.02). */
 const MARKET_TICKS = 300;
 const MARKET_PRICE = ticksToPrice(MARKET_TICKS);
-const tsx = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const work = mkdtempSync(path.join(os.tmpdir(), 'cw-chart-'));
 let platform: RunningPlatform;
 let app: LaunchedApp;
@@ -25,12 +23,7 @@ test.beforeAll(async () => {
   const db_path = path.join(work, 'platform.db');
   platform = await startPlatform({ db_path, port: 0, seed_demo: true });
   seeded = seedCandles(db_path, '1m', 20_000, platform.core.now_ms(), MARKET_TICKS);
-  const creds = path.join(work, 'creds.json');
-  writeFileSync(creds, JSON.stringify(platform.demo_credentials), { mode: 0o600 });
-  const data_dir = path.join(work, 'wallet');
-  const connect = spawnSync(process.execPath, [tsx, 'electron/cli/wallet.ts', 'connect', '--data-dir', data_dir, '--platform-url', platform.url, '--credentials', creds], { cwd: ROOT, encoding: 'utf8' });
-  expect(connect.status, connect.stderr).toBe(0);
-  app = await launchApp(['--web'], data_dir);
+  app = await launchApp(['--web'], connectWallet(work, platform));
 });
 
 test.afterAll(async () => {

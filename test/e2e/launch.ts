@@ -1,7 +1,7 @@
 // Starts the app exactly as a user's `npm start` does (scripts/start.ts), in its own
 // data folder, and waits for the browser-mode URL it prints.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -48,4 +48,18 @@ export async function launchApp(extraArgs: string[] = [], data_dir = mkdtempSync
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
       }),
   };
+}
+
+/**
+ * Points a new wallet data folder (in `work`) at a running platform with its demo account,
+ * as a user's `npm run wallet -- connect` does. Returns the data folder.
+ */
+export function connectWallet(work: string, platform: { url: string; demo_credentials?: unknown }): string {
+  const creds = path.join(work, 'creds.json');
+  writeFileSync(creds, JSON.stringify(platform.demo_credentials), { mode: 0o600 });
+  const data_dir = path.join(work, 'wallet');
+  const tsx = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+  const connect = spawnSync(process.execPath, [tsx, 'electron/cli/wallet.ts', 'connect', '--data-dir', data_dir, '--platform-url', platform.url, '--credentials', creds], { cwd: ROOT, encoding: 'utf8' });
+  if (connect.status !== 0) throw new Error(`wallet connect failed (${connect.status}): ${connect.stderr}`);
+  return data_dir;
 }

@@ -2,27 +2,20 @@
 // account on the platform; the fill reaches the Trade screen by push alone. The test counts
 // the page's wallet API calls after the order is placed: there must be none (no refetch).
 import { expect, test } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchApp, ROOT, type LaunchedApp } from './launch.js';
+import { connectWallet, launchApp, type LaunchedApp } from './launch.js';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { PlatformClient } from '../../electron/services/platform-client/index.js';
 
-const tsx = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const work = mkdtempSync(path.join(os.tmpdir(), 'cw-live-'));
 let platform: RunningPlatform;
 let app: LaunchedApp;
 
 test.beforeAll(async () => {
   platform = await startPlatform({ db_path: path.join(work, 'platform.db'), port: 0, seed_demo: true });
-  const creds = path.join(work, 'creds.json');
-  writeFileSync(creds, JSON.stringify(platform.demo_credentials), { mode: 0o600 });
-  const data_dir = path.join(work, 'wallet');
-  const connect = spawnSync(process.execPath, [tsx, 'electron/cli/wallet.ts', 'connect', '--data-dir', data_dir, '--platform-url', platform.url, '--credentials', creds], { cwd: ROOT, encoding: 'utf8' });
-  expect(connect.status, connect.stderr).toBe(0);
-  app = await launchApp(['--web'], data_dir);
+  app = await launchApp(['--web'], connectWallet(work, platform));
 });
 
 test.afterAll(async () => {
