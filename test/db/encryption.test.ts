@@ -81,10 +81,10 @@ describe('the ledger file is encrypted at rest', () => {
     ledger.close();
   });
 
-  it('a failure while encrypting leaves the plain file exactly as it was, and no copy behind', async () => {
+  it('a failure while encrypting leaves the plain file exactly as it was, and no copy behind (a file at the latest schema: encrypting is the only step)', async () => {
     const dir = folder();
     const file = path.join(dir, 'ledger.db');
-    buildFixture(file, { ledger: 8, events: 50, seed: 4 });
+    buildFixture(file, { ledger: LATEST_VERSION, events: 50, seed: 4 });
     const before = readFileSync(file);
     useWalletDbKey(dir, KEY);
     const fault = (p: string) => {
