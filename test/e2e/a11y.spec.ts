@@ -39,6 +39,9 @@ async function open(page: Page) {
 async function setTheme(page: Page, theme: 'light' | 'dark' | 'system') {
   await page.keyboard.press('Alt+9');
   await page.getByLabel('Theme').selectOption(theme);
+  // Applied once the wallet stored it (the store applies what updatePreferences returns):
+  // only then may the page go (a reload right away could cancel the request).
+  if (theme !== 'system') await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
 }
 
 async function violations(page: Page): Promise<string[]> {

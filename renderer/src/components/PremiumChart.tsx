@@ -2,7 +2,7 @@
 import { useEffect, useRef } from 'react';
 import { createChart, LineSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { Candle } from '../../../shared/platform/events';
-import { useChartOptions } from './chart-theme';
+import { CHART_OPTIONS, useChartOptions } from './chart-theme';
 import { premiumSeries } from '../../../shared/compute/premium';
 
 export function PremiumChart({ candles, faceValue }: { candles: Candle[]; faceValue: string | null }) {
@@ -13,7 +13,8 @@ export function PremiumChart({ candles, faceValue }: { candles: Candle[]; faceVa
 
   useEffect(() => {
     if (!host.current) return;
-    const c = createChart(host.current);
+    // The attribution logo is off from creation: made with the defaults, its inline style breaks the CSP.
+    const c = createChart(host.current, CHART_OPTIONS);
     line.current = c.addSeries(LineSeries, { lineWidth: 2, priceFormat: { type: 'percent', precision: 2, minMove: 0.01 } });
     chart.current = c;
     return () => {
