@@ -141,7 +141,7 @@ test('panel sizes are resized by keyboard, kept across a reload, and reset on re
   await openTrade(page);
   const handle = page.getByRole('separator', { name: 'Resize chart and order ticket' });
   const ticketPanel = page.locator('[data-panel][id="trade-ticket"], #trade-ticket').first();
-  const width = async () => (await ticketPanel.boundingBox())!.width;
+  const width = async () => (await ticketPanel.boundingBox())?.width ?? -1000; // -1000 while the panel is not laid out (polls retry)
   const before = await width();
   await handle.focus();
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft'); // the ticket grows
