@@ -4,13 +4,14 @@
 import { useTax } from '../../store';
 import { qty, usd } from '../../format';
 import { dec } from '../../../../shared/money';
+import { isDecimalText } from './ticket';
 
 export function LotPicker({ quantity, picks, onChange, problem }: { quantity: string; picks: Record<string, string>; onChange(p: Record<string, string>): void; problem: string | null }) {
   const lots = useTax((s) => s.view?.summary?.lots ?? null);
   if (!lots) return <p className="muted small">The held lots are not known yet.</p>;
   if (lots.length === 0) return <p className="muted small">No tokens held.</p>;
   let chosen = dec('0');
-  for (const v of Object.values(picks)) if (/^(0|[1-9]\d*)(\.\d+)?$/.test(v.trim())) chosen = chosen.plus(dec(v.trim()));
+  for (const v of Object.values(picks)) if (isDecimalText(v.trim())) chosen = chosen.plus(dec(v.trim()));
   return (
     <div className="lot-picker">
       <table className="table compact lots-table" aria-label="Held lots to sell from">

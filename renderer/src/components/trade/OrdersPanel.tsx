@@ -96,6 +96,11 @@ export function OrdersPanel() {
   );
 }
 
+/** The side in colour and in words (never colour alone). */
+function SideCell({ side }: { side: OrderView['side'] }) {
+  return <td className={side === 'buy' ? 'pos' : 'neg'}>{side === 'buy' ? 'Buy' : 'Sell'}</td>;
+}
+
 function CancelButton({ o, onCancel }: { o: OrderView; onCancel(o: OrderView): void }) {
   if (o.cancel_requested) return <span className="muted small">cancel requested</span>;
   return (
@@ -113,7 +118,7 @@ function OpenTable({ orders, external, onCancel, onCancelExternal }: { orders: O
         {orders.map((o) => (
           <tr key={o.client_order_id} data-state={o.state} data-client-order-id={o.client_order_id}>
             <td>{dateTime(o.created_at)}</td>
-            <td className={o.side === 'buy' ? 'pos' : 'neg'}>{o.side === 'buy' ? 'Buy' : 'Sell'}</td>
+            <SideCell side={o.side} />
             <td>{o.type}{o.post_only ? ' (post-only)' : ''}</td>
             <td className="num">{qty(o.quantity)}</td>
             <td className="num">{qty(o.filled_quantity)}</td>
@@ -126,7 +131,7 @@ function OpenTable({ orders, external, onCancel, onCancelExternal }: { orders: O
         {external.map((o) => (
           <tr key={o.order_id} data-order-id={o.order_id} data-cancel={o.cancel ?? 'none'} data-external="true">
             <td>{dateTime(o.updated_at)}</td>
-            <td className={o.side === 'buy' ? 'pos' : 'neg'}>{o.side === 'buy' ? 'Buy' : 'Sell'}</td>
+            <SideCell side={o.side} />
             <td>{o.order_type} <span className="tag">placed elsewhere</span></td>
             <td className="num">{qty(o.quantity)}</td>
             <td className="num">{qty(o.filled_quantity)}</td>
@@ -156,7 +161,7 @@ function QueuedTable({ orders, onCancel }: { orders: OrderView[]; onCancel(o: Or
         {orders.map((o) => (
           <tr key={o.client_order_id} data-state={o.state} data-client-order-id={o.client_order_id}>
             <td>{dateTime(o.created_at)}</td>
-            <td className={o.side === 'buy' ? 'pos' : 'neg'}>{o.side === 'buy' ? 'Buy' : 'Sell'}</td>
+            <SideCell side={o.side} />
             <td>{o.type}{o.post_only ? ' (post-only)' : ''}</td>
             <td className="num">{qty(o.quantity)}</td>
             <td className="num">{priceText(o)}</td>
@@ -180,7 +185,7 @@ function HistoryTable({ orders }: { orders: OrderView[] }) {
         {orders.map((o) => (
           <tr key={o.client_order_id} data-state={o.state} data-client-order-id={o.client_order_id}>
             <td>{dateTime(o.updated_at)}</td>
-            <td className={o.side === 'buy' ? 'pos' : 'neg'}>{o.side === 'buy' ? 'Buy' : 'Sell'}</td>
+            <SideCell side={o.side} />
             <td>{o.type}</td>
             <td className="num">{qty(o.quantity)}</td>
             <td className="num">{qty(o.filled_quantity)}</td>

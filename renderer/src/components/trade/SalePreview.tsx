@@ -4,13 +4,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTax, walletApi } from '../../store';
 import { errorText, qty, usd } from '../../format';
+import { zPositiveDecimal } from '../../../../shared/money';
 import type { MethodResponse } from '../../../../shared/contract/wallet-api';
 
 type WhatIf = MethodResponse<'whatIfSale'>;
 
 /** Typing pauses this long before the preview is asked for. */
 const DEBOUNCE_MS = 150;
-const isDecimal = (s: string) => /^(0|[1-9]\d*)(\.\d+)?$/.test(s) && Number(s) > 0;
+const isDecimal = (s: string) => zPositiveDecimal.safeParse(s).success;
 
 export function SalePreview({ quantity, price, lots }: { quantity: string; price: string; lots: { lot_id: string; quantity: string }[] | null }) {
   const as_of = useTax((s) => s.view?.as_of_seq ?? 0);

@@ -6,7 +6,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Group, Panel, Separator, type Layout } from 'react-resizable-panels';
 import { OrderBook } from '../OrderBook';
 import { RecentTrades } from '../RecentTrades';
-import { WorkspaceChart } from './WorkspaceChart';
+import { ChartPanel } from '../chart/ChartPanel';
 import { OrderTicket } from './OrderTicket';
 import { OrdersPanel } from './OrdersPanel';
 import { MarketHeader } from './MarketHeader';
@@ -67,7 +67,7 @@ export function TradeWorkspace() {
     return (
       <div className="trade-stack">
         <MarketHeader />
-        <WorkspaceChart />
+        <ChartPanel variant="workspace" />
         <div className="stack-two">
           <div className="ws-card"><OrderTicket /></div>
           <div className="ws-card"><OrderBook /></div>
@@ -92,7 +92,7 @@ export function TradeWorkspace() {
                 </SavedGroup>
               </Panel>
               <Handle label="Resize order book and chart" orientation="horizontal" />
-              <Panel id="trade-chart" minSize="320px" className="ws-panel"><WorkspaceChart /></Panel>
+              <Panel id="trade-chart" minSize="320px" className="ws-panel"><ChartPanel variant="workspace" /></Panel>
               <Handle label="Resize chart and order ticket" orientation="horizontal" />
               <Panel id="trade-ticket" minSize="260px" className="ws-panel scroll"><OrderTicket /></Panel>
             </SavedGroup>

@@ -59,7 +59,8 @@ export const FAR_FROM_MARKET_RATIO = '0.10';
 export const SEND_WITHIN_HOURS_MAX = 24 * 30;
 export const PERCENT_CHOICES = [25, 50, 75, 100] as const;
 
-const isDecimalText = (s: string) => /^(0|[1-9]\d*)(\.\d+)?$/.test(s);
+/** Plain non-negative decimal text, as typed in the ticket (no sign, no exponent). */
+export const isDecimalText = (s: string) => /^(0|[1-9]\d*)(\.\d+)?$/.test(s);
 const isMultiple = (x: Dec, step: string) => x.mod(dec(step)).isZero();
 
 /** The taker fee (the most an order can pay) on a notional, floored to the micro as the platform does. */
