@@ -8,6 +8,14 @@ import type { Candle, CandleInterval } from '../../../shared/platform/events';
 import { applyTrades } from './candles';
 import { newerPageBefore, pageAroundBefore, trimLive, WINDOW_PAGE, withNewer, withOlder, type CandleWindow, type WindowChange } from './candle-window';
 import { message, walletApi } from './session';
+import { backoffMs, type BackoffPolicy } from '../../../shared/backoff';
+
+/**
+ * A page that did not come from the platform (a failed request, or the local cache answering
+ * while the platform is unreachable) is asked for again after this backoff: the end of the
+ * cache is not the start of the history, and one failure must not strand the chart.
+ */
+const PAGE_RETRY: BackoffPolicy = { base_ms: 1_000, max_ms: 30_000, jitter: 0.2 };
 
 /** Why the candles last changed, so the chart view knows whether to keep, shift or set its range. */
 export type ChartChange =
@@ -27,6 +35,10 @@ export interface ChartState extends CandleWindow {
   revision: number;
   /** Paging forward: the last `before` that brought nothing new (a quiet stretch is stepped over). */
   forward_before: number;
+  /** `reached_start` was taken from the cache's first candle, not the platform's: it is asked again. */
+  start_from_cache: boolean;
+  /** Consecutive pages that failed or came from the cache (the backoff's attempt). */
+  retry_attempt: number;
   setInterval(interval: CandleInterval): void;
   loadLatest(): Promise<void>;
   loadOlder(): Promise<void>;
@@ -34,11 +46,36 @@ export interface ChartState extends CandleWindow {
   goTo(time_s: number): Promise<void>;
 }
 
+/** A first page shorter than a page holds the first candle: the platform's, or only the cache's. */
+const startOf = (page: readonly Candle[], from_cache: boolean) => {
+  const reached_start = page.length < WINDOW_PAGE;
+  return { reached_start, start_from_cache: reached_start && from_cache };
+};
+
 const EMPTY: CandleWindow = { candles: [], reached_start: false, at_live_edge: true };
 
 export const useChart = create<ChartState>((set, get) => {
   /** Runs one request if none is in flight; drops its answer when the interval changed meanwhile. */
-  async function request(kind: NonNullable<ChartState['loading']>, before: number | undefined, apply: (candles: Candle[], s: ChartState) => Partial<ChartState>): Promise<void> {
+  let retry_timer: ReturnType<typeof setTimeout> | null = null;
+  /** After a failed or cached page: ask the view again later (it requests what it still needs). */
+  function scheduleRetry(): void {
+    if (retry_timer !== null) return;
+    const { interval, retry_attempt } = get();
+    retry_timer = setTimeout(() => {
+      retry_timer = null;
+      const s = get();
+      if (s.interval !== interval || s.loading) return;
+      set({
+        retry_attempt: retry_attempt + 1,
+        error: null,
+        reached_start: s.start_from_cache ? false : s.reached_start,
+        change: { kind: 'shift', by: 0 },
+        revision: s.revision + 1,
+      });
+    }, backoffMs(PAGE_RETRY, retry_attempt));
+  }
+
+  async function request(kind: NonNullable<ChartState['loading']>, before: number | undefined, apply: (candles: Candle[], s: ChartState, from_cache: boolean) => Partial<ChartState>): Promise<void> {
     const s0 = get();
     if (s0.loading && !(kind === 'latest' || kind === 'jump')) return;
     const interval = s0.interval;
@@ -47,9 +84,19 @@ export const useChart = create<ChartState>((set, get) => {
       const res = await walletApi().getCandles(before === undefined ? { interval, limit: WINDOW_PAGE } : { interval, before, limit: WINDOW_PAGE });
       const s = get();
       if (s.interval !== interval || s.loading !== kind) return; // superseded
-      set({ ...apply(res.candles, s), from_cache: res.from_cache, error: null, loading: null, revision: s.revision + 1 });
+      set({
+        ...apply(res.candles, s, res.from_cache),
+        from_cache: res.from_cache,
+        retry_attempt: res.from_cache ? s.retry_attempt : 0,
+        error: null,
+        loading: null,
+        revision: s.revision + 1,
+      });
+      if (res.from_cache) scheduleRetry();
     } catch (err) {
-      if (get().interval === interval) set({ loading: null, error: message(err) });
+      if (get().interval !== interval) return;
+      set({ loading: null, error: message(err) });
+      scheduleRetry();
     }
   }
   const changed = (c: WindowChange, extra: Partial<ChartState> = {}): Partial<ChartState> => ({ ...c.window, change: { kind: 'shift', by: c.shift }, ...extra });
@@ -63,21 +110,26 @@ export const useChart = create<ChartState>((set, get) => {
     change: { kind: 'reset' },
     revision: 0,
     forward_before: 0,
+    start_from_cache: false,
+    retry_attempt: 0,
     setInterval: (interval) => {
-      set({ interval, ...EMPTY, from_cache: false, error: null, loading: null, change: { kind: 'reset' }, revision: get().revision + 1, forward_before: 0 });
+      set({ interval, ...EMPTY, from_cache: false, error: null, loading: null, change: { kind: 'reset' }, revision: get().revision + 1, forward_before: 0, start_from_cache: false, retry_attempt: 0 });
       void get().loadLatest();
     },
     /** The newest page: the first load, or after a reconnect (merged, so a window at the live edge keeps its place). */
     loadLatest: () =>
-      request('latest', undefined, (page, s) => {
-        if (s.candles.length === 0 || !s.at_live_edge) return { candles: page, reached_start: page.length < WINDOW_PAGE, at_live_edge: true, change: { kind: 'reset' } };
+      request('latest', undefined, (page, s, from_cache) => {
+        if (s.candles.length === 0 || !s.at_live_edge) return { candles: page, ...startOf(page, from_cache), at_live_edge: true, change: { kind: 'reset' } };
         return changed(withNewer(s, page, true));
       }),
     loadOlder: async () => {
       const s = get();
       const first = s.candles[0];
-      if (!first || s.reached_start) return;
-      await request('older', first.time, (page, now) => changed(withOlder(now, page, WINDOW_PAGE)));
+      if (!first || (s.reached_start && !s.start_from_cache)) return;
+      await request('older', first.time, (page, now, from_cache) => {
+        const c = withOlder(now, page, WINDOW_PAGE);
+        return changed(c, { start_from_cache: c.window.reached_start && from_cache });
+      });
     },
     loadNewer: async () => {
       const s = get();
@@ -96,9 +148,9 @@ export const useChart = create<ChartState>((set, get) => {
       if (get().at_live_edge) await get().loadLatest();
     },
     goTo: (time_s) =>
-      request('jump', pageAroundBefore(time_s, get().interval), (page) => ({
+      request('jump', pageAroundBefore(time_s, get().interval), (page, _s, from_cache) => ({
         candles: page,
-        reached_start: page.length < WINDOW_PAGE,
+        ...startOf(page, from_cache),
         at_live_edge: false,
         forward_before: 0,
         change: { kind: 'jump', time: time_s },
