@@ -89,7 +89,7 @@ async function* history(): AsyncIterable<BenchResult> {
     }
     await new Promise((r) => setTimeout(r, 500));
     const updates = ((await page.evaluate('window.__updates')) as number[]).sort((a, b) => a - b);
-    note(`${updates.length} live updates measured`);
+    note(`${updates.length} live updates measured; slowest: ${updates.slice(-5).join(", ")} ms`);
     if (updates.length < 10) throw new Error(`only ${updates.length} live chart updates seen`);
     const p99 = percentile(updates, 99);
     yield { name: 'chart.history_1m_live_update_p50_ms', value: percentile(updates, 50), unit: 'ms' };

@@ -1,11 +1,15 @@
 // The premium over time (close / face value − 1) for the selected interval, beside the price.
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { createChart, LineSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { Candle } from '../../../shared/platform/events';
 import { CHART_OPTIONS, useChartOptions } from './chart-theme';
 import { premiumSeries } from '../../../shared/compute/premium';
+import { useChart, type ChartState } from '../store/chart';
 
-export function PremiumChart({ candles, faceValue }: { candles: Candle[]; faceValue: string | null }) {
+/** Live trades move the premium line at most this often. */
+const PREMIUM_LIVE_MS = 1_000;
+
+export const PremiumChart = memo(function PremiumChart({ faceValue }: { faceValue: string | null }) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const line = useRef<ISeriesApi<'Line'> | null>(null);
@@ -34,23 +38,46 @@ export function PremiumChart({ candles, faceValue }: { candles: Candle[]; faceVa
     series.createPriceLine({ price: 0, color: look.colors.face_value, lineWidth: 1, lineStyle: 2, title: 'face value' });
   }, [look]);
 
-  // What was drawn, so a live trade (the last candle moved or one opened) is one point's update.
-  const drawn = useRef<{ candles: readonly Candle[]; face: string } | null>(null);
+  // Kept in step with the chart store outside React (a trade must not re-render the page). A
+  // live trade moves one point, at most once per PREMIUM_LIVE_MS: the premium is a view over
+  // hours and days, and its paint must not share every frame with the price chart's.
   useEffect(() => {
-    if (!faceValue || !line.current) return;
-    const before = drawn.current;
-    drawn.current = { candles, face: faceValue };
-    const grew = before ? candles.length - before.candles.length : -1;
-    const last = candles[candles.length - 1];
-    if (before && last && before.face === faceValue && (grew === 0 || grew === 1) && before.candles[0] === candles[0]) {
-      const p = premiumSeries([last], faceValue)[0]!;
-      line.current.update({ time: p.time as UTCTimestamp, value: Number(p.premium) * 100 });
-      return;
-    }
-    // Exact premiums, then numbers (percent) for pixels only.
-    line.current.setData(premiumSeries(candles, faceValue).map((p) => ({ time: p.time as UTCTimestamp, value: Number(p.premium) * 100 })));
-    chart.current?.timeScale().fitContent();
-  }, [candles, faceValue]);
+    const series = line.current;
+    if (!faceValue || !series) return;
+    let drawn: readonly Candle[] | null = null;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const point = (c: Candle) => {
+      const p = premiumSeries([c], faceValue)[0]!;
+      return { time: p.time as UTCTimestamp, value: Number(p.premium) * 100 };
+    };
+    const draw = (candles: readonly Candle[]) => {
+      const before = drawn;
+      drawn = candles;
+      const grew = before ? candles.length - before.length : -1;
+      const last = candles[candles.length - 1];
+      if (before && last && (grew === 0 || grew === 1) && before[0] === candles[0]) return series.update(point(last));
+      // Exact premiums, then numbers (percent) for pixels only.
+      series.setData(premiumSeries(candles, faceValue).map((p) => ({ time: p.time as UTCTimestamp, value: Number(p.premium) * 100 })));
+      chart.current?.timeScale().fitContent();
+    };
+    const onChange = (s: ChartState) => {
+      if (s.change.kind !== 'live') {
+        if (timer !== null) clearTimeout(timer);
+        timer = null;
+        return draw(s.candles);
+      }
+      timer ??= setTimeout(() => {
+        timer = null;
+        draw(useChart.getState().candles);
+      }, PREMIUM_LIVE_MS);
+    };
+    draw(useChart.getState().candles);
+    const unsubscribe = useChart.subscribe((s, prev) => s.candles !== prev.candles && onChange(s));
+    return () => {
+      unsubscribe();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [faceValue]);
 
   return <div ref={host} className="chart chart-premium" data-testid="premium-chart" role="img" aria-label="Premium over face value chart" />;
-}
+});

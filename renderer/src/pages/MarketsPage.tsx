@@ -1,4 +1,4 @@
-import { useChart, useMarket } from '../store';
+import { useMarket } from '../store';
 import { useMarketTitle } from '../store/instrument';
 import { ChartPanel } from '../components/chart/ChartPanel';
 import { PremiumChart } from '../components/PremiumChart';
@@ -6,7 +6,7 @@ import { pct, qty, usd } from '../format';
 
 export function MarketsPage() {
   const ticker = useMarket((s) => s.ticker);
-  const candles = useChart((s) => s.candles);
+  const faceValue = useMarket((s) => s.ticker?.face_value ?? null);
   const title = useMarketTitle();
 
   return (
@@ -23,7 +23,7 @@ export function MarketsPage() {
       <ChartPanel variant="full" />
       <h2 className="section">Premium over face value</h2>
       <p className="muted small">The premium is how far the market prices a token above its face value (what the plan charges per credit): what buyers expect future demand for compute to add.</p>
-      <PremiumChart candles={candles} faceValue={ticker?.face_value ?? null} />
+      <PremiumChart faceValue={faceValue} />
     </section>
   );
 }

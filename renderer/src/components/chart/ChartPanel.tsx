@@ -2,7 +2,7 @@
 // OHLC legend, candles + volume (a bounded window of the history, paged as the user scrolls:
 // store/chart.ts), face value, average cost and open-order lines, offline and error notes.
 // `workspace` fills its (resizable) container; `full` is the Markets page's tall chart.
-import { useCallback, useMemo, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useMemo, useState, type KeyboardEvent } from 'react';
 import { useChart } from '../../store/chart';
 import { useInstrument, useTokenSymbol } from '../../store/instrument';
 import { useMarket } from '../../store/market';
@@ -37,7 +37,8 @@ function scrollByKey(parts: ChartParts, e: KeyboardEvent<HTMLDivElement>): void 
 }
 const KEY_STEPS: Record<string, number> = { ArrowLeft: -0.1, ArrowRight: 0.1, PageUp: -1, PageDown: 1 };
 
-export function ChartPanel({ variant }: { variant: 'workspace' | 'full' }) {
+/** Memoised: the page around it re-renders on every ticker change; the chart follows its stores itself. */
+export const ChartPanel = memo(function ChartPanel({ variant }: { variant: 'workspace' | 'full' }) {
   const { host, parts } = useChartHost();
   const tick = useTickSize();
   const symbol = useTokenSymbol();
@@ -78,4 +79,4 @@ export function ChartPanel({ variant }: { variant: 'workspace' | 'full' }) {
       />
     </section>
   );
-}
+});

@@ -65,7 +65,8 @@ export function useWindowSync(parts: ChartParts | null, onVisibleBars: (bars: nu
         if (grew === 1 && range && range.to < prev.candles.length - 1) scale.setVisibleLogicalRange(range);
         const sync_ms = performance.now() - t0;
         // The chart paints in its own animation frame, queued before this one: the work of
-        // this update is its sync part plus that frame's work up to here.
+        // this update is its sync part plus that frame's work up to here (what else runs in
+        // that frame counts too: the measure is the frame the user sees, not the chart alone).
         requestAnimationFrame((frame_ms) => (mark('live-update-ms', (sync_ms + performance.now() - frame_ms).toFixed(2))));
       } else {
         setAll(s);
