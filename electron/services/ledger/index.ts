@@ -11,6 +11,7 @@
 //   ledger.recentEntries(limit): EntryView[]        newest first, with postings
 //   ledger.quarantined(limit) / quarantineCount()
 //   ledger.orders(limit)                            latest state of orders seen in order events
+//   ledger.feedOrders(): FeedOrders                 the same as named reads: live(limit), allLive(), byId(), byClientId()
 //   ledger.reverse(entry_id, reason): number        appends a reversing entry (append-only journal)
 //   ledger.verify(): VerifyReport                   every invariant, re-derived from the journal
 //   ledger.reconcile(platform_balances): ReconcileResult; ledger.mismatches(open_only?); ledger.openMismatchCount()
@@ -38,6 +39,7 @@ export {
   type ReconcileResult,
   type CachedTrade,
 } from './ledger.js';
+export { FeedOrders, FEED_LIVE_STATUSES, type FeedOrder } from './feed-orders.js';
 export { formatVerifyReport, type VerifyReport, type VerifyProblem } from './verify.js';
 export { ACCOUNTS, type AccountName } from './chart.js';
 export { fromScaled, toScaled, SCALE_DIGITS, type Commodity } from './amounts.js';

@@ -4,6 +4,7 @@
 //  - seqs 1..cursor are each either an entry or a quarantine row, exactly once;
 //  - cached balances = sum of postings; own asset balances never negative;
 //  - append-only: corrections are reversing entries.
+import { FeedOrders } from './feed-orders.js';
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -219,6 +220,7 @@ export class Ledger {
   private readonly applied_listeners = new Set<(b: AppliedBatch) => void>();
   private readonly st;
   private readonly wst: WriterStatements;
+  private readonly feed_orders: FeedOrders;
 
   constructor(opts: OpenLedgerOptions) {
     this.path = opts.path;
@@ -229,6 +231,7 @@ export class Ledger {
     this.db.defaultSafeIntegers(false);
     this.st = this.prepare();
     this.wst = prepareWriter(this.db);
+    this.feed_orders = new FeedOrders(this.db);
     this.next_entry_id = ((this.db.prepare('SELECT MAX(id) FROM entries').pluck().get() as number | null) ?? 0) + 1;
     const state = this.st.state.get() as { cursor_seq: number; entry_count: number; account_id: string | null };
     this.cursor = state.cursor_seq;
@@ -624,6 +627,11 @@ export class Ledger {
 
   quarantineCount(): number {
     return this.db.prepare('SELECT COUNT(*) FROM quarantine').pluck().get() as number;
+  }
+
+  /** The latest state of each platform order, as named reads (other modules never read the table). */
+  feedOrders(): FeedOrders {
+    return this.feed_orders;
   }
 
   orders(limit = 100): unknown[] {

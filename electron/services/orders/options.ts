@@ -1,5 +1,6 @@
 // The order service's options, its clock, and the client-side pacer (a token bucket on the
 // injected clock, so the simulation runs it on virtual time).
+import type { FeedOrders } from '../ledger/feed-orders.js';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { OrderTransport } from './transport.js';
@@ -21,6 +22,8 @@ export interface LedgerView {
   walletBalances(): { usd: string; token: string };
   /** Fills summed per order (the ledger's order_fills), for average price and fees. */
   fillTotals(client_order_ids: readonly string[]): Map<string, { quantity: string; notional_usd: string; fees_usd: string }>;
+  /** The feed's latest state of each platform order (orders placed elsewhere, catch-up). */
+  feedOrders(): Pick<FeedOrders, 'live' | 'allLive' | 'byId' | 'byClientId'>;
 }
 
 export interface RateLimit {

@@ -8,6 +8,7 @@ import type { Order, OrderRequest } from '../../../shared/platform/api.js';
 import type { Clock } from './options.js';
 import { Pacer, type RateLimit } from './options.js';
 import type { OutboxRow, Store } from './store.js';
+import type { FeedView } from './feed-view.js';
 import { toTransportError, type OrderTransport, type TransportError } from './transport.js';
 import {
   assert,
@@ -24,6 +25,7 @@ import {
 /** What the sender needs of the order service. */
 export interface SenderHost {
   readonly st: Store;
+  readonly feed: FeedView;
   readonly db: Database.Database;
   readonly clock: Clock;
   readonly transport: OrderTransport;
@@ -79,9 +81,11 @@ export class OrderSender {
       if (!this.h.isClosed() && this.h.clock.now_ms() >= this.paused_until_ms) result.sent = await this.sendQueued();
     }
     if (this.h.isClosed()) return result;
-    result.pending = this.h.st.workCount.get() as number;
+    const waiting = this.h.feed.waitingCancels();
+    result.pending = (this.h.st.workCount.get() as number) + waiting.length;
     if (result.pending > 0) {
-      const due = this.h.st.nextDue.get() as number | null;
+      const own_due = this.h.st.nextDue.get() as number | null;
+      const due = waiting.reduce<number | null>((m, c) => (m === null || c.next_ms < m ? c.next_ms : m), own_due);
       const t = due === null ? null : Math.max(due, this.paused_until_ms, this.pacer.nextAt(this.h.clock.now_ms()));
       result.next_due_ms = t;
     }
@@ -231,8 +235,9 @@ export class OrderSender {
 
   /** Cancels of orders placed elsewhere: the answer settles the request; the feed moves the order. */
   private async sendExternalCancels(): Promise<number> {
-    this.h.st.pruneExternalCancels.run();
-    const rows = this.h.st.dueExternalCancels.all(this.h.clock.now_ms(), RESOLVE_BATCH_MAX) as { order_id: string; attempts: number }[];
+    this.h.feed.pruneCancels();
+    const now0 = this.h.clock.now_ms();
+    const rows = this.h.feed.waitingCancels().filter((c) => c.next_ms <= now0).slice(0, RESOLVE_BATCH_MAX);
     let n = 0;
     for (const row of rows) {
       if (!this.pacer.take(this.h.clock.now_ms())) break;

@@ -26,7 +26,8 @@ import { OrderSender } from './sender.js';
 import { DEFAULT_SEND_RATE, systemClock, type Clock, type LedgerView, type OrderServiceOptions } from './options.js';
 
 export { DEFAULT_SEND_RATE, systemClock, type Clock, type LedgerView, type OrderServiceOptions, type RateLimit } from './options.js';
-import { prepareStore, type ExternalOrderRow, type FeedOrderRow, type OutboxRow, type Store } from './store.js';
+import { prepareStore, type OutboxRow, type Store } from './store.js';
+import { FeedView } from './feed-view.js';
 import type { OrderTransport } from './transport.js';
 import {
   assert,
@@ -60,6 +61,7 @@ const PLATFORM_STATUSES = new Set(['open', 'partially_filled', 'filled', 'cancel
 export class OrderService {
   private readonly db: Database.Database;
   private readonly st: Store;
+  private readonly feed: FeedView;
   private readonly ledger: LedgerView;
   private readonly transport: OrderTransport;
   private readonly clock: Clock;
@@ -82,6 +84,7 @@ export class OrderService {
     this.ledger = opts.ledger;
     this.db = opts.ledger.database();
     this.st = prepareStore(this.db);
+    this.feed = new FeedView(this.ledger, this.st);
     this.transport = opts.transport;
     this.clock = opts.clock ?? systemClock;
     this.fee_bps = opts.taker_fee_bps ?? 20;
@@ -96,6 +99,7 @@ export class OrderService {
     this.sender = new OrderSender(
       {
         st: this.st,
+        feed: this.feed,
         db: this.db,
         clock: this.clock,
         transport: this.transport,
@@ -279,7 +283,7 @@ export class OrderService {
   /** Live orders placed elsewhere that the feed shows, with this wallet's cancel request for each. */
   external(limit = LIST_LIMIT_MAX): ExternalOrderView[] {
     assert(Number.isSafeInteger(limit) && limit > 0 && limit <= LIST_LIMIT_MAX, `bad limit ${limit}`);
-    return (this.st.externalLiveList.all(limit) as ExternalOrderRow[]).map(externalView);
+    return this.feed.externalLiveList(limit).map(externalView);
   }
 
   /**
@@ -296,8 +300,8 @@ export class OrderService {
     const external: ExternalOrderView[] = [];
     const external_ended: string[] = [];
     for (const id of external_order_ids) {
-      const r = this.st.feedOrderById.get(id) as (ExternalOrderRow & { placed_here: 0 | 1 }) | undefined;
-      if (!r || r.placed_here === 1) continue;
+      const r = this.feed.byId(id);
+      if (!r || r.placed_here) continue;
       if (LIVE_STATES.includes(r.status as OrderView['state'])) external.push(externalView(r));
       else external_ended.push(id);
     }
@@ -311,7 +315,7 @@ export class OrderService {
 
   /** Cancel requests for orders placed elsewhere still to be sent (their order still live in the feed). */
   pendingExternalCancels(): number {
-    return this.st.pendingExternalCancels.get() as number;
+    return this.feed.waitingCancels().length;
   }
 
   /**
@@ -324,9 +328,9 @@ export class OrderService {
     const parsed = CancelExternalOrderInput.safeParse(raw);
     if (!parsed.success) throw new OrderEntryError('invalid_input', parsed.error.issues[0]?.message ?? 'invalid input');
     const { order_id } = parsed.data;
-    const found = this.st.feedOrderById.get(order_id) as (ExternalOrderRow & { placed_here: 0 | 1 }) | undefined;
+    const found = this.feed.byId(order_id);
     if (!found) throw new OrderEntryError('not_found', `no order ${order_id} in the synced order feed`);
-    if (found.placed_here === 1) {
+    if (found.placed_here) {
       throw new OrderEntryError('invalid_input', `order ${order_id} was placed from this wallet: cancel it by its client_order_id (${found.client_order_id})`);
     }
     if (!LIVE_STATES.includes(found.status as OrderView['state'])) throw new OrderEntryError('not_cancelable', `the order is already ${found.status}`);
@@ -337,7 +341,7 @@ export class OrderService {
     this.st.requestExternalCancel.run(order_id, now, now);
     this.emit([order_id]);
     this.kick();
-    return externalView(this.st.feedOrderById.get(order_id) as ExternalOrderRow);
+    return externalView(this.feed.byId(order_id)!);
   }
 
   available(): AvailableView {
@@ -360,7 +364,7 @@ export class OrderService {
       tokens = tokens.plus(res.tokens);
     }
     // Orders placed elsewhere that the feed shows resting: available = settled − all of them.
-    for (const o of this.st.externalLive.all() as { side: 'buy' | 'sell'; price_usd: string; quantity: string; filled_quantity: string }[]) {
+    for (const o of this.feed.externalLive()) {
       const remaining = dec(o.quantity).minus(dec(o.filled_quantity));
       if (remaining.lte(0)) continue;
       const res = reservationFor({ side: o.side, limit_price: o.price_usd, remaining: toCanonical(remaining) }, this.fee_bps);
@@ -463,7 +467,7 @@ export class OrderService {
     this.dirty(); // the ledger moved: orders placed elsewhere may have changed what is reserved
     const changed: string[] = [];
     for (let round = 0; round < 100; round++) {
-      const rows = this.st.feedUpdates.all(RESOLVE_BATCH_MAX * 16) as FeedOrderRow[];
+      const rows = this.feed.behind(RESOLVE_BATCH_MAX * 16);
       if (rows.length === 0) break;
       this.db
         .transaction(() => {

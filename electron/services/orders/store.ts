@@ -44,24 +44,8 @@ export interface NewOrderRow {
   now_ms: number;
 }
 
-/** The ledger's `orders` table row (latest order event per order_id). */
-export interface FeedOrderRow {
-  order_id: string;
-  client_order_id: string;
-  status: string;
-  filled_quantity: string;
-  reason: string | null;
-  last_seq: number;
-}
-
 const PENDING_SQL = `('queued', 'sending', 'unknown')`;
 const LIVE_SQL = `('open', 'partially_filled')`;
-/** An order from the feed with this wallet's cancel request for it, if any (ExternalOrderRow). */
-const EXTERNAL_COLUMNS = `orders.order_id, client_order_id, side, order_type, price_usd, quantity, filled_quantity, status, updated_at, c.state AS cancel_state, c.last_error AS cancel_error`;
-
-/** Cancel requests for orders placed elsewhere still to be sent: pending, and their order live in the feed. */
-const WAITING_EXTERNAL_CANCELS = `external_cancels c JOIN orders o ON o.order_id = c.order_id WHERE c.state = 'pending' AND o.status IN ${LIVE_SQL}`;
-
 export interface ExternalOrderRow {
   order_id: string;
   client_order_id: string;
@@ -83,8 +67,6 @@ export function prepareStore(db: Database.Database) {
   db.pragma('synchronous = FULL');
   const sync = db.pragma('synchronous', { simple: true }) as number;
   assert(sync >= 2, `outbox needs synchronous=FULL, connection has ${sync}`);
-  const hasLedgerOrders = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'orders'`).pluck().get() !== undefined;
-  assert(hasLedgerOrders, 'the ledger orders table is missing: open the ledger (which migrates) before the order service');
   return {
     insert: db.prepare(
       `INSERT INTO order_outbox (client_order_id, request, side, type, price, protection_price, quantity, time_in_force, post_only, deadline_ms, state, created_ms, updated_ms, lots)
@@ -99,26 +81,14 @@ export function prepareStore(db: Database.Database) {
       `SELECT * FROM order_outbox WHERE state IN ${PENDING_SQL} OR state IN ${LIVE_SQL}
          OR (on_platform = 1 AND (feed_status IS NULL OR feed_status IN ${LIVE_SQL}))`,
     ),
-    /** Live orders the feed shows that this wallet did not place (another device, the web, a bot): they hold funds too. */
-    externalLive: db.prepare(
-      `SELECT side, price_usd, quantity, filled_quantity FROM orders
-         WHERE status IN ${LIVE_SQL} AND price_usd IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM order_outbox o WHERE o.client_order_id = orders.client_order_id)`,
-    ),
-    externalLiveList: db.prepare(
-      `SELECT ${EXTERNAL_COLUMNS} FROM orders LEFT JOIN external_cancels c ON c.order_id = orders.order_id
-         WHERE status IN ${LIVE_SQL}
-           AND NOT EXISTS (SELECT 1 FROM order_outbox o WHERE o.client_order_id = orders.client_order_id)
-         ORDER BY last_seq DESC LIMIT ?`,
-    ),
-    /** One order from the feed by platform id, with whether this wallet placed it. */
-    feedOrderById: db.prepare(
-      `SELECT ${EXTERNAL_COLUMNS}, EXISTS (SELECT 1 FROM order_outbox o WHERE o.client_order_id = orders.client_order_id) AS placed_here
-         FROM orders LEFT JOIN external_cancels c ON c.order_id = orders.order_id WHERE orders.order_id = ?`,
-    ),
-    pendingExternalCancels: db.prepare(
-      `SELECT count(*) FROM ${WAITING_EXTERNAL_CANCELS}`,
-    ).pluck(),
+    /** Whether this wallet placed the order with this client_order_id. */
+    placedHere: db.prepare(`SELECT 1 FROM order_outbox WHERE client_order_id = ?`).pluck(),
+    /** This wallet's cancel request for an order placed elsewhere, if any. */
+    externalCancelOf: db.prepare(`SELECT state, last_error FROM external_cancels WHERE order_id = ?`),
+    /** Pending cancel requests (at most MAX_EXTERNAL_CANCELS exist), oldest first; the feed says which orders are still live. */
+    pendingExternalCancelRows: db.prepare(`SELECT order_id, attempts, next_ms FROM external_cancels WHERE state = 'pending' ORDER BY requested_ms, order_id LIMIT ?`),
+    externalCancelIds: db.prepare(`SELECT order_id FROM external_cancels ORDER BY order_id LIMIT ?`).pluck(),
+    deleteExternalCancel: db.prepare(`DELETE FROM external_cancels WHERE order_id = ?`),
     externalCancelCount: db.prepare(`SELECT count(*) FROM external_cancels WHERE state = 'pending'`).pluck(),
     /** A new request, or a repeat after a refusal; a request already pending or sent is left as it is. */
     requestExternalCancel: db.prepare(
@@ -126,15 +96,8 @@ export function prepareStore(db: Database.Database) {
        ON CONFLICT (order_id) DO UPDATE SET state = 'pending', attempts = 0, next_ms = 0, last_error = NULL, requested_ms = excluded.requested_ms,
          updated_ms = excluded.updated_ms WHERE external_cancels.state = 'refused'`,
     ),
-    dueExternalCancels: db.prepare(
-      `SELECT c.order_id, c.attempts FROM ${WAITING_EXTERNAL_CANCELS} AND c.next_ms <= ? ORDER BY c.requested_ms, c.order_id LIMIT ?`,
-    ),
     setExternalCancel: db.prepare(
       `UPDATE external_cancels SET state = @state, attempts = @attempts, next_ms = @next_ms, last_error = @last_error, updated_ms = @now WHERE order_id = @order_id`,
-    ),
-    /** Requests whose order the feed shows ended: nothing left to do or show. */
-    pruneExternalCancels: db.prepare(
-      `DELETE FROM external_cancels WHERE order_id IN (SELECT c.order_id FROM external_cancels c JOIN orders o ON o.order_id = c.order_id WHERE o.status NOT IN ${LIVE_SQL})`,
     ),
     staleQueued: db.prepare(`SELECT * FROM order_outbox WHERE state = 'queued' AND deadline_ms < ? ORDER BY queue_seq LIMIT ?`),
     nextExpiry: db.prepare(`SELECT min(deadline_ms) FROM order_outbox WHERE state = 'queued'`).pluck(),
@@ -146,12 +109,10 @@ export function prepareStore(db: Database.Database) {
     nextDue: db.prepare(
       `SELECT min(t) FROM (
          SELECT min(next_attempt_ms) AS t FROM order_outbox WHERE state IN ('queued', 'unknown')
-         UNION ALL SELECT min(cancel_next_ms) FROM order_outbox WHERE cancel_requested = 1 AND state IN ${LIVE_SQL} AND order_id IS NOT NULL
-         UNION ALL SELECT min(c.next_ms) FROM ${WAITING_EXTERNAL_CANCELS})`,
+         UNION ALL SELECT min(cancel_next_ms) FROM order_outbox WHERE cancel_requested = 1 AND state IN ${LIVE_SQL} AND order_id IS NOT NULL)`,
     ).pluck(),
     workCount: db.prepare(
-      `SELECT (SELECT count(*) FROM order_outbox WHERE state IN ${PENDING_SQL} OR (cancel_requested = 1 AND state IN ${LIVE_SQL}))
-            + (SELECT count(*) FROM ${WAITING_EXTERNAL_CANCELS})`,
+      `SELECT count(*) FROM order_outbox WHERE state IN ${PENDING_SQL} OR (cancel_requested = 1 AND state IN ${LIVE_SQL})`,
     ).pluck(),
     markSending: db.prepare(`UPDATE order_outbox SET state = 'sending', updated_ms = ? WHERE queue_seq = ? AND state = 'queued'`),
     sendingToUnknown: db.prepare(`UPDATE order_outbox SET state = 'unknown', next_attempt_ms = 0, updated_ms = ? WHERE state = 'sending'`),
@@ -176,11 +137,10 @@ export function prepareStore(db: Database.Database) {
       `UPDATE order_outbox SET cancel_requested = @cancel_requested, cancel_attempts = @cancel_attempts, cancel_next_ms = @cancel_next_ms, last_error = @last_error, updated_ms = @now
        WHERE client_order_id = @client_order_id`,
     ),
-    /** Order events in the ledger newer than what each outbox row has seen. */
-    feedUpdates: db.prepare(
-      `SELECT o.order_id, o.client_order_id, o.status, o.filled_quantity, o.reason, o.last_seq
-         FROM order_outbox b JOIN orders o ON o.client_order_id = b.client_order_id
-        WHERE o.last_seq > b.feed_seq ORDER BY o.last_seq LIMIT ?`,
+    /** Rows the feed may still move (not seen final there), after a queue_seq: the catch-up asks the ledger about each. */
+    unconverged: db.prepare(
+      `SELECT queue_seq, client_order_id, feed_seq FROM order_outbox
+        WHERE (feed_status IS NULL OR feed_status IN ${LIVE_SQL}) AND queue_seq > ? ORDER BY queue_seq LIMIT ?`,
     ),
     getRetryAfter: db.prepare(`SELECT retry_after_until_ms FROM outbox_pause WHERE id = 1`).pluck(),
     setRetryAfter: db.prepare(`UPDATE outbox_pause SET retry_after_until_ms = ? WHERE id = 1`),
