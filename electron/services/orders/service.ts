@@ -1,4 +1,6 @@
-// The order engine: outbox, state machine, sender, reservations, convergence from the feed.
+// The order engine: outbox and state machine. Its parts: entry.ts (input → request), funds.ts
+// (reservations, available), converge.ts (merge with the platform), feed-view.ts (the feed's
+// orders through the ledger), sender.ts (sends, lookups, cancels) and loop.ts (background).
 //
 // Exactly once, in three guards:
 //  1. The outbox row and its client_order_id (UUIDv7) are committed (synchronous=FULL)
@@ -15,14 +17,17 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
-import { dec, toCanonical, ZERO, type Dec } from '../../../shared/money.js';
+import { dec } from '../../../shared/money.js';
 import type { Order, OrderRequest } from '../../../shared/platform/api.js';
 import type { AccountEvent } from '../../../shared/platform/events.js';
 import type { AppliedBatch } from '../ledger/index.js';
-import { reservationFor } from './reserve.js';
 import { orderView, externalView, parseLots } from './views.js';
 import type { LotPick } from '../../../shared/contract/tax.js';
 import { OrderSender } from './sender.js';
+import { adoptAnswer, adoptFeed, PLATFORM_STATUSES } from './converge.js';
+import { Funds } from './funds.js';
+import { SenderLoop } from './loop.js';
+import { newOrder } from './entry.js';
 import { DEFAULT_SEND_RATE, systemClock, type Clock, type LedgerView, type OrderServiceOptions } from './options.js';
 
 export { DEFAULT_SEND_RATE, systemClock, type Clock, type LedgerView, type OrderServiceOptions, type RateLimit } from './options.js';
@@ -31,21 +36,17 @@ import { FeedView } from './feed-view.js';
 import type { OrderTransport } from './transport.js';
 import {
   assert,
-  BACKOFF_MAX_MS,
   CancelExternalOrderInput,
   CancelOrderInput,
-  DEFAULT_EXPIRY_MS,
   LIST_LIMIT_MAX,
   ListOrdersInput,
   LIVE_STATES,
-  MAX_EXPIRY_MS,
   MAX_EXTERNAL_CANCELS,
   MAX_IN_FLIGHT_LIMIT,
   MAX_PENDING_ORDERS,
   MIN_EXPIRY_MS,
   OrderEntryError,
   PENDING_STATES,
-  PlaceOrderInput,
   RESOLVE_BATCH_MAX,
   type AvailableView,
   type ExternalOrderView,
@@ -54,8 +55,6 @@ import {
   type OrderView,
 } from './types.js';
 
-const RANK: Record<string, number> = { open: 1, partially_filled: 2, filled: 3, canceled: 3, expired: 3, rejected: 3 };
-const PLATFORM_STATUSES = new Set(['open', 'partially_filled', 'filled', 'canceled', 'expired', 'rejected']);
 
 
 export class OrderService {
@@ -65,8 +64,7 @@ export class OrderService {
   private readonly ledger: LedgerView;
   private readonly transport: OrderTransport;
   private readonly clock: Clock;
-  private readonly fee_bps: number;
-  private readonly opts_held_tokens: (() => string) | undefined;
+  private readonly funds: Funds;
   private readonly random: () => number;
   private readonly seeded_ids: boolean;
   private readonly log: Logger | undefined;
@@ -75,10 +73,8 @@ export class OrderService {
   private online: boolean;
   private readonly listeners = new Set<(c: OrderChange) => void>();
   private draining: Promise<DrainResult> | null = null;
-  private loop: { stop: boolean; wake: (() => void) | null; done: Promise<void> } | null = null;
+  private loop: SenderLoop | null = null;
   private closed = false;
-  /** Sum of reservations; null = recompute. place() adds to it; every other write clears it. */
-  private reserved_cache: { usd: Dec; tokens: Dec } | null = null;
 
   constructor(opts: OrderServiceOptions) {
     this.ledger = opts.ledger;
@@ -87,9 +83,9 @@ export class OrderService {
     this.feed = new FeedView(this.ledger, this.st);
     this.transport = opts.transport;
     this.clock = opts.clock ?? systemClock;
-    this.fee_bps = opts.taker_fee_bps ?? 20;
-    this.opts_held_tokens = opts.held_tokens;
-    assert(Number.isInteger(this.fee_bps) && this.fee_bps >= 0 && this.fee_bps <= 10_000, 'taker_fee_bps must be 0..10000');
+    const fee_bps = opts.taker_fee_bps ?? 20;
+    assert(Number.isInteger(fee_bps) && fee_bps >= 0 && fee_bps <= 10_000, 'taker_fee_bps must be 0..10000');
+    this.funds = new Funds(this.st, this.feed, this.ledger, fee_bps, opts.held_tokens);
     this.random = opts.random ?? Math.random;
     this.seeded_ids = opts.random !== undefined;
     this.log = opts.logger;
@@ -126,38 +122,9 @@ export class OrderService {
   /** Validates, checks the available balance, and commits the order to the outbox. Sends at once when online. */
   place(raw: unknown): OrderView {
     this.assertOpen();
-    const parsed = PlaceOrderInput.safeParse(raw);
-    if (!parsed.success) {
-      const msg = parsed.error.issues
-        .slice(0, 3)
-        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-        .join('; ');
-      throw new OrderEntryError('invalid_input', msg, parsed.error.issues.slice(0, 10));
-    }
-    const input = parsed.data;
     const now = this.clock.now_ms();
-    const deadline_ms = input.expires_at === undefined ? now + DEFAULT_EXPIRY_MS : Date.parse(input.expires_at);
-    if (deadline_ms - now < MIN_EXPIRY_MS) {
-      throw new OrderEntryError('invalid_input', `expires_at must be at least ${MIN_EXPIRY_MS / 1000} s in the future`);
-    }
-    if (deadline_ms - now > MAX_EXPIRY_MS) {
-      throw new OrderEntryError('invalid_input', `expires_at must be within ${MAX_EXPIRY_MS / 86_400_000} days`);
-    }
-    const client_order_id = this.newId(now);
-    const request: OrderRequest = {
-      client_order_id,
-      side: input.side,
-      type: input.type,
-      ...(input.price !== undefined ? { price: input.price } : {}),
-      ...(input.protection_price !== undefined ? { protection_price: input.protection_price } : {}),
-      quantity: toCanonical(dec(input.quantity)),
-      time_in_force: input.time_in_force ?? (input.type === 'market' ? 'IOC' : 'GTC'),
-      ...(input.post_only ? { post_only: true } : {}),
-      deadline: new Date(deadline_ms).toISOString(),
-      // GTD: the expiry also ends the order on the book.
-      ...(input.time_in_force === 'GTD' ? { expire_at: new Date(deadline_ms).toISOString() } : {}),
-    };
-    return this.enqueue(request, deadline_ms, now, input.lots ?? null);
+    const o = newOrder(raw, now, (at) => this.newId(at));
+    return this.enqueue(o.request, o.deadline_ms, now, o.lots);
   }
 
   /** Sell orders placed here with the lots they chose (stored with each order), oldest first: the tax engine's order_lots. */
@@ -188,7 +155,7 @@ export class OrderService {
         if ((this.st.pendingCount.get() as number) >= MAX_PENDING_ORDERS) {
           throw new OrderEntryError('queue_full', `${MAX_PENDING_ORDERS} orders are already waiting to be sent; wait for the queue to drain`);
         }
-        this.checkFunds(request.side, limit_price, request.quantity);
+        this.funds.check(request.side, limit_price, request.quantity);
         this.st.insert.run({
           client_order_id,
           request: JSON.stringify(request),
@@ -205,34 +172,10 @@ export class OrderService {
         });
       })
       .immediate();
-    if (this.reserved_cache) {
-      const add = reservationFor({ side: request.side, limit_price, remaining: request.quantity }, this.fee_bps);
-      this.reserved_cache = { usd: this.reserved_cache.usd.plus(add.usd), tokens: this.reserved_cache.tokens.plus(add.tokens) };
-    }
+    this.funds.added(request.side, limit_price, request.quantity);
     this.emit([client_order_id]);
     this.kick();
     return this.get(client_order_id);
-  }
-
-  private checkFunds(side: 'buy' | 'sell', limit_price: string, quantity: string): void {
-    const need = reservationFor({ side, limit_price, remaining: quantity }, this.fee_bps);
-    const a = this.available();
-    if (side === 'buy' && need.usd.gt(dec(a.usd.available))) {
-      throw new OrderEntryError(
-        'insufficient_funds',
-        `This buy needs ${toCanonical(need.usd)} USD (fee included) but only ${a.usd.available} USD is available ` +
-          `(settled ${a.usd.settled} − ${a.usd.reserved} held by open and queued orders).`,
-        { needed_usd: toCanonical(need.usd), available_usd: a.usd.available },
-      );
-    }
-    if (side === 'sell' && need.tokens.gt(dec(a.token.available))) {
-      throw new OrderEntryError(
-        'insufficient_tokens',
-        `This sell needs ${toCanonical(need.tokens)} tokens but only ${a.token.available} are available ` +
-          `(settled ${a.token.settled} − ${a.token.reserved} held by open and queued orders and pending redemptions).`,
-        { needed_tokens: toCanonical(need.tokens), available_tokens: a.token.available },
-      );
-    }
   }
 
   /**
@@ -345,50 +288,12 @@ export class OrderService {
   }
 
   available(): AvailableView {
-    const settled = this.ledger.walletBalances();
-    const { usd, tokens: by_orders } = this.reservedTotals();
-    const held = dec(this.opts_held_tokens?.() ?? '0');
-    assert(held.gte(0), `negative tokens held outside orders: ${held}`);
-    const tokens = by_orders.plus(held);
-    const bal = (s: string, reserved: Dec) => ({ settled: s, reserved: toCanonical(reserved), available: toCanonical(dec(s).minus(reserved)) });
-    return { usd: bal(settled.usd, usd), token: bal(settled.token, tokens) };
-  }
-
-  private reservedTotals(): { usd: Dec; tokens: Dec } {
-    if (this.reserved_cache) return this.reserved_cache;
-    let usd = ZERO;
-    let tokens = ZERO;
-    for (const r of this.st.reserving.all() as OutboxRow[]) {
-      const res = this.reservation(r);
-      usd = usd.plus(res.usd);
-      tokens = tokens.plus(res.tokens);
-    }
-    // Orders placed elsewhere that the feed shows resting: available = settled − all of them.
-    for (const o of this.feed.externalLive()) {
-      const remaining = dec(o.quantity).minus(dec(o.filled_quantity));
-      if (remaining.lte(0)) continue;
-      const res = reservationFor({ side: o.side, limit_price: o.price_usd, remaining: toCanonical(remaining) }, this.fee_bps);
-      usd = usd.plus(res.usd);
-      tokens = tokens.plus(res.tokens);
-    }
-    this.reserved_cache = { usd, tokens };
-    return this.reserved_cache;
+    return this.funds.available();
   }
 
   /** Any write that may change a reservation. */
   private dirty(): void {
-    this.reserved_cache = null;
-  }
-
-  /** What this order holds back now (see reserve.ts): pending and live orders, and final ones the feed has not confirmed yet. */
-  private reservation(r: OutboxRow): { usd: Dec; tokens: Dec } {
-    const feed_final = r.feed_status !== null && RANK[r.feed_status] === 3;
-    const holds =
-      PENDING_STATES.includes(r.state) || LIVE_STATES.includes(r.state) || (r.on_platform === 1 && !feed_final);
-    if (!holds) return { usd: ZERO, tokens: ZERO };
-    const remaining = dec(r.quantity).minus(dec(r.feed_filled));
-    assert(remaining.gte(0), `order ${r.client_order_id}: feed filled more than the quantity`);
-    return reservationFor({ side: r.side, limit_price: (r.price ?? r.protection_price)!, remaining: toCanonical(remaining) }, this.fee_bps);
+    this.funds.dirty();
   }
 
   // ---------------------------------------------------------------- connectivity and subscription
@@ -447,8 +352,7 @@ export class OrderService {
               continue;
             }
             if (e.seq <= row.feed_seq || !PLATFORM_STATUSES.has(e.status)) continue; // already converged (refresh() ran first)
-            this.st.setFeed.run({ client_order_id: e.client_order_id, feed_seq: e.seq, feed_status: e.status, feed_filled: e.filled_quantity });
-            this.adopt(this.row(e.client_order_id)!, { order_id: e.order_id, status: e.status, filled_quantity: e.filled_quantity, reason: e.reason }, this.clock.now_ms());
+            adoptFeed(this.st, e.client_order_id, e.seq, { order_id: e.order_id, status: e.status, filled_quantity: e.filled_quantity, reason: e.reason }, this.clock.now_ms());
             changed.push(e.client_order_id);
           }
         })
@@ -473,11 +377,7 @@ export class OrderService {
         .transaction(() => {
           for (const f of rows) {
             if (!PLATFORM_STATUSES.has(f.status)) continue;
-            this.st.setFeed.run({ client_order_id: f.client_order_id, feed_seq: f.last_seq, feed_status: f.status, feed_filled: f.filled_quantity });
-            this.dirty();
-            const row = this.row(f.client_order_id);
-            assert(row, `feed row for unknown order ${f.client_order_id}`);
-            this.adopt(row, { order_id: f.order_id, status: f.status, filled_quantity: f.filled_quantity, reason: f.reason }, this.clock.now_ms());
+            adoptFeed(this.st, f.client_order_id, f.last_seq, { order_id: f.order_id, status: f.status, filled_quantity: f.filled_quantity, reason: f.reason }, this.clock.now_ms());
             changed.push(f.client_order_id);
           }
         })
@@ -487,35 +387,8 @@ export class OrderService {
     return changed.length;
   }
 
-  /** Platform state wins, merged monotonically (status rank, then filled quantity). */
-  private adopt(row: OutboxRow, p: { order_id: string; status: string; filled_quantity: string; reason: string | null }, now: number): void {
-    assert(PLATFORM_STATUSES.has(p.status), `platform status ${p.status}`);
-    assert(row.order_id === null || row.order_id === p.order_id, `order ${row.client_order_id} has two platform ids: ${row.order_id}, ${p.order_id}`);
-    const local_rank = row.on_platform === 1 ? (RANK[row.state] ?? 0) : 0;
-    const new_rank = RANK[p.status]!;
-    const filled_new = dec(p.filled_quantity);
-    const filled_old = dec(row.filled_quantity);
-    const take = new_rank > local_rank || (new_rank === local_rank && filled_new.gt(filled_old));
-    if (!take) return;
-    const final = new_rank === 3;
-    // A straggler: the user canceled it locally (it seemed never to have arrived), yet it
-    // reached the platform after all. Keep the user's intent: cancel it there.
-    const canceled_locally = row.on_platform === 0 && row.state === 'canceled';
-    this.dirty();
-    this.st.setPlatform.run({
-      client_order_id: row.client_order_id,
-      state: p.status,
-      reason: p.reason,
-      order_id: p.order_id,
-      filled_quantity: toCanonical(filled_new.gt(filled_old) ? filled_new : filled_old),
-      cancel_requested: final ? 0 : canceled_locally ? 1 : row.cancel_requested,
-      now,
-    });
-  }
-
   private adoptOrder(row: OutboxRow, o: Order, now: number): void {
-    assert(o.client_order_id === row.client_order_id, `answer for ${o.client_order_id}, expected ${row.client_order_id}`);
-    this.adopt(row, { order_id: o.order_id, status: o.status, filled_quantity: o.filled_quantity, reason: o.reason }, now);
+    if (adoptAnswer(this.st, row, o, now)) this.dirty();
   }
 
   private finishLocally(row: OutboxRow, state: 'canceled' | 'expired' | 'rejected', reason: string, now: number, last_error: string | null = null): void {
@@ -553,44 +426,24 @@ export class OrderService {
   /** Runs the sender in the background on the service's clock until stop(). */
   start(): void {
     this.assertOpen();
-    if (this.loop) return;
-    const loop: { stop: boolean; wake: (() => void) | null; done: Promise<void> } = { stop: false, wake: null, done: Promise.resolve() };
-    this.loop = loop;
-    loop.done = (async () => {
-      while (!loop.stop && !this.closed) {
-        let wait_ms = Infinity;
-        try {
-          const r = await this.drain(50);
-          if (r.next_due_ms !== null && this.online) wait_ms = Math.max(0, r.next_due_ms - this.clock.now_ms());
-          if (r.next_expiry_ms !== null) wait_ms = Math.min(wait_ms, Math.max(0, r.next_expiry_ms - this.clock.now_ms()));
-        } catch (e) {
-          this.log?.error({ err: e }, 'orders: sender pass failed');
-          wait_ms = BACKOFF_MAX_MS;
-        }
-        if (loop.stop) break;
-        await new Promise<void>((resolve) => {
-          const t = Number.isFinite(wait_ms) ? setTimeout(resolve, Math.max(1, wait_ms)) : null;
-          loop.wake = () => {
-            if (t) clearTimeout(t);
-            resolve();
-          };
-        });
-        loop.wake = null;
-      }
-    })();
+    this.loop ??= new SenderLoop({
+      clock: this.clock,
+      log: this.log,
+      drain: (max_passes) => this.drain(max_passes),
+      isOnline: () => this.online,
+      isClosed: () => this.closed,
+    });
   }
 
   async stop(): Promise<void> {
     const loop = this.loop;
     if (!loop) return;
-    loop.stop = true;
-    loop.wake?.();
-    await loop.done;
+    await loop.stop();
     this.loop = null;
   }
 
   private kick(): void {
-    this.loop?.wake?.();
+    this.loop?.wake();
   }
 
   /** Stops the loop and detaches. The database belongs to the ledger and stays open. */
@@ -604,7 +457,7 @@ export class OrderService {
   abandon(): void {
     this.closed = true;
     this.listeners.clear();
-    if (this.loop) this.loop.stop = true;
+    this.loop?.abandon();
   }
 
   /**
@@ -612,12 +465,7 @@ export class OrderService {
    * state machine. Throws OrderInvariantError. O(orders); for tests and the simulation.
    */
   checkInvariants(): void {
-    const cached = this.reserved_cache;
-    this.reserved_cache = null;
-    const fresh = this.reservedTotals();
-    if (cached) {
-      assert(cached.usd.eq(fresh.usd) && cached.tokens.eq(fresh.tokens), `cached reservations ${cached.usd}/${cached.tokens} != ${fresh.usd}/${fresh.tokens}`);
-    }
+    this.funds.checkInvariants();
     for (const r of this.st.list.all(MAX_PENDING_ORDERS * 10) as OutboxRow[]) {
       const pending = PENDING_STATES.includes(r.state);
       assert(!(pending && r.on_platform === 1), `order ${r.client_order_id} is ${r.state} but known on the platform`);
@@ -647,7 +495,7 @@ export class OrderService {
   }
 
   private view(r: OutboxRow): OrderView {
-    return orderView(r, this.reservation(r), this.ledger.fillTotals([r.client_order_id]).get(r.client_order_id) ?? null);
+    return orderView(r, this.funds.reservation(r), this.ledger.fillTotals([r.client_order_id]).get(r.client_order_id) ?? null);
   }
 }
 
