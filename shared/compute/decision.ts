@@ -6,6 +6,7 @@
 // same inputs always give the same answer (table-driven tests in test/compute/decision.test.ts).
 import { D, dec, decFromInt, toCanonical, ZERO, type Dec } from '../money.js';
 import type { DecisionTax, PeriodDecision, PeriodFigures } from '../contract/compute.js';
+import { assert } from '../assert.js';
 
 export type MintBasisPolicy = 'allocated' | 'fmv' | 'zero';
 
@@ -16,10 +17,6 @@ export const PACE_MIN_ELAPSED_MS = 60_000;
 const LOT_PLACES = 2;
 /** The platform's cash precision (micros). */
 const USD_PLACES = 6;
-
-function assert(cond: unknown, msg: string): asserts cond {
-  if (!cond) throw new Error(`period decision invariant: ${msg}`);
-}
 
 export interface PeriodInput {
   period_id: string;

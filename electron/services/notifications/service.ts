@@ -22,6 +22,7 @@ import {
   type NotificationView,
 } from '../../../shared/contract/notifications.js';
 import { draftsFromEvents, type Draft } from './derive.js';
+import { assert } from '../../../shared/assert.js';
 
 /** Kept at most; the oldest read ones go first (they are derived, the ledger keeps the facts). */
 export const NOTIFICATIONS_KEPT_MAX = 1000;
@@ -60,10 +61,6 @@ export interface NotificationServiceOptions {
 }
 
 interface Row { id: number; kind: NotificationKind; title: string; body: string; time_ms: number; created_ms: number; read_ms: number | null }
-
-function assert(cond: unknown, msg: string): asserts cond {
-  if (!cond) throw new Error(`notifications invariant: ${msg}`);
-}
 
 export function migrateNotifications(db: Database.Database): void {
   db.exec(`

@@ -1,6 +1,7 @@
 // The WalletApi over browser mode's loopback server: POST /api/<method> for calls, one
 // WebSocket /api/events for pushed events. Authentication is the HttpOnly cookie the
 // server set when the printed URL was opened; this code never sees the token.
+import { backoffMs, type BackoffPolicy } from '../../../shared/backoff';
 import {
   WALLET_METHOD_NAMES,
   WalletApiError,
@@ -14,8 +15,8 @@ import {
 type Listener = (payload: unknown) => void;
 export type BackendLinkListener = (connected: boolean) => void;
 
-const RECONNECT_BASE_MS = 500;
-const RECONNECT_MAX_MS = 15_000;
+/** Reconnecting to the wallet service: from 0.5 s up to 15 s, half of it random (many windows spread out). */
+const RECONNECT: BackoffPolicy = { base_ms: 500, max_ms: 15_000, jitter: 0.5 };
 
 async function call(method: string, request: unknown): Promise<unknown> {
   let res: Response;
@@ -63,7 +64,7 @@ export function createHttpWallet(onLink: BackendLinkListener = () => {}): Wallet
     ws.onclose = () => {
       onLink(false);
       socket = null;
-      const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** attempt++) * (0.5 + Math.random() / 2);
+      const delay = backoffMs(RECONNECT, Math.min(attempt++, 30));
       setTimeout(connect, delay);
     };
   };
