@@ -158,3 +158,34 @@ test('panel sizes are resized by keyboard, kept across a reload, and reset on re
   await page.getByRole('button', { name: 'Reset layout' }).click();
   await expect.poll(async () => Math.abs((await width()) - before)).toBeLessThan(3);
 });
+
+test('the ladder fits its panel: as many bids as asks around the spread, none cut off, also after a resize', async ({ page }) => {
+  await openTrade(page);
+  const book = page.getByRole('region', { name: 'Order book' });
+  await expect(book.getByRole('button', { name: /^Bid / }).first()).toBeVisible({ timeout: 30_000 });
+  const layout = () =>
+    book.evaluate((el) => {
+      const bottom = el.getBoundingClientRect().bottom;
+      const rows = [...el.querySelectorAll('tr.book-row')];
+      return {
+        asks: el.querySelectorAll('tr.book-row.ask').length,
+        bids: el.querySelectorAll('tr.book-row.bid').length,
+        cut: rows.filter((r) => r.getBoundingClientRect().bottom > bottom + 0.5).length,
+      };
+    });
+  const check = async () => {
+    await expect.poll(async () => (await layout()).cut).toBe(0);
+    const l = await layout();
+    expect(l.bids).toBeGreaterThanOrEqual(3);
+    expect(l.asks).toBe(l.bids); // the demo book is deeper than the panel on both sides
+    return l.bids;
+  };
+  const rows_before = await check();
+  // Taller panel, more levels per side.
+  const handle = page.getByRole('separator', { name: 'Resize order book and recent trades' });
+  await handle.focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
+  await expect.poll(async () => (await layout()).bids).toBeGreaterThan(rows_before);
+  await check();
+  await page.getByRole('button', { name: 'Reset layout' }).click();
+});

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { bookStats, useMarket } from '../store';
 import { qty, usd } from '../format';
 import type { BookLevelView } from '../store/book';
@@ -11,19 +11,53 @@ function depthPct(level: BookLevelView, max: string): string {
   return m > 0 ? `${Math.min(100, (Number(level.cumulative) / m) * 100).toFixed(1)}%` : '0%';
 }
 
+/** Levels per side when the ladder is not fitted to a panel (the stacked layout). */
 const ROWS = 12;
+/** Fitted to its panel: at least this many levels per side (the panel scrolls below that), at most the view's depth. */
+const FIT_MIN_ROWS = 3;
+const FIT_MAX_ROWS = 30;
+
+/**
+ * Levels per side that fill the section's height with the spread in the middle: a trader
+ * sees as many bids as asks whatever the panel's size. Measured from a rendered row.
+ */
+function useFittedRows(fit: boolean): [React.RefObject<HTMLElement | null>, number] {
+  const ref = useRef<HTMLElement>(null);
+  const [rows, setRows] = useState(ROWS);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!fit || !el) return;
+    const measure = () => {
+      const body = el.querySelector('tbody');
+      const spread = el.querySelector<HTMLElement>('tr.spread-row');
+      const row = el.querySelector<HTMLElement>('tr.book-row');
+      if (!body || !spread) return;
+      const row_px = row?.offsetHeight || 21;
+      const top_px = body.getBoundingClientRect().top - el.getBoundingClientRect().top;
+      const padding_px = parseFloat(getComputedStyle(el).paddingBottom) || 0;
+      const free_px = el.clientHeight - top_px - spread.offsetHeight - padding_px;
+      setRows(Math.max(FIT_MIN_ROWS, Math.min(FIT_MAX_ROWS, Math.floor(free_px / row_px / 2))));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [fit]);
+  return [ref, fit ? rows : ROWS];
+}
 
 /**
  * Depth ladder: asks above the spread (best ask nearest it), bids below, cumulative size bars,
  * price grouping. Clicking a price puts it in the order ticket; Shift+click also the size up
  * to that level. Live from the book store.
  */
-export function OrderBook() {
+export function OrderBook({ fit = false }: { fit?: boolean }) {
+  const [ref, rows] = useFittedRows(fit);
   const book = useMarket((s) => s.book);
   const fill = useTicket((s) => s.fillFromBook);
   const [step, setStep] = useState<string>(GROUPINGS[0]);
-  const asks = groupLevels(book?.asks ?? [], step, 'asks').slice(0, ROWS).reverse();
-  const bids = groupLevels(book?.bids ?? [], step, 'bids').slice(0, ROWS);
+  const asks = groupLevels(book?.asks ?? [], step, 'asks').slice(0, rows).reverse();
+  const bids = groupLevels(book?.bids ?? [], step, 'bids').slice(0, rows);
   const stats = bookStats(); // read at render (once per frame at most): tests and the benchmark read them off the element
   const max = [asks[0]?.cumulative, bids[bids.length - 1]?.cumulative].reduce<string>((m, c) => (c !== undefined && Number(c) > Number(m) ? c : m), '0');
   const row = (l: BookLevelView, side: 'bid' | 'ask') => (
@@ -40,7 +74,7 @@ export function OrderBook() {
     </tr>
   );
   return (
-    <section className="card book" aria-label="Order book" data-testid="order-book" data-seq={book?.seq ?? -1} data-deltas-applied={stats.deltas_applied} data-gaps={stats.gaps}>
+    <section ref={ref} className="card book" aria-label="Order book" data-testid="order-book" data-seq={book?.seq ?? -1} data-deltas-applied={stats.deltas_applied} data-gaps={stats.gaps}>
       <div className="panel-head">
         <h2>Order book</h2>
         <label className="small muted">

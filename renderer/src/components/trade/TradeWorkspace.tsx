@@ -86,7 +86,7 @@ export function TradeWorkspace() {
             <SavedGroup id="trade-cols" orientation="horizontal" generation={generation}>
               <Panel id="trade-market" minSize="200px" className="ws-panel">
                 <SavedGroup id="trade-side" orientation="vertical" generation={generation}>
-                  <Panel id="trade-book" minSize="120px" className="ws-panel scroll"><OrderBook /></Panel>
+                  <Panel id="trade-book" minSize="120px" className="ws-panel scroll"><OrderBook fit /></Panel>
                   <Handle label="Resize order book and recent trades" orientation="vertical" />
                   <Panel id="trade-trades" minSize="80px" className="ws-panel"><RecentTrades scroll /></Panel>
                 </SavedGroup>
