@@ -17,9 +17,9 @@ import './trade.css';
 const WIDE_MIN_PX = 1000;
 
 export const DEFAULT_LAYOUTS: Record<string, Layout> = {
-  'trade-rows': { 'trade-top': 68, 'trade-orders': 32 },
+  'trade-rows': { 'trade-top': 72, 'trade-orders': 28 },
   'trade-cols': { 'trade-market': 22, 'trade-chart': 53, 'trade-ticket': 25 },
-  'trade-side': { 'trade-book': 62, 'trade-trades': 38 },
+  'trade-side': { 'trade-book': 66, 'trade-trades': 34 },
 };
 
 function useWide(): boolean {
