@@ -92,7 +92,9 @@ function lotView(book: LotBook, p: number): LotView {
 
 function heldPieces(book: LotBook): number[] {
   const out: number[] = [];
-  for (let a = 0; a < book.acquiredThrough; a++) for (const p of book.piecesOf(a)) if ((book.pQty[p] as number) > 0) out.push(p);
+  for (let a = 0; a < book.acquiredThrough; a++) {
+    for (let p = book.firstPiece(a); p >= 0; p = book.pNext[p] as number) if ((book.pQty[p] as number) > 0) out.push(p);
+  }
   return out;
 }
 
