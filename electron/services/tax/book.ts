@@ -145,8 +145,10 @@ export class LotBook {
     this.acqEv = acquisitions;
     this.acqFirst = new Int32Array(n);
     this.acqLast = new Int32Array(n);
-    // With wash sales, matched replacements split: a synthetic 1M year ends with ~3.4 pieces per lot.
-    const cap = n + (opts.washSale ? Math.max(INITIAL_EXTRA_PIECES, n) : INITIAL_EXTRA_PIECES);
+    // With wash sales, matched replacements split: a synthetic 1M year ends with ~3.4 pieces per
+    // lot. Room for that up front: growing copies every column, and each large new column counts
+    // towards V8's external-memory limit (a full GC each time); pages never written cost no RSS.
+    const cap = n + (opts.washSale ? Math.max(INITIAL_EXTRA_PIECES, 3 * n) : INITIAL_EXTRA_PIECES);
     this.pAcq = new Int32Array(cap);
     this.pNo = new Int32Array(cap);
     this.pQty = new Float64Array(cap);
