@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import {
-  computeTaxYear, form8949Csv, FORM8949_HEADER, incomeCsv, scheduleDJson, turbotaxCsv, TURBOTAX_HEADER, txf, parseTransactionsCsv,
+  computeTaxYear, computeTaxYearFromCsv, form8949Csv, FORM8949_HEADER, incomeCsv, scheduleDJson, turbotaxCsv, TURBOTAX_HEADER, txf, parseTransactionsCsv,
   TaxInputError, gainsReportPdf, buildReportFiles, MANIFEST_NAME, NOT_TAX_ADVICE, type ReportManifest,
 } from '../../electron/services/tax/index.js';
 
@@ -14,6 +14,11 @@ function strictParse(text: string): Record<string, string>[] {
   return parse(text, { columns: true });
 }
 import { tx } from './helpers.js';
+import { syntheticYear, toCsv } from '../../bench/tax-gen.js';
+import { ByteSink, centsLen, intLen, mdyLen, qtyLen } from '../../electron/services/tax/bytes.js';
+import { dayFromCivil, formatMDY } from '../../electron/services/tax/dates.js';
+import { formatCentsN, formatQtyN } from '../../electron/services/tax/fixed.js';
+import { rowFiles } from '../../electron/services/tax/writers.js';
 
 const meta = { data_as_of: 'test input', generated_at: '2026-02-01T09:00:00.000Z' };
 
@@ -101,6 +106,50 @@ describe('income CSV and Schedule D JSON', () => {
     for (const k of ['line6', 'line7', 'line14', 'line15', 'line16', 'line21', 'carryover_short_term', 'carryover_long_term']) expect(json[k]).toMatch(/^-?\d+\.\d\d$/);
     expect(json).toMatchObject({ line3: { gain: '-250.00' }, line10: { gain: '20.00' }, line16: '-230.00', line21: '-230.00', data_as_of: 'test input', tax_year: 2025 });
     expect(Object.keys((json.worksheet as { lines: object }).lines)).toHaveLength(13);
+  });
+});
+
+describe('the byte writer of the per-row files', () => {
+  // The row table's files are written as bytes into Buffers sized in advance (bytes.ts); a result
+  // without a row table takes the string path (rowFiles' emit). Both must give the same bytes.
+  it('writes what the string path writes, on a synthetic year with and without wash sales, in every box pair', () => {
+    const csv = toCsv(syntheticYear(4000));
+    for (const [wash_sale, box_short, box_long] of [[false, 'C', 'F'], [true, 'A', 'D'], [true, 'I', 'L'], [false, 'H', 'K']] as const) {
+      const r = computeTaxYearFromCsv(csv, { year: 2025, wash_sale, box_short, box_long, asset_symbol: 'C.M-P_T9' });
+      const plain = { ...r }; // no row table behind a copy: the string path
+      const bytes = rowFiles(r, meta), strings = rowFiles(plain, meta);
+      expect(r.row_count).toBeGreaterThan(1000);
+      if (wash_sale) expect(r.rows.some((row) => row.code === 'W')).toBe(true);
+      expect(bytes.form8949.equals(strings.form8949)).toBe(true);
+      expect(bytes.txf.equals(strings.txf)).toBe(true);
+      expect(bytes.turbotax.equals(strings.turbotax)).toBe(true);
+    }
+  });
+
+  it('counts exactly the bytes it writes for numbers and dates (the files are sized from these)', () => {
+    const ints = [0, 9, 10, 99, 100, 999, 1000, 9999, 10000, 99999, 1e5, 1e6 - 1, 1e6, 1e7, 1e8 - 1, 1e8, 1e9 - 1, 1e9, 1e12, 1e15 - 1, 1e15, Number.MAX_SAFE_INTEGER];
+    const sink = new ByteSink('latin1');
+    const check = (write: () => void, len: number, text: string): void => {
+      const before = sink.buffer().length;
+      write();
+      const out = sink.buffer();
+      expect(out.subarray(before).toString('latin1')).toBe(text);
+      expect(len, text).toBe(text.length);
+    };
+    for (const n of ints) check(() => sink.int(n), intLen(n), String(n));
+    for (const c of [...ints.filter((n) => n <= 1e15), 1, 5, 105, 1234567].flatMap((n) => [n, -n])) check(() => sink.cents(c), centsLen(c), formatCentsN(c));
+    for (const q of [1, 10, 12_345_678, 100_000_000, 150_000_000, 1_000_000_001, 123_450_000_000, 1e15].flatMap((n) => [n, -n])) check(() => sink.qty(q), qtyLen(q), formatQtyN(q));
+    // In the flat table's range, below it (year 1899, 0999) and above it (2080, 10000).
+    for (const [y, m, d] of [[2025, 1, 2], [1900, 1, 1], [2079, 6, 6], [2079, 6, 7], [1899, 12, 31], [999, 3, 4], [2080, 1, 1], [10000, 1, 1]] as const) {
+      const day = dayFromCivil(y, m, d);
+      check(() => sink.mdy(day), mdyLen(day), formatMDY(day));
+    }
+  });
+
+  it('refuses a file whose bytes do not add up to the size it was given', () => {
+    const sink = new ByteSink('utf8', 4);
+    sink.text('12345');
+    expect(() => sink.buffer()).toThrow(/5 bytes written into a file sized 4/);
   });
 });
 

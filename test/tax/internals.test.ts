@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { IdIndex } from '../../electron/services/tax/ids.js';
 import { computeTaxYear, computeTaxYearFromCsv, parseTransactionsCsv, TaxInputError, unrealizedPositions, whatIfSale } from '../../electron/services/tax/index.js';
 import { syntheticYear, toCsv } from '../../bench/tax-gen.js';
+import { dayFromCivil } from '../../electron/services/tax/dates.js';
+import { EvStore } from '../../electron/services/tax/prepare.js';
+import { RowTable, type RowNumbers } from '../../electron/services/tax/rows.js';
 import { tx } from './helpers.js';
 
 describe('id index', () => {
@@ -64,5 +67,25 @@ describe('live views after a wash sale', () => {
     expect(w.portions.map((p) => [p.lot_id, p.quantity, p.cost_basis])).toEqual([['later', '50', '450.00'], ['new', '10', '105.00']]);
     expect(w.proceeds).toBe('540.00');
     expect(w.short_term_gain).toBe('-15.00');
+  });
+});
+
+describe('row table', () => {
+  it('keeps every row across its 65,536-row chunks', () => {
+    const ev = new EvStore(4);
+    const base = { row: undefined, price: '', ms: Date.UTC(2025, 0, 1), day: dayFromCivil(2025, 1, 1), qty: 1, cents: 1, income: 0, lots: null };
+    ev.push({ ...base, id: 'lot', type: 'buy' });
+    ev.push({ ...base, id: 'sale', type: 'sell' });
+    const table = new RowTable(ev, 'CMPT', 'C', 'F');
+    const n = 65_536 * 2 + 7;
+    for (let i = 0; i < n; i++) table.add(1, 0, i + 1, 2 * i, 3 * i, i % 3, 20_000 - (i % 500), i % 2 === 0, i % 3 !== 0, i % 5 === 0 ? 'hifo' : 'fifo');
+    expect(table.count).toBe(n);
+    const out: RowNumbers = { long: false, wash: false, qty: 0, basis: 0, proceeds: 0, adjustment: 0, holdDay: 0, soldDay: 0 };
+    for (const i of [0, 65_535, 65_536, 65_537, 131_071, 131_072, n - 1]) {
+      table.numbers(i, out);
+      expect(out).toEqual({ long: i % 2 === 0, wash: i % 3 !== 0, qty: i + 1, basis: 2 * i, proceeds: 3 * i, adjustment: i % 3, holdDay: 20_000 - (i % 500), soldDay: base.day });
+      expect(table.get(i)).toMatchObject({ box: i % 2 === 0 ? 'F' : 'C', lot_id: 'lot', disposal_id: 'sale', method: i % 5 === 0 ? 'hifo' : 'fifo', code: i % 3 !== 0 ? 'W' : '' });
+    }
+    expect(() => table.get(n)).toThrow(RangeError);
   });
 });

@@ -17,7 +17,10 @@
 //   ledger.reconcile(platform_balances): ReconcileResult; ledger.mismatches(open_only?); ledger.openMismatchCount()
 //   ledger.upsertCandles(interval, candles) / candles(interval, before?, limit) / latestCandleTime(interval)
 //   ledger.insertTrades(trades) / recentTrades(limit) / latestTradeTime()
-//   ledger.database()                               the better-sqlite3 handle, for modules that add tables
+//   ledger.taxEntriesAfter(after_seq, onEntry)     fills, mints, redemptions after a seq, in ledger order, reversed ones left out
+//   readTaxEntriesAfter(db, …) / allTaxEntries(db) / lastLedgerEvent(db) / reversalCount(db)
+//        the same reads on any connection to the file (the tax worker and `wallet report` open their own, read-only)
+//   ledger.database()                               the better-sqlite3 handle, for modules that add tables (their own tables only)
 //   ledger.close()
 //
 // Storage decision: amounts are scaled integers (× 10^8, SQLite INTEGER, BigInt in JS);
@@ -41,6 +44,7 @@ export {
 } from './ledger.js';
 export { FeedOrders, FEED_LIVE_STATUSES, type FeedOrder } from './feed-orders.js';
 export { formatVerifyReport, type VerifyReport, type VerifyProblem } from './verify.js';
+export { allTaxEntries, lastLedgerEvent, readTaxEntriesAfter, reversalCount, TAX_ENTRY_TYPES, type TaxEntry, type TaxEntriesRead } from './tax-entries.js';
 export { ACCOUNTS, type AccountName } from './chart.js';
 export { fromScaled, toScaled, SCALE_DIGITS, type Commodity } from './amounts.js';
 export { LATEST_VERSION, MIGRATIONS } from '../db/migrations.js';

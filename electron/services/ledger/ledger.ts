@@ -17,6 +17,7 @@ import { openWalletDb } from '../db/open.js';
 import { BatchWriter, FastPathConflict, prepareWriter, type WriterStatements } from './writer.js';
 import { assert } from '../../../shared/assert.js';
 import { verifyLedger, type VerifyReport } from './verify.js';
+import { readTaxEntriesAfter, type TaxEntriesRead, type TaxEntry } from './tax-entries.js';
 
 /** Events applied per SQLite transaction (bounds transaction size and memory). */
 export const INGEST_BATCH_MAX = 10_000;
@@ -562,6 +563,11 @@ export class Ledger {
 
   entryCount(): number {
     return this.entry_count;
+  }
+
+  /** The fills, mints and redemptions after `after_seq` up to the cursor, in ledger order, reversed ones left out (tax-entries.ts). */
+  taxEntriesAfter(after_seq: number, onEntry: (entry: TaxEntry) => void): TaxEntriesRead {
+    return readTaxEntriesAfter(this.db, after_seq, onEntry);
   }
 
   /** Every cached (account, commodity) balance, from memory (loaded at open, no scan). */

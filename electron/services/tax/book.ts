@@ -4,13 +4,16 @@
 //
 // Lots live in columns (struct of arrays) like the events (see EvStore for why). A lot is an
 // acquisition `a`; its first piece has index `a`; a wash sale that matches part of a lot splits
-// the matched units off into a new piece of the same acquisition (listed in `more`).
+// the matched units off into a new piece of the same acquisition, linked after its last piece
+// (pNext / acqLast: a synthetic 1M-transaction year makes 1.3 M such pieces, and a Map of
+// arrays for them cost more than the matching itself).
 import { formatQtyN as fmtQ, mulDivRoundN as mulDivRound } from './fixed.js';
 import { FifoPool, HifoPool, LifoPool, type Pool } from './pools.js';
 import { formatISODate, longTermThresholdDay } from './dates.js';
 import { IdIndex } from './ids.js';
 import type { EvStore, LotRef, OrderPick } from './prepare.js';
 import { TaxInputError, type LotMethod, type TaxWarning } from './types.js';
+import { assert } from '../../../shared/assert.js';
 
 /** Wash-sale window: 30 days before and after the sale (61 days). */
 export const WASH_WINDOW_DAYS = 30;
@@ -43,9 +46,6 @@ export interface Taken {
   basis: number;
 }
 
-function assert(cond: boolean, what: string): asserts cond {
-  if (!cond) throw new Error(`tax engine invariant violated: ${what}`);
-}
 
 export interface BookOptions {
   methodOrders: { ms: number; method: LotMethod }[];
@@ -57,6 +57,13 @@ export interface BookOptions {
   trackPending?: boolean;
   /** Under a specific-ID standing order, a disposal naming no lots uses FIFO with a warning (else it is refused). */
   specificFallback?: boolean;
+  /**
+   * The caller reads each Disposal before the next dispose() and keeps nothing of it (the
+   * full-year pass): the book then reuses the Disposal and its Portion objects. Why: with wash
+   * sales on, allocating 1.4 M portions (and their Taken records) was a third of the year's
+   * compute on a synthetic 1M year (profiled: the object literals, not the arithmetic).
+   */
+  reuseDisposals?: boolean;
 }
 
 /** A disposal that did not take the lots its order chose, and why (reported with the year). */
@@ -94,6 +101,8 @@ export class LotBook {
   acqEv: Int32Array;
   /** First piece of each acquisition (the acquisition's own index, except for appended ones). */
   private acqFirst: Int32Array;
+  /** Last piece of each acquisition (where the next split-off piece is linked). */
+  private acqLast: Int32Array;
   /** Acquisitions [0, acquiredThrough) are in the pool. */
   acquiredThrough = 0;
   // ---- pieces, struct of arrays ----
@@ -109,8 +118,8 @@ export class LotBook {
   pThreshold: Int32Array;
   pAbsorbed: Uint8Array;
   pVersion: Int32Array;
-  /** Pieces split off each acquisition, in creation order. */
-  readonly more = new Map<number, number[]>();
+  /** The acquisition's next piece in creation order, or -1. */
+  pNext: Int32Array;
   /** Sum of remaining quantity of pieces in the pool. */
   held = 0;
   /** Remaining quantity and basis of pieces in the pool, by the acquisition's type code. */
@@ -131,13 +140,27 @@ export class LotBook {
   private orderIdx = -1;
   /** Union-find "next acquisition that may still be a wash replacement". */
   private nextEligible: Int32Array | null = null;
+  /** Scratch of matchReplacements: the pieces matched and their units (reused: no array per loss). */
+  private matchPiece = new Int32Array(64);
+  private matchQty = new Float64Array(64);
+  /** Taken records of the disposal being applied (always reused: they never leave dispose()). */
+  private readonly takenOut: Taken[] = [];
+  private readonly takenFree: Taken[] = [];
+  /** reuseDisposals: the last Disposal, its portions, and the loss being matched. */
+  private readonly lastDisposal: Disposal = { e: -1, method: 'fifo', portions: [] };
+  private readonly portionFree: Portion[] = [];
+  private readonly scratchLoss: PendingLoss = { e: -1, portion: null as unknown as Portion, saleDay: 0, loss: 0, excluded: -1, matched: 0 };
 
   constructor(readonly ev: EvStore, acquisitions: Int32Array, readonly opts: BookOptions) {
     const n = acquisitions.length;
     this.nAcq = n;
     this.acqEv = acquisitions;
     this.acqFirst = new Int32Array(n);
-    const cap = n + (opts.washSale ? Math.max(INITIAL_EXTRA_PIECES, n >> 2) : INITIAL_EXTRA_PIECES);
+    this.acqLast = new Int32Array(n);
+    // With wash sales, matched replacements split: a synthetic 1M year ends with ~3.4 pieces per
+    // lot. Room for that up front: growing copies every column, and each large new column counts
+    // towards V8's external-memory limit (a full GC each time); pages never written cost no RSS.
+    const cap = n + (opts.washSale ? Math.max(INITIAL_EXTRA_PIECES, 3 * n) : INITIAL_EXTRA_PIECES);
     this.pAcq = new Int32Array(cap);
     this.pNo = new Int32Array(cap);
     this.pQty = new Float64Array(cap);
@@ -149,10 +172,12 @@ export class LotBook {
     this.pThreshold = new Int32Array(cap);
     this.pAbsorbed = new Uint8Array(cap);
     this.pVersion = new Int32Array(cap);
+    this.pNext = new Int32Array(cap);
     for (let a = 0; a < n; a++) {
       const e = acquisitions[a] as number;
       if (a > 0) assert((ev.ms[e] as number) >= (ev.ms[acquisitions[a - 1] as number] as number), 'acquisitions in time order');
       this.acqFirst[a] = a;
+      this.acqLast[a] = a;
       this.initPiece(a, a, e);
     }
     this.nPieces = n;
@@ -163,6 +188,7 @@ export class LotBook {
     for (let i = 1; i < opts.methodOrders.length; i++) {
       assert((opts.methodOrders[i - 1] as { ms: number }).ms < (opts.methodOrders[i] as { ms: number }).ms, 'method orders increase in time');
     }
+    assert(!(opts.reuseDisposals && opts.trackPending), 'pending losses keep their portions: they cannot be reused');
     this.pool = new FifoPool(this);
   }
 
@@ -179,6 +205,7 @@ export class LotBook {
     this.pOrigBasis[p] = b;
     this.pHold[p] = day;
     this.pThreshold[p] = longTermThresholdDay(day);
+    this.pNext[p] = -1;
   }
 
   /** The acquisition's type code (buy 0, mint 2, income 4). */
@@ -194,19 +221,21 @@ export class LotBook {
     return this.ev.id[this.acqEv[a] as number] as string;
   }
 
-  /** Pieces of acquisition a, first piece first. */
+  /** Pieces of acquisition a, first piece first (hot loops walk firstPiece / pNext instead). */
   piecesOf(a: number): number[] {
-    const first = this.acqFirst[a] as number;
-    const extra = this.more.get(a);
-    return extra ? [first, ...extra] : [first];
+    const out: number[] = [];
+    for (let p = this.acqFirst[a] as number; p >= 0; p = this.pNext[p] as number) out.push(p);
+    return out;
+  }
+
+  /** The first piece of acquisition a; the others follow through pNext. */
+  firstPiece(a: number): number {
+    return this.acqFirst[a] as number;
   }
 
   /** The first piece of acquisition a with units left, or -1. */
   firstHeld(a: number): number {
-    const first = this.acqFirst[a] as number;
-    if ((this.pQty[first] as number) > 0) return first;
-    const extra = this.more.get(a);
-    if (extra) for (const p of extra) if ((this.pQty[p] as number) > 0) return p;
+    for (let p = this.acqFirst[a] as number; p >= 0; p = this.pNext[p] as number) if ((this.pQty[p] as number) > 0) return p;
     return -1;
   }
 
@@ -227,6 +256,7 @@ export class LotBook {
     ab.set(this.pAbsorbed);
     this.pAbsorbed = ab;
     this.pVersion = i(this.pVersion);
+    this.pNext = i(this.pNext);
   }
 
   /** Acquisition index of a lot id, or undefined; the index is built on the first specific-ID disposal. */
@@ -299,7 +329,7 @@ export class LotBook {
     assert(a === this.acquiredThrough && a < this.nAcq, 'acquisitions enter the pool in time order');
     this.acquiredThrough++;
     const type = this.acqType(a);
-    for (const p of this.piecesOf(a)) {
+    for (let p = this.acqFirst[a] as number; p >= 0; p = this.pNext[p] as number) {
       const q = this.pQty[p] as number;
       if (q > 0) {
         this.pool.add(p);
@@ -323,11 +353,13 @@ export class LotBook {
       const grow = (x: Int32Array): Int32Array => { const y = new Int32Array(Math.max(16, x.length * 2)); y.set(x); return y; };
       this.acqEv = grow(this.acqEv);
       this.acqFirst = grow(this.acqFirst);
+      this.acqLast = grow(this.acqLast);
     }
     if (this.nPieces === this.pQty.length) this.growPieces();
     const p = this.nPieces++;
     this.acqEv[a] = e;
     this.acqFirst[a] = p;
+    this.acqLast[a] = p;
     this.initPiece(p, a, e);
     this.nAcq++;
     if (this.nextEligible) {
@@ -385,7 +417,15 @@ export class LotBook {
       }
     }
     this.held -= qty;
-    const d: Disposal = { e, method, portions: this.allocateProceeds(ev.cents[e] as number, qty, taken) };
+    let d: Disposal;
+    if (this.opts.reuseDisposals) {
+      d = this.lastDisposal;
+      d.e = e;
+      d.method = method;
+      for (const p of d.portions) this.portionFree.push(p);
+      d.portions.length = 0;
+      this.allocateProceeds(ev.cents[e] as number, qty, taken, d.portions, this.portionFree);
+    } else d = { e, method, portions: this.allocateProceeds(ev.cents[e] as number, qty, taken) };
     if (this.opts.washSale) this.applyWashSale(d, ev.day[e] as number);
     return d;
   }
@@ -469,15 +509,33 @@ export class LotBook {
     return out;
   }
 
+  /** The reused list of Taken records, emptied. */
+  private startTaken(): Taken[] {
+    const out = this.takenOut;
+    for (const t of out) this.takenFree.push(t);
+    out.length = 0;
+    return out;
+  }
+
+  private pushTaken(out: Taken[], piece: number, qty: number, basis: number): void {
+    const t = this.takenFree.pop();
+    if (t) {
+      t.piece = piece;
+      t.qty = qty;
+      t.basis = basis;
+      out.push(t);
+    } else out.push({ piece, qty, basis });
+  }
+
   private takeByPool(qty: number): Taken[] {
-    const out: Taken[] = [];
+    const out = this.startTaken();
     let need = qty;
     while (need > 0) {
       const p = this.pool.peek();
       assert(p >= 0, 'the pool holds what `held` says');
       const have = this.pQty[p] as number;
       const take = need < have ? need : have;
-      out.push({ piece: p, qty: take, basis: this.split(p, take) });
+      this.pushTaken(out, p, take, this.split(p, take));
       need -= take;
       if ((this.pQty[p] as number) > 0) this.pool.changed(p);
     }
@@ -500,7 +558,7 @@ export class LotBook {
     // Check everything first so a bad reference changes nothing.
     const problem = this.specificProblem(refs);
     if (problem !== null) throw new TaxInputError(problem, 'lots', this.ev.id[e], this.ev.rowOf(e));
-    const out: Taken[] = [];
+    const out = this.startTaken();
     for (const ref of refs) {
       const a = this.acqById(ref.id) as number;
       let need = ref.qty;
@@ -509,7 +567,7 @@ export class LotBook {
         const have = this.pQty[p] as number;
         if (have === 0) continue;
         const take = need < have ? need : have;
-        out.push({ piece: p, qty: take, basis: this.split(p, take) });
+        this.pushTaken(out, p, take, this.split(p, take));
         need -= take;
         this.touched(p);
       }
@@ -518,19 +576,31 @@ export class LotBook {
     return out;
   }
 
-  /** Splits the disposal's proceeds over its portions pro rata, to the cent, summing exactly. */
-  allocateProceeds(proceeds: number, qty: number, taken: readonly Taken[]): Portion[] {
+  /**
+   * Splits the disposal's proceeds over its portions pro rata, to the cent, summing exactly.
+   * Appends them to `out`, taking Portion objects from `free` while it has any.
+   */
+  allocateProceeds(proceeds: number, qty: number, taken: readonly Taken[], out: Portion[] = [], free: Portion[] = []): Portion[] {
     let procLeft = proceeds;
     let qtyLeft = qty;
-    const out: Portion[] = [];
     for (const t of taken) {
       const part = t.qty === qtyLeft ? procLeft : mulDivRound(procLeft, t.qty, qtyLeft);
       procLeft -= part;
       qtyLeft -= t.qty;
-      out.push({
-        piece: t.piece, lotEv: this.acqEv[this.pAcq[t.piece] as number] as number, holdDay: this.pHold[t.piece] as number, threshold: this.pThreshold[t.piece] as number, qty: t.qty, basis: t.basis,
-        proceeds: part, adjustment: 0, code: '',
-      });
+      const piece = t.piece, lotEv = this.acqEv[this.pAcq[piece] as number] as number, holdDay = this.pHold[piece] as number, threshold = this.pThreshold[piece] as number;
+      const p = free.pop();
+      if (p) {
+        p.piece = piece;
+        p.lotEv = lotEv;
+        p.holdDay = holdDay;
+        p.threshold = threshold;
+        p.qty = t.qty;
+        p.basis = t.basis;
+        p.proceeds = part;
+        p.adjustment = 0;
+        p.code = '';
+        out.push(p);
+      } else out.push({ piece, lotEv, holdDay, threshold, qty: t.qty, basis: t.basis, proceeds: part, adjustment: 0, code: '' });
     }
     assert(qtyLeft === 0 && procLeft === 0, 'proceeds fully allocated');
     return out;
@@ -568,7 +638,17 @@ export class LotBook {
       if (loss <= 0) continue;
       // Rev. Rul. 56-602: units left from the same purchase as the loss units are not replacements.
       // (Units sold by this disposal are already out of the book, so they cannot match either.)
-      const w: PendingLoss = { e: d.e, portion, saleDay, loss, excluded: this.pAcq[portion.piece] as number, matched: 0 };
+      const excluded = this.pAcq[portion.piece] as number;
+      // Without trackPending the loss is done with after this call: one record serves them all.
+      const w: PendingLoss = this.opts.trackPending ? { e: d.e, portion, saleDay, loss, excluded, matched: 0 } : this.scratchLoss;
+      if (!this.opts.trackPending) {
+        w.e = d.e;
+        w.portion = portion;
+        w.saleDay = saleDay;
+        w.loss = loss;
+        w.excluded = excluded;
+        w.matched = 0;
+      }
       this.absorbLoss(w, this.lowerBoundDay(saleDay - WASH_WINDOW_DAYS));
       if (this.opts.trackPending && w.matched < portion.qty) this.pending.push(w);
     }
@@ -602,19 +682,18 @@ export class LotBook {
    */
   private absorbLoss(w: PendingLoss, from: number): number {
     const portion = w.portion;
-    const matches = this.matchReplacements(portion.qty - w.matched, w.saleDay, w.excluded, from);
-    if (matches.length === 0) return 0;
-    const disallowedAt = (units: number): number => (units === portion.qty ? w.loss : mulDivRound(w.loss, units, portion.qty));
-    const before = disallowedAt(w.matched);
+    const count = this.matchReplacements(portion.qty - w.matched, w.saleDay, w.excluded, from);
+    if (count === 0) return 0;
+    const before = disallowedAt(w, w.matched);
     const daysHeld = w.saleDay - portion.holdDay;
     let cum = w.matched;
     let prev = before;
-    for (const m of matches) {
-      cum += m.qty;
-      const now = disallowedAt(cum);
+    for (let k = 0; k < count; k++) {
+      cum += this.matchQty[k] as number;
+      const now = disallowedAt(w, cum);
       const share = now - prev;
       prev = now;
-      const p = m.piece;
+      const p = this.matchPiece[k] as number;
       this.pBasis[p] = (this.pBasis[p] as number) + share;
       this.pOrigBasis[p] = (this.pOrigBasis[p] as number) + share;
       this.pWashAdj[p] = (this.pWashAdj[p] as number) + share;
@@ -635,20 +714,20 @@ export class LotBook {
     return added;
   }
 
-  /** Marks up to `units` replacement units (earliest acquired first, from acquisition `from`) as absorbing a loss. */
-  private matchReplacements(units: number, saleDay: number, excluded: number, from: number): { piece: number; qty: number }[] {
-    const out: { piece: number; qty: number }[] = [];
+  /**
+   * Marks up to `units` replacement units (earliest acquired first, from acquisition `from`) as
+   * absorbing a loss. Returns how many matches; they are in matchPiece / matchQty [0, count).
+   */
+  private matchReplacements(units: number, saleDay: number, excluded: number, from: number): number {
+    let count = 0;
     let need = units;
     let a = this.findEligible(from);
     while (need > 0 && a < this.nAcq) {
       if (this.acqDay(a) > saleDay + WASH_WINDOW_DAYS) break;
       if (a !== excluded) {
         let open = false;
-        // The pieces as they are now (a split below adds an absorbed piece, never a candidate), without an array per call.
-        const extra = this.more.get(a);
-        const count = extra ? extra.length : 0;
-        for (let k = -1; k < count; k++) {
-          const p = k < 0 ? (this.acqFirst[a] as number) : ((extra as number[])[k] as number);
+        // A split below links an absorbed piece at the end of the chain: visited, never a candidate.
+        for (let p = this.acqFirst[a] as number; p >= 0; p = this.pNext[p] as number) {
           const have = this.pQty[p] as number;
           if (this.pAbsorbed[p] === 1 || have === 0) continue;
           if (need === 0) {
@@ -662,14 +741,26 @@ export class LotBook {
             target = this.splitOff(p, m);
             open = true;
           }
-          out.push({ piece: target, qty: m });
+          if (count === this.matchPiece.length) this.growMatches();
+          this.matchPiece[count] = target;
+          this.matchQty[count] = m;
+          count++;
           need -= m;
         }
         if (!open) (this.nextEligible as Int32Array)[a] = a + 1;
       }
       a = this.findEligible(a + 1);
     }
-    return out;
+    return count;
+  }
+
+  private growMatches(): void {
+    const piece = new Int32Array(this.matchPiece.length * 2);
+    piece.set(this.matchPiece);
+    this.matchPiece = piece;
+    const qty = new Float64Array(this.matchQty.length * 2);
+    qty.set(this.matchQty);
+    this.matchQty = qty;
   }
 
   /** Splits `m` units off a piece into a new absorbed piece of the same acquisition. */
@@ -678,14 +769,12 @@ export class LotBook {
     const basis = this.split(p, m);
     const np = this.nPieces++;
     const a = this.pAcq[p] as number;
-    let extra = this.more.get(a);
-    if (!extra) {
-      extra = [];
-      this.more.set(a, extra);
-    }
-    extra.push(np);
+    const last = this.acqLast[a] as number;
+    this.pNext[last] = np;
+    this.pNext[np] = -1;
+    this.acqLast[a] = np;
     this.pAcq[np] = a;
-    this.pNo[np] = extra.length;
+    this.pNo[np] = (this.pNo[last] as number) + 1;
     this.pQty[np] = m;
     this.pBasis[np] = basis;
     this.pOrigQty[np] = m;
@@ -702,4 +791,10 @@ export class LotBook {
     }
     return np;
   }
+}
+
+/** The loss disallowed once `units` of the loss portion's units are matched (rounded to the cent). */
+function disallowedAt(w: PendingLoss, units: number): number {
+  const qty = w.portion.qty;
+  return units === qty ? w.loss : mulDivRound(w.loss, units, qty);
 }

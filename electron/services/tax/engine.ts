@@ -50,10 +50,12 @@ export function boxes(s: TaxSettings): { short: Box; long: Box } {
  * Applies events [0, end). Acquisitions up to `lookaheadEnd` are known to the book in advance
  * so a loss sale can find replacements bought up to 30 days after it.
  */
-function runBook(ev: EvStore, s: TaxSettings, end: number, lookaheadEnd: number, onDisposal: (d: Disposal) => void): LotBook {
+function runBook(ev: EvStore, s: TaxSettings, end: number, lookaheadEnd: number, onDisposal: (d: Disposal) => void, reuseDisposals = false): LotBook {
   const acq: number[] = [];
   for (let e = 0; e < lookaheadEnd; e++) if (isAcquisitionCode(ev.type[e] as number)) acq.push(e);
-  const book = new LotBook(ev, Int32Array.from(acq), { methodOrders: methodOrdersMs(s), washSale: s.wash_sale, specificFallback: s.specific_without_lots === 'fifo' });
+  const book = new LotBook(ev, Int32Array.from(acq), {
+    methodOrders: methodOrdersMs(s), washSale: s.wash_sale, specificFallback: s.specific_without_lots === 'fifo', reuseDisposals,
+  });
   let a = 0;
   for (let e = 0; e < end; e++) {
     if (isAcquisitionCode(ev.type[e] as number)) book.acquire(a++);
@@ -92,7 +94,9 @@ function lotView(book: LotBook, p: number): LotView {
 
 function heldPieces(book: LotBook): number[] {
   const out: number[] = [];
-  for (let a = 0; a < book.acquiredThrough; a++) for (const p of book.piecesOf(a)) if ((book.pQty[p] as number) > 0) out.push(p);
+  for (let a = 0; a < book.acquiredThrough; a++) {
+    for (let p = book.firstPiece(a); p >= 0; p = book.pNext[p] as number) if ((book.pQty[p] as number) > 0) out.push(p);
+  }
   return out;
 }
 
@@ -152,7 +156,8 @@ export function computeFromEvents(ev: EvStore, s: TaxSettings): TaxYearResult {
   };
   const end = upperBound(ev, (e) => ev.day[e] as number, lastDay);
   const lookahead = s.wash_sale ? upperBound(ev, (e) => ev.day[e] as number, lastDay + WASH_WINDOW_DAYS) : end;
-  const book = runBook(ev, s, end, lookahead, onDisposal);
+  // onDisposal copies each portion into the row table: the book may reuse the objects.
+  const book = runBook(ev, s, end, lookahead, onDisposal, true);
   const byLine: Record<string, CentTotals> = {};
   for (const [k, t] of Object.entries(acc)) {
     for (const x of t) assertSafeSum(x);

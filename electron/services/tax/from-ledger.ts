@@ -3,23 +3,19 @@
 // are acquisitions (allocated subscription cost as basis, market price at mint as FMV),
 // redemptions are disposals at market value. Entries that a later reversing entry cancels
 // are left out: the journal is append-only, so a correction is a pair, never an edit.
+// The entries come from the ledger module's reads (ledger/tax-entries.ts): tax never reads the
+// journal's tables itself. Its own file, not ledger/index.js, so the worker does not load the
+// whole ledger.
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { zNonNegativeDecimal, zPositiveDecimal } from '../../../shared/money.js';
 import { zSide, type AccountEvent } from '../../../shared/platform/events.js';
+import { allTaxEntries, lastLedgerEvent, readTaxEntriesAfter, type TaxEntry } from '../ledger/tax-entries.js';
 import type { TaxTransaction } from './types.js';
 
 const FillData = z.object({ side: zSide, price_usd: zPositiveDecimal, quantity: zPositiveDecimal, fee_usd: zNonNegativeDecimal, client_order_id: z.string().min(1).max(64) });
 const MintData = z.object({ tokens: zPositiveDecimal, market_price_usd: zPositiveDecimal, allocated_cost_usd: zNonNegativeDecimal });
 const RedemptionData = z.object({ tokens: zPositiveDecimal, market_price_usd: zPositiveDecimal });
-
-export interface Row {
-  seq: number;
-  event_id: string;
-  type: 'fill' | 'mint' | 'redemption';
-  time: string;
-  data: string;
-}
 
 export class LedgerTaxError extends Error {}
 
@@ -45,7 +41,7 @@ export function transactionFromEvent(e: AccountEvent): TaxTransaction | null {
 const DATA_SCHEMA = { fill: FillData, mint: MintData, redemption: RedemptionData } as const;
 
 /** A journal row (its event's own fields as JSON in `data`, see eventDetail) as a tax transaction. */
-export function transactionFromRow(r: Row): TaxTransaction {
+export function transactionFromRow(r: TaxEntry): TaxTransaction {
   const d = DATA_SCHEMA[r.type].safeParse(JSON.parse(r.data));
   if (!d.success) throw new LedgerTaxError(`ledger event #${r.seq} (${r.type}): ${d.error.issues[0]?.message}`);
   return fromSource(r.event_id, r.time, { ...d.data, type: r.type } as TaxSource);
@@ -59,17 +55,9 @@ export interface LedgerTaxInput {
 
 /** Reads the whole token history from the ledger's journal, oldest first. */
 export function transactionsFromLedger(db: Database.Database): LedgerTaxInput {
-  const rows = db
-    .prepare(
-      `SELECT e.seq, e.event_id, e.type, e.time, e.data FROM entries e
-       WHERE e.type IN ('fill', 'mint', 'redemption') AND e.seq IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses = e.id)
-       ORDER BY e.seq`,
-    )
-    .iterate() as IterableIterator<Row>;
   const transactions: TaxTransaction[] = [];
-  for (const r of rows) transactions.push(transactionFromRow(r));
-  const last = db.prepare(`SELECT seq, time FROM entries WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`).get() as { seq: number; time: string } | undefined;
+  for (const r of allTaxEntries(db)) transactions.push(transactionFromRow(r));
+  const last = lastLedgerEvent(db);
   return {
     transactions,
     data_as_of: last ? `wallet ledger through event #${last.seq} (${last.time})` : 'wallet ledger (empty)',
@@ -89,22 +77,9 @@ export interface LedgerTaxSnapshot {
 
 /** One consistent read (a single read transaction) of the events after `after_seq` and the cursor. */
 export function readLedgerTax(db: Database.Database, after_seq = 0): LedgerTaxSnapshot {
-  return db.transaction((): LedgerTaxSnapshot => {
-    const cursor_seq = (db.prepare('SELECT cursor_seq FROM sync_state WHERE id = 1').pluck().get() as number | undefined) ?? 0;
-    const rows = db
-      .prepare(
-        `SELECT e.seq, e.event_id, e.type, e.time, e.data FROM entries e
-         WHERE e.type IN ('fill', 'mint', 'redemption') AND e.seq > ? AND e.seq <= ?
-           AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.reverses = e.id)
-         ORDER BY e.seq`,
-      )
-      .iterate(after_seq, cursor_seq) as IterableIterator<Row>;
-    const transactions: TaxTransaction[] = [];
-    for (const r of rows) transactions.push(transactionFromRow(r));
-    const cursor_time = (db.prepare('SELECT time FROM entries WHERE seq IS NOT NULL AND seq <= ? ORDER BY seq DESC LIMIT 1').pluck().get(cursor_seq) as string | undefined) ?? null;
-    const reversals = db.prepare('SELECT COUNT(*) FROM entries WHERE reverses IS NOT NULL').pluck().get() as number;
-    return { transactions, cursor_seq, cursor_time, reversals };
-  })();
+  const transactions: TaxTransaction[] = [];
+  const read = readTaxEntriesAfter(db, after_seq, (r) => transactions.push(transactionFromRow(r)));
+  return { transactions, ...read };
 }
 
 /** "data as of" of the reports and views made from the ledger up to `cursor_seq`. */

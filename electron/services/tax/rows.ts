@@ -37,70 +37,58 @@ export interface RowNumbers {
 }
 const FLAG_LONG = 1;
 const FLAG_WASH = 2;
-/** Initial capacity; grows by doubling. */
-const INITIAL_ROWS = 1024;
+/**
+ * Rows are stored in chunks of 65,536: a table never copies itself to grow. Why: doubling
+ * flat columns up to 1.4 M rows (wash sales on, synthetic 1M year) allocated and copied twice
+ * the final size, and each large new column counts towards V8's external-memory limit, which
+ * forces full GCs of the whole heap (profiled: several per run, ~60-90 ms each).
+ */
+const CHUNK_SHIFT = 16;
+const CHUNK_ROWS = 1 << CHUNK_SHIFT;
+const CHUNK_MASK = CHUNK_ROWS - 1;
+
+class RowChunk {
+  /** Event indices of the disposal and of the lot's acquisition. */
+  readonly disposal = new Int32Array(CHUNK_ROWS);
+  readonly lot = new Int32Array(CHUNK_ROWS);
+  readonly qty = new Float64Array(CHUNK_ROWS);
+  readonly basis = new Float64Array(CHUNK_ROWS);
+  readonly proceeds = new Float64Array(CHUNK_ROWS);
+  readonly adjustment = new Float64Array(CHUNK_ROWS);
+  readonly holdDay = new Int32Array(CHUNK_ROWS);
+  readonly flags = new Uint8Array(CHUNK_ROWS);
+  readonly method = new Uint8Array(CHUNK_ROWS);
+}
 
 export class RowTable {
   count = 0;
-  private cap = INITIAL_ROWS;
-  /** Event indices of the disposal and of the lot's acquisition. */
-  private disposal = new Int32Array(INITIAL_ROWS);
-  private lot = new Int32Array(INITIAL_ROWS);
-  private qty = new Float64Array(INITIAL_ROWS);
-  private basis = new Float64Array(INITIAL_ROWS);
-  private proceeds = new Float64Array(INITIAL_ROWS);
-  private adjustment = new Float64Array(INITIAL_ROWS);
-  private holdDay = new Int32Array(INITIAL_ROWS);
-  private flags = new Uint8Array(INITIAL_ROWS);
-  private method = new Uint8Array(INITIAL_ROWS);
+  private readonly chunks: RowChunk[] = [];
   private readonly dates = new Map<number, string>();
 
   constructor(readonly ev: EvStore, readonly symbol: string, readonly boxShort: Box, readonly boxLong: Box) {}
 
-  private grow(): void {
-    const cap = this.cap * 2;
-    const f64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.qty = f64(this.qty);
-    this.basis = f64(this.basis);
-    this.proceeds = f64(this.proceeds);
-    this.adjustment = f64(this.adjustment);
-    const i32 = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.holdDay = i32(this.holdDay);
-    this.disposal = i32(this.disposal);
-    this.lot = i32(this.lot);
-    const fl = new Uint8Array(cap);
-    fl.set(this.flags);
-    this.flags = fl;
-    const m = new Uint8Array(cap);
-    m.set(this.method);
-    this.method = m;
-    this.cap = cap;
+  add(disposal: number, lot: number, qty: number, basis: number, proceeds: number, adjustment: number, holdDay: number, long: boolean, wash: boolean, method: LotMethod): void {
+    const i = this.count++;
+    const k = i & CHUNK_MASK;
+    if (k === 0) this.chunks.push(new RowChunk());
+    const c = this.chunks[i >>> CHUNK_SHIFT] as RowChunk;
+    c.disposal[k] = disposal;
+    c.lot[k] = lot;
+    c.qty[k] = qty;
+    c.basis[k] = basis;
+    c.proceeds[k] = proceeds;
+    c.adjustment[k] = adjustment;
+    c.holdDay[k] = holdDay;
+    c.flags[k] = (long ? FLAG_LONG : 0) | (wash ? FLAG_WASH : 0);
+    c.method[k] = METHOD_CODES.indexOf(method);
   }
 
-  add(disposal: number, lot: number, qty: number, basis: number, proceeds: number, adjustment: number, holdDay: number, long: boolean, wash: boolean, method: LotMethod): void {
-    if (this.count === this.cap) this.grow();
-    const i = this.count++;
-    this.disposal[i] = disposal;
-    this.lot[i] = lot;
-    this.qty[i] = qty;
-    this.basis[i] = basis;
-    this.proceeds[i] = proceeds;
-    this.adjustment[i] = adjustment;
-    this.holdDay[i] = holdDay;
-    this.flags[i] = (long ? FLAG_LONG : 0) | (wash ? FLAG_WASH : 0);
-    this.method[i] = METHOD_CODES.indexOf(method);
+  private chunk(i: number): RowChunk {
+    return this.chunks[i >>> CHUNK_SHIFT] as RowChunk;
   }
 
   isLong(i: number): boolean {
-    return ((this.flags[i] as number) & FLAG_LONG) !== 0;
+    return ((this.chunk(i).flags[i & CHUNK_MASK] as number) & FLAG_LONG) !== 0;
   }
 
   box(i: number): Box {
@@ -118,42 +106,32 @@ export class RowTable {
 
   /** Row i's numbers into `out` (reused by the caller: no object per row). */
   numbers(i: number, out: RowNumbers): void {
-    const flags = this.flags[i] as number;
+    const c = this.chunk(i), k = i & CHUNK_MASK;
+    const flags = c.flags[k] as number;
     out.long = (flags & FLAG_LONG) !== 0;
     out.wash = (flags & FLAG_WASH) !== 0;
-    out.qty = this.qty[i] as number;
-    out.basis = this.basis[i] as number;
-    out.proceeds = this.proceeds[i] as number;
-    out.adjustment = this.adjustment[i] as number;
-    out.holdDay = this.holdDay[i] as number;
-    out.soldDay = this.ev.day[this.disposal[i] as number] as number;
-  }
-
-  /** The fields the per-row files print, as strings (rows.printable; the byte writers use numbers()). */
-  printable(i: number, mdyOf: (day: number) => string): PrintableRow {
-    const long = this.isLong(i);
-    const proceeds = this.proceeds[i] as number, basis = this.basis[i] as number, adj = this.adjustment[i] as number;
-    const wash = ((this.flags[i] as number) & FLAG_WASH) !== 0;
-    return {
-      part: long ? 'II' : 'I', box: long ? this.boxLong : this.boxShort, long, description: `${formatQtyN(this.qty[i] as number)} ${this.symbol}`,
-      acquired: mdyOf(this.holdDay[i] as number), sold: mdyOf(this.ev.day[this.disposal[i] as number] as number),
-      proceeds: formatCentsN(proceeds), cost: formatCentsN(basis), wash, adjustment: formatCentsN(adj), gain: formatCentsN(proceeds - basis + adj),
-      costNetOfWash: wash ? formatCentsN(basis - adj) : '',
-    };
+    out.qty = c.qty[k] as number;
+    out.basis = c.basis[k] as number;
+    out.proceeds = c.proceeds[k] as number;
+    out.adjustment = c.adjustment[k] as number;
+    out.holdDay = c.holdDay[k] as number;
+    out.soldDay = this.ev.day[c.disposal[k] as number] as number;
   }
 
   get(i: number): Form8949Row {
     if (!(i >= 0 && i < this.count)) throw new RangeError(`row ${i} out of range`);
-    const long = this.isLong(i);
-    const proceeds = this.proceeds[i] as number, basis = this.basis[i] as number, adj = this.adjustment[i] as number;
-    const q = formatQtyN(this.qty[i] as number);
-    const d = this.disposal[i] as number;
+    const c = this.chunk(i), k = i & CHUNK_MASK;
+    const flags = c.flags[k] as number;
+    const long = (flags & FLAG_LONG) !== 0;
+    const proceeds = c.proceeds[k] as number, basis = c.basis[k] as number, adj = c.adjustment[k] as number;
+    const q = formatQtyN(c.qty[k] as number);
+    const d = c.disposal[k] as number;
     const ev = this.ev;
     return {
       part: long ? 'II' : 'I', box: long ? this.boxLong : this.boxShort, term: long ? 'long' : 'short', description: `${q} ${this.symbol}`, quantity: q,
-      date_acquired: this.date(this.holdDay[i] as number), date_sold: this.date(ev.day[d] as number), proceeds: formatCentsN(proceeds), cost_basis: formatCentsN(basis),
-      code: ((this.flags[i] as number) & FLAG_WASH) !== 0 ? 'W' : '', adjustment: formatCentsN(adj), gain_loss: formatCentsN(proceeds - basis + adj),
-      lot_id: ev.id[this.lot[i] as number] as string, disposal_id: ev.id[d] as string, disposal_type: ev.typeOf(d) as 'sell' | 'redeem', method: METHOD_CODES[this.method[i] as number] as LotMethod,
+      date_acquired: this.date(c.holdDay[k] as number), date_sold: this.date(ev.day[d] as number), proceeds: formatCentsN(proceeds), cost_basis: formatCentsN(basis),
+      code: (flags & FLAG_WASH) !== 0 ? 'W' : '', adjustment: formatCentsN(adj), gain_loss: formatCentsN(proceeds - basis + adj),
+      lot_id: ev.id[c.lot[k] as number] as string, disposal_id: ev.id[d] as string, disposal_type: ev.typeOf(d) as 'sell' | 'redeem', method: METHOD_CODES[c.method[k] as number] as LotMethod,
     };
   }
 }

@@ -1,6 +1,7 @@
 // The tax worker (node:worker_threads): owns the live tax state (live.ts) so that a recompute
 // over a million transactions never holds up the wallet API on the main thread. It reads the
-// ledger file itself (a read-only connection) for the whole history, and is then kept current by
+// ledger file itself (a read-only connection, through the ledger module's reads in
+// ledger/tax-entries.ts) for the whole history, and is then kept current by
 // the committed batches the main thread forwards. Messages: worker-protocol.ts.
 //
 // Entry points: this file under tsx (development, tests), dist/electron/tax-worker.mjs when
@@ -10,6 +11,7 @@ import type Database from 'better-sqlite3';
 import path from 'node:path';
 import { openDbFile, useWalletDbKey } from '../db/cipher.js';
 import { useSqliteNativeBinding } from '../native/sqlite-binding.js';
+import { reversalCount } from '../ledger/tax-entries.js';
 import { ledgerDataAsOf, readLedgerTax, LedgerTaxError } from './from-ledger.js';
 import { LiveTax, NeedsFullRecompute } from './live.js';
 import { buildReportFiles } from './report.js';
@@ -81,7 +83,7 @@ function applyAll(s: State, txs: readonly TaxTransaction[]): void {
 }
 
 function reversals(s: State): number {
-  return s.db.prepare('SELECT COUNT(*) FROM entries WHERE reverses IS NOT NULL').pluck().get() as number;
+  return reversalCount(s.db);
 }
 
 /** Reads whatever the ledger file has after this state's cursor. Returns whether anything changed. */

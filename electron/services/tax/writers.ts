@@ -4,7 +4,7 @@
 // is in manifest.json beside them (manifest.ts) and in the PDF. JSON carries it in fields,
 // TXF in the header's program line.
 import { rowTableOf } from './engine.js';
-import { ByteSink, ROW_BYTES_MAX } from './bytes.js';
+import { asciiBytes, ByteSink, centsLen, intLen, mdyLen, qtyLen } from './bytes.js';
 import type { PrintableRow, RowNumbers, RowTable } from './rows.js';
 import type { Form8949Row, TaxSettings, TaxYearResult } from './types.js';
 
@@ -63,8 +63,9 @@ export class TextSink {
   /** Where the text goes; the row writers write bytes into it directly (after flush()). */
   readonly bytes: ByteSink;
   private pending = '';
-  constructor(encoding: 'utf8' | 'latin1' = 'utf8') {
-    this.bytes = new ByteSink(encoding);
+  /** `exactBytes`: the whole text's size in bytes, known in advance (see ByteSink). */
+  constructor(encoding: 'utf8' | 'latin1' = 'utf8', exactBytes?: number) {
+    this.bytes = new ByteSink(encoding, exactBytes);
   }
   line(text: string, eol = '\n'): void {
     this.pending += eol ? text + eol : text;
@@ -84,24 +85,55 @@ export class TextSink {
   }
 }
 
+const TXF_HEAD = asciiBytes('TD\r\nN');
+const TXF_MID = asciiBytes('\r\nC1\r\nL1\r\nP');
+const TXF_DATE = asciiBytes('\r\nD');
+const TXF_AMOUNT = asciiBytes('\r\n$');
+const TXF_END = asciiBytes('\r\n^\r\n');
+const ROW_NUMBERS = (): RowNumbers => ({ long: false, wash: false, qty: 0, basis: 0, proceeds: 0, adjustment: 0, holdDay: 0, soldDay: 0 });
+
+function txfRefnum(n: RowNumbers, box: string): number {
+  return n.wash ? TXF_WASH_REFNUM[n.long ? 'long' : 'short'] : (TXF_REFNUM[box] as number);
+}
+
+/**
+ * The bytes writeRows will write into each file, summed over the rows (the same layout,
+ * counted: writeRows' ByteSinks refuse a result of any other size, so the two cannot drift).
+ */
+function rowBytes(table: RowTable, symbol: string): { f: number; tx: number; tt: number } {
+  const n = ROW_NUMBERS();
+  const sym = symbol.length;
+  let f = 0, tx = 0, tt = 0;
+  for (let i = 0; i < table.count; i++) {
+    table.numbers(i, n);
+    const box = n.long ? table.boxLong : table.boxShort;
+    const q = qtyLen(n.qty), held = mdyLen(n.holdDay), sold = mdyLen(n.soldDay), proceeds = centsLen(n.proceeds), basis = centsLen(n.basis);
+    // part,box,qty symbol,held,sold,proceeds,basis,[W],adjustment,gain\n
+    f += (n.long ? 3 : 2) + box.length + q + sym + held + sold + proceeds + basis + (n.wash ? 1 : 0) + centsLen(n.adjustment) + centsLen(n.proceeds - n.basis + n.adjustment) + 10;
+    tx += TXF_HEAD.length + intLen(txfRefnum(n, box)) + TXF_MID.length + q + 1 + sym + 2 * TXF_DATE.length + held + sold +
+      2 * TXF_AMOUNT.length + basis + proceeds + (n.wash ? TXF_AMOUNT.length + centsLen(n.adjustment) : 0) + TXF_END.length;
+    tt += sym + held + centsLen(n.wash ? n.basis - n.adjustment : n.basis) + sold + proceeds + 5;
+  }
+  return { f, tx, tt };
+}
+
 /** The three per-row files' rows, in `order`, as rowFiles' `emit` writes them (same bytes). */
 function writeRows(table: RowTable, order: Int32Array, symbol: string, f: ByteSink, tx: ByteSink, tt: ByteSink): void {
-  const n: RowNumbers = { long: false, wash: false, qty: 0, basis: 0, proceeds: 0, adjustment: 0, holdDay: 0, soldDay: 0 };
+  const n = ROW_NUMBERS();
   const shortBox = table.boxShort, longBox = table.boxLong;
-  const CR = 13, LF = 10, COMMA = 44;
-  const crlf = (s: ByteSink): void => { s.byte(CR); s.byte(LF); };
+  const sym = asciiBytes(symbol);
+  const LF = 10, COMMA = 44;
   for (const i of order) {
     table.numbers(i, n);
     const box = n.long ? longBox : shortBox;
     const gain = n.proceeds - n.basis + n.adjustment;
     // Form 8949: part,box,description,acquired,sold,proceeds,cost,code,adjustment,gain
-    f.room(ROW_BYTES_MAX);
     f.ascii(n.long ? 'II,' : 'I,');
     f.ascii(box);
     f.byte(COMMA);
     f.qty(n.qty);
     f.byte(32);
-    f.ascii(symbol);
+    f.bytes(sym);
     f.byte(COMMA);
     f.mdy(n.holdDay);
     f.byte(COMMA);
@@ -118,32 +150,29 @@ function writeRows(table: RowTable, order: Int32Array, symbol: string, f: ByteSi
     f.cents(gain);
     f.byte(LF);
     // TXF record
-    tx.room(ROW_BYTES_MAX);
-    tx.ascii('TD\r\nN');
-    tx.int(n.wash ? TXF_WASH_REFNUM[n.long ? 'long' : 'short'] : (TXF_REFNUM[box] as number));
-    tx.ascii('\r\nC1\r\nL1\r\nP');
+    tx.bytes(TXF_HEAD);
+    tx.int(txfRefnum(n, box));
+    tx.bytes(TXF_MID);
     tx.qty(n.qty);
     tx.byte(32);
-    tx.ascii(symbol);
-    tx.ascii('\r\nD');
+    tx.bytes(sym);
+    tx.bytes(TXF_DATE);
     tx.mdy(n.holdDay);
-    tx.ascii('\r\nD');
+    tx.bytes(TXF_DATE);
     tx.mdy(n.soldDay);
-    tx.ascii('\r\n$');
+    tx.bytes(TXF_AMOUNT);
     tx.cents(n.basis);
-    tx.ascii('\r\n$');
+    tx.bytes(TXF_AMOUNT);
     tx.cents(n.proceeds);
     if (n.wash) {
-      tx.ascii('\r\n$');
+      tx.bytes(TXF_AMOUNT);
       tx.cents(n.adjustment);
     }
-    tx.ascii('\r\n^');
-    crlf(tx);
+    tx.bytes(TXF_END);
     // TurboTax: no negative numbers; a wash-sale row's cost is net of the disallowed loss.
     const cost = n.wash ? n.basis - n.adjustment : n.basis;
-    if (cost < 0 || n.proceeds < 0) throw new Error('TurboTax CSV: negative amount in row for ');
-    tt.room(ROW_BYTES_MAX);
-    tt.ascii(symbol);
+    if (cost < 0 || n.proceeds < 0) throw new Error(`TurboTax CSV: negative amount in row for ${table.get(i).disposal_id}`);
+    tt.bytes(sym);
     tt.byte(COMMA);
     tt.mdy(n.holdDay);
     tt.byte(COMMA);
@@ -184,11 +213,23 @@ function formOrder(count: number, groupOf: (i: number) => number): Int32Array {
   return out;
 }
 
+/** The table's rows in form order, computed once per table (the row files and the PDF both walk it). */
+const FORM_ORDERS = new WeakMap<RowTable, Int32Array>();
+function tableFormOrder(table: RowTable): Int32Array {
+  let order = FORM_ORDERS.get(table);
+  if (!order || order.length !== table.count) {
+    const short = BOX_ORDER.indexOf(table.boxShort), long = BOX_ORDER.indexOf(table.boxLong);
+    order = formOrder(table.count, (i) => (table.isLong(i) ? long : short));
+    FORM_ORDERS.set(table, order);
+  }
+  return order;
+}
+
 /** Calls `f` for each 8949 row in form order, building one row object at a time. */
 export function forEachRowInFormOrder(r: TaxYearResult, f: (row: Form8949Row) => void, limit = Infinity): void {
   const table = rowTableOf(r);
   if (table) {
-    const order = formOrder(table.count, (i) => BOX_ORDER.indexOf(table.box(i)));
+    const order = tableFormOrder(table);
     for (let k = 0; k < order.length && k < limit; k++) f(table.get(order[k] as number));
     return;
   }
@@ -217,16 +258,22 @@ export function form8949CsvBuffer(r: TaxYearResult, meta: ReportMeta): Buffer {
  * Form 8949 CSV, TXF and TurboTax CSV.
  */
 export function rowFiles(r: TaxYearResult, meta: ReportMeta): { form8949: Buffer; txf: Buffer; turbotax: Buffer } {
-  const f8949 = new TextSink();
-  f8949.line(FORM8949_HEADER);
-  const tx = new TextSink('latin1');
   const generated = mdy(meta.generated_at.slice(0, 10));
   // TXF is ASCII: anything else (e.g. from a file name) becomes '?'.
   const ascii = (t: string): string => t.replace(/[^\x20-\x7e]/g, '?');
-  for (const l of ['V042', `A${PROGRAM_NAME} (data as of ${meta.data_as_of.replace(/[\r\n]+/g, ' ')}; ${settingsSummary(r.settings)})`, `D ${generated}`, '^']) tx.line(ascii(l), '\r\n');
-  const tt = new TextSink();
-  tt.line(TURBOTAX_HEADER);
+  const txHead = ['V042', `A${PROGRAM_NAME} (data as of ${meta.data_as_of.replace(/[\r\n]+/g, ' ')}; ${settingsSummary(r.settings)})`, `D ${generated}`, '^']
+    .map((l) => `${ascii(l)}\r\n`).join('');
+  const fHead = `${FORM8949_HEADER}\n`, ttHead = `${TURBOTAX_HEADER}\n`;
   const symbol = r.settings.asset_symbol;
+  const table = rowTableOf(r);
+  // From the row table the files' sizes are known first (rowBytes): each is written into one Buffer.
+  const sizes = table ? rowBytes(table, symbol) : null;
+  const f8949 = new TextSink('utf8', sizes ? Buffer.byteLength(fHead, 'utf8') + sizes.f : undefined);
+  const tx = new TextSink('latin1', sizes ? Buffer.byteLength(txHead, 'latin1') + sizes.tx : undefined);
+  const tt = new TextSink('utf8', sizes ? Buffer.byteLength(ttHead, 'utf8') + sizes.tt : undefined);
+  f8949.line(fHead, '');
+  tx.line(txHead, '');
+  tt.line(ttHead, '');
   const emit = (p: PrintableRow, disposalId: string): void => {
     f8949.line(`${p.part},${p.box},${safe(p.description)},${p.acquired},${p.sold},${p.proceeds},${p.cost},${p.wash ? 'W' : ''},${p.adjustment},${p.gain}`);
     const refnum = p.wash ? TXF_WASH_REFNUM[p.long ? 'long' : 'short'] : TXF_REFNUM[p.box];
@@ -236,14 +283,12 @@ export function rowFiles(r: TaxYearResult, meta: ReportMeta): { form8949: Buffer
     if (cost.startsWith('-') || p.proceeds.startsWith('-')) throw new Error(`TurboTax CSV: negative amount in row for ${disposalId}`);
     tt.line(`${symbol},${p.acquired},${cost},${p.sold},${p.proceeds}`);
   };
-  const table = rowTableOf(r);
   if (table) {
     // Hot path: straight from the row table into bytes (bytes.ts), no row objects or strings.
     f8949.flush();
     tx.flush();
     tt.flush();
-    const order = formOrder(table.count, (i) => BOX_ORDER.indexOf(table.box(i)));
-    writeRows(table, order, symbol, f8949.bytes, tx.bytes, tt.bytes);
+    writeRows(table, tableFormOrder(table), symbol, f8949.bytes, tx.bytes, tt.bytes);
   } else {
     forEachRowInFormOrder(r, (row) => emit({
       part: row.part, box: row.box, long: row.term === 'long', description: row.description, acquired: mdy(row.date_acquired), sold: mdy(row.date_sold),
