@@ -80,34 +80,41 @@ interface Job {
   reject: (e: unknown) => void;
 }
 
+/** Batches run in memory whose store flush has not committed yet (write-behind stores only). */
+const MAX_UNDURABLE_BATCHES = 8;
+
 /**
- * Group commit: handlers that become ready in the same event-loop turn run in one SQLite
+ * Group commit: handlers that become ready in the same event-loop turn run in one store
  * transaction (each in its own savepoint, so one refusal undoes only itself) and their
- * responses go out after the single commit. Same guarantees as one transaction per
- * request (nothing is acknowledged before it is committed), a fraction of the commits.
+ * responses go out after the single commit is durable. Same guarantees as one transaction
+ * per request (nothing is acknowledged before it is committed), a fraction of the commits.
+ * With PostgreSQL (write-behind, store-pg.ts) the responses wait for the flush that carries
+ * the batch; later batches run meanwhile, up to MAX_UNDURABLE_BATCHES ahead.
  */
 class GroupCommitter {
   private queue: Job[] = [];
   private scheduled = false;
+  private undurable = 0;
   constructor(private readonly core: PlatformCore) {}
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run: fn, resolve: resolve as (v: never) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.undurable >= MAX_UNDURABLE_BATCHES) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
+    if (this.undurable >= MAX_UNDURABLE_BATCHES) return; // rescheduled when a flush lands
     const jobs = this.queue.splice(0, MAX_BATCH);
-    if (this.queue.length > 0) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.schedule();
     const results: { ok: boolean; value: unknown }[] = [];
     try {
       this.core.batch(() => {
@@ -123,10 +130,19 @@ class GroupCommitter {
       for (const j of jobs) j.reject(e);
       return;
     }
-    jobs.forEach((j, i) => {
-      const r = results[i]!;
-      if (r.ok) j.resolve(r.value as never);
-      else j.reject(r.value);
+    const answer = () =>
+      jobs.forEach((j, i) => {
+        const r = results[i]!;
+        if (r.ok) j.resolve(r.value as never);
+        else j.reject(r.value);
+      });
+    const durable = this.core.durable();
+    if (durable === null) return answer();
+    // Reads wait too: they may have seen this batch's (or an earlier one's) writes.
+    this.undurable++;
+    durable.then(answer, (e: unknown) => jobs.forEach((j) => j.reject(e))).finally(() => {
+      this.undurable--;
+      this.schedule();
     });
   }
 }

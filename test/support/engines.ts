@@ -1,0 +1,160 @@
+// The platform's storage engines as test parameters: the same suites run against SQLite
+// (in memory) and PostgreSQL (a throwaway cluster, one fresh schema per core). Without
+// PostgreSQL its suites are reported as skipped with the reason, never passed.
+//
+// Every PostgreSQL core a test makes is checked after the test: once its flushes landed,
+// PostgreSQL must hold exactly what the writer's working copy holds, table by table. So a
+// suite written for the core also tests the PostgreSQL journal on every change it makes.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect } from 'vitest';
+import { PlatformCore } from '../../platform/core/core.js';
+import { tableColumns, TABLE_ORDER } from '../../platform/core/pg-journal.js';
+import { openPool, PgStore } from '../../platform/core/store-pg.js';
+import type { CoreOptions } from '../../platform/core/types.js';
+import { startPlatform, type RunningPlatform, type StartPlatformOptions } from '../../platform/index.js';
+import { findPgBin, startPgCluster, type PgCluster } from './pg-cluster.js';
+
+export type CoreSetup = Omit<CoreOptions, 'db_path' | 'store' | 'sqlite_options'>;
+export type PlatformSetup = Omit<StartPlatformOptions, 'db_path' | 'database_url'>;
+
+export interface Engine {
+  name: 'sqlite' | 'postgres';
+  /** Why this engine's suites are skipped here; '' when they run. */
+  skip: string;
+  core(opts?: CoreSetup): Promise<PlatformCore>;
+  platform(opts?: PlatformSetup): Promise<RunningPlatform>;
+}
+
+let cluster: Promise<PgCluster> | null = null;
+const keyDir = () => mkdtempSync(path.join(os.tmpdir(), 'engine-keys-'));
+
+/** The shared cluster of this test file, started on first use. */
+export function pgCluster(): Promise<PgCluster> {
+  cluster ??= startPgCluster();
+  return cluster;
+}
+
+/** A connection string whose tables live in a new, empty schema (one database, many isolated stores). */
+export async function freshSchemaUrl(base_url: string): Promise<string> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const c = new pg.Client({ connectionString: base_url });
+  await c.connect();
+  try {
+    await c.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await c.end();
+  }
+  const u = new URL(base_url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+type Dump = Map<string, unknown[][]>;
+
+function dumpWorkingCopy(store: PgStore): Dump {
+  const out: Dump = new Map();
+  for (const table of TABLE_ORDER) {
+    const order = tableColumns(table).join(', ');
+    out.set(table, store.db.prepare(`SELECT ${order} FROM ${table} ORDER BY ${order}`).raw().all() as unknown[][]);
+  }
+  return out;
+}
+
+/** PostgreSQL holds exactly the rows of the working copy's dump (every table, every column). */
+export async function expectMirrored(url: string, ours: Dump): Promise<void> {
+  const pool = openPool(url, 1);
+  try {
+    for (const table of TABLE_ORDER) {
+      const order = tableColumns(table).join(', ');
+      const theirs = (await pool.query<unknown[]>({ text: `SELECT ${order} FROM ${table} ORDER BY ${order}`, rowMode: 'array' })).rows;
+      // A signature claimed and pruned in the same flush lingers in PostgreSQL until the next
+      // prune (it is past the window either way).
+      if (table === 'seen_signatures') expect(theirs.length, table).toBeGreaterThanOrEqual(ours.get(table)!.length);
+      else expect(theirs, `PostgreSQL table ${table} differs from the working copy`).toEqual(ours.get(table));
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+interface Made {
+  url: string;
+  store: PgStore;
+  /** Cores made by engine.core() are closed after their test; platforms by their test. */
+  closeAfterTest?: () => Promise<void>;
+  dump?: Dump;
+}
+const made: Made[] = [];
+
+/** Records a PostgreSQL store: its final working copy is captured when it closes, to compare with PostgreSQL. */
+function track(url: string, store: PgStore, closeAfterTest?: () => Promise<void>): void {
+  const entry: Made = { url, store, ...(closeAfterTest ? { closeAfterTest } : {}) };
+  const close = store.close.bind(store);
+  store.close = async () => {
+    if (!store.failed) {
+      await store.durable();
+      entry.dump = dumpWorkingCopy(store);
+    }
+    return close();
+  };
+  made.push(entry);
+}
+
+/** Closes this test's cores, and checks every closed store against PostgreSQL. */
+async function checkClosed(all: boolean): Promise<void> {
+  for (const m of made) if (m.store.db.open && (all || m.closeAfterTest)) await (m.closeAfterTest ?? (() => m.store.close()))();
+  for (const m of made.splice(0)) {
+    if (m.store.db.open) made.push(m); // a platform the suite still uses
+    else if (m.dump) await expectMirrored(m.url, m.dump);
+  }
+}
+
+const sqlite: Engine = {
+  name: 'sqlite',
+  skip: '',
+  core: async (opts = {}) => new PlatformCore({ ...opts, db_path: ':memory:' }),
+  platform: (opts = {}) => startPlatform({ ...opts, db_path: ':memory:' }),
+};
+
+const found = findPgBin();
+const postgres: Engine = {
+  name: 'postgres',
+  skip: 'missing' in found ? found.missing : '',
+  core: async (opts = {}) => {
+    const url = await freshSchemaUrl((await pgCluster()).url);
+    const store = await PgStore.open(url);
+    const core = new PlatformCore({ secrets_key_file: path.join(keyDir(), 'key'), ...opts, store });
+    track(url, store, async () => core.close());
+    return core;
+  },
+  platform: async (opts = {}) => {
+    const url = await freshSchemaUrl((await pgCluster()).url);
+    const p = await startPlatform({ secrets_key_file: path.join(keyDir(), 'key'), ...opts, db_path: '', database_url: url });
+    track(url, p.core.store as PgStore);
+    return p;
+  },
+};
+
+export const ENGINES: Engine[] = [sqlite, postgres];
+
+// Once per test file: whatever is still open is closed and checked, and the cluster stopped.
+afterAll(async () => {
+  await checkClosed(true);
+  const c = cluster;
+  cluster = null;
+  await (await c)?.stop();
+}, 60_000);
+
+/** Runs `suite` once per engine, each in its own describe titled with the engine (and why it is skipped). */
+export function describeEngines(title: string, suite: (engine: Engine) => void): void {
+  for (const engine of ENGINES) {
+    describe.skipIf(engine.skip !== '')(`${title} [${engine.name}]${engine.skip ? ` (skipped: ${engine.skip})` : ''}`, () => {
+      if (engine.name === 'postgres') afterEach(() => checkClosed(false), 60_000);
+      suite(engine);
+    });
+  }
+}
