@@ -141,6 +141,10 @@ export function compileJournal(db: Database.Database, ops: JournalOp[]): Stateme
     if (!l) inserts.set(table, (l = []));
     l.push(row);
   };
+  // Keys that are pruned can come back (a request_id reused after its retention): the last
+  // use wins, and only rows the working copy still holds are written.
+  const requests = new Map<string, Extract<JournalOp, { t: 'request' }>['row']>();
+  const signatures = new Map<string, Extract<JournalOp, { t: 'signature' }>['row']>();
   let prune_requests = -Infinity;
   let prune_signatures = -Infinity;
   for (const op of ops) {
@@ -155,15 +159,19 @@ export function compileJournal(db: Database.Database, ops: JournalOp[]): Stateme
       case 'api_key': add('api_keys', op.row); break;
       case 'event': add('events', op.row); break;
       case 'trade': add('trades', op.row); break;
-      case 'request': add('request_ids', op.row); break;
-      case 'signature': add('seen_signatures', op.row); break;
+      case 'request': requests.set(`${op.row[0]}/${op.row[1]}`, op.row); break;
+      case 'signature': signatures.set(`${op.row[0]}/${op.row[1].toString('hex')}`, op.row); break;
       case 'prune_requests': prune_requests = Math.max(prune_requests, op.before_ms); break;
       case 'prune_signatures': prune_signatures = Math.max(prune_signatures, op.before_ms); break;
     }
   }
+  const heldRequest = db.prepare(`SELECT 1 FROM request_ids WHERE account_id = ? AND request_id = ? AND created_ms = ?`).pluck();
+  for (const r of requests.values()) if (heldRequest.get(r[0], r[1], r[5]) !== undefined) add('request_ids', r);
+  const heldSignature = db.prepare(`SELECT 1 FROM seen_signatures WHERE timestamp_ms = ? AND signature = ?`).pluck();
+  for (const r of signatures.values()) if (heldSignature.get(r[0], r[1]) !== undefined) add('seen_signatures', r);
   const out: Statement[] = [];
   // Prunes go first: a key pruned and then used again in the same flush must not collide
-  // with its old row. Claims and keys are never older than the cutoffs (stale ones are refused).
+  // with its old row. Rows written are never older than the cutoffs (they survived them).
   if (prune_requests > -Infinity) out.push({ text: `DELETE FROM request_ids WHERE created_ms < $1`, values: [prune_requests] });
   if (prune_signatures > -Infinity) out.push({ text: `DELETE FROM seen_signatures WHERE timestamp_ms < $1`, values: [prune_signatures] });
   for (const table of TABLE_ORDER) {

@@ -71,10 +71,7 @@ export async function expectMirrored(url: string, ours: Dump): Promise<void> {
     for (const table of TABLE_ORDER) {
       const order = tableColumns(table).join(', ');
       const theirs = (await pool.query<unknown[]>({ text: `SELECT ${order} FROM ${table} ORDER BY ${order}`, rowMode: 'array' })).rows;
-      // A signature claimed and pruned in the same flush lingers in PostgreSQL until the next
-      // prune (it is past the window either way).
-      if (table === 'seen_signatures') expect(theirs.length, table).toBeGreaterThanOrEqual(ours.get(table)!.length);
-      else expect(theirs, `PostgreSQL table ${table} differs from the working copy`).toEqual(ours.get(table));
+      expect(theirs, `PostgreSQL table ${table} differs from the working copy`).toEqual(ours.get(table));
     }
   } finally {
     await pool.end();
