@@ -21,12 +21,22 @@ import { findPgBin, startPgCluster, type PgCluster } from './pg-cluster.js';
 export type CoreSetup = Omit<CoreOptions, 'db_path' | 'store' | 'sqlite_options'>;
 export type PlatformSetup = Omit<StartPlatformOptions, 'db_path' | 'database_url'>;
 
+/** Where a store lives, so that a test can stop a platform and start another on the same data. */
+export interface StoreLocation {
+  db_path: string;
+  database_url?: string;
+  secrets_key_file?: string;
+}
+
 export interface Engine {
   name: 'sqlite' | 'postgres';
   /** Why this engine's suites are skipped here; '' when they run. */
   skip: string;
   core(opts?: CoreSetup): Promise<PlatformCore>;
-  platform(opts?: PlatformSetup): Promise<RunningPlatform>;
+  /** A platform on a fresh store, or on `at` (made by location()) to restart on the same data. */
+  platform(opts?: PlatformSetup, at?: StoreLocation): Promise<RunningPlatform>;
+  /** A new, empty, persistent store location. */
+  location(): Promise<StoreLocation>;
 }
 
 let cluster: Promise<PgCluster> | null = null;
@@ -79,34 +89,31 @@ export async function expectMirrored(url: string, ours: Dump): Promise<void> {
 }
 
 interface Made {
-  url: string;
   store: PgStore;
   /** Cores made by engine.core() are closed after their test; platforms by their test. */
   closeAfterTest?: () => Promise<void>;
-  dump?: Dump;
 }
 const made: Made[] = [];
 
-/** Records a PostgreSQL store: its final working copy is captured when it closes, to compare with PostgreSQL. */
+/** Records a PostgreSQL store; when it closes, PostgreSQL must hold exactly its final working copy. */
 function track(url: string, store: PgStore, closeAfterTest?: () => Promise<void>): void {
-  const entry: Made = { url, store, ...(closeAfterTest ? { closeAfterTest } : {}) };
   const close = store.close.bind(store);
   store.close = async () => {
-    if (!store.failed) {
-      await store.durable();
-      entry.dump = dumpWorkingCopy(store);
-    }
-    return close();
+    if (store.failed) return close();
+    await store.durable();
+    const dump = dumpWorkingCopy(store);
+    await close();
+    await expectMirrored(url, dump);
   };
-  made.push(entry);
+  made.push({ store, ...(closeAfterTest ? { closeAfterTest } : {}) });
 }
 
-/** Closes this test's cores, and checks every closed store against PostgreSQL. */
-async function checkClosed(all: boolean): Promise<void> {
-  for (const m of made) if (m.store.db.open && (all || m.closeAfterTest)) await (m.closeAfterTest ?? (() => m.store.close()))();
+/** Closes (and so checks) this test's cores, or with `all` every store still open. */
+async function closeMade(all: boolean): Promise<void> {
   for (const m of made.splice(0)) {
-    if (m.store.db.open) made.push(m); // a platform the suite still uses
-    else if (m.dump) await expectMirrored(m.url, m.dump);
+    if (!m.store.db.open) continue;
+    if (all || m.closeAfterTest) await (m.closeAfterTest ?? (() => m.store.close()))();
+    else made.push(m); // a platform the suite still uses
   }
 }
 
@@ -114,7 +121,8 @@ const sqlite: Engine = {
   name: 'sqlite',
   skip: '',
   core: async (opts = {}) => new PlatformCore({ ...opts, db_path: ':memory:' }),
-  platform: (opts = {}) => startPlatform({ ...opts, db_path: ':memory:' }),
+  platform: (opts = {}, at) => startPlatform({ ...opts, ...(at ?? { db_path: ':memory:' }) }),
+  location: async () => ({ db_path: path.join(keyDir(), 'platform.db') }),
 };
 
 const found = findPgBin();
@@ -128,19 +136,20 @@ const postgres: Engine = {
     track(url, store, async () => core.close());
     return core;
   },
-  platform: async (opts = {}) => {
-    const url = await freshSchemaUrl((await pgCluster()).url);
-    const p = await startPlatform({ secrets_key_file: path.join(keyDir(), 'key'), ...opts, db_path: '', database_url: url });
-    track(url, p.core.store as PgStore);
+  platform: async (opts = {}, at) => {
+    const loc = at ?? (await postgres.location());
+    const p = await startPlatform({ ...opts, ...loc });
+    track(loc.database_url!, p.core.store as PgStore);
     return p;
   },
+  location: async () => ({ db_path: '', database_url: await freshSchemaUrl((await pgCluster()).url), secrets_key_file: path.join(keyDir(), 'key') }),
 };
 
 export const ENGINES: Engine[] = [sqlite, postgres];
 
 // Once per test file: whatever is still open is closed and checked, and the cluster stopped.
 afterAll(async () => {
-  await checkClosed(true);
+  await closeMade(true);
   const c = cluster;
   cluster = null;
   await (await c)?.stop();
@@ -150,7 +159,7 @@ afterAll(async () => {
 export function describeEngines(title: string, suite: (engine: Engine) => void): void {
   for (const engine of ENGINES) {
     describe.skipIf(engine.skip !== '')(`${title} [${engine.name}]${engine.skip ? ` (skipped: ${engine.skip})` : ''}`, () => {
-      if (engine.name === 'postgres') afterEach(() => checkClosed(false), 60_000);
+      if (engine.name === 'postgres') afterEach(() => closeMade(false), 60_000);
       suite(engine);
     });
   }
