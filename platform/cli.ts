@@ -5,12 +5,15 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isPostgresUrl, validatePostgresUrl } from './core/store-pg.js';
+import { startReader } from './http/reader.js';
 import { startPlatform } from './index.js';
 import { parseDuration } from './duration.js';
 
 const USAGE = `usage: npm run platform -- [--port 8787] [--db ./platform.db | --db postgres://user@host:5432/db] [--secrets-key FILE]
        [--seed-demo] [--credentials-out FILE] [--simulate] [--period 10m] [--backfill-days N] [--seed N] [--no-rate-limit]
-       DATABASE_URL=postgres://… is used when --db is not given`;
+       DATABASE_URL=postgres://… is used when --db is not given
+       --writer-url http://writer:port (with a postgres:// --db): run as a read API process that
+       serves the event feed from PostgreSQL and forwards everything else to that writer`;
 
 function intArg(name: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '8787' },
       db: { type: 'string' },
       'secrets-key': { type: 'string' },
+      'writer-url': { type: 'string' },
       'seed-demo': { type: 'boolean', default: false },
       'credentials-out': { type: 'string' },
       simulate: { type: 'boolean', default: false },
@@ -50,6 +54,15 @@ async function main(): Promise<void> {
   const postgres = isPostgresUrl(db);
   if (postgres) validatePostgresUrl(db);
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) throw new Error(`--db ${db.split('://')[0]}://… is not supported: give a SQLite file or a postgres:// URL`);
+  if (values['writer-url'] !== undefined) {
+    if (!postgres) throw new Error('--writer-url needs --db postgres://… (a reader serves from the writer\'s PostgreSQL)');
+    const r = await startReader({ database_url: db, writer_url: values['writer-url'], secrets_key_file: values['secrets-key'] ?? './platform.secrets-key', port: intArg('port', values.port, 0, 65535) });
+    process.stdout.write(`platform reader listening on ${r.url} (db ${redactUrl(db)}, writer ${values['writer-url']})\n`);
+    const stopReader = () => void r.close().then(() => process.exit(0));
+    process.on('SIGINT', stopReader);
+    process.on('SIGTERM', stopReader);
+    return;
+  }
   const p = await startPlatform({
     port: intArg('port', values.port, 0, 65535),
     db_path: postgres ? '' : db,

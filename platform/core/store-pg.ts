@@ -21,6 +21,8 @@ import { assert } from './units.js';
 
 /** Advisory lock key of the schema migration (any constant unique to this application). */
 const MIGRATION_LOCK_KEY = 0x636f6d70; // 'comp'
+/** Session advisory lock the one writer holds for its lifetime ('cmpw'). */
+const WRITER_LOCK_KEY = 0x636d7077;
 /** Rows per query when loading the working copy. */
 const LOAD_PAGE_ROWS = 20_000;
 /** A flush statement running longer than this fails the flush (and stops the writer) instead of hanging every answer. */
@@ -116,21 +118,35 @@ export class PgStore extends SqliteStore {
   /** Flushes committed (diagnostics and benchmarks). */
   flushes = 0;
 
-  private constructor(readonly pool: pg.Pool) {
+  private constructor(
+    readonly pool: pg.Pool,
+    private readonly lock: pg.PoolClient,
+  ) {
     super(':memory:');
   }
 
-  /** Connects, migrates, and loads the working copy from one consistent snapshot. */
+  /**
+   * Connects, migrates, takes the writer lock, and loads the working copy from one
+   * consistent snapshot. A second writer on the same database is refused at start: two
+   * working copies would each believe they hold the truth. (Should the lock's session die
+   * while this writer runs, a second writer's flushes and this one's collide on PostgreSQL's
+   * unique keys, and the loser fails stop.)
+   */
   static async open(url: string): Promise<PgStore> {
     const pool = openPool(url);
+    let lock: pg.PoolClient | undefined;
     let store: PgStore | undefined;
     try {
       await migratePostgres(pool);
-      store = new PgStore(pool);
+      lock = await pool.connect();
+      const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [WRITER_LOCK_KEY]);
+      if (!got.rows[0]!.ok) throw new Error('another platform writer holds this PostgreSQL database (one writer per database; run further API processes as readers with --writer-url)');
+      store = new PgStore(pool, lock);
       await store.load();
       return store;
     } catch (e) {
       store?.db.close();
+      lock?.release(true); // closing the session drops the lock
       await pool.end();
       throw e;
     }
@@ -193,18 +209,22 @@ export class PgStore extends SqliteStore {
   }
 
   /** Waits until everything committed is in PostgreSQL, then releases the connections. */
-  async end(): Promise<void> {
+  private async end(): Promise<void> {
     try {
       if (!this.failure) await this.durable();
     } finally {
       if (this.db.open) this.db.close();
+      this.lock.release(true); // closing the session drops the writer lock
       await this.pool.end();
     }
   }
 
-  override close(): void {
-    // The synchronous close of the interface: flush what is left, then release.
-    void this.end().catch(() => undefined);
+  private ending: Promise<void> | null = null;
+
+  /** Flushes what is left, then releases the connections (once, however often it is called). */
+  override close(): Promise<void> {
+    this.ending ??= this.end();
+    return this.ending;
   }
 
   private schedule(): void {

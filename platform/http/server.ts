@@ -36,13 +36,13 @@ export interface HttpServer {
 
 class HttpError extends PlatformError {}
 
-const err = (status: number, code: string, message: string, details?: unknown) => new HttpError(status, code, message, details);
+export const err = (status: number, code: string, message: string, details?: unknown) => new HttpError(status, code, message, details);
 
 function zodDetails(e: z.ZodError): unknown {
   return e.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message, code: i.code }));
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+export function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > MAX_BODY_BYTES) {
@@ -154,7 +154,7 @@ export interface Authenticated {
 }
 
 /** Checks the signature headers (not replays: those are claimed in the request's transaction, see ReplayStore). */
-export function authenticate(core: PlatformCore, headers: http.IncomingHttpHeaders, method: string, path: string, body: string): Authenticated {
+export function authenticate(core: Pick<PlatformCore, 'now_ms' | 'apiKey'>, headers: http.IncomingHttpHeaders, method: string, path: string, body: string): Authenticated {
   const key_id = headers['x-api-key'];
   const ts = headers['x-timestamp'];
   const signature = headers['x-signature'];
@@ -183,7 +183,7 @@ function safeParse(schema: z.ZodType, value: unknown): { success: true; data: un
   }
 }
 
-function parseQuery(route: Route, search: URLSearchParams): unknown {
+export function parseQuery(route: Route, search: URLSearchParams): unknown {
   const obj: Record<string, string> = {};
   for (const [k, v] of search) {
     if (k in obj) throw err(400, 'invalid_query', `query parameter ${k} given twice`);

@@ -1,42 +1,17 @@
 // `npm run platform -- --db postgres://… --seed-demo --simulate` serves a moving market from
 // PostgreSQL, DATABASE_URL chooses the engine when --db is absent, and a bad connection
 // string is refused with a clear error. Skipped, with the reason, without PostgreSQL.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../support/platform-cli.js';
 import { findPgBin } from '../support/pg-cluster.js';
 import { freshSchemaUrl, pgCluster } from '../support/engines.js';
 
-const TSX = path.resolve('node_modules/.bin/tsx');
 const found = findPgBin();
 const reason = 'missing' in found ? found.missing : '';
-const children: ChildProcess[] = [];
-
-function cli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; out: Promise<string>; listening: Promise<string> } {
-  const child = spawn(TSX, ['platform/cli.ts', ...args], { env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let text = '';
-  const listening = new Promise<string>((resolve, reject) => {
-    const onData = (b: Buffer) => {
-      text += b.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-      if (m) resolve(m[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`platform exited ${code}: ${text}`)));
-  });
-  listening.catch(() => undefined);
-  const out = new Promise<string>((resolve) => child.once('exit', () => resolve(text)));
-  return { child, out, listening };
-}
-
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-});
 
 it('refuses a connection string it cannot use, saying why', async () => {
   const bad = cli(['--db', 'postgres://user@127.0.0.1:5432', '--port', '0']);
