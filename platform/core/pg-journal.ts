@@ -116,10 +116,11 @@ export function tableColumns(table: keyof typeof SPECS): string[] {
   return SPECS[table].cols.map((c) => c[0]);
 }
 
-function multiRow(spec: TableSpec, rows: unknown[][]): Statement {
+/** One multi-row INSERT of a table, its column arrays numbered from $first. */
+function multiRow(spec: TableSpec, rows: unknown[][], first: number): Statement {
   const names = spec.cols.map((c) => c[0]);
   const arrays = spec.cols.map((_, i) => rows.map((r) => r[i]));
-  let text = `INSERT INTO ${spec.table} (${names.join(', ')}) SELECT * FROM unnest(${spec.cols.map((c, i) => `$${i + 1}::${c[1]}[]`).join(', ')})`;
+  let text = `INSERT INTO ${spec.table} (${names.join(', ')}) SELECT * FROM unnest(${spec.cols.map((c, i) => `$${first + i}::${c[1]}[]`).join(', ')})`;
   if (spec.key) {
     text += ` ON CONFLICT (${spec.key.join(', ')}) DO `;
     text += spec.update && spec.update.length > 0 ? `UPDATE SET ${spec.update.map((c) => `${c} = excluded.${c}`).join(', ')}` : 'NOTHING';
@@ -127,7 +128,13 @@ function multiRow(spec: TableSpec, rows: unknown[][]): Statement {
   return { text, values: arrays };
 }
 
-/** The statements of one flush, reading dirty rows' current state from the working copy. */
+/**
+ * The statements of one flush, reading dirty rows' current state from the working copy:
+ * the prunes (rare: every few seconds), then ONE statement writing every table, each
+ * table's multi-row INSERT a data-modifying CTE. One statement is one round trip, and is
+ * atomic by itself; foreign keys are checked at its end, after all the CTEs. No two CTEs
+ * touch the same table, so none depends on another's effects.
+ */
 export function compileJournal(db: Database.Database, ops: JournalOp[]): Statement[] {
   const dirty = new Map<keyof typeof SPECS, Map<string, unknown[]>>();
   const inserts = new Map<keyof typeof SPECS, unknown[][]>();
@@ -174,6 +181,8 @@ export function compileJournal(db: Database.Database, ops: JournalOp[]): Stateme
   // with its old row. Rows written are never older than the cutoffs (they survived them).
   if (prune_requests > -Infinity) out.push({ text: `DELETE FROM request_ids WHERE created_ms < $1`, values: [prune_requests] });
   if (prune_signatures > -Infinity) out.push({ text: `DELETE FROM seen_signatures WHERE timestamp_ms < $1`, values: [prune_signatures] });
+  const writes: Statement[] = [];
+  let params = 1;
   for (const table of TABLE_ORDER) {
     const spec: TableSpec = SPECS[table];
     const rows: unknown[][] = [...(inserts.get(table) ?? [])];
@@ -187,7 +196,14 @@ export function compileJournal(db: Database.Database, ops: JournalOp[]): Stateme
         if (row) rows.push(row);
       }
     }
-    if (rows.length > 0) out.push(multiRow(spec, rows));
+    if (rows.length > 0) {
+      writes.push(multiRow(spec, rows, params));
+      params += spec.cols.length;
+    }
+  }
+  if (writes.length === 1) out.push(writes[0]!);
+  else if (writes.length > 1) {
+    out.push({ text: `WITH ${writes.map((w, i) => `w${i} AS (${w.text})`).join(', ')} SELECT 1`, values: writes.flatMap((w) => w.values) });
   }
   return out;
 }

@@ -29,6 +29,8 @@ const LOAD_PAGE_ROWS = 20_000;
 const STATEMENT_TIMEOUT_MS = 15_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 const PG_INT8_OID = 20;
+/** Bound on the statement texts prepared per connection. */
+const MAX_NAMED_STATEMENTS = 256;
 
 export async function migratePostgres(pool: pg.Pool): Promise<void> {
   // Several API processes may start at once against one database: the migration runs in one
@@ -260,25 +262,29 @@ export class PgStore extends SqliteStore {
     }
   }
 
+  /** Writes one flush atomically: one statement alone (the usual case, one round trip), else in a transaction. */
   private async write(statements: Statement[]): Promise<void> {
     const client = await this.pool.connect();
+    const several = statements.length > 1;
     let broken = false;
     try {
-      await client.query('BEGIN');
-      for (const s of statements) {
-        // Named: PostgreSQL parses and plans each statement text once per connection.
-        let name = this.statementNames.get(s.text);
-        if (!name) this.statementNames.set(s.text, (name = `j${this.statementNames.size}`));
-        await client.query({ name, text: s.text, values: s.values });
-      }
-      await client.query('COMMIT');
+      if (several) await client.query('BEGIN');
+      for (const s of statements) await client.query({ ...this.named(s.text), text: s.text, values: s.values });
+      if (several) await client.query('COMMIT');
     } catch (e) {
       broken = true;
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (several) await client.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
       client.release(broken);
     }
+  }
+
+  /** Named statements are parsed and planned once per connection; the texts are few (one per set of touched tables). */
+  private named(text: string): { name?: string } {
+    let name = this.statementNames.get(text);
+    if (!name && this.statementNames.size < MAX_NAMED_STATEMENTS) this.statementNames.set(text, (name = `j${this.statementNames.size}`));
+    return name ? { name } : {};
   }
 
   private fail(e: unknown): void {
