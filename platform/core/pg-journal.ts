@@ -128,6 +128,17 @@ function multiRow(spec: TableSpec, rows: unknown[][], first: number): Statement 
   return { text, values: arrays };
 }
 
+/** Prepared statements of the working copy, by SQL text (a flush reads with the same few). */
+const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+function prepare(db: Database.Database, sql: string): Database.Statement {
+  let m = prepared.get(db);
+  if (!m) prepared.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
+
 /**
  * The statements of one flush, reading dirty rows' current state from the working copy:
  * the prunes (rare: every few seconds), then ONE statement writing every table, each
@@ -172,9 +183,9 @@ export function compileJournal(db: Database.Database, ops: JournalOp[]): Stateme
       case 'prune_signatures': prune_signatures = Math.max(prune_signatures, op.before_ms); break;
     }
   }
-  const heldRequest = db.prepare(`SELECT 1 FROM request_ids WHERE account_id = ? AND request_id = ? AND created_ms = ?`).pluck();
+  const heldRequest = prepare(db, `SELECT 1 FROM request_ids WHERE account_id = ? AND request_id = ? AND created_ms = ?`).pluck();
   for (const r of requests.values()) if (heldRequest.get(r[0], r[1], r[5]) !== undefined) add('request_ids', r);
-  const heldSignature = db.prepare(`SELECT 1 FROM seen_signatures WHERE timestamp_ms = ? AND signature = ?`).pluck();
+  const heldSignature = prepare(db, `SELECT 1 FROM seen_signatures WHERE timestamp_ms = ? AND signature = ?`).pluck();
   for (const r of signatures.values()) if (heldSignature.get(r[0], r[1]) !== undefined) add('seen_signatures', r);
   const out: Statement[] = [];
   // Prunes go first: a key pruned and then used again in the same flush must not collide
@@ -189,7 +200,7 @@ export function compileJournal(db: Database.Database, ops: JournalOp[]): Stateme
     const keys = dirty.get(table);
     if (keys && keys.size > 0) {
       assert(spec.key, `dirty rows of insert-only table ${table}`);
-      const select = db.prepare(`SELECT ${tableColumns(table).join(', ')} FROM ${table} WHERE ${(spec.lookup ?? spec.key).map((k) => `${k} = ?`).join(' AND ')}`).raw();
+      const select = prepare(db, `SELECT ${tableColumns(table).join(', ')} FROM ${table} WHERE ${(spec.lookup ?? spec.key).map((k) => `${k} = ?`).join(' AND ')}`).raw();
       for (const keyValues of keys.values()) {
         // A row made in a savepoint that was rolled back has no state to write (and PostgreSQL never had it).
         const row = select.get(...keyValues) as unknown[] | undefined;
