@@ -144,6 +144,10 @@ export class PgStore extends SqliteStore {
       const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [WRITER_LOCK_KEY]);
       if (!got.rows[0]!.ok) throw new Error('another platform writer holds this PostgreSQL database (one writer per database; run further API processes as readers with --writer-url)');
       store = new PgStore(pool, lock);
+      // The lock's session is checked out for good, so its errors (the server restarting or
+      // shutting down) come here, not to the pool: the lock may be gone, so stop writing.
+      const locked = store;
+      lock.on('error', (e) => locked.lockLost(e));
       await store.load();
       return store;
     } catch (e) {
@@ -294,6 +298,12 @@ export class PgStore extends SqliteStore {
     this.waiters = [];
     for (const w of waiters) w.reject(storeUnavailable(this.failure));
     for (const l of this.failureListeners) l(this.failure);
+  }
+
+  /** The writer lock's session failed: another writer could start, so this one stops. */
+  lockLost(e: unknown): void {
+    if (this.ending) return; // closing: the session ends by design
+    this.fail(new Error(`lost the writer lock's PostgreSQL session: ${(e as Error).message}`));
   }
 
   private assertServing(): void {
