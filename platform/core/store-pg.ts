@@ -21,8 +21,9 @@ import { assert } from './units.js';
 
 /** Advisory lock key of the schema migration (any constant unique to this application). */
 const MIGRATION_LOCK_KEY = 0x636f6d70; // 'comp'
-/** Session advisory lock the one writer holds for its lifetime ('cmpw'). */
-const WRITER_LOCK_KEY = 0x636d7077;
+/** Session advisory lock the one writer holds for its lifetime ('cmpw'), with the schema's hash
+ *  as its second key: one writer per store, and stores may share a database in their own schemas. */
+export const WRITER_LOCK_KEY = 0x636d7077;
 /** Rows per query when loading the working copy. */
 const LOAD_PAGE_ROWS = 20_000;
 /** A flush statement running longer than this fails the flush (and stops the writer) instead of hanging every answer. */
@@ -141,8 +142,8 @@ export class PgStore extends SqliteStore {
     try {
       await migratePostgres(pool);
       lock = await pool.connect();
-      const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [WRITER_LOCK_KEY]);
-      if (!got.rows[0]!.ok) throw new Error('another platform writer holds this PostgreSQL database (one writer per database; run further API processes as readers with --writer-url)');
+      const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS ok', [WRITER_LOCK_KEY]);
+      if (!got.rows[0]!.ok) throw new Error('another platform writer holds this PostgreSQL store (one writer per database schema; run further API processes as readers with --writer-url)');
       store = new PgStore(pool, lock);
       // The lock's session is checked out for good, so its errors (the server restarting or
       // shutting down) come here, not to the pool: the lock may be gone, so stop writing.

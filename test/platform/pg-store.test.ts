@@ -9,7 +9,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformCore } from '../../platform/core/core.js';
 import { dec } from '../../shared/money.js';
-import { PgStore, validatePostgresUrl } from '../../platform/core/store-pg.js';
+import { PgStore, validatePostgresUrl, WRITER_LOCK_KEY } from '../../platform/core/store-pg.js';
+import { sign } from '../../platform/auth/signing.js';
+import { startPlatform } from '../../platform/index.js';
 import { findPgBin, startPgCluster, type PgCluster } from '../support/pg-cluster.js';
 import { freshSchemaUrl } from '../support/engines.js';
 
@@ -101,6 +103,51 @@ describe.skipIf(reason !== '')(`PostgreSQL store${reason ? ` (skipped: ${reason}
     const r = await admin.query(`SELECT usd_total::text AS usd FROM ${schemaOf(url)}.accounts WHERE id = $1`, [a]);
     expect(r.rows[0]).toEqual({ usd: '10000000' });
     await core.close();
+  });
+
+  it('stops writing when the writer lock\'s session dies (another writer could start)', async () => {
+    const url = await freshSchemaUrl(cluster.url);
+    const core = await open(url, { t: T0 }, 'lock');
+    const failures: unknown[] = [];
+    (core.store as PgStore).onFailure((e) => failures.push(e));
+    const killed = await admin.query<{ ok: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1 AND objid = hashtext($2)::oid AND objsubid = 2`,
+      [WRITER_LOCK_KEY, schemaOf(url)],
+    );
+    expect(killed.rows).toEqual([{ ok: true }]);
+    for (let i = 0; i < 100 && failures.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(String((failures[0] as Error).message)).toMatch(/lost the writer lock/);
+    expect(() => core.createAccount()).toThrow(/database write failed/);
+    await core.close();
+  });
+
+  it('never answers a signed write whose flush failed: 503, not 201, and PostgreSQL keeps the last committed state', async () => {
+    const url = await freshSchemaUrl(cluster.url);
+    const failures: unknown[] = [];
+    const p = await startPlatform({ db_path: '', database_url: url, secrets_key_file: path.join(key_dir, 'http'), rate_limit: false, on_store_failure: (e) => failures.push(e) });
+    try {
+      const a = p.core.createAccount().account_id;
+      const cred = p.core.createApiKey(a);
+      p.core.deposit(a, '10');
+      await p.core.durable();
+      await admin.query(`INSERT INTO ${schemaOf(url)}.events (account_id, seq, json) VALUES ($1, $2, '{}')`, [a, p.core.lastSeq(a) + 1]);
+      const body = JSON.stringify({ amount_usd: '5' });
+      const ts = Date.now();
+      const res = await fetch(`${p.url}/v1/deposits`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-api-key': cred.key_id, 'x-timestamp': String(ts), 'x-signature': sign(cred.secret, ts, 'POST', '/v1/deposits', body) },
+      });
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('store_unavailable');
+      expect(failures).toHaveLength(1);
+      const ticker = await fetch(`${p.url}/v1/ticker`); // reads stop too: the copy is ahead of the truth
+      expect(ticker.status).toBe(503);
+      const r = await admin.query(`SELECT usd_total::text AS usd FROM ${schemaOf(url)}.accounts WHERE id = $1`, [a]);
+      expect(r.rows[0]).toEqual({ usd: '10000000' });
+    } finally {
+      await p.close();
+    }
   });
 });
 
