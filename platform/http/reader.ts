@@ -1,7 +1,8 @@
 // A read API process (docs/PLATFORM.md "Several API processes"): one more process in front of
 // the same PostgreSQL as the writer, behind the same load balancer. It serves the event
-// feed (the catch-up reads, the heaviest of them) straight from PostgreSQL, and forwards
-// every other request, signed writes included, unchanged to the writer. The writer alone
+// feed (the catch-up reads, the heaviest of them) and the public trades and candles straight
+// from PostgreSQL, and forwards every other request, signed writes included, unchanged to
+// the writer. The writer alone
 // claims replay signatures, request_ids and client_order_ids, and PostgreSQL's unique keys
 // back that up, so a signed request that reaches both processes is applied once.
 // Events are read only once committed (the writer answers after its flush), so a feed page
@@ -14,7 +15,11 @@ import { SecretBox } from '../core/secret-box.js';
 import { openPool, validatePostgresUrl } from '../core/store-pg.js';
 import { assert } from '../core/units.js';
 import { authenticate, err, parseQuery, readBody } from './server.js';
-import { DEFAULT_EVENTS, matchRoute } from './routes.js';
+import { DEFAULT_CANDLES, DEFAULT_EVENTS, DEFAULT_TRADES, matchRoute } from './routes.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitConfig } from './ratelimit.js';
+import { candlesPage, tradeView } from '../core/market-data.js';
+import type { CandleRow, TradeRow } from '../core/store.js';
+import type { CandleInterval } from '../../shared/platform/events.js';
 
 export interface ReaderOptions {
   database_url: string;
@@ -24,6 +29,8 @@ export interface ReaderOptions {
   secrets_key_file: string;
   port?: number;
   now_ms?: () => number;
+  /** Limits of the public reads served here; false disables them (benchmarks). */
+  rate_limit?: Partial<RateLimitConfig> | false;
   on_error?: (err: unknown, where: string) => void;
 }
 
@@ -66,6 +73,10 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
   const now_ms = opts.now_ms ?? (() => Date.now());
   const onError = opts.on_error ?? ((e: unknown, where: string) => console.error(`platform reader: unexpected error in ${where}:`, e));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  // Public reads served here are limited here (per address, as the writer does); the rest
+  // is limited by the writer.
+  const rl = opts.rate_limit === false ? null : { ...DEFAULT_RATE_LIMIT, ...opts.rate_limit };
+  const publicLimiter = rl ? new RateLimiter(rl.public_capacity, rl.public_refill_per_s, now_ms) : null;
 
   async function feed(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const { match } = matchRoute('GET', url.pathname);
@@ -87,6 +98,36 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
       [auth.account_id, q.after, q.limit ?? DEFAULT_EVENTS],
     );
     const body = `{"events":[${r.rows[0]!.page}],"last_seq":${r.rows[0]!.last}}`;
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  /** Public trades and candles, read from PostgreSQL and shaped as the writer shapes them (market-data.ts). */
+  async function marketData(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const { match } = matchRoute('GET', url.pathname);
+    assert(match, 'market data route');
+    if ((await readBody(req)).length > 0) throw err(400, 'body_not_allowed', `GET ${url.pathname} takes no body`);
+    if (publicLimiter) {
+      const wait = publicLimiter.take(req.socket.remoteAddress ?? '?');
+      if (wait > 0) throw err(429, 'rate_limited', 'too many requests; retry after the Retry-After delay', { retry_after_ms: wait });
+    }
+    let json: unknown;
+    if (url.pathname === '/v1/trades') {
+      const q = parseQuery(match.route, url.searchParams) as { before?: number; limit?: number };
+      const r = await pool.query<TradeRow>(`SELECT num, time_ms, price_ticks, qty_lots, taker_side FROM trades WHERE num < $1 ORDER BY num DESC LIMIT $2`, [
+        q.before ?? Number.MAX_SAFE_INTEGER,
+        q.limit ?? DEFAULT_TRADES,
+      ]);
+      json = { trades: r.rows.map(tradeView) };
+    } else {
+      const q = parseQuery(match.route, url.searchParams) as { interval: CandleInterval; before?: number; limit?: number };
+      const r = await pool.query<CandleRow>(
+        `SELECT bucket_s, open_ticks, high_ticks, low_ticks, close_ticks, volume_lots FROM candles WHERE interval = $1 AND bucket_s < $2 ORDER BY bucket_s DESC LIMIT $3`,
+        [q.interval, q.before ?? Number.MAX_SAFE_INTEGER, q.limit ?? DEFAULT_CANDLES],
+      );
+      json = candlesPage(q.interval, r.rows);
+    }
+    const body = JSON.stringify(json);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   }
@@ -118,13 +159,15 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
     } catch {
       url = null;
     }
-    const local = url !== null && req.method === 'GET' && url.pathname === '/v1/events';
-    (local ? feed(req, res, url!) : forward(req, res)).catch((e: unknown) => {
+    const get = url !== null && req.method === 'GET' ? url.pathname : '';
+    const served = get === '/v1/events' ? feed(req, res, url!) : get === '/v1/trades' || get === '/v1/candles' ? marketData(req, res, url!) : forward(req, res);
+    served.catch((e: unknown) => {
       if (res.headersSent) return void res.destroy();
       const pe = e instanceof PlatformError ? e : new PlatformError(500, 'internal_error', 'unexpected server error; nothing was changed');
       if (!(e instanceof PlatformError)) onError(e, `${req.method} ${rawUrl.split('?')[0]}`);
       const body = JSON.stringify({ error: { code: pe.code, message: pe.message, ...(pe.details === undefined ? {} : { details: pe.details }) } });
-      res.writeHead(pe.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      const retry = pe.status === 429 ? { 'retry-after': String(Math.max(1, Math.ceil((pe.details as { retry_after_ms: number }).retry_after_ms / 1000))) } : {};
+      res.writeHead(pe.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...retry });
       res.end(body);
     });
   });

@@ -1,7 +1,7 @@
 // Two API processes against one PostgreSQL: the writer (this process) and a reader (a child
 // process, `--writer-url`). The same signed requests fired at both are each applied exactly
-// once; the reader's event feed, read from PostgreSQL, equals the writer's; a second writer
-// on the same database is refused. Skipped, with the reason, without PostgreSQL.
+// once; the reader's event feed, trades and candles, read from PostgreSQL, equal the
+// writer's; a second writer on the same store is refused. Skipped, with the reason, without PostgreSQL.
 import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -112,6 +112,19 @@ describe.skipIf(reason !== '')(`two API processes on one PostgreSQL${reason ? ` 
       expect(r.json).toEqual(w.json);
     }
     expect((await page(readerUrl, 0)).json.last_seq).toBe(core.lastSeq(account_id));
+    // Public trades and candles from PostgreSQL, shaped as the writer shapes them.
+    const buyer = core.createAccount().account_id;
+    core.deposit(buyer, '100');
+    expect(core.placeOrder(buyer, { client_order_id: 'b', side: 'buy', type: 'limit', price: '0.05', quantity: '3', time_in_force: 'GTC' }).order.status).toBe('filled');
+    await core.durable();
+    for (const target of ['/v1/trades?limit=10', '/v1/trades?before=3&limit=1', '/v1/candles?interval=1m', '/v1/candles?interval=1d&limit=5']) {
+      const [w, r] = [await send(writer.url, 'GET', target, '', {}), await send(readerUrl, 'GET', target, '', {})];
+      expect(r.status, target).toBe(200);
+      expect(r.json, target).toEqual(w.json);
+    }
+    expect(((await send(readerUrl, 'GET', '/v1/trades', '', {})).json.trades as unknown[]).length).toBe(3);
+    expect((await send(readerUrl, 'GET', '/v1/candles?interval=2m', '', {})).json.error?.code).toBe('invalid_query');
+
     const forged = await send(readerUrl, 'GET', '/v1/events', '', { 'x-api-key': cred.key_id, 'x-timestamp': String(Date.now()), 'x-signature': '00'.repeat(32) });
     expect(forged.json.error?.code).toBe('invalid_signature');
 
