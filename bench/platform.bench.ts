@@ -183,7 +183,7 @@ const postgresEngine: BenchEngine = {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'platform-bench-'));
     const secrets_key_file = path.join(dir, 'secrets-key');
     try {
-      const p = await startPlatform({ db_path: '', database_url: cluster.url, secrets_key_file, rate_limit: false });
+      const p = await startPlatform({ database_url: cluster.url, secrets_key_file, rate_limit: false });
       const stop = async () => {
         await p.close();
         await cluster.stop();

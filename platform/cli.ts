@@ -65,8 +65,7 @@ async function main(): Promise<void> {
   }
   const p = await startPlatform({
     port: intArg('port', values.port, 0, 65535),
-    db_path: postgres ? '' : db,
-    ...(postgres ? { database_url: db, secrets_key_file: values['secrets-key'] ?? './platform.secrets-key' } : {}),
+    ...(postgres ? { database_url: db, secrets_key_file: values['secrets-key'] ?? './platform.secrets-key' } : { db_path: db }),
     ...(!postgres && values['secrets-key'] ? { secrets_key_file: values['secrets-key'] } : {}),
     // Fail-stop: the working copy may be ahead of PostgreSQL, so this process must not go on.
     // A supervisor restarts it, and the new process loads what PostgreSQL committed.

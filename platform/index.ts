@@ -20,8 +20,8 @@ export interface StartPlatformOptions {
   host?: '127.0.0.1';
   /** better-sqlite3 options of the embedding process (its native binding, in the desktop app). */
   sqlite_options?: CoreOptions['sqlite_options'];
-  /** SQLite file; ':memory:' allowed. Ignored when `database_url` is given. */
-  db_path: string;
+  /** SQLite file; ':memory:' allowed. Give this or `database_url`. */
+  db_path?: string;
   /** postgres://… : the PostgreSQL engine (store-pg.ts) instead of the SQLite file. */
   database_url?: string;
   /** Key that seals API secrets; default `<db_path>.secrets-key` (required with `database_url`). */
@@ -62,6 +62,7 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
   if (opts.host !== undefined && opts.host !== '127.0.0.1') throw new Error('the platform binds 127.0.0.1 only');
   const base = opts.now_ms ?? (() => Date.now());
   let offset_ms = 0;
+  if ((opts.db_path === undefined) === (opts.database_url === undefined)) throw new Error('give the platform either db_path (SQLite) or database_url (PostgreSQL)');
   const onError = opts.on_error ?? ((e: unknown, where: string) => console.error(`platform: unexpected error in ${where}:`, e));
   const pgStore = opts.database_url === undefined ? undefined : await PgStore.open(opts.database_url);
   pgStore?.onFailure(opts.on_store_failure ?? ((e) => onError(e, 'PostgreSQL flush')));

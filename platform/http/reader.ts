@@ -2,13 +2,13 @@
 // the same PostgreSQL as the writer, behind the same load balancer. It serves the event
 // feed (the catch-up reads, the heaviest of them) and the public trades and candles straight
 // from PostgreSQL, and forwards every other request, signed writes included, unchanged to
-// the writer. The writer alone
+// the writer (WebSockets too, as a byte tunnel). The writer alone
 // claims replay signatures, request_ids and client_order_ids, and PostgreSQL's unique keys
 // back that up, so a signed request that reaches both processes is applied once.
 // Events are read only once committed (the writer answers after its flush), so a feed page
 // here never shows what the writer might still lose.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { PlatformError } from '../core/errors.js';
 import { SecretBox } from '../core/secret-box.js';
@@ -172,6 +172,33 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
     });
   });
 
+  // WebSocket connections are relayed to the writer byte for byte (its challenge, auth and
+  // fan-out; the book lives in its memory), so clients may reach any process.
+  const tunnels = new Set<net.Socket>();
+  server.on('upgrade', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    const upstream = net.connect(Number(writer.port || 80), writer.hostname);
+    tunnels.add(client);
+    tunnels.add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      tunnels.delete(client);
+      tunnels.delete(upstream);
+    };
+    upstream.once('connect', () => {
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(lines.join('\r\n') + '\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', drop);
+    client.on('error', drop);
+    upstream.on('close', drop);
+    client.on('close', drop);
+  });
+
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
@@ -180,6 +207,7 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
         url: `http://127.0.0.1:${port}`,
         port,
         close: async () => {
+          for (const t of tunnels) t.destroy();
           await new Promise<void>((r) => {
             server.close(() => r());
             server.closeAllConnections();

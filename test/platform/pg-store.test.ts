@@ -124,7 +124,7 @@ describe.skipIf(reason !== '')(`PostgreSQL store${reason ? ` (skipped: ${reason}
   it('never answers a signed write whose flush failed: 503, not 201, and PostgreSQL keeps the last committed state', async () => {
     const url = await freshSchemaUrl(cluster.url);
     const failures: unknown[] = [];
-    const p = await startPlatform({ db_path: '', database_url: url, secrets_key_file: path.join(key_dir, 'http'), rate_limit: false, on_store_failure: (e) => failures.push(e) });
+    const p = await startPlatform({ database_url: url, secrets_key_file: path.join(key_dir, 'http'), rate_limit: false, on_store_failure: (e) => failures.push(e) });
     try {
       const a = p.core.createAccount().account_id;
       const cred = p.core.createApiKey(a);

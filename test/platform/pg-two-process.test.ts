@@ -9,6 +9,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sign } from '../../platform/auth/signing.js';
+import type { AccountEvent } from '../../shared/platform/events.js';
+import { PlatformClient, PlatformStream } from '../../electron/services/platform-client/index.js';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { cli } from '../support/platform-cli.js';
 import { findPgBin } from '../support/pg-cluster.js';
@@ -43,7 +45,7 @@ describe.skipIf(reason !== '')(`two API processes on one PostgreSQL${reason ? ` 
   it('applies each signed request once, whichever process it reaches; the reader serves the feed from PostgreSQL', async () => {
     const url = await freshSchemaUrl((await pgCluster()).url);
     const key_file = path.join(mkdtempSync(path.join(os.tmpdir(), 'two-process-')), 'secrets-key');
-    writer = await startPlatform({ db_path: '', database_url: url, secrets_key_file: key_file, rate_limit: false });
+    writer = await startPlatform({ database_url: url, secrets_key_file: key_file, rate_limit: false });
     const core = writer.core;
     const { account_id } = core.createAccount({ start_ms: core.now_ms() - core.config.period_ms });
     core.tick(); // mints 1000 tokens
@@ -51,7 +53,7 @@ describe.skipIf(reason !== '')(`two API processes on one PostgreSQL${reason ? ` 
     const cred = core.createApiKey(account_id);
     await core.durable();
 
-    await expect(startPlatform({ db_path: '', database_url: url, secrets_key_file: key_file })).rejects.toThrow(/another platform writer holds this PostgreSQL store/);
+    await expect(startPlatform({ database_url: url, secrets_key_file: key_file })).rejects.toThrow(/another platform writer holds this PostgreSQL store/);
 
     const reader = cli(['--db', url, '--writer-url', writer.url, '--secrets-key', key_file, '--port', '0']);
     const readerUrl = await reader.listening;
@@ -127,6 +129,20 @@ describe.skipIf(reason !== '')(`two API processes on one PostgreSQL${reason ? ` 
 
     const forged = await send(readerUrl, 'GET', '/v1/events', '', { 'x-api-key': cred.key_id, 'x-timestamp': String(Date.now()), 'x-signature': '00'.repeat(32) });
     expect(forged.json.error?.code).toBe('invalid_signature');
+
+    // The wallet's client and stream pointed at the reader only: writes forwarded, the socket
+    // relayed to the writer, the catch-up read from PostgreSQL; all agree.
+    const stream = new PlatformStream({ base_url: readerUrl, credentials: cred, channels: ['events', 'book'], timeout_ms: 5000 });
+    const streamed: AccountEvent[] = [];
+    stream.on('event', (e) => streamed.push(e));
+    expect((await stream.connect()).account_id).toBe(account_id);
+    const client = new PlatformClient({ base_url: readerUrl, credentials: cred, timeout_ms: 5000 });
+    await client.deposit({ amount_usd: '3' });
+    const until = Date.now() + 5000;
+    while (streamed.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(streamed.map((e) => e.type)).toEqual(['deposit']);
+    expect((await client.getEvents({ after: streamed[0]!.seq - 1 })).events).toEqual(streamed);
+    await stream.close();
 
     reader.child.kill('SIGTERM');
     await reader.out;

@@ -23,7 +23,7 @@ export type PlatformSetup = Omit<StartPlatformOptions, 'db_path' | 'database_url
 
 /** Where a store lives, so that a test can stop a platform and start another on the same data. */
 export interface StoreLocation {
-  db_path: string;
+  db_path?: string;
   database_url?: string;
   secrets_key_file?: string;
 }
@@ -142,7 +142,7 @@ const postgres: Engine = {
     track(loc.database_url!, p.core.store as PgStore);
     return p;
   },
-  location: async () => ({ db_path: '', database_url: await freshSchemaUrl((await pgCluster()).url), secrets_key_file: path.join(keyDir(), 'key') }),
+  location: async () => ({ database_url: await freshSchemaUrl((await pgCluster()).url), secrets_key_file: path.join(keyDir(), 'key') }),
 };
 
 export const ENGINES: Engine[] = [sqlite, postgres];
