@@ -24,6 +24,8 @@ export interface StartPlatformOptions {
   db_path?: string;
   /** postgres://… : the PostgreSQL engine (store-pg.ts) instead of the SQLite file. */
   database_url?: string;
+  /** How long a PostgreSQL writer waits for the previous writer's lock at start (default 10 s). */
+  writer_lock_wait_ms?: number;
   /** Key that seals API secrets; default `<db_path>.secrets-key` (required with `database_url`). */
   secrets_key_file?: string;
   /**
@@ -64,7 +66,7 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
   let offset_ms = 0;
   if ((opts.db_path === undefined) === (opts.database_url === undefined)) throw new Error('give the platform either db_path (SQLite) or database_url (PostgreSQL)');
   const onError = opts.on_error ?? ((e: unknown, where: string) => console.error(`platform: unexpected error in ${where}:`, e));
-  const pgStore = opts.database_url === undefined ? undefined : await PgStore.open(opts.database_url);
+  const pgStore = opts.database_url === undefined ? undefined : await PgStore.open(opts.database_url, { ...(opts.writer_lock_wait_ms === undefined ? {} : { lock_wait_ms: opts.writer_lock_wait_ms }) });
   pgStore?.onFailure(opts.on_store_failure ?? ((e) => onError(e, 'PostgreSQL flush')));
   const core = new PlatformCore({
     ...(pgStore ? { store: pgStore } : { db_path: opts.db_path }),

@@ -24,6 +24,8 @@ const MIGRATION_LOCK_KEY = 0x636f6d70; // 'comp'
 /** Session advisory lock the one writer holds for its lifetime ('cmpw'), with the schema's hash
  *  as its second key: one writer per store, and stores may share a database in their own schemas. */
 export const WRITER_LOCK_KEY = 0x636d7077;
+/** How long a starting writer waits for the lock by default (its predecessor's session ending). */
+const WRITER_LOCK_WAIT_MS = 10_000;
 /** Rows per query when loading the working copy. */
 const LOAD_PAGE_ROWS = 20_000;
 /** A flush statement running longer than this fails the flush (and stops the writer) instead of hanging every answer. */
@@ -101,6 +103,27 @@ export function storeUnavailable(cause: unknown): PlatformError {
   return new PlatformError(503, 'store_unavailable', `the platform's database write failed; the writer stopped (${(cause as Error).message.slice(0, 200)}); retry later with the same client_order_id or request_id`);
 }
 
+/**
+ * Waits up to wait_ms for the writer lock. A restarted writer usually finds its predecessor's
+ * session still open for a moment (PostgreSQL notices a killed client's socket shortly after),
+ * so failover waits instead of refusing at once.
+ */
+async function takeWriterLock(lock: pg.PoolClient, wait_ms: number): Promise<boolean> {
+  if (wait_ms === 0) {
+    return (await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS ok', [WRITER_LOCK_KEY])).rows[0]!.ok;
+  }
+  await lock.query(`SET lock_timeout = ${wait_ms}`);
+  try {
+    await lock.query('SELECT pg_advisory_lock($1, hashtext(current_schema()))', [WRITER_LOCK_KEY]);
+    return true;
+  } catch (e) {
+    if ((e as { code?: string }).code === '55P03') return false; // lock_not_available: the timeout
+    throw e;
+  } finally {
+    await lock.query('RESET lock_timeout');
+  }
+}
+
 interface Waiter {
   target: number;
   resolve: () => void;
@@ -135,15 +158,18 @@ export class PgStore extends SqliteStore {
    * while this writer runs, a second writer's flushes and this one's collide on PostgreSQL's
    * unique keys, and the loser fails stop.)
    */
-  static async open(url: string): Promise<PgStore> {
+  static async open(url: string, opts: { lock_wait_ms?: number } = {}): Promise<PgStore> {
+    const wait_ms = opts.lock_wait_ms ?? WRITER_LOCK_WAIT_MS;
+    assert(Number.isSafeInteger(wait_ms) && wait_ms >= 0 && wait_ms <= 600_000, 'lock_wait_ms in 0..600000');
     const pool = openPool(url);
     let lock: pg.PoolClient | undefined;
     let store: PgStore | undefined;
     try {
       await migratePostgres(pool);
       lock = await pool.connect();
-      const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS ok', [WRITER_LOCK_KEY]);
-      if (!got.rows[0]!.ok) throw new Error('another platform writer holds this PostgreSQL store (one writer per database schema; run further API processes as readers with --writer-url)');
+      if (!(await takeWriterLock(lock, wait_ms))) {
+        throw new Error(`another platform writer holds this PostgreSQL store (waited ${wait_ms} ms; one writer per database schema; run further API processes as readers with --writer-url)`);
+      }
       store = new PgStore(pool, lock);
       // The lock's session is checked out for good, so its errors (the server restarting or
       // shutting down) come here, not to the pool: the lock may be gone, so stop writing.

@@ -53,7 +53,7 @@ describe.skipIf(reason !== '')(`two API processes on one PostgreSQL${reason ? ` 
     const cred = core.createApiKey(account_id);
     await core.durable();
 
-    await expect(startPlatform({ database_url: url, secrets_key_file: key_file })).rejects.toThrow(/another platform writer holds this PostgreSQL store/);
+    await expect(startPlatform({ database_url: url, secrets_key_file: key_file, writer_lock_wait_ms: 300 })).rejects.toThrow(/another platform writer holds this PostgreSQL store \(waited 300 ms/);
 
     const reader = cli(['--db', url, '--writer-url', writer.url, '--secrets-key', key_file, '--port', '0']);
     const readerUrl = await reader.listening;

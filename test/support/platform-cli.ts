@@ -1,14 +1,14 @@
 // The platform CLI as a child process, for tests that need a second real process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll } from 'vitest';
 
-const TSX = path.resolve('node_modules/.bin/tsx');
 const children: ChildProcess[] = [];
 
 /** Runs `npm run platform -- args`; resolves `listening` with its base URL, `out` with all it printed once it exits. */
 export function cli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; out: Promise<string>; listening: Promise<string> } {
-  const child = spawn(TSX, ['platform/cli.ts', ...args], { env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node itself with tsx's loader (not the tsx binary, which runs node as its own child): a
+  // signal, SIGKILL included, reaches the platform process.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'platform/cli.ts', ...args], { env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let text = '';
   const listening = new Promise<string>((resolve, reject) => {
