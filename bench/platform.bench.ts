@@ -268,7 +268,7 @@ function catchUp(engine: BenchEngine): Benchmark {
         }
         yield result(`platform.event_catchup_events_per_s${engine.suffix}_writer`, writer, 'events/s');
         // From a read API process's feed: each page one query on PostgreSQL.
-        const reader = await startReader({ database_url, writer_url: p.url, secrets_key_file: secrets_key_file! });
+        const reader = await startReader({ database_url, writer_url: p.url, secrets_key_file: secrets_key_file!, rate_limit: false });
         try {
           const fromPg = await timedCatchUp(new PlatformClient({ base_url: reader.url, credentials, timeout_ms: 30_000 }), EVENTS);
           yield result(`platform.event_catchup_events_per_s${engine.suffix}`, fromPg, 'events/s', 50_000);

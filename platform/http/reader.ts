@@ -14,9 +14,9 @@ import { PlatformError } from '../core/errors.js';
 import { SecretBox } from '../core/secret-box.js';
 import { openPool, validatePostgresUrl } from '../core/store-pg.js';
 import { assert } from '../core/units.js';
-import { authenticate, err, parseQuery, readBody } from './server.js';
+import { authenticate, authenticateLimited, err, limit, parseQuery, readBody } from './server.js';
 import { DEFAULT_CANDLES, DEFAULT_EVENTS, DEFAULT_TRADES, matchRoute } from './routes.js';
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitConfig } from './ratelimit.js';
+import { AuthFailureLimiter, DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitConfig } from './ratelimit.js';
 import { candlesPage, tradeView } from '../core/market-data.js';
 import type { CandleRow, TradeRow } from '../core/store.js';
 import type { CandleInterval } from '../../shared/platform/events.js';
@@ -29,7 +29,7 @@ export interface ReaderOptions {
   secrets_key_file: string;
   port?: number;
   now_ms?: () => number;
-  /** Limits of the public reads served here; false disables them (benchmarks). */
+  /** Limits of the reads served here (as the writer's); false disables them (benchmarks). */
   rate_limit?: Partial<RateLimitConfig> | false;
   on_error?: (err: unknown, where: string) => void;
 }
@@ -73,19 +73,25 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
   const now_ms = opts.now_ms ?? (() => Date.now());
   const onError = opts.on_error ?? ((e: unknown, where: string) => console.error(`platform reader: unexpected error in ${where}:`, e));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  // Public reads served here are limited here (per address, as the writer does); the rest
-  // is limited by the writer.
+  // What is served here is limited here, as the writer limits it (per address, per account,
+  // failed authentications per key and address); what is forwarded, by the writer.
   const rl = opts.rate_limit === false ? null : { ...DEFAULT_RATE_LIMIT, ...opts.rate_limit };
   const publicLimiter = rl ? new RateLimiter(rl.public_capacity, rl.public_refill_per_s, now_ms) : null;
+  const privateLimiter = rl ? new RateLimiter(rl.private_capacity, rl.private_refill_per_s, now_ms) : null;
+  const authFailures = rl ? new AuthFailureLimiter(rl, now_ms) : null;
 
   async function feed(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const { match } = matchRoute('GET', url.pathname);
     assert(match, 'feed route');
     const raw = await readBody(req);
+    const address = req.socket.remoteAddress ?? '?';
+    // A key or address that failed too often is refused before the database is asked.
+    authenticateLimited(authFailures, req.headers, address, () => undefined);
     const key_id = req.headers['x-api-key'];
     const row = typeof key_id === 'string' && key_id.length <= 64 ? (await pool.query<{ account_id: string; secret: string }>(`SELECT account_id, secret FROM api_keys WHERE key_id = $1`, [key_id])).rows[0] : undefined;
     const key = row ? { account_id: row.account_id, secret: box.open(row.secret) } : null;
-    const auth = authenticate({ now_ms, apiKey: () => key }, req.headers, 'GET', req.url!, raw);
+    const auth = authenticateLimited(authFailures, req.headers, address, () => authenticate({ now_ms, apiKey: () => key }, req.headers, 'GET', req.url!, raw));
+    limit(privateLimiter, auth.account_id);
     if (raw.length > 0) throw err(400, 'body_not_allowed', 'GET /v1/events takes no body');
     const q = parseQuery(match.route, url.searchParams) as { after: number; limit?: number };
     // One statement, one snapshot: last_seq is at least every seq on the page. Seqs are
@@ -107,10 +113,7 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
     const { match } = matchRoute('GET', url.pathname);
     assert(match, 'market data route');
     if ((await readBody(req)).length > 0) throw err(400, 'body_not_allowed', `GET ${url.pathname} takes no body`);
-    if (publicLimiter) {
-      const wait = publicLimiter.take(req.socket.remoteAddress ?? '?');
-      if (wait > 0) throw err(429, 'rate_limited', 'too many requests; retry after the Retry-After delay', { retry_after_ms: wait });
-    }
+    limit(publicLimiter, req.socket.remoteAddress ?? '?');
     let json: unknown;
     if (url.pathname === '/v1/trades') {
       const q = parseQuery(match.route, url.searchParams) as { before?: number; limit?: number };

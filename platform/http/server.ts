@@ -213,6 +213,27 @@ function parseBody(route: Route, raw: string, contentType: string | undefined): 
   return r.data;
 }
 
+/** Takes a token from the limiter's bucket for key, or refuses with 429. */
+export function limit(limiter: RateLimiter | null, key: string): void {
+  if (!limiter) return;
+  const wait = limiter.take(key);
+  if (wait > 0) throw err(429, 'rate_limited', 'too many requests; retry after the Retry-After delay', { retry_after_ms: wait });
+}
+
+/** Runs check() unless this key id or address has failed too often; counts its 401s. */
+export function authenticateLimited<T>(authFailures: AuthFailureLimiter | null, headers: http.IncomingHttpHeaders, address: string, check: () => T): T {
+  const presented = headers['x-api-key'];
+  const key_id = typeof presented === 'string' && presented.length <= 64 ? presented : undefined;
+  const wait = authFailures?.waitMs(key_id, address) ?? 0;
+  if (wait > 0) throw err(429, 'auth_rate_limited', 'too many failed authentications; retry after the Retry-After delay', { retry_after_ms: wait });
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof PlatformError && e.status === 401) authFailures?.failed(key_id, address);
+    throw e;
+  }
+}
+
 export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   const core = opts.core;
   const rl = opts.rate_limit === false ? null : { ...DEFAULT_RATE_LIMIT, ...opts.rate_limit };
@@ -239,26 +260,6 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
     if (e.status === 413) extra.connection = 'close';
     send(res, e.status, body, extra);
   };
-
-  const limit = (limiter: RateLimiter | null, key: string) => {
-    if (!limiter) return;
-    const wait = limiter.take(key);
-    if (wait > 0) throw err(429, 'rate_limited', 'too many requests; retry after the Retry-After delay', { retry_after_ms: wait });
-  };
-
-  /** Runs check() unless this key id or address has failed too often; counts its 401s. */
-  function authenticateLimited<T>(headers: http.IncomingHttpHeaders, address: string, check: () => T): T {
-    const presented = headers['x-api-key'];
-    const key_id = typeof presented === 'string' && presented.length <= 64 ? presented : undefined;
-    const wait = authFailures?.waitMs(key_id, address) ?? 0;
-    if (wait > 0) throw err(429, 'auth_rate_limited', 'too many failed authentications; retry after the Retry-After delay', { retry_after_ms: wait });
-    try {
-      return check();
-    } catch (e) {
-      if (e instanceof PlatformError && e.status === 401) authFailures?.failed(key_id, address);
-      throw e;
-    }
-  }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
@@ -289,7 +290,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
     const address = req.socket.remoteAddress ?? '?';
     let auth: Authenticated | null = null;
     if (route.auth) {
-      auth = authenticateLimited(req.headers, address, () => authenticate(core, req.headers, method, rawUrl, raw));
+      auth = authenticateLimited(authFailures, req.headers, address, () => authenticate(core, req.headers, method, rawUrl, raw));
       limit(privateLimiter, auth.account_id);
     } else {
       limit(publicLimiter, address);

@@ -144,6 +144,14 @@ describe.skipIf(reason !== '')(`two API processes on one PostgreSQL${reason ? ` 
     expect((await client.getEvents({ after: streamed[0]!.seq - 1 })).events).toEqual(streamed);
     await stream.close();
 
+    // The reader limits failed authentications as the writer does (20 per key and address).
+    const forgedStatuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      forgedStatuses.push((await send(readerUrl, 'GET', '/v1/events', '', { 'x-api-key': cred.key_id, 'x-timestamp': String(Date.now()), 'x-signature': '11'.repeat(32) })).status);
+    }
+    expect(forgedStatuses.slice(0, 19).every((s) => s === 401)).toBe(true); // one failure was counted above
+    expect(forgedStatuses.at(-1)).toBe(429);
+
     reader.child.kill('SIGTERM');
     await reader.out;
   }, 90_000);
