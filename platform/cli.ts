@@ -3,6 +3,7 @@
 // --db postgres://… (or DATABASE_URL, when --db is not given) runs on PostgreSQL instead of
 // a SQLite file; the key sealing API secrets is then --secrets-key (default ./platform.secrets-key).
 import { writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { isPostgresUrl, validatePostgresUrl } from './core/store-pg.js';
 import { startReader } from './http/reader.js';
@@ -13,7 +14,8 @@ const USAGE = `usage: npm run platform -- [--port 8787] [--db ./platform.db | --
        [--seed-demo] [--credentials-out FILE] [--simulate] [--period 10m] [--backfill-days N] [--seed N] [--no-rate-limit]
        DATABASE_URL=postgres://… is used when --db is not given
        --writer-url http://writer:port (with a postgres:// --db): run as a read API process that
-       serves the event feed from PostgreSQL and forwards everything else to that writer`;
+       serves the event feed from PostgreSQL and forwards everything else to that writer
+       --trusted-proxy ADDR (repeatable): a reader or load balancer whose X-Forwarded-For is believed`;
 
 function intArg(name: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
       db: { type: 'string' },
       'secrets-key': { type: 'string' },
       'writer-url': { type: 'string' },
+      'trusted-proxy': { type: 'string', multiple: true },
       'seed-demo': { type: 'boolean', default: false },
       'credentials-out': { type: 'string' },
       simulate: { type: 'boolean', default: false },
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE + '\n');
     return;
   }
+  for (const a of values['trusted-proxy'] ?? []) if (isIP(a) === 0) throw new Error(`--trusted-proxy ${a} is not an IP address`);
   const db = values.db ?? (process.env.DATABASE_URL || './platform.db');
   const postgres = isPostgresUrl(db);
   if (postgres) validatePostgresUrl(db);
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
     backfill_days: intArg('backfill-days', values['backfill-days'], 0, 365),
     seed: intArg('seed', values.seed, 0, 2 ** 31),
     rate_limit: values['no-rate-limit'] ? false : undefined,
+    ...(values['trusted-proxy'] ? { trusted_proxies: values['trusted-proxy'] } : {}),
   });
   process.stdout.write(`platform listening on ${p.url} (db ${postgres ? redactUrl(db) : db}); OpenAPI at ${p.url}/openapi.json, WebSocket ${p.url.replace('http', 'ws')}/v1/ws\n`);
   if (p.demo_credentials) {

@@ -49,6 +49,8 @@ export interface StartPlatformOptions {
   ws?: Partial<WsOptions>;
   config?: Partial<PlatformConfig>;
   on_error?: (err: unknown, where: string) => void;
+  /** Peers (readers, a load balancer) whose X-Forwarded-For names the client for per-address limits. */
+  trusted_proxies?: string[];
 }
 
 export interface RunningPlatform {
@@ -99,7 +101,7 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
     }, opts.tick_ms ?? 1000);
     ticker.unref();
     await core.durable(); // the seeded start is in the store before anything is served
-    const http = await startHttp({ core, port: opts.port ?? 0, host: '127.0.0.1', rate_limit: opts.rate_limit, ws: opts.ws, on_error: opts.on_error });
+    const http = await startHttp({ core, port: opts.port ?? 0, host: '127.0.0.1', rate_limit: opts.rate_limit, ws: opts.ws, on_error: opts.on_error, ...(opts.trusted_proxies ? { trusted_proxies: opts.trusted_proxies } : {}) });
     let closed = false;
     return {
       url: http.url,

@@ -137,7 +137,9 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
 
   function forward(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = {};
+      // The client's own X-Forwarded-For is dropped (not in FORWARDED_HEADERS): the writer
+      // trusts this one only from its trusted proxies.
+      const headers: Record<string, string> = { 'x-forwarded-for': req.socket.remoteAddress ?? '?' };
       for (const h of FORWARDED_HEADERS) {
         const v = req.headers[h];
         if (typeof v === 'string') headers[h] = v;
@@ -190,7 +192,10 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
     };
     upstream.once('connect', () => {
       const lines = [`${req.method} ${req.url} HTTP/1.1`];
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+        if (req.rawHeaders[i]!.toLowerCase() !== 'x-forwarded-for') lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      }
+      lines.push(`X-Forwarded-For: ${req.socket.remoteAddress ?? '?'}`);
       upstream.write(lines.join('\r\n') + '\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client);

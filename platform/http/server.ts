@@ -2,7 +2,7 @@
 // schemas, authenticates signed requests, rate-limits, and calls the core. Every refusal
 // is `{ error: { code, message, details? } }` with a 4xx; a 500 means a bug.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { PlatformError } from '../core/errors.js';
 import type { PlatformCore } from '../core/core.js';
@@ -25,6 +25,8 @@ export interface HttpOptions {
   ws?: Partial<WsOptions>;
   /** Called with unexpected errors (bugs); never with secrets. */
   on_error?: (err: unknown, where: string) => void;
+  /** Peers whose X-Forwarded-For names the client (readers, the load balancer); default none. */
+  trusted_proxies?: string[];
 }
 
 export interface HttpServer {
@@ -213,6 +215,21 @@ function parseBody(route: Route, raw: string, contentType: string | undefined): 
   return r.data;
 }
 
+/**
+ * The client's address for per-address limits: the socket's peer, or, when that peer is a
+ * trusted proxy (a reader, http/reader.ts, or the operator's load balancer), the address it
+ * forwards in X-Forwarded-For (one address; the proxy overwrites whatever the client sent).
+ * Without this, one client's failed authentications through a reader would block every
+ * client of that reader.
+ */
+export function clientAddress(req: http.IncomingMessage, trusted_proxies: ReadonlySet<string>): string {
+  const peer = req.socket.remoteAddress ?? '?';
+  const forwarded = req.headers['x-forwarded-for'];
+  if (!trusted_proxies.has(peer) || typeof forwarded !== 'string') return peer;
+  const address = forwarded.trim();
+  return isIP(address) ? address : peer;
+}
+
 /** Takes a token from the limiter's bucket for key, or refuses with 429. */
 export function limit(limiter: RateLimiter | null, key: string): void {
   if (!limiter) return;
@@ -240,6 +257,8 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   const privateLimiter = rl ? new RateLimiter(rl.private_capacity, rl.private_refill_per_s, core.now_ms) : null;
   const publicLimiter = rl ? new RateLimiter(rl.public_capacity, rl.public_refill_per_s, core.now_ms) : null;
   const authFailures = rl ? new AuthFailureLimiter(rl, core.now_ms) : null;
+  const trusted = new Set(opts.trusted_proxies ?? []);
+  const addressOf = (req: http.IncomingMessage) => clientAddress(req, trusted);
   const replay = new ReplayStore(core.store);
   const committer = new GroupCommitter(core);
   const onError = opts.on_error ?? ((e: unknown, where: string) => console.error(`platform: unexpected error in ${where}:`, e));
@@ -272,7 +291,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
       throw err(400, 'invalid_url', 'the request URL cannot be parsed');
     }
     if (url.pathname === '/openapi.json' && method === 'GET') {
-      limit(publicLimiter, req.socket.remoteAddress ?? '?');
+      limit(publicLimiter, addressOf(req));
       openapi ??= JSON.stringify(openApiDocument());
       send(res, 200, openapi);
       return;
@@ -287,7 +306,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
       if (!zPathParam.safeParse(v).success) throw err(400, 'invalid_path_parameter', `${k} is not a valid id`);
     }
     const raw = await readBody(req);
-    const address = req.socket.remoteAddress ?? '?';
+    const address = addressOf(req);
     let auth: Authenticated | null = null;
     if (route.auth) {
       auth = authenticateLimited(authFailures, req.headers, address, () => authenticate(core, req.headers, method, rawUrl, raw));
@@ -331,7 +350,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
     }
   }, REPLAY_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
-  const ws = attachWebSocket(server, core, opts.ws ?? {}, onError, authFailures);
+  const ws = attachWebSocket(server, core, opts.ws ?? {}, onError, authFailures, addressOf);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);

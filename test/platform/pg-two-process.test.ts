@@ -12,6 +12,7 @@ import { sign } from '../../platform/auth/signing.js';
 import type { AccountEvent } from '../../shared/platform/events.js';
 import { PlatformClient, PlatformStream } from '../../electron/services/platform-client/index.js';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
+import { startReader } from '../../platform/http/reader.js';
 import { cli } from '../support/platform-cli.js';
 import { findPgBin } from '../support/pg-cluster.js';
 import { freshSchemaUrl, pgCluster } from '../support/engines.js';
@@ -24,9 +25,10 @@ interface Reply {
   json: { error?: { code: string } } & Record<string, unknown>;
 }
 
-function send(base: string, method: string, target: string, body: string, headers: Record<string, string>): Promise<Reply> {
+function send(base: string, method: string, target: string, body: string, headers: Record<string, string>, local?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(base + target, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+    const opts = { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(local ? { localAddress: local } : {}) };
+    const req = http.request(base + target, opts, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString() || '{}') as Reply['json'] }));
@@ -155,4 +157,36 @@ describe.skipIf(reason !== '')(`two API processes on one PostgreSQL${reason ? ` 
     reader.child.kill('SIGTERM');
     await reader.out;
   }, 90_000);
+
+  it('one client failing authentication through a reader does not block the reader\'s other clients at the writer', async () => {
+    const url = await freshSchemaUrl((await pgCluster()).url);
+    const key_file = path.join(mkdtempSync(path.join(os.tmpdir(), 'two-process-')), 'secrets-key');
+    // Limits on, the reader (127.0.0.1) trusted to name its clients.
+    const w = await startPlatform({ database_url: url, secrets_key_file: key_file, trusted_proxies: ['127.0.0.1'] });
+    const reader = await startReader({ database_url: url, writer_url: w.url, secrets_key_file: key_file });
+    try {
+      const [a, b] = [0, 1].map(() => {
+        const { account_id } = w.core.createAccount();
+        return w.core.createApiKey(account_id);
+      }) as [{ key_id: string; secret: string }, { key_id: string; secret: string }];
+      await w.core.durable();
+      const body = JSON.stringify({ amount_usd: '1' });
+      const signed = (k: { key_id: string; secret: string }, secret = k.secret) => {
+        const ts = Date.now();
+        return { 'x-api-key': k.key_id, 'x-timestamp': String(ts), 'x-signature': sign(secret, ts, 'POST', '/v1/deposits', body) };
+      };
+      const attacker: number[] = [];
+      for (let i = 0; i < 21; i++) attacker.push((await send(reader.url, 'POST', '/v1/deposits', body, signed(a, 'not the secret'), '127.0.0.2')).status);
+      expect(attacker.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(attacker[20]).toBe(429);
+      // Another client of the same reader: judged by its own address, not the reader's.
+      expect((await send(reader.url, 'POST', '/v1/deposits', body, signed(b), '127.0.0.3')).status).toBe(201);
+      // A client cannot name itself: its own X-Forwarded-For is replaced by the reader.
+      const spoof = await send(reader.url, 'POST', '/v1/deposits', body, { ...signed(b, 'wrong'), 'x-forwarded-for': '127.0.0.9' }, '127.0.0.2');
+      expect(spoof.status).toBe(429);
+    } finally {
+      await reader.close();
+      await w.close();
+    }
+  }, 60_000);
 });
