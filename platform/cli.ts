@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import { isPostgresUrl, validatePostgresUrl } from './core/store-pg.js';
+import { isPostgresUrl, validatePostgresUrl } from './core/pg-connect.js';
 import { startReader } from './http/reader.js';
 import { startPlatform } from './index.js';
 import { parseDuration } from './duration.js';

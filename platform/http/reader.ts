@@ -12,7 +12,7 @@ import net, { type AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { PlatformError } from '../core/errors.js';
 import { SecretBox } from '../core/secret-box.js';
-import { openPool, validatePostgresUrl } from '../core/store-pg.js';
+import { openPool, validatePostgresUrl } from '../core/pg-connect.js';
 import { assert } from '../core/units.js';
 import { authenticate, authenticateLimited, err, limit, parseQuery, readBody } from './server.js';
 import { DEFAULT_CANDLES, DEFAULT_EVENTS, DEFAULT_TRADES, matchRoute } from './routes.js';
