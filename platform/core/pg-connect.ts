@@ -95,7 +95,9 @@ export async function takeWriterLock(lock: pg.PoolClient, wait_ms: number): Prom
   if (wait_ms === 0) {
     return (await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS ok', [WRITER_LOCK_KEY])).rows[0]!.ok;
   }
+  // lock_timeout ends the wait; the statement timeout must not end it first.
   await lock.query(`SET lock_timeout = ${wait_ms}`);
+  await lock.query(`SET statement_timeout = ${wait_ms + STATEMENT_TIMEOUT_MS}`);
   try {
     await lock.query('SELECT pg_advisory_lock($1, hashtext(current_schema()))', [WRITER_LOCK_KEY]);
     return true;
@@ -104,5 +106,6 @@ export async function takeWriterLock(lock: pg.PoolClient, wait_ms: number): Prom
     throw e;
   } finally {
     await lock.query('RESET lock_timeout');
+    await lock.query(`SET statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
   }
 }
