@@ -1,14 +1,13 @@
 // `npm run platform -- --db postgres://… --seed-demo --simulate` serves a moving market from
 // PostgreSQL, DATABASE_URL chooses the engine when --db is absent, and a bad connection
 // string is refused with a clear error. Skipped, with the reason, without PostgreSQL.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../support/platform-cli.js';
 import { findPgBin } from '../support/pg-cluster.js';
-import { freshSchemaUrl, pgCluster } from '../support/engines.js';
+import { freshSchemaUrl, pgCluster, keyDir } from '../support/engines.js';
 
 const found = findPgBin();
 const reason = 'missing' in found ? found.missing : '';
@@ -22,7 +21,7 @@ it('refuses a connection string it cannot use, saying why', async () => {
 }, 60_000);
 
 describe.skipIf(reason !== '')(`platform CLI on PostgreSQL${reason ? ` (skipped: ${reason})` : ''}`, () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-cli-'));
+  const dir = keyDir();
 
   it('serves a moving demo market from PostgreSQL (--db), and DATABASE_URL reopens it', async () => {
     const url = await freshSchemaUrl((await pgCluster()).url);

@@ -2,15 +2,13 @@
 // write it acknowledged is in PostgreSQL, and a new writer loads a state whose invariants
 // hold (conservation, reservations, gap-free seqs). Nothing answered is lost, since the
 // answer waits for the flush. Skipped, with the reason, without PostgreSQL.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sign } from '../../platform/auth/signing.js';
 import { startPlatform } from '../../platform/index.js';
 import { cli } from '../support/platform-cli.js';
 import { findPgBin } from '../support/pg-cluster.js';
-import { freshSchemaUrl, pgCluster } from '../support/engines.js';
+import { freshSchemaUrl, pgCluster, keyDir } from '../support/engines.js';
 
 const found = findPgBin();
 const reason = 'missing' in found ? found.missing : '';
@@ -18,7 +16,7 @@ const reason = 'missing' in found ? found.missing : '';
 describe.skipIf(reason !== '')(`PostgreSQL writer crash${reason ? ` (skipped: ${reason})` : ''}`, () => {
   it('keeps every acknowledged write across a SIGKILL, and restarts into a consistent state', async () => {
     const url = await freshSchemaUrl((await pgCluster()).url);
-    const secrets_key_file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pg-crash-')), 'secrets-key');
+    const secrets_key_file = path.join(keyDir(), 'secrets-key');
     const setup = await startPlatform({ database_url: url, secrets_key_file });
     const accounts = [0, 1, 2, 3].map(() => {
       const { account_id } = setup.core.createAccount({ start_ms: setup.core.now_ms() - setup.core.config.period_ms });

@@ -2,8 +2,6 @@
 // PostgreSQL, a new process loads exactly that state, and a failed flush stops the writer
 // (fail-stop) instead of answering from a copy ahead of the truth. Skipped, with the
 // reason, without PostgreSQL.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +12,7 @@ import { PgStore } from '../../platform/core/store-pg.js';
 import { sign } from '../../platform/auth/signing.js';
 import { startPlatform } from '../../platform/index.js';
 import { findPgBin, startPgCluster, type PgCluster } from '../support/pg-cluster.js';
-import { freshSchemaUrl } from '../support/engines.js';
+import { freshSchemaUrl, keyDir } from '../support/engines.js';
 
 const found = findPgBin();
 const reason = 'missing' in found ? found.missing : '';
@@ -33,7 +31,7 @@ it('validates the connection string with a clear error', () => {
 describe.skipIf(reason !== '')(`PostgreSQL store${reason ? ` (skipped: ${reason})` : ''}`, () => {
   let cluster: PgCluster;
   let admin: pg.Client;
-  const key_dir = mkdtempSync(path.join(os.tmpdir(), 'pg-store-keys-'));
+  const key_dir = keyDir();
 
   beforeAll(async () => {
     cluster = await startPgCluster();

@@ -3,8 +3,6 @@
 // once; the reader's event feed, trades and candles, read from PostgreSQL, equal the
 // writer's; a second writer on the same store is refused. Skipped, with the reason, without PostgreSQL.
 import http from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +13,7 @@ import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { startReader } from '../../platform/http/reader.js';
 import { cli } from '../support/platform-cli.js';
 import { findPgBin } from '../support/pg-cluster.js';
-import { freshSchemaUrl, pgCluster } from '../support/engines.js';
+import { freshSchemaUrl, pgCluster, keyDir } from '../support/engines.js';
 
 const found = findPgBin();
 const reason = 'missing' in found ? found.missing : '';
@@ -46,7 +44,7 @@ describe.skipIf(reason !== '')(`two API processes on one PostgreSQL${reason ? ` 
 
   it('applies each signed request once, whichever process it reaches; the reader serves the feed from PostgreSQL', async () => {
     const url = await freshSchemaUrl((await pgCluster()).url);
-    const key_file = path.join(mkdtempSync(path.join(os.tmpdir(), 'two-process-')), 'secrets-key');
+    const key_file = path.join(keyDir(), 'secrets-key');
     writer = await startPlatform({ database_url: url, secrets_key_file: key_file, rate_limit: false });
     const core = writer.core;
     const { account_id } = core.createAccount({ start_ms: core.now_ms() - core.config.period_ms });
@@ -160,7 +158,7 @@ describe.skipIf(reason !== '')(`two API processes on one PostgreSQL${reason ? ` 
 
   it('one client failing authentication through a reader does not block the reader\'s other clients at the writer', async () => {
     const url = await freshSchemaUrl((await pgCluster()).url);
-    const key_file = path.join(mkdtempSync(path.join(os.tmpdir(), 'two-process-')), 'secrets-key');
+    const key_file = path.join(keyDir(), 'secrets-key');
     // Limits on, the reader (127.0.0.1) trusted to name its clients.
     const w = await startPlatform({ database_url: url, secrets_key_file: key_file, trusted_proxies: ['127.0.0.1'] });
     const reader = await startReader({ database_url: url, writer_url: w.url, secrets_key_file: key_file });

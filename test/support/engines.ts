@@ -5,7 +5,7 @@
 // Every PostgreSQL core a test makes is checked after the test: once its flushes landed,
 // PostgreSQL must hold exactly what the writer's working copy holds, table by table. So a
 // suite written for the core also tests the PostgreSQL journal on every change it makes.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -41,7 +41,13 @@ export interface Engine {
 }
 
 let cluster: Promise<PgCluster> | null = null;
-const keyDir = () => mkdtempSync(path.join(os.tmpdir(), 'engine-keys-'));
+const dirs: string[] = [];
+/** A temporary folder (secrets keys, SQLite files), removed after the test file. */
+export const keyDir = () => {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'engine-keys-'));
+  dirs.push(d);
+  return d;
+};
 
 /** The shared cluster of this test file, started on first use. */
 export function pgCluster(): Promise<PgCluster> {
@@ -154,6 +160,7 @@ afterAll(async () => {
   const c = cluster;
   cluster = null;
   await (await c)?.stop();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }, 60_000);
 
 /** Runs `suite` once per engine, each in its own describe titled with the engine (and why it is skipped). */
