@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db)) throw new Error(`--db ${db.split('://')[0]}://… is not supported: give a SQLite file or a postgres:// URL`);
   if (values['writer-url'] !== undefined) {
     if (!postgres) throw new Error('--writer-url needs --db postgres://… (a reader serves from the writer\'s PostgreSQL)');
-    const r = await startReader({ database_url: db, writer_url: values['writer-url'], secrets_key_file: values['secrets-key'] ?? './platform.secrets-key', port: intArg('port', values.port, 0, 65535), ...(values['no-rate-limit'] ? { rate_limit: false as const } : {}) });
+    const r = await startReader({ database_url: db, writer_url: values['writer-url'], secrets_key_file: values['secrets-key'] ?? './platform.secrets-key', port: intArg('port', values.port, 0, 65535), ...(values['no-rate-limit'] ? { rate_limit: false as const } : {}), ...(values['trusted-proxy'] ? { trusted_proxies: values['trusted-proxy'] } : {}) });
     process.stdout.write(`platform reader listening on ${r.url} (db ${redactUrl(db)}, writer ${values['writer-url']})\n`);
     const stopReader = () => void r.close().then(() => process.exit(0));
     process.on('SIGINT', stopReader);

@@ -14,7 +14,7 @@ import { PlatformError } from '../core/errors.js';
 import { SecretBox } from '../core/secret-box.js';
 import { openPool, validatePostgresUrl } from '../core/pg-connect.js';
 import { assert } from '../core/units.js';
-import { authenticate, authenticateLimited, err, limit, parseQuery, readBody } from './server.js';
+import { authenticate, authenticateLimited, clientAddress, err, limit, parseQuery, readBody } from './server.js';
 import { DEFAULT_CANDLES, DEFAULT_EVENTS, DEFAULT_TRADES, matchRoute } from './routes.js';
 import { AuthFailureLimiter, DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitConfig } from './ratelimit.js';
 import { candlesPage, tradeView } from '../core/market-data.js';
@@ -29,6 +29,8 @@ export interface ReaderOptions {
   secrets_key_file: string;
   port?: number;
   now_ms?: () => number;
+  /** A load balancer in front of this reader whose X-Forwarded-For names the client. */
+  trusted_proxies?: string[];
   /** Limits of the reads served here (as the writer's); false disables them (benchmarks). */
   rate_limit?: Partial<RateLimitConfig> | false;
   on_error?: (err: unknown, where: string) => void;
@@ -79,12 +81,14 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
   const publicLimiter = rl ? new RateLimiter(rl.public_capacity, rl.public_refill_per_s, now_ms) : null;
   const privateLimiter = rl ? new RateLimiter(rl.private_capacity, rl.private_refill_per_s, now_ms) : null;
   const authFailures = rl ? new AuthFailureLimiter(rl, now_ms) : null;
+  const trusted = new Set(opts.trusted_proxies ?? []);
+  const addressOf = (req: http.IncomingMessage) => clientAddress(req, trusted);
 
   async function feed(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const { match } = matchRoute('GET', url.pathname);
     assert(match, 'feed route');
     const raw = await readBody(req);
-    const address = req.socket.remoteAddress ?? '?';
+    const address = addressOf(req);
     // A key or address that failed too often is refused before the database is asked.
     authenticateLimited(authFailures, req.headers, address, () => undefined);
     const key_id = req.headers['x-api-key'];
@@ -113,7 +117,7 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
     const { match } = matchRoute('GET', url.pathname);
     assert(match, 'market data route');
     if ((await readBody(req)).length > 0) throw err(400, 'body_not_allowed', `GET ${url.pathname} takes no body`);
-    limit(publicLimiter, req.socket.remoteAddress ?? '?');
+    limit(publicLimiter, addressOf(req));
     let json: unknown;
     if (url.pathname === '/v1/trades') {
       const q = parseQuery(match.route, url.searchParams) as { before?: number; limit?: number };
@@ -139,7 +143,7 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
     return new Promise((resolve, reject) => {
       // The client's own X-Forwarded-For is dropped (not in FORWARDED_HEADERS): the writer
       // trusts this one only from its trusted proxies.
-      const headers: Record<string, string> = { 'x-forwarded-for': req.socket.remoteAddress ?? '?' };
+      const headers: Record<string, string> = { 'x-forwarded-for': addressOf(req) };
       for (const h of FORWARDED_HEADERS) {
         const v = req.headers[h];
         if (typeof v === 'string') headers[h] = v;
@@ -195,7 +199,7 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
       for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
         if (req.rawHeaders[i]!.toLowerCase() !== 'x-forwarded-for') lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
       }
-      lines.push(`X-Forwarded-For: ${req.socket.remoteAddress ?? '?'}`);
+      lines.push(`X-Forwarded-For: ${addressOf(req)}`);
       upstream.write(lines.join('\r\n') + '\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client);
