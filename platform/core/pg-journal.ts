@@ -128,6 +128,9 @@ function multiRow(spec: TableSpec, rows: unknown[][], first: number): Statement 
   return { text, values: arrays };
 }
 
+/** Rows one statement writes to one table at most (larger flushes take several statements). */
+export const MAX_ROWS_PER_STATEMENT = 5_000;
+
 /** Prepared statements of the working copy, by SQL text (a flush reads with the same few). */
 const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
@@ -192,8 +195,7 @@ export function compileJournal(db: Database.Database, ops: JournalOp[]): Stateme
   // with its old row. Rows written are never older than the cutoffs (they survived them).
   if (prune_requests > -Infinity) out.push({ text: `DELETE FROM request_ids WHERE created_ms < $1`, values: [prune_requests] });
   if (prune_signatures > -Infinity) out.push({ text: `DELETE FROM seen_signatures WHERE timestamp_ms < $1`, values: [prune_signatures] });
-  const writes: Statement[] = [];
-  let params = 1;
+  const tables: [TableSpec, unknown[][]][] = [];
   for (const table of TABLE_ORDER) {
     const spec: TableSpec = SPECS[table];
     const rows: unknown[][] = [...(inserts.get(table) ?? [])];
@@ -207,14 +209,24 @@ export function compileJournal(db: Database.Database, ops: JournalOp[]): Stateme
         if (row) rows.push(row);
       }
     }
-    if (rows.length > 0) {
+    if (rows.length > 0) tables.push([spec, rows]);
+  }
+  if (tables.every(([, rows]) => rows.length <= MAX_ROWS_PER_STATEMENT)) {
+    const writes: Statement[] = [];
+    let params = 1;
+    for (const [spec, rows] of tables) {
       writes.push(multiRow(spec, rows, params));
       params += spec.cols.length;
     }
+    if (writes.length === 1) out.push(writes[0]!);
+    else if (writes.length > 1) out.push({ text: `WITH ${writes.map((w, i) => `w${i} AS (${w.text})`).join(', ')} SELECT 1`, values: writes.flatMap((w) => w.values) });
+    return out;
   }
-  if (writes.length === 1) out.push(writes[0]!);
-  else if (writes.length > 1) {
-    out.push({ text: `WITH ${writes.map((w, i) => `w${i} AS (${w.text})`).join(', ')} SELECT 1`, values: writes.flatMap((w) => w.values) });
+  // A large flush (a bulk seed, a long stall): one statement per table and chunk, in table
+  // order (parents first), so each statement stays bounded; the store runs them in one
+  // transaction, so the flush is still all or nothing.
+  for (const [spec, rows] of tables) {
+    for (let i = 0; i < rows.length; i += MAX_ROWS_PER_STATEMENT) out.push(multiRow(spec, rows.slice(i, i + MAX_ROWS_PER_STATEMENT), 1));
   }
   return out;
 }

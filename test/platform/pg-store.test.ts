@@ -9,6 +9,7 @@ import { PlatformCore } from '../../platform/core/core.js';
 import { dec } from '../../shared/money.js';
 import { validatePostgresUrl, WRITER_LOCK_KEY } from '../../platform/core/pg-connect.js';
 import { PgStore } from '../../platform/core/store-pg.js';
+import { MAX_ROWS_PER_STATEMENT } from '../../platform/core/pg-journal.js';
 import { sign } from '../../platform/auth/signing.js';
 import { startPlatform } from '../../platform/index.js';
 import { findPgBin, startPgCluster, type PgCluster } from '../support/pg-cluster.js';
@@ -103,6 +104,37 @@ describe.skipIf(reason !== '')(`PostgreSQL store${reason ? ` (skipped: ${reason}
     expect(r.rows[0]).toEqual({ usd: '10000000' });
     await core.close();
   });
+
+  it('writes a flush larger than one statement whole, and not at all when any part of it fails', async () => {
+    const N = MAX_ROWS_PER_STATEMENT + 1_000; // events in one flush: two statements for that table
+    const okUrl = await freshSchemaUrl(cluster.url);
+    const ok = await open(okUrl, { t: T0 }, 'bulk-ok');
+    const a = ok.createAccount().account_id;
+    for (let i = 0; i < N; i++) ok.deposit(a, '0.01');
+    await ok.durable();
+    const written = await admin.query<{ n: number; usd: string }>(
+      `SELECT (SELECT count(*)::int FROM ${schemaOf(okUrl)}.events WHERE account_id = $1) AS n, (SELECT usd_total::text FROM ${schemaOf(okUrl)}.accounts WHERE id = $1) AS usd`,
+      [a],
+    );
+    expect(written.rows[0]).toEqual({ n: ok.lastSeq(a), usd: String(N * 10_000) }); // 0.01 USD = 10,000 micros each
+    await ok.close();
+
+    const url = await freshSchemaUrl(cluster.url);
+    const core = await open(url, { t: T0 }, 'bulk-fail');
+    const b = core.createAccount().account_id;
+    await core.durable();
+    const first = core.lastSeq(b);
+    // A row in the way of the flush's second events statement.
+    await admin.query(`INSERT INTO ${schemaOf(url)}.events (account_id, seq, json) VALUES ($1, $2, '{}')`, [b, first + MAX_ROWS_PER_STATEMENT + 10]);
+    for (let i = 0; i < N; i++) core.deposit(b, '0.01');
+    await expect(core.durable()).rejects.toMatchObject({ code: 'store_unavailable' });
+    const held = await admin.query<{ n: number; usd: string }>(
+      `SELECT (SELECT count(*)::int FROM ${schemaOf(url)}.events WHERE account_id = $1) AS n, (SELECT usd_total::text FROM ${schemaOf(url)}.accounts WHERE id = $1) AS usd`,
+      [b],
+    );
+    expect(held.rows[0]).toEqual({ n: first + 1, usd: '0' }); // the first statement's 5,000 events rolled back with the rest
+    await core.close();
+  }, 60_000);
 
   it('stops writing when the writer lock\'s session dies (another writer could start)', async () => {
     const url = await freshSchemaUrl(cluster.url);
