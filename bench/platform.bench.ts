@@ -3,6 +3,10 @@
 //   signed order round trips HTTP  >= 3,000 /s over loopback (keep-alive, concurrency 16)
 //   event catch-up                 >= 50,000 events/s over loopback (signed GET /v1/events, zod-validated)
 // Also reported without a target: the full core (matching + SQLite persistence + events) in process.
+// The HTTP and catch-up benchmarks run again on PostgreSQL (issue 14 targets: >= 2,000 signed
+// order round trips/s, >= 50,000 events/s), on a throwaway cluster with fsync on, in the same
+// run: `_postgres` names. Catch-up is measured from the writer and from a reader process's
+// feed, which reads PostgreSQL itself. Without PostgreSQL they fail with the reason.
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +15,9 @@ import { performance } from 'node:perf_hooks';
 import type { Benchmark, BenchResult } from './types.js';
 import { OrderBook, type Side } from '../platform/core/book.js';
 import { PlatformCore } from '../platform/core/core.js';
-import { startPlatform } from '../platform/index.js';
+import { startPlatform, type RunningPlatform } from '../platform/index.js';
+import { startReader } from '../platform/http/reader.js';
+import { findPgBin, startPgCluster } from '../test/support/pg-cluster.js';
 import { Rng } from '../platform/sim/random.js';
 import { PlatformClient } from '../electron/services/platform-client/index.js';
 
@@ -153,65 +159,127 @@ function loadgen(data: unknown): Promise<{ ms: number; bad: number }> {
   });
 }
 
-const httpOrders: Benchmark = {
-  name: 'platform.http_orders',
-  async *run() {
+interface BenchEngine {
+  /** Suffix of the result names: '' for SQLite (the names predate PostgreSQL), '_postgres'. */
+  suffix: string;
+  start(): Promise<{ p: RunningPlatform; database_url?: string; secrets_key_file?: string; stop(): Promise<void> }>;
+}
+
+const sqliteEngine: BenchEngine = {
+  suffix: '',
+  start: async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'platform-bench-'));
     const p = await startPlatform({ db_path: path.join(dir, 'p.db'), rate_limit: false });
-    try {
-      const creds: { key_id: string; secret: string }[] = [];
-      for (let i = 0; i < 16; i++) {
-        const { account_id } = p.core.createAccount({ start_ms: Date.now() - p.core.config.period_ms });
-        p.core.deposit(account_id, '1000000');
-        creds.push(p.core.createApiKey(account_id));
-      }
-      p.core.tick();
-      const N = 8000;
-      const orders = (seed: number) =>
-        orderStream(N, seed).map((o) => ({ side: o.side, price: (o.price / 10_000).toFixed(4), quantity: (o.lots / 100).toFixed(2) }));
-      const CONCURRENCY = 32;
-      await loadgen({ url: p.url, creds, orders: orders(13).slice(0, 2000), concurrency: CONCURRENCY, prefix: 'warm' }); // warm-up
-      const r = await loadgen({ url: p.url, creds, orders: orders(17), concurrency: CONCURRENCY, prefix: 'h' });
-      if (r.bad > 0) throw new Error(`${r.bad} order requests failed`);
-      yield result('platform.http_signed_order_round_trips_per_s', rate(N, r.ms), 'requests/s', 3_000);
-    } finally {
-      await p.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    return { p, stop: async () => (await p.close(), rmSync(dir, { recursive: true, force: true })) };
   },
 };
 
-const catchUp: Benchmark = {
-  name: 'platform.event_catchup',
-  async *run() {
+const postgresEngine: BenchEngine = {
+  suffix: '_postgres',
+  start: async () => {
+    const found = findPgBin();
+    if ('missing' in found) throw new Error(`PostgreSQL benchmarks need PostgreSQL: ${found.missing}`);
+    const cluster = await startPgCluster({ durable: true });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'platform-bench-'));
-    const p = await startPlatform({ db_path: path.join(dir, 'p.db'), rate_limit: false });
+    const secrets_key_file = path.join(dir, 'secrets-key');
     try {
-      const { account_id } = p.core.createAccount();
-      const EVENTS = 100_000;
-      for (let i = 0; i < EVENTS; i++) p.core.deposit(account_id, '1.25');
-      const client = new PlatformClient({ base_url: p.url, credentials: p.core.createApiKey(account_id), timeout_ms: 30_000 });
-      const catchUpAll = async () => {
-        let after = 0;
-        let n = 0;
-        for (;;) {
-          const page = await client.getEvents({ after, limit: 5000 });
-          if (page.events.length === 0) return n;
-          n += page.events.length;
-          after = page.events[page.events.length - 1]!.seq;
-        }
+      const p = await startPlatform({ database_url: cluster.url, secrets_key_file, rate_limit: false });
+      const stop = async () => {
+        await p.close();
+        await cluster.stop();
+        rmSync(dir, { recursive: true, force: true });
       };
-      await catchUpAll(); // warm-up
-      const t0 = performance.now();
-      const n = await catchUpAll();
-      const ms = performance.now() - t0;
-      if (n < EVENTS) throw new Error(`caught up ${n} of ${EVENTS} events`);
-      yield result('platform.event_catchup_events_per_s', rate(n, ms), 'events/s', 50_000);
-    } finally {
-      await p.close();
-      rmSync(dir, { recursive: true, force: true });
+      return { p, database_url: cluster.url, secrets_key_file, stop };
+    } catch (e) {
+      await cluster.stop();
+      throw e;
     }
   },
 };
 
-export const benchmarks: Benchmark[] = [matching, coreInProcess, httpOrders, catchUp];
+function httpOrders(engine: BenchEngine): Benchmark {
+  return {
+    name: `platform.http_orders${engine.suffix}`,
+    async *run() {
+      const { p, stop } = await engine.start();
+      try {
+        const creds: { key_id: string; secret: string }[] = [];
+        for (let i = 0; i < 16; i++) {
+          const { account_id } = p.core.createAccount({ start_ms: Date.now() - p.core.config.period_ms });
+          p.core.deposit(account_id, '1000000');
+          creds.push(p.core.createApiKey(account_id));
+        }
+        p.core.tick();
+        await p.core.durable();
+        const N = 8000;
+        const orders = (seed: number) =>
+          orderStream(N, seed).map((o) => ({ side: o.side, price: (o.price / 10_000).toFixed(4), quantity: (o.lots / 100).toFixed(2) }));
+        const CONCURRENCY = 32;
+        await loadgen({ url: p.url, creds, orders: orders(13).slice(0, 2000), concurrency: CONCURRENCY, prefix: 'warm' }); // warm-up
+        const r = await loadgen({ url: p.url, creds, orders: orders(17), concurrency: CONCURRENCY, prefix: 'h' });
+        if (r.bad > 0) throw new Error(`${r.bad} order requests failed`);
+        yield result(`platform.http_signed_order_round_trips_per_s${engine.suffix}`, rate(N, r.ms), 'requests/s', engine.suffix ? 2_000 : 3_000);
+      } finally {
+        await stop();
+      }
+    },
+  };
+}
+
+/** Pages through every event of the client's account; the number of events read. */
+async function catchUpAll(client: PlatformClient): Promise<number> {
+  let after = 0;
+  let n = 0;
+  for (;;) {
+    const page = await client.getEvents({ after, limit: 5000 });
+    if (page.events.length === 0) return n;
+    n += page.events.length;
+    after = page.events[page.events.length - 1]!.seq;
+  }
+}
+
+async function timedCatchUp(client: PlatformClient, expected: number): Promise<number> {
+  await catchUpAll(client); // warm-up
+  const t0 = performance.now();
+  const n = await catchUpAll(client);
+  const ms = performance.now() - t0;
+  if (n < expected) throw new Error(`caught up ${n} of ${expected} events`);
+  return rate(n, ms);
+}
+
+function catchUp(engine: BenchEngine): Benchmark {
+  return {
+    name: `platform.event_catchup${engine.suffix}`,
+    async *run() {
+      const { p, database_url, secrets_key_file, stop } = await engine.start();
+      try {
+        const { account_id } = p.core.createAccount();
+        const EVENTS = 100_000;
+        for (let i = 0; i < EVENTS; i++) p.core.deposit(account_id, '1.25');
+        await p.core.durable();
+        const credentials = p.core.createApiKey(account_id);
+        await p.core.durable();
+        const client = new PlatformClient({ base_url: p.url, credentials, timeout_ms: 30_000 });
+        // From the writer: on PostgreSQL that is its working copy, as every write is answered from.
+        const writer = await timedCatchUp(client, EVENTS);
+        if (!database_url) {
+          yield result('platform.event_catchup_events_per_s', writer, 'events/s', 50_000);
+          return;
+        }
+        yield result(`platform.event_catchup_events_per_s${engine.suffix}_writer`, writer, 'events/s');
+        // From a read API process's feed: each page one query on PostgreSQL.
+        const reader = await startReader({ database_url, writer_url: p.url, secrets_key_file: secrets_key_file!, rate_limit: false });
+        try {
+          const fromPg = await timedCatchUp(new PlatformClient({ base_url: reader.url, credentials, timeout_ms: 30_000 }), EVENTS);
+          yield result(`platform.event_catchup_events_per_s${engine.suffix}`, fromPg, 'events/s', 50_000);
+        } finally {
+          await reader.close();
+        }
+      } finally {
+        await stop();
+      }
+    },
+  };
+}
+
+export const benchmarks: Benchmark[] = [matching, coreInProcess, ...[sqliteEngine, postgresEngine].flatMap((e) => [httpOrders(e), catchUp(e)])];

@@ -6,7 +6,8 @@
 //   orders.ts       placement, cancel, expiry, order views; matching.ts settles fills
 //   market-data.ts  ticker, book snapshot, candles, trades, history import
 //   invariants.ts   conservation and reservation checks
-// Storage is behind one interface (store.ts); the engine is SQLite (store-sqlite.ts).
+// Storage is behind one interface (store.ts); the engines are SQLite (store-sqlite.ts, the
+// default) and PostgreSQL (store-pg.ts).
 // Single writer: one PlatformCore per store.
 import type Database from 'better-sqlite3';
 import type { AccountEvent, Balances, CandleInterval, Ticker } from '../../shared/platform/events.js';
@@ -35,7 +36,6 @@ export class PlatformCore {
   readonly store: PlatformStore;
   readonly config: PlatformConfig;
   readonly now_ms: () => number;
-  private readonly sqlite: SqliteStore;
   private readonly k: CoreKernel;
   private readonly accounts: Accounts;
   private readonly periods: Periods;
@@ -48,13 +48,16 @@ export class PlatformCore {
     this.now_ms = opts.now_ms ?? (() => Date.now());
     assert(this.config.maker_fee_bps <= this.config.taker_fee_bps, 'maker fee must not exceed taker fee (reservations use the taker rate)');
     assert(this.config.period_ms >= 1000, 'period_ms must be at least 1 s');
-    this.sqlite = new SqliteStore(opts.db_path, opts.sqlite_options);
-    this.store = this.sqlite;
+    assert((opts.db_path === undefined) !== (opts.store === undefined), 'give the core either db_path (SQLite) or a store');
+    this.store = opts.store ?? new SqliteStore(opts.db_path!, opts.sqlite_options);
     let secrets: SecretBox;
     try {
-      secrets = opts.db_path === ':memory:' ? SecretBox.ephemeral() : SecretBox.forStore(this.store, opts.secrets_key_file ?? `${opts.db_path}.secrets-key`);
+      const key_file = opts.secrets_key_file ?? (opts.db_path === undefined ? undefined : `${opts.db_path}.secrets-key`);
+      if (opts.db_path === ':memory:') secrets = SecretBox.ephemeral();
+      else if (key_file === undefined) throw new Error('secrets_key_file is required with a PostgreSQL store (the key that seals API secrets lives outside the database)');
+      else secrets = SecretBox.forStore(this.store, key_file);
     } catch (e) {
-      this.store.close(); // a refused start leaves no handle open
+      void this.store.close(); // a refused start leaves no handle open
       throw e;
     }
     const k = new CoreKernel(this.store, this.config, this.now_ms);
@@ -70,9 +73,16 @@ export class PlatformCore {
     k.last_trade_ticks = this.store.lastTradeTicks();
   }
 
-  /** The SQLite handle (SQLite-specific tools and tests only; the core goes through `store`). */
+  /** The SQLite handle (SQLite-specific tools and tests only; the core goes through `store`).
+   *  With PostgreSQL it is the writer's working copy. */
   get db(): Database.Database {
-    return this.sqlite.db;
+    assert(this.store instanceof SqliteStore, 'this store has no SQLite handle');
+    return this.store.db;
+  }
+
+  /** Resolves when everything committed so far is durable (at once with SQLite; after the flush with PostgreSQL). */
+  durable(): Promise<void> | null {
+    return this.store.durable();
   }
 
   /** The live book (read-only use: tests and snapshots). */
@@ -207,8 +217,9 @@ export class PlatformCore {
     checkInvariants(this.k);
   }
 
-  close(): void {
-    this.k.close();
+  /** With a write-behind store (PostgreSQL), await it: it resolves once everything is durable and the connections are released. */
+  close(): void | Promise<void> {
+    return this.k.close();
   }
 }
 

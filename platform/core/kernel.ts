@@ -169,6 +169,14 @@ export class CoreKernel {
     const out = this.pending;
     this.pending = [];
     if (this.config.paranoid) this.check();
+    // Listeners (the WebSocket fan-out) hear of a commit only once it is durable. With a
+    // write-behind store that is after its flush; if the flush fails, nothing is announced.
+    const durable = this.store.durable();
+    if (durable === null) this.deliver(out);
+    else durable.then(() => this.deliver(out), () => undefined);
+  }
+
+  private deliver(out: CoreMessage[]): void {
     for (const m of out) for (const l of this.listeners) l(m);
   }
 
@@ -234,10 +242,10 @@ export class CoreKernel {
     return p;
   }
 
-  close(): void {
+  close(): void | Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
-    this.store.close();
+    return this.store.close();
   }
 }

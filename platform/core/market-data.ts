@@ -6,6 +6,7 @@ import type { BookSnapshot, CandlesPage, MarketInfo, PublicTrade } from '../../s
 import { SYMBOL, TOKEN_DISPLAY_NAME, TOKEN_SYMBOL } from '../../shared/platform/api.js';
 import type { Side } from './book.js';
 import type { CoreKernel } from './kernel.js';
+import type { CandleRow, TradeRow } from './store.js';
 import { faceValue } from './types.js';
 import { assert, isoFromMs, LOT_SIZE, lotsToQty, MAX_PRICE_TICKS, MAX_QUANTITY_LOTS, MIN_PRICE_TICKS, TICK_SIZE, ticksToPrice } from './units.js';
 
@@ -70,30 +71,11 @@ export class MarketData {
 
   candles(interval: CandleInterval, before_s: number | undefined, limit: number): CandlesPage {
     this.k.flushAggregatesForRead();
-    const rows = this.k.store.candles(interval, before_s ?? Number.MAX_SAFE_INTEGER, limit);
-    rows.reverse();
-    return {
-      interval,
-      candles: rows.map((r) => ({
-        time: r.bucket_s,
-        open: ticksToPrice(r.open_ticks),
-        high: ticksToPrice(r.high_ticks),
-        low: ticksToPrice(r.low_ticks),
-        close: ticksToPrice(r.close_ticks),
-        volume: lotsToQty(r.volume_lots),
-      })),
-    };
+    return candlesPage(interval, this.k.store.candles(interval, before_s ?? Number.MAX_SAFE_INTEGER, limit));
   }
 
   trades(before_num: number | undefined, limit: number): PublicTrade[] {
-    return this.k.store.trades(before_num ?? Number.MAX_SAFE_INTEGER, limit).map((r) => ({
-      trade_id: `trd_${r.num}`,
-      num: r.num,
-      price: ticksToPrice(r.price_ticks),
-      quantity: lotsToQty(r.qty_lots),
-      taker_side: r.taker_side,
-      time: isoFromMs(r.time_ms),
-    }));
+    return this.k.store.trades(before_num ?? Number.MAX_SAFE_INTEGER, limit).map(tradeView);
   }
 
   /**
@@ -119,4 +101,23 @@ export class MarketData {
       return trades.length;
     });
   }
+}
+
+/** A candles page from stored rows, newest first as read (also the PostgreSQL reader's, http/reader.ts). */
+export function candlesPage(interval: CandleInterval, newest_first: CandleRow[]): CandlesPage {
+  return {
+    interval,
+    candles: [...newest_first].reverse().map((r) => ({
+      time: r.bucket_s,
+      open: ticksToPrice(r.open_ticks),
+      high: ticksToPrice(r.high_ticks),
+      low: ticksToPrice(r.low_ticks),
+      close: ticksToPrice(r.close_ticks),
+      volume: lotsToQty(r.volume_lots),
+    })),
+  };
+}
+
+export function tradeView(r: TradeRow): PublicTrade {
+  return { trade_id: `trd_${r.num}`, num: r.num, price: ticksToPrice(r.price_ticks), quantity: lotsToQty(r.qty_lots), taker_side: r.taker_side, time: isoFromMs(r.time_ms) };
 }

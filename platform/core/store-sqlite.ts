@@ -109,6 +109,11 @@ export class SqliteStore implements PlatformStore {
     return this.db.inTransaction;
   }
 
+  /** synchronous=FULL: a commit is on disk when transaction() returns. */
+  durable(): Promise<void> | null {
+    return null;
+  }
+
   close(): void {
     this.db.close();
   }

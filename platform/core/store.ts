@@ -1,7 +1,8 @@
 // The platform's storage interface: every read and write of the platform core goes through
 // it, so the business logic (accounts, periods, cash, orders, market data, invariants)
-// holds no SQL and knows no engine. One implementation today: SqliteStore
-// (store-sqlite.ts, the embedded default). Amounts cross it as scaled integers (units.ts).
+// holds no SQL and knows no engine. Two engines: SqliteStore (store-sqlite.ts, the embedded
+// default) and PgStore (store-pg.ts: a synchronous working copy written behind to
+// PostgreSQL). Amounts cross it as scaled integers (units.ts).
 //
 // Transactions: transaction(fn) runs fn in one transaction; called inside another it runs
 // in a savepoint, so a failure undoes only the inner call.
@@ -52,7 +53,14 @@ export interface PlatformStore {
   /** A consistent read of several statements (one snapshot). */
   read<T>(fn: () => T): T;
   inTransaction(): boolean;
-  close(): void;
+  /**
+   * null when a commit is durable as soon as transaction() returns (SQLite); otherwise a
+   * promise that everything committed so far is durable (PostgreSQL's write-behind), which
+   * must resolve before any answer or announcement depends on it.
+   */
+  durable(): Promise<void> | null;
+  /** A write-behind store resolves once what it holds is durable and its connections are released. */
+  close(): void | Promise<void>;
 
   // meta (small named values: demo account, simulator accounts, secrets key check)
   getMeta(key: string): string | undefined;

@@ -5,6 +5,7 @@ import { D, dec, toCanonical } from '../../shared/money.js';
 import type { AccountEvent, CandleInterval } from '../../shared/platform/events.js';
 import type { Order, Plan, PublicTrade } from '../../shared/platform/api.js';
 import type { Side } from './book.js';
+import type { PlatformStore } from './store.js';
 import { assertSafe, feeMicros, notionalMicros } from './units.js';
 
 export interface PlanConfig {
@@ -48,7 +49,9 @@ export const DEFAULT_CONFIG: PlatformConfig = {
 };
 
 export interface CoreOptions {
-  db_path: string;
+  /** SQLite file (':memory:' allowed); or give `store` (a PgStore) instead. */
+  db_path?: string;
+  store?: PlatformStore;
   /** File holding the key that seals API secrets at rest; default `<db_path>.secrets-key`. */
   secrets_key_file?: string;
   now_ms?: () => number;

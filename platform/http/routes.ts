@@ -58,10 +58,10 @@ export interface Route {
   handle(ctx: Ctx): Reply;
 }
 
-const DEFAULT_CANDLES = 300;
-const DEFAULT_TRADES = 100;
+export const DEFAULT_CANDLES = 300;
+export const DEFAULT_TRADES = 100;
 const DEFAULT_BOOK_DEPTH = 50;
-const DEFAULT_EVENTS = 1000;
+export const DEFAULT_EVENTS = 1000;
 const DEFAULT_ORDERS = 100;
 
 function route(r: Omit<Route, 'query' | 'status'> & { query?: z.ZodType; status?: number }): Route {

@@ -2,7 +2,7 @@
 // schemas, authenticates signed requests, rate-limits, and calls the core. Every refusal
 // is `{ error: { code, message, details? } }` with a 4xx; a 500 means a bug.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { PlatformError } from '../core/errors.js';
 import type { PlatformCore } from '../core/core.js';
@@ -25,6 +25,8 @@ export interface HttpOptions {
   ws?: Partial<WsOptions>;
   /** Called with unexpected errors (bugs); never with secrets. */
   on_error?: (err: unknown, where: string) => void;
+  /** Peers whose X-Forwarded-For names the client (readers, the load balancer); default none. */
+  trusted_proxies?: string[];
 }
 
 export interface HttpServer {
@@ -36,13 +38,13 @@ export interface HttpServer {
 
 class HttpError extends PlatformError {}
 
-const err = (status: number, code: string, message: string, details?: unknown) => new HttpError(status, code, message, details);
+export const err = (status: number, code: string, message: string, details?: unknown) => new HttpError(status, code, message, details);
 
 function zodDetails(e: z.ZodError): unknown {
   return e.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message, code: i.code }));
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+export function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > MAX_BODY_BYTES) {
@@ -80,34 +82,41 @@ interface Job {
   reject: (e: unknown) => void;
 }
 
+/** Batches run in memory whose store flush has not committed yet (write-behind stores only). */
+const MAX_UNDURABLE_BATCHES = 8;
+
 /**
- * Group commit: handlers that become ready in the same event-loop turn run in one SQLite
+ * Group commit: handlers that become ready in the same event-loop turn run in one store
  * transaction (each in its own savepoint, so one refusal undoes only itself) and their
- * responses go out after the single commit. Same guarantees as one transaction per
- * request (nothing is acknowledged before it is committed), a fraction of the commits.
+ * responses go out after the single commit is durable. Same guarantees as one transaction
+ * per request (nothing is acknowledged before it is committed), a fraction of the commits.
+ * With PostgreSQL (write-behind, store-pg.ts) the responses wait for the flush that carries
+ * the batch; later batches run meanwhile, up to MAX_UNDURABLE_BATCHES ahead.
  */
 class GroupCommitter {
   private queue: Job[] = [];
   private scheduled = false;
+  private undurable = 0;
   constructor(private readonly core: PlatformCore) {}
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run: fn, resolve: resolve as (v: never) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.undurable >= MAX_UNDURABLE_BATCHES) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
+    if (this.undurable >= MAX_UNDURABLE_BATCHES) return; // rescheduled when a flush lands
     const jobs = this.queue.splice(0, MAX_BATCH);
-    if (this.queue.length > 0) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.schedule();
     const results: { ok: boolean; value: unknown }[] = [];
     try {
       this.core.batch(() => {
@@ -123,10 +132,19 @@ class GroupCommitter {
       for (const j of jobs) j.reject(e);
       return;
     }
-    jobs.forEach((j, i) => {
-      const r = results[i]!;
-      if (r.ok) j.resolve(r.value as never);
-      else j.reject(r.value);
+    const answer = () =>
+      jobs.forEach((j, i) => {
+        const r = results[i]!;
+        if (r.ok) j.resolve(r.value as never);
+        else j.reject(r.value);
+      });
+    const durable = this.core.durable();
+    if (durable === null) return answer();
+    // Reads wait too: they may have seen this batch's (or an earlier one's) writes.
+    this.undurable++;
+    durable.then(answer, (e: unknown) => jobs.forEach((j) => j.reject(e))).finally(() => {
+      this.undurable--;
+      this.schedule();
     });
   }
 }
@@ -138,7 +156,7 @@ export interface Authenticated {
 }
 
 /** Checks the signature headers (not replays: those are claimed in the request's transaction, see ReplayStore). */
-export function authenticate(core: PlatformCore, headers: http.IncomingHttpHeaders, method: string, path: string, body: string): Authenticated {
+export function authenticate(core: Pick<PlatformCore, 'now_ms' | 'apiKey'>, headers: http.IncomingHttpHeaders, method: string, path: string, body: string): Authenticated {
   const key_id = headers['x-api-key'];
   const ts = headers['x-timestamp'];
   const signature = headers['x-signature'];
@@ -167,7 +185,7 @@ function safeParse(schema: z.ZodType, value: unknown): { success: true; data: un
   }
 }
 
-function parseQuery(route: Route, search: URLSearchParams): unknown {
+export function parseQuery(route: Route, search: URLSearchParams): unknown {
   const obj: Record<string, string> = {};
   for (const [k, v] of search) {
     if (k in obj) throw err(400, 'invalid_query', `query parameter ${k} given twice`);
@@ -197,12 +215,50 @@ function parseBody(route: Route, raw: string, contentType: string | undefined): 
   return r.data;
 }
 
+/**
+ * The client's address for per-address limits: the socket's peer, or, when that peer is a
+ * trusted proxy (a reader, http/reader.ts, or the operator's load balancer), the address it
+ * forwards in X-Forwarded-For (one address; the proxy overwrites whatever the client sent).
+ * Without this, one client's failed authentications through a reader would block every
+ * client of that reader.
+ */
+export function clientAddress(req: http.IncomingMessage, trusted_proxies: ReadonlySet<string>): string {
+  const peer = req.socket.remoteAddress ?? '?';
+  const forwarded = req.headers['x-forwarded-for'];
+  if (!trusted_proxies.has(peer) || typeof forwarded !== 'string') return peer;
+  const address = forwarded.trim();
+  return isIP(address) ? address : peer;
+}
+
+/** Takes a token from the limiter's bucket for key, or refuses with 429. */
+export function limit(limiter: RateLimiter | null, key: string): void {
+  if (!limiter) return;
+  const wait = limiter.take(key);
+  if (wait > 0) throw err(429, 'rate_limited', 'too many requests; retry after the Retry-After delay', { retry_after_ms: wait });
+}
+
+/** Runs check() unless this key id or address has failed too often; counts its 401s. */
+export function authenticateLimited<T>(authFailures: AuthFailureLimiter | null, headers: http.IncomingHttpHeaders, address: string, check: () => T): T {
+  const presented = headers['x-api-key'];
+  const key_id = typeof presented === 'string' && presented.length <= 64 ? presented : undefined;
+  const wait = authFailures?.waitMs(key_id, address) ?? 0;
+  if (wait > 0) throw err(429, 'auth_rate_limited', 'too many failed authentications; retry after the Retry-After delay', { retry_after_ms: wait });
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof PlatformError && e.status === 401) authFailures?.failed(key_id, address);
+    throw e;
+  }
+}
+
 export function startHttp(opts: HttpOptions): Promise<HttpServer> {
   const core = opts.core;
   const rl = opts.rate_limit === false ? null : { ...DEFAULT_RATE_LIMIT, ...opts.rate_limit };
   const privateLimiter = rl ? new RateLimiter(rl.private_capacity, rl.private_refill_per_s, core.now_ms) : null;
   const publicLimiter = rl ? new RateLimiter(rl.public_capacity, rl.public_refill_per_s, core.now_ms) : null;
   const authFailures = rl ? new AuthFailureLimiter(rl, core.now_ms) : null;
+  const trusted = new Set(opts.trusted_proxies ?? []);
+  const addressOf = (req: http.IncomingMessage) => clientAddress(req, trusted);
   const replay = new ReplayStore(core.store);
   const committer = new GroupCommitter(core);
   const onError = opts.on_error ?? ((e: unknown, where: string) => console.error(`platform: unexpected error in ${where}:`, e));
@@ -224,26 +280,6 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
     send(res, e.status, body, extra);
   };
 
-  const limit = (limiter: RateLimiter | null, key: string) => {
-    if (!limiter) return;
-    const wait = limiter.take(key);
-    if (wait > 0) throw err(429, 'rate_limited', 'too many requests; retry after the Retry-After delay', { retry_after_ms: wait });
-  };
-
-  /** Runs check() unless this key id or address has failed too often; counts its 401s. */
-  function authenticateLimited<T>(headers: http.IncomingHttpHeaders, address: string, check: () => T): T {
-    const presented = headers['x-api-key'];
-    const key_id = typeof presented === 'string' && presented.length <= 64 ? presented : undefined;
-    const wait = authFailures?.waitMs(key_id, address) ?? 0;
-    if (wait > 0) throw err(429, 'auth_rate_limited', 'too many failed authentications; retry after the Retry-After delay', { retry_after_ms: wait });
-    try {
-      return check();
-    } catch (e) {
-      if (e instanceof PlatformError && e.status === 401) authFailures?.failed(key_id, address);
-      throw e;
-    }
-  }
-
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const rawUrl = req.url ?? '/';
@@ -255,7 +291,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
       throw err(400, 'invalid_url', 'the request URL cannot be parsed');
     }
     if (url.pathname === '/openapi.json' && method === 'GET') {
-      limit(publicLimiter, req.socket.remoteAddress ?? '?');
+      limit(publicLimiter, addressOf(req));
       openapi ??= JSON.stringify(openApiDocument());
       send(res, 200, openapi);
       return;
@@ -270,10 +306,10 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
       if (!zPathParam.safeParse(v).success) throw err(400, 'invalid_path_parameter', `${k} is not a valid id`);
     }
     const raw = await readBody(req);
-    const address = req.socket.remoteAddress ?? '?';
+    const address = addressOf(req);
     let auth: Authenticated | null = null;
     if (route.auth) {
-      auth = authenticateLimited(req.headers, address, () => authenticate(core, req.headers, method, rawUrl, raw));
+      auth = authenticateLimited(authFailures, req.headers, address, () => authenticate(core, req.headers, method, rawUrl, raw));
       limit(privateLimiter, auth.account_id);
     } else {
       limit(publicLimiter, address);
@@ -314,7 +350,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
     }
   }, REPLAY_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
-  const ws = attachWebSocket(server, core, opts.ws ?? {}, onError, authFailures);
+  const ws = attachWebSocket(server, core, opts.ws ?? {}, onError, authFailures, addressOf);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);

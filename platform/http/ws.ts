@@ -55,6 +55,7 @@ export function attachWebSocket(
   partial: Partial<WsOptions>,
   onError: (e: unknown, where: string) => void,
   authFailures: AuthFailureLimiter | null = null,
+  addressOf: (req: http.IncomingMessage) => string = (req) => req.socket.remoteAddress ?? '?',
 ) {
   const opts = { ...DEFAULT_WS, ...partial };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -70,7 +71,7 @@ export function attachWebSocket(
     const origin = req.headers.origin;
     if (origin !== undefined && !opts.allowed_origins.includes(origin)) return refuse(socket, '403 Forbidden');
     if (clients.size >= opts.max_connections) return refuse(socket, '503 Service Unavailable');
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req.socket.remoteAddress ?? '?'));
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, addressOf(req)));
   });
 
   const send = (c: Client, text: string) => {

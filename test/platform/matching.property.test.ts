@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OrderBook, type Side } from '../../platform/core/book.js';
-import { PlatformCore } from '../../platform/core/core.js';
+import { describeEngines } from '../support/engines.js';
 import { PlatformError } from '../../platform/core/errors.js';
 import { D } from '../../shared/money.js';
 import type { OrderRequest } from '../../shared/platform/api.js';
@@ -119,14 +119,14 @@ const coreOp = fc.oneof(
 
 const usd = (lots: number, per: number) => new D(lots).div(per).toFixed();
 
-describe('core on random order streams', () => {
-  it('conserves cash and tokens, never goes negative, keeps reservations and the book in sync', () => {
+describeEngines('core on random order streams', (engine) => {
+  it('conserves cash and tokens, never goes negative, keeps reservations and the book in sync', async () => {
     let fills = 0;
-    fc.assert(
-      fc.property(fc.array(coreOp, { minLength: 20, maxLength: 80, size: 'max' }), (ops) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(coreOp, { minLength: 20, maxLength: 80, size: 'max' }), async (ops) => {
         const clock = { t: Date.parse('2026-01-01T00:00:00Z') };
         // paranoid: every transaction re-checks all invariants and validates every event with zod.
-        const core = new PlatformCore({ db_path: ':memory:', now_ms: () => clock.t, config: { paranoid: true, period_ms: PERIOD } });
+        const core = await engine.core({ now_ms: () => clock.t, config: { paranoid: true, period_ms: PERIOD } });
         try {
           const accts: string[] = [];
           for (let i = 0; i < ACCOUNTS; i++) {
@@ -213,12 +213,12 @@ describe('core on random order streams', () => {
           if (bb !== null && ba !== null) expect(bb).toBeLessThan(ba);
           core.checkInvariants();
         } finally {
-          core.close();
+          await core.close();
         }
       }),
       { numRuns: 60 },
     );
     // The streams must actually trade, or the property says nothing about matching.
     expect(fills).toBeGreaterThan(100);
-  });
+  }, 120_000);
 });

@@ -53,3 +53,7 @@ describe.skipIf(reason !== '')(`PostgreSQL test cluster${reason ? ` (skipped: ${
 it('the PostgreSQL tests know whether they can run', () => {
   expect('bin' in found ? existsSync(`${found.bin}/postgres`) : found.missing.length > 0).toBe(true);
 });
+
+it.runIf(process.env.PLATFORM_REQUIRE_POSTGRES === '1')('PostgreSQL is installed where it is required (CI: the PostgreSQL suites may not be skipped)', () => {
+  expect(reason).toBe('');
+});

@@ -4,7 +4,7 @@
 // signature, and a reservation above the balance. Skipped, with the reason, without PostgreSQL.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migratePostgres } from '../../platform/core/store-pg.js';
+import { migratePostgres } from '../../platform/core/pg-connect.js';
 import { SCHEMA_VERSION } from '../../platform/core/schema.js';
 import { findPgBin, startPgCluster, type PgCluster } from '../support/pg-cluster.js';
 

@@ -4,15 +4,15 @@ import { MarketSimulator } from '../../platform/sim/simulator.js';
 import { backfill } from '../../platform/sim/backfill.js';
 import { demoTrades, seedDemoAccount } from '../../platform/sim/demo.js';
 import { parseDuration } from '../../platform/duration.js';
-import { startPlatform } from '../../platform/index.js';
 import { PlatformClient } from '../../electron/services/platform-client/index.js';
+import { describeEngines, type Engine } from '../support/engines.js';
 
 const T0 = Date.parse('2026-05-01T12:00:00Z');
 
-function run(seed: number) {
+async function run(engine: Engine, seed: number) {
   const clock = { t: T0 };
   let offset = 0;
-  const core = new PlatformCore({ db_path: ':memory:', now_ms: () => clock.t + offset, config: { paranoid: true, period_ms: 600_000 } });
+  const core = await engine.core({ now_ms: () => clock.t + offset, config: { paranoid: true, period_ms: 600_000 } });
   const demo = seedDemoAccount(core, (ms) => (offset = ms));
   backfill(core, 2, seed);
   const sim = new MarketSimulator(core, { seed, demo_account_id: demo.account_id });
@@ -25,11 +25,11 @@ function run(seed: number) {
   return { core, demo };
 }
 
-describe('market simulator', () => {
-  it('is deterministic for a seed and produces a moving, uncrossed market', () => {
-    const a = run(42);
-    const b = run(42);
-    const c = run(43);
+describeEngines('market simulator', (engine) => {
+  it('is deterministic for a seed and produces a moving, uncrossed market', async () => {
+    const a = await run(engine, 42);
+    const b = await run(engine, 42);
+    const c = await run(engine, 43);
     const tail = (core: PlatformCore) => core.trades(undefined, 50).map((t) => [t.price, t.quantity, t.taker_side]);
     expect(tail(a.core)).toEqual(tail(b.core));
     expect(tail(a.core)).not.toEqual(tail(c.core));
@@ -42,8 +42,8 @@ describe('market simulator', () => {
     a.core.checkInvariants();
   });
 
-  it('seeds a demo account with past mints, cash, usage, fills and resting orders', () => {
-    const { core, demo } = run(7);
+  it('seeds a demo account with past mints, cash, usage, fills and resting orders', async () => {
+    const { core, demo } = await run(engine, 7);
     const types = core.getEvents(demo.account_id, 0, 5000).events.map((e) => e.type);
     expect(types.filter((t) => t === 'mint')).toHaveLength(2);
     expect(types).toContain('deposit');
@@ -65,9 +65,12 @@ describe('startPlatform and the CLI helpers', () => {
     expect(() => parseDuration('10 minutes')).toThrow();
   });
 
+});
+
+describeEngines('startPlatform with the demo', (engine) => {
   it('starts with a demo account whose credentials work, and reuses it on restart', async () => {
-    const db = `${process.env.TMPDIR ?? '/tmp'}/platform-start-${process.pid}-${Date.now()}.db`;
-    const p = await startPlatform({ db_path: db, seed_demo: true, simulate: true, backfill_days: 1, period_ms: 600_000, sim_step_ms: 50 });
+    const at = await engine.location();
+    const p = await engine.platform({ seed_demo: true, simulate: true, backfill_days: 1, period_ms: 600_000, sim_step_ms: 50 }, at);
     try {
       expect(p.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const c = new PlatformClient({ base_url: p.url, credentials: p.demo_credentials!, timeout_ms: 5000 });
@@ -76,14 +79,12 @@ describe('startPlatform and the CLI helpers', () => {
     } finally {
       await p.close();
     }
-    const again = await startPlatform({ db_path: db, seed_demo: true, simulate: true, period_ms: 600_000 });
+    const again = await engine.platform({ seed_demo: true, simulate: true, period_ms: 600_000 }, at);
     try {
       expect(again.demo_credentials).toEqual(p.demo_credentials);
       again.core.checkInvariants();
     } finally {
       await again.close();
-      const { rmSync } = await import('node:fs');
-      for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
     }
   });
 });

@@ -53,7 +53,12 @@ function run(argv: string[]): void {
   execFileSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export async function startPgCluster(): Promise<PgCluster> {
+export interface PgClusterOptions {
+  /** fsync on (a benchmark comparing with SQLite's synchronous=FULL); tests run without it. */
+  durable?: boolean;
+}
+
+export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgCluster> {
   const found = findPgBin();
   if ('missing' in found) throw new Error(found.missing);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-cluster-'));
@@ -73,7 +78,7 @@ export async function startPgCluster(): Promise<PgCluster> {
       '-c', 'listen_addresses=127.0.0.1',
       '-c', `unix_socket_directories=${dir}`,
       // A test cluster: durability is not what is tested here (the engine's commit path is the same).
-      '-c', 'fsync=off',
+      '-c', `fsync=${opts.durable ? 'on' : 'off'}`,
       '-c', 'max_connections=50',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
