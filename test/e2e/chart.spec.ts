@@ -83,7 +83,20 @@ test('scrolling back loads older candles, within a bounded window', async ({ pag
   const first_visible = await attr(page, 'visible-from');
   await chart.focus();
   for (let i = 0; i < 12; i++) await page.keyboard.press('PageUp');
-  await expect.poll(() => attr(page, 'first-time')).toBeLessThan(first_held);
+  // What the chart says of itself, for the failure message.
+  const state = async () => {
+    const el = page.getByTestId('price-chart');
+    const names = ['loading', 'reached-start', 'held', 'first-time', 'visible-from', 'visible-to', 'interval'];
+    const values = await Promise.all(names.map((n) => el.getAttribute(`data-${n}`)));
+    const note = await page.locator('.chart-note').allTextContents();
+    const focused = await page.evaluate('document.activeElement && document.activeElement.getAttribute("data-testid")');
+    return `${names.map((n, i) => `${n}=${values[i]}`).join(' ')} focused=${String(focused)} notes=${JSON.stringify(note)}`;
+  };
+  try {
+    await expect.poll(() => attr(page, 'first-time')).toBeLessThan(first_held);
+  } catch (e) {
+    throw new Error(`no older candles after scrolling back: ${await state()}\n${(e as Error).message}`);
+  }
   await expect.poll(() => attr(page, 'visible-from')).toBeLessThan(first_visible);
   expect(await attr(page, 'held')).toBeLessThanOrEqual(6000);
   // No blank gap: the held candles are a run of the platform's own, none missing.
