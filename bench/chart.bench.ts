@@ -93,11 +93,20 @@ async function* history(): AsyncIterable<BenchResult> {
     core.placeOrder(seller.account_id, { client_order_id: 'bench-rest', side: 'sell', type: 'limit', quantity: '5', price: MARKET_PRICE, time_in_force: 'GTC' });
     await new Promise((r) => setTimeout(r, 1000));
     await page.evaluate('window.__updates.length = 0');
+    // CHART_BENCH_PROFILE=FILE: a CPU profile of the page during the live updates (.cpuprofile).
+    const profile_file = process.env.CHART_BENCH_PROFILE;
+    const cdp = profile_file ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     for (let i = 0; i < LIVE_TRADES; i++) {
       core.placeOrder(buyer.account_id, { client_order_id: `bench-buy-${i}`, side: 'buy', type: 'limit', quantity: '0.01', price: MARKET_PRICE, time_in_force: 'IOC' });
       await new Promise((r) => setTimeout(r, 20));
     }
     await new Promise((r) => setTimeout(r, 500));
+    if (cdp && profile_file) fs.writeFileSync(profile_file, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const updates = ((await page.evaluate('window.__updates')) as number[]).sort((a, b) => a - b);
     note(`${updates.length} live updates measured; slowest: ${updates.slice(-5).join(", ")} ms`);
     if (updates.length < 10) throw new Error(`only ${updates.length} live chart updates seen`);
