@@ -59,6 +59,8 @@ export interface RunningPlatform {
   demo_credentials?: DemoCredentials;
   core: PlatformCore;
   simulator?: MarketSimulator;
+  /** Open WebSocket connections (a read API process holds one, whatever its own clients). */
+  wsConnections(): number;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
       ...(demo ? { demo_credentials: demo } : {}),
       core,
       ...(simulator ? { simulator } : {}),
+      wsConnections: http.wsConnections,
       close: async () => {
         if (closed) return;
         closed = true;

@@ -73,6 +73,20 @@ const exactTypes = {
     oid === PG_INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * A flush that writes events also calls `pg_notify(EVENTS_NOTIFY_CHANNEL, current_schema())`
+ * in its own statement (pg-journal.ts), delivered at its commit; read API processes LISTEN
+ * and read the new events by num. The channel is per database, so the payload names the
+ * schema the events are in.
+ */
+export const EVENTS_NOTIFY_CHANNEL = 'platform_events';
+
+/** One connection of its own (a LISTEN session), with the pool's types and timeouts. */
+export function openClient(url: string): pg.Client {
+  validatePostgresUrl(url);
+  return new pg.Client({ connectionString: url, types: exactTypes, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+}
+
 export function openPool(url: string, max = 4): pg.Pool {
   validatePostgresUrl(url);
   const pool = new pg.Pool({ connectionString: url, max, types: exactTypes, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, statement_timeout: STATEMENT_TIMEOUT_MS });

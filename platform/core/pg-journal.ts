@@ -148,8 +148,11 @@ function prepare(db: Database.Database, sql: string): Database.Statement {
  * table's multi-row INSERT a data-modifying CTE. One statement is one round trip, and is
  * atomic by itself; foreign keys are checked at its end, after all the CTEs. No two CTEs
  * touch the same table, so none depends on another's effects.
+ * With `notify_channel`, a flush that writes events also sends pg_notify(channel,
+ * current_schema()) in the same statement (or transaction): PostgreSQL delivers it at the
+ * commit, to the read API processes that LISTEN, at no extra round trip.
  */
-export function compileJournal(db: Database.Database, ops: JournalOp[]): Statement[] {
+export function compileJournal(db: Database.Database, ops: JournalOp[], notify_channel?: string): Statement[] {
   const dirty = new Map<keyof typeof SPECS, Map<string, unknown[]>>();
   const inserts = new Map<keyof typeof SPECS, unknown[][]>();
   const markDirty = (table: keyof typeof SPECS, key: string, keyValues: unknown[]) => {
@@ -190,6 +193,8 @@ export function compileJournal(db: Database.Database, ops: JournalOp[]): Stateme
   for (const r of requests.values()) if (heldRequest.get(r[0], r[1], r[5]) !== undefined) add('request_ids', r);
   const heldSignature = prepare(db, `SELECT 1 FROM seen_signatures WHERE timestamp_ms = ? AND signature = ?`).pluck();
   for (const r of signatures.values()) if (heldSignature.get(r[0], r[1]) !== undefined) add('seen_signatures', r);
+  const notify = notify_channel !== undefined && inserts.has('events') ? `pg_notify('${notify_channel}', current_schema())` : null;
+  assert(notify_channel === undefined || /^[a-z_]+$/.test(notify_channel), 'a plain channel name');
   const out: Statement[] = [];
   // Prunes go first: a key pruned and then used again in the same flush must not collide
   // with its old row. Rows written are never older than the cutoffs (they survived them).
@@ -218,8 +223,9 @@ export function compileJournal(db: Database.Database, ops: JournalOp[]): Stateme
       writes.push(multiRow(spec, rows, params));
       params += spec.cols.length;
     }
-    if (writes.length === 1) out.push(writes[0]!);
-    else if (writes.length > 1) out.push({ text: `WITH ${writes.map((w, i) => `w${i} AS (${w.text})`).join(', ')} SELECT 1`, values: writes.flatMap((w) => w.values) });
+    const last = notify === null ? 'SELECT 1' : `SELECT ${notify}`;
+    if (writes.length === 1 && notify === null) out.push(writes[0]!);
+    else if (writes.length > 0) out.push({ text: `WITH ${writes.map((w, i) => `w${i} AS (${w.text})`).join(', ')} ${last}`, values: writes.flatMap((w) => w.values) });
     return out;
   }
   // A large flush (a bulk seed, a long stall): one statement per table and chunk, in table
@@ -228,5 +234,6 @@ export function compileJournal(db: Database.Database, ops: JournalOp[]): Stateme
   for (const [spec, rows] of tables) {
     for (let i = 0; i < rows.length; i += MAX_ROWS_PER_STATEMENT) out.push(multiRow(spec, rows.slice(i, i + MAX_ROWS_PER_STATEMENT), 1));
   }
+  if (notify !== null) out.push({ text: `SELECT ${notify}`, values: [] });
   return out;
 }

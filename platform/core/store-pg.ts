@@ -10,7 +10,7 @@
 // the working copy may be ahead of the truth, so the store refuses every further read and
 // write (503) and reports the failure; the process then exits or reopens from PostgreSQL.
 import type pg from 'pg';
-import { migratePostgres, openPool, storeUnavailable, takeWriterLock, WRITER_LOCK_WAIT_MS } from './pg-connect.js';
+import { EVENTS_NOTIFY_CHANNEL, migratePostgres, openPool, storeUnavailable, takeWriterLock, WRITER_LOCK_WAIT_MS } from './pg-connect.js';
 import { compileJournal, tableColumns, TABLE_ORDER, type JournalOp, type Statement } from './pg-journal.js';
 import type { Side } from './book.js';
 import type { StoredRequest } from './store.js';
@@ -175,7 +175,7 @@ export class PgStore extends SqliteStore {
         this.ops = [];
         this.cut_total += ops.length;
         const target = this.cut_total;
-        await this.write(compileJournal(this.db, ops));
+        await this.write(compileJournal(this.db, ops, EVENTS_NOTIFY_CHANNEL));
         this.flushes++;
         this.flushed_total = target;
         const ready = this.waiters.filter((w) => w.target <= target);

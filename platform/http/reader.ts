@@ -1,14 +1,15 @@
 // A read API process (docs/PLATFORM.md "Several API processes"): one more process in front of
 // the same PostgreSQL as the writer, behind the same load balancer. It serves the event
 // feed (the catch-up reads, the heaviest of them) and the public trades and candles straight
-// from PostgreSQL, and forwards every other request, signed writes included, unchanged to
-// the writer (WebSockets too, as a byte tunnel). The writer alone
+// from PostgreSQL, serves WebSockets itself (its clients' events from PostgreSQL, the market
+// relayed from one connection to the writer), and forwards every other request, signed
+// writes included, unchanged to the writer. The writer alone
 // claims replay signatures, request_ids and client_order_ids, and PostgreSQL's unique keys
 // back that up, so a signed request that reaches both processes is applied once.
 // Events are read only once committed (the writer answers after its flush), so a feed page
 // here never shows what the writer might still lose.
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { PlatformError } from '../core/errors.js';
 import { SecretBox } from '../core/secret-box.js';
@@ -20,6 +21,9 @@ import { AuthFailureLimiter, DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitConf
 import { candlesPage, tradeView } from '../core/market-data.js';
 import type { CandleRow, TradeRow } from '../core/store.js';
 import type { CandleInterval } from '../../shared/platform/events.js';
+import { EventTail } from './reader-events.js';
+import { MarketRelay } from './reader-market.js';
+import { attachWebSocket, type WsOptions, type WsSource } from './ws.js';
 
 export interface ReaderOptions {
   database_url: string;
@@ -34,11 +38,19 @@ export interface ReaderOptions {
   /** Limits of the reads served here (as the writer's); false disables them (benchmarks). */
   rate_limit?: Partial<RateLimitConfig> | false;
   on_error?: (err: unknown, where: string) => void;
+  /** WebSocket limits and allowed Origins (as the writer's). */
+  ws?: Partial<WsOptions>;
+  /** Events are read by num at least this often besides each notification (default 1 s). */
+  events_poll_ms?: number;
 }
 
 export interface RunningReader {
   url: string;
   port: number;
+  /** Open WebSocket connections of this process's own clients. */
+  wsConnections(): number;
+  /** The market relay's and the events tail's counters (diagnostics, tests). */
+  stats(): { market: MarketRelay['stats']; events: EventTail['stats'] };
   close(): Promise<void>;
 }
 
@@ -84,6 +96,13 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
   const trusted = new Set(opts.trusted_proxies ?? []);
   const addressOf = (req: http.IncomingMessage) => clientAddress(req, trusted);
 
+  /** An API key as the feed and the WebSocket check it: read from PostgreSQL, secret unsealed. */
+  async function apiKey(key_id: unknown): Promise<{ account_id: string; secret: string } | null> {
+    if (typeof key_id !== 'string' || key_id.length > 64) return null;
+    const row = (await pool.query<{ account_id: string; secret: string }>(`SELECT account_id, secret FROM api_keys WHERE key_id = $1`, [key_id])).rows[0];
+    return row ? { account_id: row.account_id, secret: box.open(row.secret) } : null;
+  }
+
   async function feed(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const { match } = matchRoute('GET', url.pathname);
     assert(match, 'feed route');
@@ -91,9 +110,7 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
     const address = addressOf(req);
     // A key or address that failed too often is refused before the database is asked.
     authenticateLimited(authFailures, req.headers, address, () => undefined);
-    const key_id = req.headers['x-api-key'];
-    const row = typeof key_id === 'string' && key_id.length <= 64 ? (await pool.query<{ account_id: string; secret: string }>(`SELECT account_id, secret FROM api_keys WHERE key_id = $1`, [key_id])).rows[0] : undefined;
-    const key = row ? { account_id: row.account_id, secret: box.open(row.secret) } : null;
+    const key = await apiKey(req.headers['x-api-key']);
     const auth = authenticateLimited(authFailures, req.headers, address, () => authenticate({ now_ms, apiKey: () => key }, req.headers, 'GET', req.url!, raw));
     limit(privateLimiter, auth.account_id);
     if (raw.length > 0) throw err(400, 'body_not_allowed', 'GET /v1/events takes no body');
@@ -181,35 +198,31 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
     });
   });
 
-  // WebSocket connections are relayed to the writer byte for byte (its challenge, auth and
-  // fan-out; the book lives in its memory), so clients may reach any process.
-  const tunnels = new Set<net.Socket>();
-  server.on('upgrade', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    const upstream = net.connect(Number(writer.port || 80), writer.hostname);
-    tunnels.add(client);
-    tunnels.add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      tunnels.delete(client);
-      tunnels.delete(upstream);
-    };
-    upstream.once('connect', () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`];
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-        if (req.rawHeaders[i]!.toLowerCase() !== 'x-forwarded-for') lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-      }
-      lines.push(`X-Forwarded-For: ${addressOf(req)}`);
-      upstream.write(lines.join('\r\n') + '\r\n\r\n');
-      if (head.length > 0) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', drop);
-    client.on('error', drop);
-    upstream.on('close', drop);
-    client.on('close', drop);
-  });
+  // WebSockets are served here: events from PostgreSQL, the market from one connection to the writer.
+  const market = new MarketRelay({ writer_url: writer, now_ms, on_error: onError });
+  const events = new EventTail(pool, { database_url: opts.database_url, on_error: onError, ...(opts.events_poll_ms === undefined ? {} : { poll_ms: opts.events_poll_ms }) });
+  const source: WsSource = {
+    now_ms,
+    apiKey,
+    lastSeq: (account_id) => events.lastSeq(account_id),
+    knownSeq: (account_id) => events.knownSeq(account_id),
+    bookSnapshot: (depth) => market.bookSnapshot(depth),
+    ticker: () => market.ticker(),
+    bookSeq: () => market.bookSeq(),
+    onMessage: (listener) => {
+      const offs = [market.onMessage(listener), events.onMessage(listener)];
+      return () => offs.forEach((off) => off());
+    },
+  };
+  try {
+    await events.start();
+  } catch (e) {
+    await events.close();
+    await pool.end();
+    throw e;
+  }
+  market.start();
+  const ws = attachWebSocket(server, source, opts.ws ?? {}, onError, authFailures, addressOf);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -218,8 +231,12 @@ export async function startReader(opts: ReaderOptions): Promise<RunningReader> {
       resolve({
         url: `http://127.0.0.1:${port}`,
         port,
+        wsConnections: ws.connections,
+        stats: () => ({ market: { ...market.stats }, events: { ...events.stats } }),
         close: async () => {
-          for (const t of tunnels) t.destroy();
+          await ws.close();
+          await market.close();
+          await events.close();
           await new Promise<void>((r) => {
             server.close(() => r());
             server.closeAllConnections();

@@ -11,7 +11,7 @@ import { matchRoute, zPathParam, type Route } from './routes.js';
 import { AuthFailureLimiter, DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitConfig } from './ratelimit.js';
 import { ReplayStore } from '../auth/replay.js';
 import { openApiDocument } from './openapi.js';
-import { attachWebSocket, type WsOptions } from './ws.js';
+import { attachWebSocket, coreWsSource, type WsOptions } from './ws.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** How often signatures too old to replay are dropped from the store. */
@@ -33,6 +33,8 @@ export interface HttpServer {
   server: http.Server;
   url: string;
   port: number;
+  /** Open WebSocket connections. */
+  wsConnections(): number;
   close(): Promise<void>;
 }
 
@@ -350,7 +352,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
     }
   }, REPLAY_PRUNE_INTERVAL_MS);
   pruneTimer.unref();
-  const ws = attachWebSocket(server, core, opts.ws ?? {}, onError, authFailures, addressOf);
+  const ws = attachWebSocket(server, coreWsSource(core), opts.ws ?? {}, onError, authFailures, addressOf);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -360,6 +362,7 @@ export function startHttp(opts: HttpOptions): Promise<HttpServer> {
         server,
         port,
         url: `http://127.0.0.1:${port}`,
+        wsConnections: ws.connections,
         close: async () => {
           clearInterval(pruneTimer);
           await ws.close();

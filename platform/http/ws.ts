@@ -9,6 +9,9 @@
 // towards the same per-key / per-address limit as HTTP. A browser page may open a socket
 // only from an allowed Origin (cross-site WebSocket hijacking); clients that are not
 // browsers send no Origin.
+// What is sent comes from a WsSource: the writer's core (coreWsSource), or in a read API
+// process the market feed relayed from the writer and the events read from PostgreSQL
+// (reader-feed.ts); the protocol, limits and auth are the same code either way.
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,7 +20,38 @@ import { WsClientMessage, type WsChannel } from '../../shared/platform/api.js';
 import { SIGNATURE_WINDOW_MS, signatureMatches, signWsAuth } from '../auth/signing.js';
 import type { AuthFailureLimiter } from './ratelimit.js';
 import type { CoreMessage, PlatformCore } from '../core/core.js';
-import { BOOK_DEPTH_MAX } from '../../shared/platform/api.js';
+import { BOOK_DEPTH_MAX, type BookSnapshot, type Ticker } from '../../shared/platform/api.js';
+
+/** What a WebSocket hub serves: the clock, keys and seqs for auth, the market, and what changed. */
+export interface WsSource {
+  now_ms(): number;
+  /** The key's account and secret (null: unknown key). */
+  apiKey(key_id: string): Promise<{ account_id: string; secret: string } | null>;
+  /** The account's highest event seq, read when a connection authenticates. */
+  lastSeq(account_id: string): Promise<number>;
+  /** The highest seq this process has sent or knows for the account right now (null: none known). */
+  knownSeq(account_id: string): number | null;
+  /** null while the book is not known yet (a book_reset follows once it is). */
+  bookSnapshot(depth: number): BookSnapshot | null;
+  ticker(): Ticker | null;
+  bookSeq(): number;
+  /** Committed changes, in commit order. */
+  onMessage(listener: (m: CoreMessage) => void): () => void;
+}
+
+/** The writer's source: its own core. */
+export function coreWsSource(core: PlatformCore): WsSource {
+  return {
+    now_ms: () => core.now_ms(),
+    apiKey: async (key_id) => core.apiKey(key_id),
+    lastSeq: async (account_id) => core.lastSeq(account_id),
+    knownSeq: (account_id) => core.lastSeq(account_id),
+    bookSnapshot: (depth) => core.bookSnapshot(depth),
+    ticker: () => core.ticker(),
+    bookSeq: () => core.bookSeq(),
+    onMessage: (listener) => core.onMessage(listener),
+  };
+}
 
 export interface WsOptions {
   heartbeat_ms: number;
@@ -47,11 +81,15 @@ interface Client {
   /** This connection's auth challenge; null once an auth attempt spent it. */
   challenge: string | null;
   address: string;
+  /** The highest event seq this connection was told of (authed, events, heartbeats). */
+  last_seq: number;
+  /** Messages are handled one after another (auth awaits the key), in arrival order. */
+  inbox: Promise<void>;
 }
 
 export function attachWebSocket(
   server: http.Server,
-  core: PlatformCore,
+  source: WsSource,
   partial: Partial<WsOptions>,
   onError: (e: unknown, where: string) => void,
   authFailures: AuthFailureLimiter | null = null,
@@ -86,22 +124,21 @@ export function attachWebSocket(
   const error = (c: Client, code: string, message: string) => sendObj(c, { type: 'error', code, message });
 
   function onConnection(ws: WebSocket, address: string): void {
-    const c: Client = { ws, channels: new Set(), account_id: null, challenge: randomBytes(CHALLENGE_BYTES).toString('hex'), address };
+    const c: Client = { ws, channels: new Set(), account_id: null, challenge: randomBytes(CHALLENGE_BYTES).toString('hex'), address, last_seq: 0, inbox: Promise.resolve() };
     clients.add(c);
     sendObj(c, { type: 'challenge', challenge: c.challenge });
     ws.on('close', () => clients.delete(c));
     ws.on('error', () => clients.delete(c));
     ws.on('message', (data, isBinary) => {
-      try {
-        onMessage(c, isBinary ? null : data.toString());
-      } catch (e) {
+      const text = isBinary ? null : data.toString();
+      c.inbox = c.inbox.then(() => onMessage(c, text)).catch((e: unknown) => {
         onError(e, 'ws message');
         error(c, 'internal_error', 'unexpected server error');
-      }
+      });
     });
   }
 
-  function onMessage(c: Client, text: string | null): void {
+  async function onMessage(c: Client, text: string | null): Promise<void> {
     if (text === null) return error(c, 'binary_not_supported', 'send JSON text frames');
     let raw: unknown;
     try {
@@ -114,15 +151,17 @@ export function attachWebSocket(
     const m = r.data;
     switch (m.op) {
       case 'ping':
-        return sendObj(c, { type: 'pong', time: new Date(core.now_ms()).toISOString() });
+        return sendObj(c, { type: 'pong', time: new Date(source.now_ms()).toISOString() });
       case 'auth':
         return authenticate(c, m);
       case 'subscribe': {
         if (m.channels.includes('events') && c.account_id === null) return error(c, 'auth_required', 'authenticate before subscribing to events');
         for (const ch of m.channels) c.channels.add(ch);
         sendObj(c, { type: 'subscribed', channels: [...c.channels] });
-        if (m.channels.includes('book')) sendObj(c, { type: 'book_snapshot', book: core.bookSnapshot(BOOK_DEPTH_MAX) });
-        if (m.channels.includes('ticker')) sendObj(c, { type: 'ticker', ticker: core.ticker() });
+        const book = m.channels.includes('book') ? source.bookSnapshot(BOOK_DEPTH_MAX) : null;
+        if (book) sendObj(c, { type: 'book_snapshot', book });
+        const ticker = m.channels.includes('ticker') ? source.ticker() : null;
+        if (ticker) sendObj(c, { type: 'ticker', ticker });
         return;
       }
       case 'unsubscribe':
@@ -131,7 +170,7 @@ export function attachWebSocket(
     }
   }
 
-  function authenticate(c: Client, m: Extract<WsClientMessage, { op: 'auth' }>): void {
+  async function authenticate(c: Client, m: Extract<WsClientMessage, { op: 'auth' }>): Promise<void> {
     const wait = authFailures?.waitMs(m.key_id, c.address) ?? 0;
     if (wait > 0) return error(c, 'auth_rate_limited', `too many failed authentications; retry in ${Math.ceil(wait / 1000)} s`);
     const challenge = c.challenge;
@@ -141,21 +180,30 @@ export function attachWebSocket(
       authFailures?.failed(m.key_id, c.address);
       error(c, code, message);
     };
-    const now = core.now_ms();
+    const now = source.now_ms();
     if (Math.abs(now - m.timestamp) > SIGNATURE_WINDOW_MS) return refuse('stale_timestamp', 'timestamp outside the signature window');
-    const key = core.apiKey(m.key_id);
+    const key = await source.apiKey(m.key_id);
     if (!key) return refuse('invalid_api_key', 'unknown API key');
     if (!signatureMatches(signWsAuth(key.secret, m.timestamp, challenge), m.signature)) return refuse('invalid_signature', "signature does not match this connection's challenge");
+    const read_seq = await source.lastSeq(key.account_id);
+    // From here on every event of the account reaches this connection. One sent to others
+    // while the seq was being read is counted in knownSeq: the client then sees a last_seq
+    // above what it got and catches up over REST, so nothing falls between the two.
     c.account_id = key.account_id;
-    sendObj(c, { type: 'authed', account_id: key.account_id, last_seq: core.lastSeq(key.account_id) });
+    c.last_seq = Math.max(read_seq, source.knownSeq(key.account_id) ?? 0);
+    sendObj(c, { type: 'authed', account_id: key.account_id, last_seq: c.last_seq });
   }
 
-  const off = core.onMessage((m: CoreMessage) => {
+  const off = source.onMessage((m: CoreMessage) => {
     if (clients.size === 0) return;
     switch (m.kind) {
       case 'event': {
         const text = `{"type":"event","event":${m.json}}`;
-        for (const c of clients) if (c.account_id === m.account_id && c.channels.has('events')) send(c, text);
+        for (const c of clients) {
+          if (c.account_id !== m.account_id) continue;
+          c.last_seq = Math.max(c.last_seq, m.seq);
+          if (c.channels.has('events')) send(c, text);
+        }
         return;
       }
       case 'trade': {
@@ -169,7 +217,9 @@ export function attachWebSocket(
         return;
       }
       case 'book_reset': {
-        const text = JSON.stringify({ type: 'book_snapshot', book: core.bookSnapshot(BOOK_DEPTH_MAX) });
+        const book = source.bookSnapshot(BOOK_DEPTH_MAX);
+        if (!book) return;
+        const text = JSON.stringify({ type: 'book_snapshot', book });
         for (const c of clients) if (c.channels.has('book')) send(c, text);
         return;
       }
@@ -177,11 +227,11 @@ export function attachWebSocket(
   });
 
   const heartbeat = setInterval(() => {
-    const time = new Date(core.now_ms()).toISOString();
-    const book_seq = core.bookSeq();
+    const time = new Date(source.now_ms()).toISOString();
+    const book_seq = source.bookSeq();
     for (const c of clients) {
       let last_seq: number | null = null;
-      if (c.account_id !== null) last_seq = core.lastSeq(c.account_id);
+      if (c.account_id !== null) last_seq = c.last_seq = Math.max(c.last_seq, source.knownSeq(c.account_id) ?? 0);
       sendObj(c, { type: 'heartbeat', time, last_seq, book_seq });
     }
   }, opts.heartbeat_ms);
@@ -190,7 +240,8 @@ export function attachWebSocket(
   let lastTicker = '';
   const tickerTimer = setInterval(() => {
     if (![...clients].some((c) => c.channels.has('ticker'))) return;
-    const t = core.ticker();
+    const t = source.ticker();
+    if (!t) return;
     const key = `${t.last}|${t.bid}|${t.ask}|${t.volume_24h}`;
     if (key === lastTicker) return;
     lastTicker = key;
@@ -200,6 +251,8 @@ export function attachWebSocket(
   tickerTimer.unref();
 
   return {
+    /** Open connections (a reader's one upstream connection counts as one here). */
+    connections: () => clients.size,
     close: async () => {
       off();
       clearInterval(heartbeat);

@@ -187,4 +187,85 @@ describe.skipIf(reason !== '')(`two API processes on one PostgreSQL${reason ? ` 
       await w.close();
     }
   }, 60_000);
+  it('a reader serves WebSockets itself: one connection to the writer for all its clients, the same book, trades from the writer, events from PostgreSQL on NOTIFY', async () => {
+    const url = await freshSchemaUrl((await pgCluster()).url);
+    const key_file = path.join(keyDir(), 'secrets-key');
+    const w = await startPlatform({ database_url: url, secrets_key_file: key_file, rate_limit: false });
+    // Polling by num only every minute: an event that arrives in seconds came by NOTIFY.
+    const reader = await startReader({ database_url: url, writer_url: w.url, secrets_key_file: key_file, rate_limit: false, events_poll_ms: 60_000 });
+    const streams: PlatformStream[] = [];
+    try {
+      const core = w.core;
+      const maker = core.createAccount({ start_ms: core.now_ms() - core.config.period_ms });
+      core.tick(); // mints tokens for the maker
+      core.deposit(maker.account_id, '100');
+      const taker = core.createAccount().account_id;
+      core.deposit(taker, '100');
+      const cred = core.createApiKey(maker.account_id);
+      core.placeOrder(maker.account_id, { client_order_id: 'rest-1', side: 'sell', type: 'limit', price: '0.0600', quantity: '5', time_in_force: 'GTC' });
+      await core.durable();
+
+      const until = async (cond: () => boolean, what: string) => {
+        const end = Date.now() + 5000;
+        while (!cond()) {
+          if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      };
+      await until(() => reader.stats().market.connects === 1 && w.wsConnections() === 1, "the reader's connection to the writer");
+
+      // Five market clients and one account client, all on the reader.
+      const books: { seq: number; bids: [string, string][]; asks: [string, string][] }[][] = [];
+      const trades: number[][] = [];
+      for (let i = 0; i < 5; i++) {
+        const s = new PlatformStream({ base_url: reader.url, channels: ['book', 'trades', 'ticker'], timeout_ms: 5000 });
+        const mine: (typeof books)[number] = [];
+        const seen: number[] = [];
+        s.on('book_snapshot', (b) => mine.push({ seq: b.seq, bids: b.bids as [string, string][], asks: b.asks as [string, string][] }));
+        s.on('book_delta', (d) => mine.push({ seq: d.seq, bids: [], asks: [] }));
+        s.on('trade', (t) => seen.push(t.num));
+        books.push(mine);
+        trades.push(seen);
+        streams.push(s);
+        await s.connect();
+      }
+      const account = new PlatformStream({ base_url: reader.url, credentials: cred, channels: ['events'], timeout_ms: 5000 });
+      const events: AccountEvent[] = [];
+      account.on('event', (e) => events.push(e));
+      streams.push(account);
+      expect((await account.connect()).last_seq).toBe(core.lastSeq(maker.account_id));
+      expect(reader.wsConnections()).toBe(6);
+      expect(w.wsConnections()).toBe(1); // the writer fans out once per reader, not per client
+
+      // Each client's snapshot is the writer's book.
+      const writerBook = core.bookSnapshot(500);
+      for (const mine of books) expect(mine[0]).toEqual({ seq: writerBook.seq, bids: writerBook.bids, asks: writerBook.asks });
+
+      // A trade: every client gets it, with the book deltas in seq order.
+      const fill = core.placeOrder(taker, { client_order_id: 'take-1', side: 'buy', type: 'limit', price: '0.0600', quantity: '2', time_in_force: 'IOC' });
+      expect(fill.order.status).toBe('filled');
+      await core.durable();
+      const trade_nums = core.trades(undefined, 10).map((t) => t.num);
+      await until(() => trades.every((seen) => seen.length === 1) && books.every((mine) => mine.at(-1)!.seq === core.bookSeq()), 'the trade on every client');
+      for (const seen of trades) expect(seen).toEqual([Math.max(...trade_nums)]);
+      for (const mine of books) expect(mine.map((m) => m.seq)).toEqual(Array.from({ length: mine.length }, (_, k) => writerBook.seq + k));
+      // The reader's book after the deltas is the writer's.
+      const late = new PlatformStream({ base_url: reader.url, channels: ['book'], timeout_ms: 5000 });
+      streams.push(late);
+      const lateBook = new Promise<{ seq: number; bids: unknown; asks: unknown }>((r) => late.on('book_snapshot', (b) => r(b)));
+      await late.connect();
+      const now = core.bookSnapshot(500);
+      expect(await lateBook).toMatchObject({ seq: now.seq, bids: now.bids, asks: now.asks });
+
+      // The maker's events (its fill) reach its client through PostgreSQL, announced by NOTIFY.
+      await until(() => events.length > 0, "the maker's fill event");
+      expect(events.map((e) => e.type)).toContain('fill');
+      expect(events.at(-1)!.seq).toBe(core.lastSeq(maker.account_id));
+      expect(reader.stats().events.notifications).toBeGreaterThan(0);
+    } finally {
+      for (const s of streams) await s.close();
+      await reader.close();
+      await w.close();
+    }
+  }, 60_000);
 });
