@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../support/platform-cli.js';
+import { rig, until as waitFor } from '../sync/helpers.js';
 import { findPgBin } from '../support/pg-cluster.js';
 import { freshSchemaUrl, pgCluster, keyDir } from '../support/engines.js';
 
@@ -57,4 +58,35 @@ describe.skipIf(reason !== '')(`platform CLI on PostgreSQL${reason ? ` (skipped:
     again.child.kill('SIGTERM');
     expect(await again.out).toContain(`demo account ${account_id}`);
   }, 90_000);
+  it('the wallet syncs with a moving demo market on PostgreSQL, straight from the writer and through a reader', async () => {
+    const url = await freshSchemaUrl((await pgCluster()).url);
+    const creds = path.join(dir, 'demo-sync.json');
+    const key = path.join(dir, 'secrets-key-sync');
+    const writer = cli(['--db', url, '--secrets-key', key, '--port', '0', '--seed-demo', '--simulate', '--credentials-out', creds, '--no-rate-limit']);
+    const writerUrl = await writer.listening;
+    const reader = cli(['--db', url, '--writer-url', writerUrl, '--secrets-key', key, '--port', '0', '--no-rate-limit']);
+    const readerUrl = await reader.listening;
+    const credentials = JSON.parse(readFileSync(creds, 'utf8')) as { key_id: string; secret: string };
+    for (const base of [writerUrl, readerUrl]) {
+      const r = rig(base, credentials, path.join(dir, `ledger-${base === writerUrl ? 'writer' : 'reader'}.db`), {}, 5000);
+      try {
+        r.engine.start();
+        expect(await r.engine.whenSynced(20_000), base).toMatchObject({ state: 'online', events_behind: 0, last_error: null, open_mismatches: 0 });
+        const balances = await r.client.getBalances();
+        expect(balances.as_of_seq).toBe(r.ledger.cursorSeq());
+        expect(r.ledger.walletBalances()).toMatchObject({ usd: balances.usd.total, token: balances.token.total });
+        // A live event (the deposit is forwarded to the writer; on the reader the event comes back from PostgreSQL).
+        const before = r.ledger.cursorSeq();
+        await r.client.deposit({ amount_usd: '1.25' });
+        await waitFor(() => r.ledger.cursorSeq() > before, 10_000, `the live deposit event via ${base}`);
+        expect(r.ledger.recentEntries(1)[0]?.type).toBe('deposit');
+        expect(r.ledger.candles('1m').length).toBeGreaterThan(0); // the simulated market, cached
+      } finally {
+        await r.close();
+      }
+    }
+    reader.child.kill('SIGTERM');
+    writer.child.kill('SIGTERM');
+    await Promise.all([reader.out, writer.out]);
+  }, 120_000);
 });
