@@ -96,6 +96,8 @@ async function* history(): AsyncIterable<BenchResult> {
     // CHART_BENCH_PROFILE=FILE: a CPU profile of the page during the live updates (.cpuprofile).
     const profile_file = process.env.CHART_BENCH_PROFILE;
     const cdp = profile_file ? await page.context().newCDPSession(page) : null;
+    const trace_file = process.env.CHART_BENCH_TRACE;
+    if (trace_file) await browser.startTracing(page, { path: trace_file, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-devtools.timeline.frame'] });
     if (cdp) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -107,6 +109,7 @@ async function* history(): AsyncIterable<BenchResult> {
     }
     await new Promise((r) => setTimeout(r, 500));
     if (cdp && profile_file) fs.writeFileSync(profile_file, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    if (trace_file) await browser.stopTracing();
     const updates = ((await page.evaluate('window.__updates')) as number[]).sort((a, b) => a - b);
     note(`${updates.length} live updates measured; slowest: ${updates.slice(-5).join(", ")} ms`);
     if (updates.length < 10) throw new Error(`only ${updates.length} live chart updates seen`);
