@@ -129,7 +129,9 @@ export class EventTail {
     }
     this.reading = true;
     this.read()
-      .catch((e: unknown) => this.opts.on_error(e, 'events read'))
+      .catch((e: unknown) => {
+        if (!this.closed) this.opts.on_error(e, 'events read (retried at the next notification or poll)');
+      })
       .finally(() => {
         this.reading = false;
         if (this.read_again) {
