@@ -133,8 +133,12 @@ export function parseTransactionsCsv(text: string): TaxTransaction[] {
   return out;
 }
 
-/** Calls `onTx` for each data row, in file order (the engine uses this to avoid keeping the objects). */
-export function forEachCsvTransaction(text: string, onTx: (tx: TaxTransaction) => void): void {
+/**
+ * Calls `onTx` for each data row, in file order (the engine uses this to avoid keeping the objects).
+ * `lineOffset` is added to data rows' line numbers: a part of a file parsed as its header line
+ * followed by the part (csv-split.ts) names the rows as the whole file does.
+ */
+export function forEachCsvTransaction(text: string, onTx: (tx: TaxTransaction) => void, lineOffset = 0): void {
   if (text.length > CSV_BYTES_MAX) throw new TaxInputError(`the file is larger than ${CSV_BYTES_MAX} bytes`, '(file)');
   let header: CsvRecord | null = null;
   const col: Record<string, number> = {};
@@ -158,7 +162,7 @@ export function forEachCsvTransaction(text: string, onTx: (tx: TaxTransaction) =
       return;
     }
     const f = rec.fields;
-    const row = rec.line;
+    const row = rec.line + lineOffset;
     if (f.length !== names(header).length) {
       throw new TaxInputError(`has ${f.length} fields, the header has ${names(header).length}`, '(row)', f[iId], row);
     }

@@ -1,6 +1,7 @@
 // The yearly computation and the two live views (unrealized positions, what-if sale).
 import { LotBook, WASH_WINDOW_DAYS, type Disposal, type Portion } from './book.js';
 import { forEachCsvTransaction } from './csv.js';
+import { collectCsvSplit, countNewlines, SPLIT_LINES_MIN } from './csv-split.js';
 import { prestartRowFilesWorker } from './row-worker.js';
 import { RowTable } from './rows.js';
 import { assertTimeZone, dayFromCivil, formatISODate, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
@@ -115,19 +116,17 @@ export function computeTaxYear(transactions: readonly TaxTransaction[], settings
   return computeFromEvents(prepareAll(transactions, s, makeDayOf(s.tz)), s);
 }
 
-/** CSV lines from which computeTaxYearFromCsv starts the row-file worker (a year of 100k rows or more is likely). */
-const PRESTART_LINES_MIN = 200_000;
-
 /** The same from the documented CSV text, without building an object per CSV row first. */
 export function computeTaxYearFromCsv(csvText: string, settingsInput: TaxSettingsInput): TaxYearResult {
   const s = parseSettings(settingsInput);
   // Size the columns once from the line count (growing a million-row table costs copies).
-  let lines = 1;
-  for (let i = csvText.indexOf('\n'); i >= 0; i = csvText.indexOf('\n', i + 1)) lines++;
-  // A year this large is reported with two threads (row-files.ts): the worker starts now, so
-  // its start overlaps the computation instead of delaying the report.
-  if (lines >= PRESTART_LINES_MIN) prestartRowFilesWorker();
-  const c = new EventCollector(s, makeDayOf(s.tz), Math.min(lines, LIMITS.transactions_max));
+  const lines = 1 + countNewlines(csvText, 0, csvText.length);
+  const dayOf = makeDayOf(s.tz);
+  // A large file is read on two threads (csv-split.ts); the same helper worker then writes part of the report's row files.
+  const split = collectCsvSplit(csvText, s, dayOf, lines);
+  if (split) return computeFromEvents(split, s);
+  if (lines >= SPLIT_LINES_MIN) prestartRowFilesWorker(); // a quoted file: the worker still helps with the report
+  const c = new EventCollector(s, dayOf, Math.min(lines, LIMITS.transactions_max));
   forEachCsvTransaction(csvText, (tx) => c.add(tx));
   return computeFromEvents(c.finish(), s);
 }

@@ -4,7 +4,7 @@
 // checks each field by hand with a specific error naming the column. Settings do use zod.
 import { decimalProblem, mulDivRoundN, parseQtyN, pow10N, scanDecimal, scanned, valueCents, CENTS_MAX, PRICE_DECIMALS_MAX, QTY_DECIMALS, QTY_MAX } from './fixed.js';
 import { parseTimestamp, type DayOf } from './dates.js';
-import { IdIndex } from './ids.js';
+import { IdIndex, idHash } from './ids.js';
 import { LIMITS, TaxInputError, TX_TYPES, type TaxSettings, type TaxTransaction, type TxType } from './types.js';
 
 export interface LotRef {
@@ -75,7 +75,7 @@ export class EvStore {
     this.income = new Float64Array(capacity);
   }
 
-  private grow(): void {
+  grow(): void {
     const cap = Math.max(16, this.ms.length * 2);
     const g = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
@@ -314,6 +314,26 @@ export function prepareOne(tx: TaxTransaction, s: TaxSettings, dayOf: DayOf): Ev
   return { id: tx.id, row: tx.row, price: income > 0 ? price : '', type: tx.type, ms, day: dayOf(ms), qty, cents: c, income, lots: lotRefs(tx, qty), pick: orderPick(tx) };
 }
 
+/** EventCollector.batch(): events in input order as columns (n of each), sparse maps as entries. */
+export interface EvBatch {
+  n: number;
+  /** Whether the events are in time order among themselves. */
+  sorted: boolean;
+  id: string[];
+  /** idHash of each id (so the receiving thread does not hash them again). */
+  idHash: Int32Array;
+  row: Int32Array;
+  type: Uint8Array;
+  ms: Float64Array;
+  day: Int32Array;
+  qty: Float64Array;
+  cents: Float64Array;
+  income: Float64Array;
+  price: [number, string][];
+  lots: [number, LotRef[]][];
+  picks: [number, OrderPick][];
+}
+
 /** Collects validated events; refuses duplicate ids; sorts by time (stable) at the end. */
 export class EventCollector {
   private readonly store: EvStore;
@@ -333,6 +353,48 @@ export class EventCollector {
     if (!this.ids.add(st.n - 1)) {
       st.pop();
       fail(tx, 'id', `duplicate id ${JSON.stringify(ev.id)}`);
+    }
+  }
+
+  /** The events so far in input order, as plain columns another thread can be sent (csv-split.ts). */
+  batch(): EvBatch {
+    const st = this.store, n = st.n;
+    return {
+      n, sorted: this.sorted, id: st.id, idHash: Int32Array.from(st.id, idHash), row: st.row.slice(0, n), type: st.type.slice(0, n), ms: st.ms.slice(0, n), day: st.day.slice(0, n),
+      qty: st.qty.slice(0, n), cents: st.cents.slice(0, n), income: st.income.slice(0, n), price: [...st.price], lots: [...st.lots], picks: [...st.picks],
+    };
+  }
+
+  /**
+   * Appends events another collector read from the rest of the same file (csv-split.ts): the same
+   * events and the same duplicate-id error as if this collector had read those rows itself (that
+   * collector refused duplicates among its own rows; these are checked against all before them).
+   */
+  appendBatch(b: EvBatch): void {
+    const st = this.store;
+    if (st.n + b.n > LIMITS.transactions_max) throw new TaxInputError(`more than ${LIMITS.transactions_max} transactions`, 'id', b.id[0], b.row[0]);
+    while (st.ms.length < st.n + b.n) st.grow();
+    const base = st.n;
+    if (b.n > 0 && base > 0 && (b.ms[0] as number) < (st.ms[base - 1] as number)) this.sorted = false;
+    if (!b.sorted) this.sorted = false;
+    st.row.set(b.row.subarray(0, b.n), base);
+    st.type.set(b.type.subarray(0, b.n), base);
+    st.ms.set(b.ms.subarray(0, b.n), base);
+    st.day.set(b.day.subarray(0, b.n), base);
+    st.qty.set(b.qty.subarray(0, b.n), base);
+    st.cents.set(b.cents.subarray(0, b.n), base);
+    st.income.set(b.income.subarray(0, b.n), base);
+    for (const [i, v] of b.price) st.price.set(base + i, v);
+    for (const [i, v] of b.lots) st.lots.set(base + i, v);
+    for (const [i, v] of b.picks) st.picks.set(base + i, v);
+    for (let k = 0; k < b.n; k++) {
+      const id = b.id[k] as string;
+      st.id.push(id);
+      st.n++;
+      if (!this.ids.addHashed(base + k, b.idHash[k] as number)) {
+        const row = b.row[k] as number;
+        throw new TaxInputError(`duplicate id ${JSON.stringify(id)}`, 'id', id, row < 0 ? undefined : row);
+      }
     }
   }
 

@@ -22,7 +22,7 @@ export const PARALLEL_ROWS_MIN = 100_000;
  * Share of the rows the main thread writes (it also builds the PDF, ~0.4 s at a 1M year, while
  * the worker writes): measured at the synthetic 1M year, wash sales on and off.
  */
-export const MAIN_ROW_SHARE = 0.42;
+export const MAIN_ROW_SHARE = 0.35;
 
 export interface RowFileBuffers {
   form8949: Buffer;

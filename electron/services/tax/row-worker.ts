@@ -2,9 +2,11 @@
 // worker kept idle between reports (prestartRowFilesWorker starts it while the year is being
 // computed), and one question at a time with a timeout. A worker that fails in any way is
 // stopped and never reused; the question fails with a RowWorkerError.
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import type { EvBatch } from './prepare.js';
 import type { RowFileBytes } from './row-writer.js';
 import type { RowTableData } from './rows.js';
+import type { TaxSettings } from './types.js';
 import { startWorkerEntry } from './worker-start.js';
 
 /** A worker that has not answered in this long fails the report (writing 1.4 M rows takes ~1 s). */
@@ -17,11 +19,33 @@ export interface Region {
   bytes: number;
 }
 
+/** A part of a CSV for the worker to parse (csv-split.ts): the header line, then the part. */
+export interface ParseJob {
+  job: number;
+  header: string;
+  text: string;
+  /** Added to the part's line numbers (its first line is line 2 after the header). */
+  line_offset: number;
+  settings: TaxSettings;
+  /** Rows the part may hold (its collector's initial size). */
+  capacity: number;
+}
+
+export interface ParseAnswer {
+  kind: 'parsed';
+  job: number;
+  batch: EvBatch;
+  /** The part's first error (its events stop before it), or null. */
+  error: { tax: true; detail: string; column: string; tx_id: string | undefined; row: number | undefined } | { tax: false; message: string } | null;
+}
+
 export type ToRowWorker =
+  | (ParseJob & { kind: 'parse'; port: MessagePort; flag: Int32Array })
   | { kind: 'size'; job: number; data: RowTableData; order: Int32Array; from: number; to: number; symbol: string }
   | { kind: 'write'; job: number; f: Region; tx: Region; tt: Region };
 
 export type FromRowWorker =
+  | ParseAnswer
   | { kind: 'sized'; job: number; bytes: RowFileBytes }
   | { kind: 'written'; job: number; bad_row: number }
   | { kind: 'failed'; job: number; message: string };
@@ -37,10 +61,15 @@ export function startRowFilesWorker(): Worker {
   return startWorkerEntry(import.meta.url, './row-files-worker.ts', './tax-rows-worker.mjs'); // see scripts/bundle-options.ts
 }
 
+/** Milliseconds between checks of a synchronous answer's port (the worker also wakes the wait). */
+const SYNC_POLL_MS = 20;
+
 /** One worker and at most one question in flight; any fault breaks it for good. */
 export class RowWorker {
   private pending: { resolve: (m: FromRowWorker) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | null = null;
   private fault: Error | null = null;
+  /** The question awaiting a synchronous answer (send / receive), on a port of its own. */
+  private sync: { job: number; port: MessagePort; flag: Int32Array } | null = null;
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (m: FromRowWorker) => {
@@ -73,7 +102,7 @@ export class RowWorker {
 
   ask(m: ToRowWorker): Promise<FromRowWorker> {
     if (this.fault) return Promise.reject(this.fault);
-    if (this.pending) return Promise.reject(new Error('row-file worker: a question is already in flight'));
+    if (this.pending || this.sync) return Promise.reject(new Error('row-file worker: a question is already in flight'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.take()?.reject(this.broke(new RowWorkerError(`no answer in ${ROW_WORKER_TIMEOUT_MS} ms`))), ROW_WORKER_TIMEOUT_MS);
       this.pending = { resolve, reject, timer };
@@ -82,20 +111,63 @@ export class RowWorker {
     });
   }
 
+  /** Sends a parse question whose answer receive() waits for without the event loop; returns its job. */
+  send(m: Omit<ParseJob, 'job'> & { kind: 'parse' }): number {
+    if (this.fault) throw this.fault;
+    if (this.pending || this.sync) throw new Error('row-file worker: a question is already in flight');
+    const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const job = nextRowJob();
+    this.sync = { job, port: port1, flag };
+    this.worker.postMessage({ ...m, job, port: port2, flag } satisfies ToRowWorker, [port2]);
+    return job;
+  }
+
+  /** Whether the worker has begun on the synchronous question `job` (it sets the flag to 1, then 2 when it answers). */
+  begun(job: number): boolean {
+    const q = this.sync;
+    return q !== null && q.job === job && Atomics.load(q.flag, 0) !== 0;
+  }
+
+  /** Blocks this thread until the answer to `job`, at most `timeoutMs` (then the worker is broken). */
+  receive(job: number, timeoutMs: number): FromRowWorker {
+    const q = this.sync;
+    if (!q || q.job !== job) throw new Error(`row-file worker: no question ${job} in flight`);
+    const deadline = Date.now() + timeoutMs;
+    try {
+      for (;;) {
+        const got = receiveMessageOnPort(q.port);
+        if (got) {
+          const m = got.message as FromRowWorker;
+          if (m.kind === 'failed') throw this.broke(new RowWorkerError(m.message));
+          if (m.job !== job) throw this.broke(new RowWorkerError(`answer to job ${m.job}, not ${job}`));
+          return m;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) throw this.broke(new RowWorkerError(`no answer in ${timeoutMs} ms`));
+        Atomics.wait(q.flag, 0, Atomics.load(q.flag, 0), Math.min(left, SYNC_POLL_MS));
+      }
+    } finally {
+      q.port.close();
+      this.sync = null;
+    }
+  }
+
   terminate(): void {
     this.broke(new RowWorkerError('it was stopped'));
     void this.worker.terminate();
   }
 }
 
-/** A started worker waiting for a report (prestartRowFilesWorker), reused by the next one. */
-let idle: RowWorker | null = null;
 let jobs = 0;
 
 /** A new job number (answers name the job they answer). */
 export function nextRowJob(): number {
   return ++jobs;
 }
+
+/** A started worker waiting for a report (prestartRowFilesWorker), reused by the next one. */
+let idle: RowWorker | null = null;
 
 /**
  * Starts the row-file worker ahead of a large report (its start, ~0.1-0.3 s, then overlaps the
