@@ -33,8 +33,8 @@ function oneThread(text: string): EvStore {
   return c.finish();
 }
 
-function twoThreads(text: string, w: Worker, workerShare = 0.5, waitForWorker = true): EvStore {
-  const ev = collectCsvSplit(text, s, dayOf, 1 + countNewlines(text, 0, text.length), { linesMin: 10, start: () => w, workerShare, waitForWorker });
+function twoThreads(text: string, w: Worker, mainShare = 0.3, waitForWorker = true, slices = 16): EvStore {
+  const ev = collectCsvSplit(text, s, dayOf, 1 + countNewlines(text, 0, text.length), { linesMin: 10, start: () => w, mainShare, waitForWorker, slices });
   if (!ev) throw new Error('not split');
   return ev;
 }
@@ -45,16 +45,6 @@ function plain(ev: EvStore): unknown {
     n, id: ev.id.slice(0, n), row: [...ev.row.subarray(0, n)], type: [...ev.type.subarray(0, n)], ms: [...ev.ms.subarray(0, n)], day: [...ev.day.subarray(0, n)],
     qty: [...ev.qty.subarray(0, n)], cents: [...ev.cents.subarray(0, n)], income: [...ev.income.subarray(0, n)], price: [...ev.price], lots: [...ev.lots], picks: [...ev.picks],
   };
-}
-
-/** Runs f, and checks the worker's part was used. */
-function usingWorker<T>(f: () => T): T {
-  const before = splitCounts.worker_parts;
-  try {
-    return f();
-  } finally {
-    expect(splitCounts.worker_parts).toBe(before + 1);
-  }
 }
 
 function errorOf(f: () => unknown): string {
@@ -75,14 +65,17 @@ const csv = (edit: (ls: string[]) => void = () => undefined): string => {
 
 describe('a CSV read on two threads', () => {
   it('gives the same events as one thread at any split, CRLF and out-of-order times too', async () => {
+    const before = splitCounts.worker_parts;
     const texts = [csv(), csv().replace(/\n/g, '\r\n'), csv((ls) => ls.splice(2500, 0, 'late,2024-01-01T00:00:00Z,buy,1,1,0,'))];
     for (const text of texts) {
       const want = plain(oneThread(text));
-      for (const share of [0.01, 0.3, 0.5, 0.9]) {
+      for (const [share, slices] of [[0, 1], [0, 16], [0.3, 16], [0.5, 3], [0.9, 40]] as const) {
         const w = await booted();
-        expect(plain(usingWorker(() => twoThreads(text, w, share))), `share ${share}`).toEqual(want);
+        expect(plain(twoThreads(text, w, share, true, slices)), `share ${share}, ${slices} slices`).toEqual(want);
       }
     }
+    // The worker took slices in some of these (it claims from the back as soon as it begins).
+    expect(splitCounts.worker_parts).toBeGreaterThan(before);
   }, 60_000);
 
   it('raises the first error in file order, wherever it is', async () => {
@@ -100,10 +93,12 @@ describe('a CSV read on two threads', () => {
       const text = csv(edit);
       const want = errorOf(() => oneThread(text));
       expect(want, name).not.toBe('no error');
-      const w = await booted();
-      expect(errorOf(() => twoThreads(text, w)), name).toBe(want);
+      for (const [share, slices] of [[0, 1], [0.3, 16], [0.5, 40]] as const) {
+        const w = await booted();
+        expect(errorOf(() => twoThreads(text, w, share, true, slices)), `${name}, share ${share}, ${slices} slices`).toBe(want);
+      }
     }
-  }, 60_000);
+  }, 120_000);
 
   it('parses the worker\'s part itself when the worker fails, with the same result', () => {
     const text = csv();
@@ -114,7 +109,7 @@ describe('a CSV read on two threads', () => {
       return w;
     };
     const before = splitCounts.worker_parts;
-    expect(plain(twoThreads(text, broken(), 0.5, false))).toEqual(want);
+    expect(plain(twoThreads(text, broken(), 0.3, false))).toEqual(want);
     expect(splitCounts.worker_parts).toBe(before);
   }, 60_000);
 });

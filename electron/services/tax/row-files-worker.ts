@@ -1,5 +1,5 @@
-// The row-file worker (node:worker_threads), the report's helper thread: parses the last part of
-// a large transactions CSV while the main thread parses the first (csv-split.ts), then writes a
+// The row-file worker (node:worker_threads), the report's helper thread: parses slices of a large
+// transactions CSV while the main thread parses the rest (csv-split.ts), then writes a
 // range of the per-row files' rows (Form 8949 CSV, TXF, TurboTax CSV) while the main thread
 // writes the rest, the PDF and the manifest (row-files.ts). It reads the row table's columns from SharedArrayBuffers and writes into the
 // shared file buffers at the offsets the main thread gives it: no copies either way.
@@ -8,7 +8,7 @@
 // to the bundle when built (scripts/build-main.ts). row-files.ts starts the one next to it.
 import { parentPort } from 'node:worker_threads';
 import { ByteSink } from './bytes.js';
-import { batchTransfer, parsePart } from './csv-split.js';
+import { parseClaimed, partsTransfer } from './csv-split.js';
 import type { FromRowWorker, Region, ToRowWorker } from './row-worker.js';
 import { rowBytes, writeRows } from './row-writer.js';
 import { RowColumns } from './rows.js';
@@ -50,8 +50,8 @@ function parse(m: Extract<ToRowWorker, { kind: 'parse' }>): void {
   Atomics.store(m.flag, 0, 1); // begun: the main thread waits for the answer rather than parsing the part itself
   try {
     const { port: _port, flag: _flag, kind: _kind, ...job } = m;
-    const answer = parsePart(job);
-    m.port.postMessage(answer, batchTransfer(answer.batch));
+    const parts = parseClaimed(job);
+    m.port.postMessage({ kind: 'parsed', job: m.job, parts } satisfies FromRowWorker, partsTransfer(parts));
   } catch (err) {
     m.port.postMessage({ kind: 'failed', job: m.job, message: err instanceof Error ? err.message : String(err) } satisfies FromRowWorker);
   } finally {

@@ -19,10 +19,10 @@ import { rowFileHeads, tableFormOrder, turbotaxNegative, type ReportMeta } from 
 /** Below this many rows one thread writes the files (starting a worker costs more than it saves). */
 export const PARALLEL_ROWS_MIN = 100_000;
 /**
- * Share of the rows the main thread writes (it also builds the PDF, ~0.4 s at a 1M year, while
+ * Share of the rows the main thread writes (it also builds the PDF, ~0.3 s at a 1M year, while
  * the worker writes): measured at the synthetic 1M year, wash sales on and off.
  */
-export const MAIN_ROW_SHARE = 0.35;
+export const MAIN_ROW_SHARE = 0.4;
 
 export interface RowFileBuffers {
   form8949: Buffer;

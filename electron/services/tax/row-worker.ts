@@ -19,24 +19,36 @@ export interface Region {
   bytes: number;
 }
 
-/** A part of a CSV for the worker to parse (csv-split.ts): the header line, then the part. */
+/**
+ * The tail of a CSV, in slices, for the worker to parse (csv-split.ts): it claims slices from the
+ * last one down while the main thread claims them from the first one up (see claimSlice).
+ */
 export interface ParseJob {
   job: number;
+  /** The header line (each slice is parsed as this line followed by the slice). */
   header: string;
   text: string;
-  /** Added to the part's line numbers (its first line is line 2 after the header). */
-  line_offset: number;
+  /** Slice k is text[starts[k], starts[k + 1]). */
+  starts: Int32Array;
+  /** The file's line number of each slice's first line. */
+  lines: Int32Array;
+  /** Shared: claimSlice's state (next low slice, next high slice). */
+  claim: Int32Array;
   settings: TaxSettings;
-  /** Rows the part may hold (its collector's initial size). */
-  capacity: number;
+}
+
+/** A slice's error-free events, and the error they stop before (or null). */
+export interface SlicePart {
+  slice: number;
+  batch: EvBatch;
+  error: { tax: true; detail: string; column: string; tx_id: string | undefined; row: number | undefined } | { tax: false; message: string } | null;
 }
 
 export interface ParseAnswer {
   kind: 'parsed';
   job: number;
-  batch: EvBatch;
-  /** The part's first error (its events stop before it), or null. */
-  error: { tax: true; detail: string; column: string; tx_id: string | undefined; row: number | undefined } | { tax: false; message: string } | null;
+  /** The slices the worker claimed, highest first. */
+  parts: SlicePart[];
 }
 
 export type ToRowWorker =
@@ -121,6 +133,14 @@ export class RowWorker {
     this.sync = { job, port: port1, flag };
     this.worker.postMessage({ ...m, job, port: port2, flag } satisfies ToRowWorker, [port2]);
     return job;
+  }
+
+  /** Gives up the synchronous question `job` without its answer (the worker's answer is then dropped). */
+  abandon(job: number): void {
+    const q = this.sync;
+    if (!q || q.job !== job) return;
+    q.port.close();
+    this.sync = null;
   }
 
   /** Whether the worker has begun on the synchronous question `job` (it sets the flag to 1, then 2 when it answers). */
