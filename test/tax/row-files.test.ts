@@ -3,9 +3,14 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { syntheticYear, toCsv } from '../../bench/tax-gen.js';
-import { computeTaxYearFromCsv } from '../../electron/services/tax/engine.js';
+import { forEachCsvTransaction } from '../../electron/services/tax/csv.js';
+import { makeDayOf } from '../../electron/services/tax/dates.js';
+import { computeFromEvents, computeTaxYearFromCsv, parseSettings, rowTableOf } from '../../electron/services/tax/engine.js';
+import { beginRowFilesParallel, rowFileCounts } from '../../electron/services/tax/row-files.js';
+import { rowFiles } from '../../electron/services/tax/writers.js';
+import { EventCollector } from '../../electron/services/tax/prepare.js';
 import { buildReportFiles } from '../../electron/services/tax/report.js';
-import { RowWorkerError, startRowFilesWorker } from '../../electron/services/tax/row-worker.js';
+import { HEAD_RESERVE_BYTES, prestartRowFilesWorker, RowWorkerError, startRowFilesWorker } from '../../electron/services/tax/row-worker.js';
 
 const meta = { data_as_of: 'synthetic (é)', generated_at: '2026-01-02T03:04:05Z' };
 const csv = toCsv(syntheticYear(6000));
@@ -55,4 +60,25 @@ describe('two-thread row files', () => {
       await expect(p).rejects.toBeInstanceOf(RowWorkerError);
     }
   }, 60_000);
+});
+
+describe('row files prepared while the year is computed', () => {
+  it('gives the same bytes from the prepared buffers, and without them when a header does not fit their room', async () => {
+    const big = toCsv(syntheticYear(100_000)); // wash sales on: more than two full chunks of 65,536 rows
+    const settings = parseSettings({ year: 2025, wash_sale: true });
+    const one = computeTaxYearFromCsv(big, { year: 2025, wash_sale: true });
+    for (const data_as_of of ['prepared', 'x'.repeat(HEAD_RESERVE_BYTES)]) {
+      const m = { ...meta, data_as_of };
+      const want = rowFiles(one, m);
+      prestartRowFilesWorker(); // the idle worker prepareRowFiles uses
+      const c = new EventCollector(settings, makeDayOf('UTC'), 16);
+      forEachCsvTransaction(big, (tx) => c.add(tx));
+      const r = computeFromEvents(c.finish(), settings, { prepareReport: true });
+      expect(r.row_count).toBeGreaterThan(2 * 65_536);
+      const before = rowFileCounts.prepared;
+      const got = await (await beginRowFilesParallel(r, m, rowTableOf(r)!)).finish();
+      expect(rowFileCounts.prepared, data_as_of.slice(0, 10)).toBe(before + (data_as_of === 'prepared' ? 1 : 0));
+      for (const k of ['form8949', 'txf', 'turbotax'] as const) expect(got[k].equals(want[k]), `${k} (${data_as_of.length})`).toBe(true);
+    }
+  }, 120_000);
 });

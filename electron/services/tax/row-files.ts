@@ -11,7 +11,7 @@
 import type { Worker } from 'node:worker_threads';
 import { ByteSink } from './bytes.js';
 import { rowBytes, writeRows, type RowFileBytes } from './row-writer.js';
-import { giveBackRowWorker, nextRowJob, RowWorkerError, takeRowWorker, type Region } from './row-worker.js';
+import { giveBackRowWorker, HEAD_RESERVE_BYTES, nextRowJob, PREPARED_FILE_BYTES_MAX, RowWorkerError, takeRowWorker, type GrowableSab, type Region } from './row-worker.js';
 import type { RowTable } from './rows.js';
 import type { TaxYearResult } from './types.js';
 import { rowFileHeads, tableFormOrder, turbotaxNegative, type ReportMeta } from './writers.js';
@@ -22,7 +22,10 @@ export const PARALLEL_ROWS_MIN = 100_000;
  * Share of the rows the main thread writes (it also builds the PDF, ~0.3 s at a 1M year, while
  * the worker writes): measured at the synthetic 1M year, wash sales on and off.
  */
-export const MAIN_ROW_SHARE = 0.4;
+export const MAIN_ROW_SHARE = 0.34;
+
+/** How often the files were written into prepared buffers (diagnostics and tests). */
+export const rowFileCounts = { prepared: 0 };
 
 export interface RowFileBuffers {
   form8949: Buffer;
@@ -58,14 +61,24 @@ export async function beginRowFilesParallel(r: TaxYearResult, meta: ReportMeta, 
     const answer = await sized;
     if (answer.kind !== 'sized' || answer.job !== job) throw new RowWorkerError(`unexpected answer ${answer.kind} to job ${job}`);
     const theirs = answer.bytes;
-    // Per file: [head | main's rows | worker's rows], one shared buffer of exactly that size.
+    // Per file: [head | main's rows | worker's rows] in one shared buffer: a prepared one (its
+    // memory mapped while the year was computed; the head goes right before the rows) or a new one.
     const head = { f: Buffer.byteLength(heads.f, 'utf8'), tx: Buffer.byteLength(heads.tx, 'latin1'), tt: Buffer.byteLength(heads.tt, 'utf8') };
-    const file = (k: keyof RowFileBytes): { sab: SharedArrayBuffer; buf: Buffer } => {
-      const sab = new SharedArrayBuffer(head[k] + mine[k] + theirs[k]);
-      return { sab, buf: Buffer.from(sab) };
+    const prepared = Array.isArray(answer.prepared) && answer.prepared.length === 3 && Math.max(head.f, head.tx, head.tt) <= HEAD_RESERVE_BYTES ? answer.prepared : null;
+    const file = (k: keyof RowFileBytes, i: number): { sab: SharedArrayBuffer; start: number; buf: Buffer } => {
+      const bytes = head[k] + mine[k] + theirs[k];
+      const sab = prepared?.[i] as GrowableSab | undefined;
+      if (!sab || HEAD_RESERVE_BYTES + mine[k] + theirs[k] > PREPARED_FILE_BYTES_MAX) {
+        const fresh = new SharedArrayBuffer(bytes);
+        return { sab: fresh, start: 0, buf: Buffer.from(fresh) };
+      }
+      if (sab.byteLength < HEAD_RESERVE_BYTES + mine[k] + theirs[k]) sab.grow(HEAD_RESERVE_BYTES + mine[k] + theirs[k]);
+      const start = HEAD_RESERVE_BYTES - head[k];
+      return { sab, start, buf: Buffer.from(sab, start, bytes) };
     };
-    const f = file('f'), tx = file('tx'), tt = file('tt');
-    const region = (k: keyof RowFileBytes, x: { sab: SharedArrayBuffer }): Region => ({ sab: x.sab, at: head[k] + mine[k], bytes: theirs[k] });
+    const f = file('f', 0), tx = file('tx', 1), tt = file('tt', 2);
+    if (prepared) rowFileCounts.prepared++;
+    const region = (k: keyof RowFileBytes, x: { sab: SharedArrayBuffer; start: number }): Region => ({ sab: x.sab, at: x.start + head[k] + mine[k], bytes: theirs[k] });
     const written = worker.ask({ kind: 'write', job, f: region('f', f), tx: region('tx', tx), tt: region('tt', tt) });
     written.catch(() => undefined); // awaited in finish()
     const sink = (enc: 'utf8' | 'latin1', k: keyof RowFileBytes, x: { buf: Buffer }, text: string): ByteSink => {

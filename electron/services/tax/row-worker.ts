@@ -5,9 +5,25 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { EvBatch } from './prepare.js';
 import type { RowFileBytes } from './row-writer.js';
-import type { RowTableData } from './rows.js';
+import type { RowChunkColumns, RowTable, RowTableData } from './rows.js';
 import type { TaxSettings } from './types.js';
 import { startWorkerEntry } from './worker-start.js';
+
+/**
+ * Prepared files (prepareRowFiles): room before the rows for a file's header, which the main
+ * thread writes right before them (a longer header: the files are not taken from the preparation).
+ */
+export const HEAD_RESERVE_BYTES = 64 * 1024;
+/** A prepared file's most bytes (the growable buffers reserve this much address space, not memory). */
+export const PREPARED_FILE_BYTES_MAX = 2 ** 31;
+
+/** A growable SharedArrayBuffer (ES2024; Node 20's V8 has it, this TypeScript lib does not yet). */
+export type GrowableSab = SharedArrayBuffer & { grow(bytes: number): void; readonly growable: boolean };
+
+export function growableSab(bytes: number, maxBytes: number): GrowableSab {
+  const Make = SharedArrayBuffer as unknown as new (bytes: number, opts: { maxByteLength: number }) => GrowableSab;
+  return new Make(bytes, { maxByteLength: maxBytes });
+}
 
 /** A worker that has not answered in this long fails the report (writing 1.4 M rows takes ~1 s). */
 export const ROW_WORKER_TIMEOUT_MS = 120_000;
@@ -52,13 +68,16 @@ export interface ParseAnswer {
 }
 
 export type ToRowWorker =
+  | { kind: 'prep'; prep: number; symbol: string; boxShort: RowTableData['boxShort']; boxLong: RowTableData['boxLong']; day: Int32Array }
+  | { kind: 'chunk'; prep: number; k: number; columns: RowChunkColumns }
+  | { kind: 'unprep'; prep: number }
   | (ParseJob & { kind: 'parse'; port: MessagePort; flag: Int32Array })
   | { kind: 'size'; job: number; data: RowTableData; order: Int32Array; from: number; to: number; symbol: string }
   | { kind: 'write'; job: number; f: Region; tx: Region; tt: Region };
 
 export type FromRowWorker =
   | ParseAnswer
-  | { kind: 'sized'; job: number; bytes: RowFileBytes }
+  | { kind: 'sized'; job: number; bytes: RowFileBytes; prepared: SharedArrayBuffer[] | null }
   | { kind: 'written'; job: number; bad_row: number }
   | { kind: 'failed'; job: number; message: string };
 
@@ -173,6 +192,11 @@ export class RowWorker {
     }
   }
 
+  /** A message with no answer (the preparation of prepareRowFiles). */
+  post(m: Extract<ToRowWorker, { kind: 'prep' | 'chunk' | 'unprep' }>): void {
+    if (!this.fault) this.worker.postMessage(m);
+  }
+
   terminate(): void {
     this.broke(new RowWorkerError('it was stopped'));
     void this.worker.terminate();
@@ -209,3 +233,22 @@ export function giveBackRowWorker(w: RowWorker, own: boolean): void {
   else w.terminate();
 }
 
+
+let preps = 0;
+/** A table collected before its report was built: its preparation (memory in the worker) is dropped. */
+const unprepare = new FinalizationRegistry<{ w: RowWorker; prep: number }>(({ w, prep }) => w.post({ kind: 'unprep', prep }));
+
+/**
+ * While the year is computed, the idle worker (the one that helped read the CSV) sizes each full
+ * chunk of rows and grows and touches the files' buffers to match, so that the memory the row
+ * files are written into is already mapped when the report is built (first-touch memory is slow:
+ * ~0.6 s for the ~240 MB of a wash-sale 1M year). Does nothing without an idle worker.
+ */
+export function prepareRowFiles(table: RowTable): void {
+  const w = idle;
+  if (!w || w.broken) return;
+  const prep = ++preps;
+  w.post({ kind: 'prep', prep, symbol: table.symbol, boxShort: table.boxShort, boxLong: table.boxLong, day: table.ev.day });
+  table.onChunkFull = (k, columns) => w.post({ kind: 'chunk', prep, k, columns });
+  unprepare.register(table, { w, prep });
+}

@@ -44,7 +44,7 @@ const FLAG_WASH = 2;
  * forces full GCs of the whole heap (profiled: several per run, ~60-90 ms each).
  */
 const CHUNK_SHIFT = 16;
-const CHUNK_ROWS = 1 << CHUNK_SHIFT;
+export const CHUNK_ROWS = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_ROWS - 1;
 
 /** A typed column on a SharedArrayBuffer: the row-file worker (row-files.ts) reads it without a copy. */
@@ -121,12 +121,23 @@ export class RowTable {
   private readonly chunks: RowChunk[] = [];
   private readonly dates = new Map<number, string>();
 
+  /** Called with each chunk once it is full (its rows no longer change): the report's helper sizes them early (row-worker.ts). */
+  onChunkFull: ((k: number, columns: RowChunkColumns) => void) | null = null;
+
   constructor(readonly ev: EvStore, readonly symbol: string, readonly boxShort: Box, readonly boxLong: Box) {}
+
+  private columns(c: RowChunk): RowChunkColumns {
+    return { disposal: c.disposal, qty: c.qty, basis: c.basis, proceeds: c.proceeds, adjustment: c.adjustment, holdDay: c.holdDay, flags: c.flags };
+  }
 
   add(disposal: number, lot: number, qty: number, basis: number, proceeds: number, adjustment: number, holdDay: number, long: boolean, wash: boolean, method: LotMethod): void {
     const i = this.count++;
     const k = i & CHUNK_MASK;
-    if (k === 0) this.chunks.push(new RowChunk());
+    if (k === 0) {
+      const full = this.chunks.length - 1;
+      if (full >= 0 && this.onChunkFull) this.onChunkFull(full, this.columns(this.chunks[full] as RowChunk));
+      this.chunks.push(new RowChunk());
+    }
     const c = this.chunks[i >>> CHUNK_SHIFT] as RowChunk;
     c.disposal[k] = disposal;
     c.lot[k] = lot;
@@ -177,9 +188,7 @@ export class RowTable {
   /** The columns the per-row files read, without copies (chunks are on SharedArrayBuffers). */
   data(): RowTableData {
     // Only the columns the files read (a RowChunk itself would be cloned whole, lot and method too).
-    const chunks = this.chunks.map((c): RowChunkColumns => ({
-      disposal: c.disposal, qty: c.qty, basis: c.basis, proceeds: c.proceeds, adjustment: c.adjustment, holdDay: c.holdDay, flags: c.flags,
-    }));
+    const chunks = this.chunks.map((c) => this.columns(c));
     return { count: this.count, boxShort: this.boxShort, boxLong: this.boxLong, chunks, day: this.ev.day };
   }
 
