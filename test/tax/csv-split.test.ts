@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { syntheticYear, toCsv } from '../../bench/tax-gen.js';
 import { collectCsvSplit, countNewlines, splitCounts } from '../../electron/services/tax/csv-split.js';
-import { forEachCsvTransaction } from '../../electron/services/tax/csv.js';
+import { forEachCsvTransaction, readCsv } from '../../electron/services/tax/csv.js';
 import { makeDayOf } from '../../electron/services/tax/dates.js';
 import { parseSettings } from '../../electron/services/tax/engine.js';
 import { EventCollector, type EvStore } from '../../electron/services/tax/prepare.js';
@@ -112,4 +112,13 @@ describe('a CSV read on two threads', () => {
     expect(plain(twoThreads(text, broken(), 0.3, false))).toEqual(want);
     expect(splitCounts.worker_parts).toBe(before);
   }, 60_000);
+
+  it('readCsv gives each record its own fields unless asked to reuse one array (forEachCsvTransaction does)', () => {
+    const kept: string[][] = [];
+    readCsv('a,b\n1,2\n3,4\n', (r) => kept.push(r.fields));
+    expect(kept).toEqual([['a', 'b'], ['1', '2'], ['3', '4']]);
+    const reused: string[][] = [];
+    readCsv('a,b\n1,2\n3,4\n', (r) => reused.push(r.fields), true);
+    expect(reused[0]).toBe(reused[2]);
+  });
 });

@@ -5,7 +5,7 @@
 import { decimalProblem, mulDivRoundN, parseQtyN, pow10N, scanDecimal, scanned, valueCents, CENTS_MAX, PRICE_DECIMALS_MAX, QTY_DECIMALS, QTY_MAX } from './fixed.js';
 import { parseTimestamp, type DayOf } from './dates.js';
 import { IdIndex, idHash } from './ids.js';
-import { LIMITS, TaxInputError, TX_TYPES, type TaxSettings, type TaxTransaction } from './types.js';
+import { LIMITS, TaxInputError, TX_TYPES, type TaxSettings, type TaxTransaction, type TxType } from './types.js';
 
 import { EvStore, type Ev, type LotRef, type OrderPick } from './ev-store.js';
 
@@ -126,6 +126,14 @@ function fastPath(tx: TaxTransaction): boolean {
   return true;
 }
 
+/** An Ev as a class instance, not an object literal (no allocation site to pretenure: see csv.ts). */
+class PreparedEv implements Ev {
+  constructor(
+    readonly id: string, readonly row: number | undefined, readonly price: string, readonly type: TxType, readonly ms: number, readonly day: number,
+    readonly qty: number, readonly cents: number, readonly income: number, readonly lots: LotRef[] | null, readonly pick: OrderPick | null,
+  ) {}
+}
+
 /** Validates one transaction and computes its exact basis or proceeds. */
 export function prepareOne(tx: TaxTransaction, s: TaxSettings, dayOf: DayOf): Ev {
   if (typeof tx.id !== 'string' || tx.id.length === 0) fail(tx, 'id', 'is empty');
@@ -136,7 +144,7 @@ export function prepareOne(tx: TaxTransaction, s: TaxSettings, dayOf: DayOf): Ev
   if (!TYPE_SET.has(tx.type)) fail(tx, 'type', `must be one of ${TX_TYPES.join(', ')}: ${JSON.stringify(tx.type)}`);
   if (fastPath(tx)) {
     const q = fastQty;
-    return { id: tx.id, row: tx.row, price: fastIncome > 0 ? tx.price_usd : '', type: tx.type, ms, day: dayOf(ms), qty: q, cents: fastCents, income: fastIncome, lots: lotRefs(tx, q), pick: orderPick(tx) };
+    return new PreparedEv(tx.id, tx.row, fastIncome > 0 ? tx.price_usd : '', tx.type, ms, dayOf(ms), q, fastCents, fastIncome, lotRefs(tx, q), orderPick(tx));
   }
   const qty = quantity(tx, 'quantity', tx.quantity);
   const price = amount(tx, 'price', tx.price_usd, PRICE_DECIMALS_MAX);
@@ -172,7 +180,7 @@ export function prepareOne(tx: TaxTransaction, s: TaxSettings, dayOf: DayOf): Ev
       if (c < 0) fail(tx, 'fee', `the fee ${tx.fee_usd} exceeds the value of the ${tx.type} (${tx.price_usd} × ${tx.quantity})`);
       break;
   }
-  return { id: tx.id, row: tx.row, price: income > 0 ? price : '', type: tx.type, ms, day: dayOf(ms), qty, cents: c, income, lots: lotRefs(tx, qty), pick: orderPick(tx) };
+  return new PreparedEv(tx.id, tx.row, income > 0 ? price : '', tx.type, ms, dayOf(ms), qty, c, income, lotRefs(tx, qty), orderPick(tx));
 }
 
 /** EventCollector.batch(): events in input order as columns (n of each), sparse maps as entries. */
