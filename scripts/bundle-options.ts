@@ -15,3 +15,6 @@ export const esm: BuildOptions = {
 
 /** The tax worker thread's entry: a file of its own next to main.mjs (worker-client.ts loads it from there). */
 export const TAX_WORKER = { entry: 'electron/services/tax/worker.ts', file: 'tax-worker.mjs' } as const;
+
+/** The row-file worker's entry (row-worker.ts loads it from next to the bundle that starts it: main.mjs or tax-worker.mjs). */
+export const TAX_ROWS_WORKER = { entry: 'electron/services/tax/row-files-worker.ts', file: 'tax-rows-worker.mjs' } as const;

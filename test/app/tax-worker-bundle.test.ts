@@ -8,7 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../electron/services/ledger/index.js';
 import type * as Client from '../../electron/services/tax/worker-client.js';
 import type { HoldingsAnswer } from '../../electron/services/tax/worker-protocol.js';
-import { esm, TAX_WORKER } from '../../scripts/bundle-options.js';
+import type * as Tax from '../../electron/services/tax/index.js';
+import { syntheticYear, toCsv } from '../../bench/tax-gen.js';
+import { esm, TAX_ROWS_WORKER, TAX_WORKER } from '../../scripts/bundle-options.js';
 
 // Inside the tree so the bundles find node_modules (packages stay external, as in the app).
 const out = path.resolve('.tmp', `tax-worker-bundle-${process.pid}`);
@@ -37,4 +39,17 @@ describe('bundled tax worker', () => {
       ledger.close();
     }
   });
+
+  it('writes the per-row files with tax-rows-worker.mjs next to the bundle, the same bytes as one thread', async () => {
+    const dir = path.join(out, 'rows');
+    mkdirSync(dir, { recursive: true });
+    await build({ ...esm, entryPoints: [TAX_ROWS_WORKER.entry], outfile: path.join(dir, TAX_ROWS_WORKER.file) });
+    await build({ ...esm, entryPoints: ['electron/services/tax/index.ts'], outfile: path.join(dir, 'main.mjs') });
+    const tax = (await import(pathToFileURL(path.join(dir, 'main.mjs')).href)) as typeof Tax;
+    const r = tax.computeTaxYearFromCsv(toCsv(syntheticYear(3000)), { year: 2025, wash_sale: true });
+    const meta = { data_as_of: 'bundle', generated_at: '2026-01-01T00:00:00Z' };
+    const one = await tax.buildReportFiles(r, meta, { threads: 'one' });
+    const two = await tax.buildReportFiles(r, meta, { threads: 'two' });
+    for (const [i, f] of two.entries()) expect(Buffer.from(f.content).equals(Buffer.from(one[i]!.content)), f.name).toBe(true);
+  }, 60_000);
 });

@@ -96,8 +96,20 @@ export class ByteSink {
    * With `exactBytes`, one Buffer of that size and no room checks (a typed array drops writes
    * past its end; buffer() then refuses the result because the count is off).
    */
-  constructor(private readonly encoding: 'utf8' | 'latin1' = 'utf8', private readonly exactBytes?: number) {
-    this.buf = Buffer.allocUnsafe(exactBytes ?? CHUNK_BYTES);
+  /** Where this sink's bytes start in `buf` (0 unless it writes into a region of a given buffer). */
+  private readonly start: number;
+
+  /**
+   * With `into`, the sink writes exactBytes bytes into `into.buf` from `into.at` (a region of a
+   * file that another thread writes the rest of; see row-files.ts). A miscount is not silent:
+   * buffer() refuses it, and the other region's writer refuses its own.
+   */
+  constructor(private readonly encoding: 'utf8' | 'latin1' = 'utf8', private readonly exactBytes?: number, into?: { buf: Buffer; at: number }) {
+    if (into && (exactBytes === undefined || into.at < 0 || into.at + exactBytes > into.buf.length)) {
+      throw new RangeError(`byte writer: region [${into.at}, +${exactBytes}) outside a buffer of ${into.buf.length}`);
+    }
+    this.buf = into ? into.buf : Buffer.allocUnsafe(exactBytes ?? CHUNK_BYTES);
+    this.pos = this.start = into ? into.at : 0;
   }
 
   /** Makes room for `bytes` more; writes after it need no check until that many are used. */
@@ -204,8 +216,9 @@ export class ByteSink {
 
   buffer(): Buffer {
     if (this.exactBytes !== undefined) {
-      if (this.pos !== this.exactBytes) throw new Error(`byte writer: ${this.pos} bytes written into a file sized ${this.exactBytes}`);
-      return this.buf;
+      const written = this.pos - this.start;
+      if (written !== this.exactBytes) throw new Error(`byte writer: ${written} bytes written into a file sized ${this.exactBytes}`);
+      return this.start === 0 && this.buf.length === this.exactBytes ? this.buf : this.buf.subarray(this.start, this.pos);
     }
     return Buffer.concat([...this.chunks, this.buf.subarray(0, this.pos)]);
   }

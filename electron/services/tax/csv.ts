@@ -49,8 +49,33 @@ function isBlank(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** Calls `onRecord` for each non-empty record. Throws TaxInputError on an unterminated quote. */
-export function readCsv(text: string, onRecord: (r: CsvRecord) => void): void {
+/**
+ * Per-row objects of the reader are class instances, not object or array literals. Why: V8 may
+ * decide to allocate a literal's objects in old space once its first few all survived a scavenge
+ * (allocation-site pretenuring); a per-row site so tenured kept every row's strings alive until
+ * the next full GC, and identical 1M-row runs took 4.8 s or 5.5-7 s depending on that decision
+ * (docs/BENCHMARKS.md, "third pass"). Class instances carry no allocation site.
+ */
+class CsvRow implements CsvRecord {
+  constructor(readonly line: number, readonly fields: string[]) {}
+}
+
+class CsvTransaction implements TaxTransaction {
+  declare basis_usd?: string;
+  declare lots?: { id: string; quantity: string }[];
+  constructor(
+    readonly id: string, readonly time: string, readonly type: TxType, readonly quantity: string,
+    readonly price_usd: string, readonly fee_usd: string, readonly row: number,
+  ) {}
+}
+
+/**
+ * Calls `onRecord` for each non-empty record. Throws TaxInputError on an unterminated quote.
+ * With `reuseFields`, every unquoted record's `fields` is the same array, refilled (for a caller
+ * that reads the fields at once and keeps none of the arrays).
+ */
+export function readCsv(text: string, onRecord: (r: CsvRecord) => void, reuseFields = false): void {
+  const shared: string[] = new Array<string>();
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   const n = text.length;
@@ -63,7 +88,11 @@ export function readCsv(text: string, onRecord: (r: CsvRecord) => void): void {
     if (nextQuote < 0 || nextQuote >= lineEnd) {
       // Fast path, no quotes on this line: fields are sliced straight from the text.
       if (lineEnd > pos && !isBlank(text, pos, lineEnd)) {
-        const fields: string[] = [];
+        let fields: string[];
+        if (reuseFields) {
+          fields = shared;
+          fields.length = 0;
+        } else fields = new Array<string>();
         let k = pos;
         for (;;) {
           let c = text.indexOf(',', k);
@@ -72,7 +101,7 @@ export function readCsv(text: string, onRecord: (r: CsvRecord) => void): void {
           if (c === lineEnd) break;
           k = c + 1;
         }
-        onRecord({ line, fields });
+        onRecord(new CsvRow(line, fields));
       }
       pos = end + 1;
       line++;
@@ -120,7 +149,7 @@ export function readCsv(text: string, onRecord: (r: CsvRecord) => void): void {
       if (i < n && text[i] !== '\n') throw new TaxInputError('unexpected text after a quoted field', '(row)', undefined, start);
       break;
     }
-    onRecord({ line: start, fields });
+    onRecord(new CsvRow(start, fields));
     pos = i + 1;
     line++;
   }
@@ -133,8 +162,12 @@ export function parseTransactionsCsv(text: string): TaxTransaction[] {
   return out;
 }
 
-/** Calls `onTx` for each data row, in file order (the engine uses this to avoid keeping the objects). */
-export function forEachCsvTransaction(text: string, onTx: (tx: TaxTransaction) => void): void {
+/**
+ * Calls `onTx` for each data row, in file order (the engine uses this to avoid keeping the objects).
+ * `lineOffset` is added to data rows' line numbers: a part of a file parsed as its header line
+ * followed by the part (csv-split.ts) names the rows as the whole file does.
+ */
+export function forEachCsvTransaction(text: string, onTx: (tx: TaxTransaction) => void, lineOffset = 0): void {
   if (text.length > CSV_BYTES_MAX) throw new TaxInputError(`the file is larger than ${CSV_BYTES_MAX} bytes`, '(file)');
   let header: CsvRecord | null = null;
   const col: Record<string, number> = {};
@@ -143,7 +176,7 @@ export function forEachCsvTransaction(text: string, onTx: (tx: TaxTransaction) =
   let count = 0;
   readCsv(text, (rec) => {
     if (!header) {
-      header = rec;
+      header = new CsvRow(rec.line, [...rec.fields]); // the reader refills rec.fields
       const names = rec.fields.map((h) => h.toLowerCase());
       names.forEach((name, i) => {
         if (!CSV_COLUMNS.includes(name)) throw new TaxInputError(`unknown column ${JSON.stringify(rec.fields[i])} (known: ${CSV_COLUMNS.join(', ')})`, name || '(empty)', undefined, rec.line);
@@ -158,21 +191,18 @@ export function forEachCsvTransaction(text: string, onTx: (tx: TaxTransaction) =
       return;
     }
     const f = rec.fields;
-    const row = rec.line;
+    const row = rec.line + lineOffset;
     if (f.length !== names(header).length) {
       throw new TaxInputError(`has ${f.length} fields, the header has ${names(header).length}`, '(row)', f[iId], row);
     }
     if (count++ >= LIMITS.transactions_max) throw new TaxInputError(`more than ${LIMITS.transactions_max} rows`, '(file)', undefined, row);
     const id = f[iId] as string;
     const fee = iFee === undefined ? '' : (f[iFee] as string);
-    const tx: TaxTransaction = {
-      id, time: f[iTime] as string, type: (f[iType] as string).toLowerCase() as TxType, quantity: f[iQty] as string,
-      price_usd: f[iPrice] as string, fee_usd: fee === '' ? '0' : fee, row,
-    };
+    const tx: TaxTransaction = new CsvTransaction(id, f[iTime] as string, (f[iType] as string).toLowerCase() as TxType, f[iQty] as string, f[iPrice] as string, fee === '' ? '0' : fee, row);
     if (iBasis !== undefined && f[iBasis] !== '') tx.basis_usd = f[iBasis] as string;
     if (iLots !== undefined && f[iLots] !== '') tx.lots = parseLots(f[iLots] as string, row, id);
     onTx(tx);
-  });
+  }, true);
   if (!header) throw new TaxInputError('the file is empty (expected a header row)', '(header)', undefined, 1);
 }
 

@@ -1,6 +1,8 @@
 // The yearly computation and the two live views (unrealized positions, what-if sale).
 import { LotBook, WASH_WINDOW_DAYS, type Disposal, type Portion } from './book.js';
 import { forEachCsvTransaction } from './csv.js';
+import { collectCsvSplit, countNewlines, SPLIT_LINES_MIN } from './csv-split.js';
+import { prepareRowFiles, prestartRowFilesWorker } from './row-worker.js';
 import { RowTable } from './rows.js';
 import { assertTimeZone, dayFromCivil, formatISODate, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
 import { decimalProblem, formatCentsN as formatCents, formatQtyN as formatQty, parseCents, parseQtyN, valueCents, PRICE_DECIMALS_MAX, QTY_DECIMALS } from './fixed.js';
@@ -118,15 +120,19 @@ export function computeTaxYear(transactions: readonly TaxTransaction[], settings
 export function computeTaxYearFromCsv(csvText: string, settingsInput: TaxSettingsInput): TaxYearResult {
   const s = parseSettings(settingsInput);
   // Size the columns once from the line count (growing a million-row table costs copies).
-  let lines = 1;
-  for (let i = csvText.indexOf('\n'); i >= 0; i = csvText.indexOf('\n', i + 1)) lines++;
-  const c = new EventCollector(s, makeDayOf(s.tz), Math.min(lines, LIMITS.transactions_max));
+  const lines = 1 + countNewlines(csvText, 0, csvText.length);
+  const dayOf = makeDayOf(s.tz);
+  // A large file is read on two threads (csv-split.ts); the same helper worker then writes part of the report's row files.
+  const split = collectCsvSplit(csvText, s, dayOf, lines);
+  if (split) return computeFromEvents(split, s, { prepareReport: true });
+  if (lines >= SPLIT_LINES_MIN) prestartRowFilesWorker(); // a quoted file: the worker still helps with the report
+  const c = new EventCollector(s, dayOf, Math.min(lines, LIMITS.transactions_max));
   forEachCsvTransaction(csvText, (tx) => c.add(tx));
   return computeFromEvents(c.finish(), s);
 }
 
 /** The year from already prepared events (in processing order); `s` is parsed settings with a year. */
-export function computeFromEvents(ev: EvStore, s: TaxSettings): TaxYearResult {
+export function computeFromEvents(ev: EvStore, s: TaxSettings, opts: { prepareReport?: boolean } = {}): TaxYearResult {
   if (s.year === undefined) throw new TaxInputError('is required', 'settings.year');
   const year = s.year;
   const prior = s.prior_year ? priorYearCents(s.prior_year) : null;
@@ -135,6 +141,8 @@ export function computeFromEvents(ev: EvStore, s: TaxSettings): TaxYearResult {
   const lastDay = dayFromCivil(year, 12, 31);
   const bx = boxes(s);
   const table = new RowTable(ev, s.asset_symbol, bx.short, bx.long);
+  // A report follows (the CSV path): the helper worker sizes rows and maps the files' memory meanwhile.
+  if (opts.prepareReport === true) prepareRowFiles(table);
   const acc: Record<string, number[]> = {};
   let st = 0, lt = 0, washInYear = 0;
   const onDisposal = (d: Disposal): void => {
@@ -158,6 +166,7 @@ export function computeFromEvents(ev: EvStore, s: TaxSettings): TaxYearResult {
   const lookahead = s.wash_sale ? upperBound(ev, (e) => ev.day[e] as number, lastDay + WASH_WINDOW_DAYS) : end;
   // onDisposal copies each portion into the row table: the book may reuse the objects.
   const book = runBook(ev, s, end, lookahead, onDisposal, true);
+  table.onChunkFull = null; // the rows are all added
   const byLine: Record<string, CentTotals> = {};
   for (const [k, t] of Object.entries(acc)) {
     for (const x of t) assertSafeSum(x);

@@ -3,7 +3,7 @@
 // strings and growing a large table), the biggest single cost of reading a million rows.
 const EMPTY = -1;
 
-function hash(s: string): number {
+export function idHash(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
@@ -25,7 +25,7 @@ export class IdIndex {
   /** Position of `id`, or -1. */
   get(id: string): number {
     const ids = this.ids();
-    let i = hash(id) & this.mask;
+    let i = idHash(id) & this.mask;
     for (;;) {
       const v = this.slots[i] as number;
       if (v === EMPTY) return -1;
@@ -36,10 +36,15 @@ export class IdIndex {
 
   /** Adds position `pos` (whose id is ids[pos]); returns false if the id is already there. */
   add(pos: number): boolean {
+    return this.addHashed(pos, idHash(this.ids()[pos] as string));
+  }
+
+  /** add() with the id's idHash already known (computed by the thread that read it: csv-split.ts). */
+  addHashed(pos: number, h: number): boolean {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
     const ids = this.ids();
     const id = ids[pos] as string;
-    let i = hash(id) & this.mask;
+    let i = h & this.mask;
     for (;;) {
       const v = this.slots[i] as number;
       if (v === EMPTY) {
@@ -59,7 +64,7 @@ export class IdIndex {
     const ids = this.ids();
     for (const v of old) {
       if (v === EMPTY) continue;
-      let i = hash(ids[v] as string) & this.mask;
+      let i = idHash(ids[v] as string) & this.mask;
       while (this.slots[i] !== EMPTY) i = (i + 1) & this.mask;
       this.slots[i] = v;
     }

@@ -31,7 +31,8 @@
 //   LiveTax in ./live.js: the same figures kept current one transaction at a time (year sums,
 //     held lots, holdings by source, a read-only what-if); the wallet runs it in ./worker.ts.
 //
-//   buildReportFiles(result, meta: { data_as_of, generated_at }): Promise<ReportFile[]>
+//   buildReportFiles(result, meta: { data_as_of, generated_at }, opts?: { threads }): Promise<ReportFile[]>
+//     opts.threads: 'auto' (default: two threads from 100k rows, row-files.ts), 'one' or 'two'; the bytes are the same.
 //     The six files of `npm run wallet -- report` and their manifest.json in memory; or the single
 //     writers: form8949Csv, scheduleDJson, txf, turbotaxCsv, incomeCsv (strings), gainsReportPdf (Buffer).
 //     The CSVs are plain tables; provenance (data as of, settings, notes) is in the manifest and the PDF.
@@ -44,6 +45,6 @@ export {
   incomeNote, TURBOTAX_WASH_NOTE, FORM8949_HEADER, TURBOTAX_HEADER, INCOME_HEADER, NOT_TAX_ADVICE, TXF_REFNUM, TXF_WASH_REFNUM, type ReportMeta,
 } from './writers.js';
 export { gainsReportPdf, MINT_POLICY_TEXT, PDF_ROWS_MAX } from './pdf.js';
-export { buildReportFiles, reportFileNames, type ReportFile } from './report.js';
+export { buildReportFiles, reportFileNames, type ReportFile, type ReportOptions } from './report.js';
 export { reportManifest, MANIFEST_NAME, MANIFEST_FORMAT, type ReportManifest, type ManifestFile } from './manifest.js';
 export * from './types.js';

@@ -4,151 +4,12 @@
 // checks each field by hand with a specific error naming the column. Settings do use zod.
 import { decimalProblem, mulDivRoundN, parseQtyN, pow10N, scanDecimal, scanned, valueCents, CENTS_MAX, PRICE_DECIMALS_MAX, QTY_DECIMALS, QTY_MAX } from './fixed.js';
 import { parseTimestamp, type DayOf } from './dates.js';
-import { IdIndex } from './ids.js';
+import { IdIndex, idHash } from './ids.js';
 import { LIMITS, TaxInputError, TX_TYPES, type TaxSettings, type TaxTransaction, type TxType } from './types.js';
 
-export interface LotRef {
-  id: string;
-  /** Quantity units (1e-8 token). */
-  qty: number;
-}
+import { EvStore, type Ev, type LotRef, type OrderPick } from './ev-store.js';
 
-/** The lots an order chose, shared by its fills (TaxTransaction.order_lots). */
-export interface OrderPick {
-  order: string;
-  lots: LotRef[];
-}
-
-/** A validated transaction. Amounts are exact integers; see fixed.ts for units. */
-export interface Ev {
-  id: string;
-  /** CSV row (header = 1), or undefined when the input was not a file. */
-  row: number | undefined;
-  /** Price text as given (income rows print it); '' when not needed. */
-  price: string;
-  type: TxType;
-  ms: number;
-  day: number;
-  /** Quantity units (1e-8 token). */
-  qty: number;
-  /** Acquisitions: basis in cents. Disposals: proceeds in cents (net of fees). */
-  cents: number;
-  /** Ordinary income in cents (mint under fmv, income); 0 otherwise. */
-  income: number;
-  lots: LotRef[] | null;
-  /** Optional (absent = none): the lots the fill's order chose. */
-  pick?: OrderPick | null;
-}
-
-export const TYPE_CODE: Record<TxType, number> = { buy: 0, sell: 1, mint: 2, redeem: 3, income: 4 };
-export const CODE_TYPE: TxType[] = ['buy', 'sell', 'mint', 'redeem', 'income'];
-export const isAcquisitionCode = (t: number): boolean => t === 0 || t === 2 || t === 4;
-
-/**
- * Validated transactions as columns (struct of arrays), in processing order. Why: an object per
- * transaction holds its time, quantity and amounts as boxed doubles (separate heap objects in V8),
- * and at a million transactions the garbage collector spent more time copying them than the
- * engine spent computing. Typed arrays hold the same numbers with no objects at all.
- */
-export class EvStore {
-  n = 0;
-  id: string[] = [];
-  row: Int32Array;
-  type: Uint8Array;
-  ms: Float64Array;
-  day: Int32Array;
-  qty: Float64Array;
-  cents: Float64Array;
-  income: Float64Array;
-  /** Sparse: price text of events with income; specific-ID lots of disposals. */
-  price = new Map<number, string>();
-  lots = new Map<number, LotRef[]>();
-  picks = new Map<number, OrderPick>();
-
-  constructor(capacity: number) {
-    this.row = new Int32Array(capacity);
-    this.type = new Uint8Array(capacity);
-    this.ms = new Float64Array(capacity);
-    this.day = new Int32Array(capacity);
-    this.qty = new Float64Array(capacity);
-    this.cents = new Float64Array(capacity);
-    this.income = new Float64Array(capacity);
-  }
-
-  private grow(): void {
-    const cap = Math.max(16, this.ms.length * 2);
-    const g = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a);
-      return b;
-    };
-    this.row = g(this.row, (n) => new Int32Array(n));
-    this.type = g(this.type, (n) => new Uint8Array(n));
-    this.ms = g(this.ms, (n) => new Float64Array(n));
-    this.day = g(this.day, (n) => new Int32Array(n));
-    this.qty = g(this.qty, (n) => new Float64Array(n));
-    this.cents = g(this.cents, (n) => new Float64Array(n));
-    this.income = g(this.income, (n) => new Float64Array(n));
-  }
-
-  push(ev: Ev): void {
-    if (this.n === this.ms.length) this.grow();
-    const i = this.n++;
-    this.id.push(ev.id);
-    this.row[i] = ev.row ?? -1;
-    this.type[i] = TYPE_CODE[ev.type];
-    this.ms[i] = ev.ms;
-    this.day[i] = ev.day;
-    this.qty[i] = ev.qty;
-    this.cents[i] = ev.cents;
-    this.income[i] = ev.income;
-    if (ev.income > 0) this.price.set(i, ev.price);
-    if (ev.lots) this.lots.set(i, ev.lots);
-    if (ev.pick) this.picks.set(i, ev.pick);
-  }
-
-  /** Removes the last event (only used to undo a refused push). */
-  pop(): void {
-    const i = --this.n;
-    this.id.pop();
-    this.price.delete(i);
-    this.lots.delete(i);
-    this.picks.delete(i);
-  }
-
-  typeOf(i: number): TxType {
-    return CODE_TYPE[this.type[i] as number] as TxType;
-  }
-
-  rowOf(i: number): number | undefined {
-    const r = this.row[i] as number;
-    return r < 0 ? undefined : r;
-  }
-
-  /** Reorders every column by `order` (a permutation). */
-  permute(order: Int32Array): void {
-    const n = this.n;
-    const pf = (a: Float64Array): Float64Array => { const b = new Float64Array(n); for (let k = 0; k < n; k++) b[k] = a[order[k] as number] as number; return b; };
-    const pi = (a: Int32Array): Int32Array => { const b = new Int32Array(n); for (let k = 0; k < n; k++) b[k] = a[order[k] as number] as number; return b; };
-    const pu = (a: Uint8Array): Uint8Array => { const b = new Uint8Array(n); for (let k = 0; k < n; k++) b[k] = a[order[k] as number] as number; return b; };
-    const id: string[] = new Array<string>(n);
-    for (let k = 0; k < n; k++) id[k] = this.id[order[k] as number] as string;
-    const inverse = new Int32Array(n);
-    for (let k = 0; k < n; k++) inverse[order[k] as number] = k;
-    const remap = <T>(m: Map<number, T>): Map<number, T> => new Map([...m].map(([i, v]) => [inverse[i] as number, v]));
-    this.id = id;
-    this.row = pi(this.row);
-    this.type = pu(this.type);
-    this.ms = pf(this.ms);
-    this.day = pi(this.day);
-    this.qty = pf(this.qty);
-    this.cents = pf(this.cents);
-    this.income = pf(this.income);
-    this.price = remap(this.price);
-    this.lots = remap(this.lots);
-    this.picks = remap(this.picks);
-  }
-}
+export { CODE_TYPE, EvStore, isAcquisitionCode, TYPE_CODE, type Ev, type LotRef, type OrderPick } from './ev-store.js';
 
 const TYPE_SET = new Set<string>(TX_TYPES);
 
@@ -265,6 +126,14 @@ function fastPath(tx: TaxTransaction): boolean {
   return true;
 }
 
+/** An Ev as a class instance, not an object literal (no allocation site to pretenure: see csv.ts). */
+class PreparedEv implements Ev {
+  constructor(
+    readonly id: string, readonly row: number | undefined, readonly price: string, readonly type: TxType, readonly ms: number, readonly day: number,
+    readonly qty: number, readonly cents: number, readonly income: number, readonly lots: LotRef[] | null, readonly pick: OrderPick | null,
+  ) {}
+}
+
 /** Validates one transaction and computes its exact basis or proceeds. */
 export function prepareOne(tx: TaxTransaction, s: TaxSettings, dayOf: DayOf): Ev {
   if (typeof tx.id !== 'string' || tx.id.length === 0) fail(tx, 'id', 'is empty');
@@ -275,7 +144,7 @@ export function prepareOne(tx: TaxTransaction, s: TaxSettings, dayOf: DayOf): Ev
   if (!TYPE_SET.has(tx.type)) fail(tx, 'type', `must be one of ${TX_TYPES.join(', ')}: ${JSON.stringify(tx.type)}`);
   if (fastPath(tx)) {
     const q = fastQty;
-    return { id: tx.id, row: tx.row, price: fastIncome > 0 ? tx.price_usd : '', type: tx.type, ms, day: dayOf(ms), qty: q, cents: fastCents, income: fastIncome, lots: lotRefs(tx, q), pick: orderPick(tx) };
+    return new PreparedEv(tx.id, tx.row, fastIncome > 0 ? tx.price_usd : '', tx.type, ms, dayOf(ms), q, fastCents, fastIncome, lotRefs(tx, q), orderPick(tx));
   }
   const qty = quantity(tx, 'quantity', tx.quantity);
   const price = amount(tx, 'price', tx.price_usd, PRICE_DECIMALS_MAX);
@@ -311,7 +180,27 @@ export function prepareOne(tx: TaxTransaction, s: TaxSettings, dayOf: DayOf): Ev
       if (c < 0) fail(tx, 'fee', `the fee ${tx.fee_usd} exceeds the value of the ${tx.type} (${tx.price_usd} × ${tx.quantity})`);
       break;
   }
-  return { id: tx.id, row: tx.row, price: income > 0 ? price : '', type: tx.type, ms, day: dayOf(ms), qty, cents: c, income, lots: lotRefs(tx, qty), pick: orderPick(tx) };
+  return new PreparedEv(tx.id, tx.row, income > 0 ? price : '', tx.type, ms, dayOf(ms), qty, c, income, lotRefs(tx, qty), orderPick(tx));
+}
+
+/** EventCollector.batch(): events in input order as columns (n of each), sparse maps as entries. */
+export interface EvBatch {
+  n: number;
+  /** Whether the events are in time order among themselves. */
+  sorted: boolean;
+  id: string[];
+  /** idHash of each id (so the receiving thread does not hash them again). */
+  idHash: Int32Array;
+  row: Int32Array;
+  type: Uint8Array;
+  ms: Float64Array;
+  day: Int32Array;
+  qty: Float64Array;
+  cents: Float64Array;
+  income: Float64Array;
+  price: [number, string][];
+  lots: [number, LotRef[]][];
+  picks: [number, OrderPick][];
 }
 
 /** Collects validated events; refuses duplicate ids; sorts by time (stable) at the end. */
@@ -333,6 +222,48 @@ export class EventCollector {
     if (!this.ids.add(st.n - 1)) {
       st.pop();
       fail(tx, 'id', `duplicate id ${JSON.stringify(ev.id)}`);
+    }
+  }
+
+  /** The events so far in input order, as plain columns another thread can be sent (csv-split.ts). */
+  batch(): EvBatch {
+    const st = this.store, n = st.n;
+    return {
+      n, sorted: this.sorted, id: st.id, idHash: Int32Array.from(st.id, idHash), row: st.row.slice(0, n), type: st.type.slice(0, n), ms: st.ms.slice(0, n), day: st.day.slice(0, n),
+      qty: st.qty.slice(0, n), cents: st.cents.slice(0, n), income: st.income.slice(0, n), price: [...st.price], lots: [...st.lots], picks: [...st.picks],
+    };
+  }
+
+  /**
+   * Appends events another collector read from the rest of the same file (csv-split.ts): the same
+   * events and the same duplicate-id error as if this collector had read those rows itself (that
+   * collector refused duplicates among its own rows; these are checked against all before them).
+   */
+  appendBatch(b: EvBatch): void {
+    const st = this.store;
+    if (st.n + b.n > LIMITS.transactions_max) throw new TaxInputError(`more than ${LIMITS.transactions_max} transactions`, 'id', b.id[0], b.row[0]);
+    while (st.ms.length < st.n + b.n) st.grow();
+    const base = st.n;
+    if (b.n > 0 && base > 0 && (b.ms[0] as number) < (st.ms[base - 1] as number)) this.sorted = false;
+    if (!b.sorted) this.sorted = false;
+    st.row.set(b.row.subarray(0, b.n), base);
+    st.type.set(b.type.subarray(0, b.n), base);
+    st.ms.set(b.ms.subarray(0, b.n), base);
+    st.day.set(b.day.subarray(0, b.n), base);
+    st.qty.set(b.qty.subarray(0, b.n), base);
+    st.cents.set(b.cents.subarray(0, b.n), base);
+    st.income.set(b.income.subarray(0, b.n), base);
+    for (const [i, v] of b.price) st.price.set(base + i, v);
+    for (const [i, v] of b.lots) st.lots.set(base + i, v);
+    for (const [i, v] of b.picks) st.picks.set(base + i, v);
+    for (let k = 0; k < b.n; k++) {
+      const id = b.id[k] as string;
+      st.id.push(id);
+      st.n++;
+      if (!this.ids.addHashed(base + k, b.idHash[k] as number)) {
+        const row = b.row[k] as number;
+        throw new TaxInputError(`duplicate id ${JSON.stringify(id)}`, 'id', id, row < 0 ? undefined : row);
+      }
     }
   }
 

@@ -44,20 +44,76 @@ const FLAG_WASH = 2;
  * forces full GCs of the whole heap (profiled: several per run, ~60-90 ms each).
  */
 const CHUNK_SHIFT = 16;
-const CHUNK_ROWS = 1 << CHUNK_SHIFT;
+export const CHUNK_ROWS = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_ROWS - 1;
 
-class RowChunk {
+/** A typed column on a SharedArrayBuffer: the row-file worker (row-files.ts) reads it without a copy. */
+function shared<T>(make: (b: SharedArrayBuffer) => T, bytesPerRow: number): T {
+  return make(new SharedArrayBuffer(CHUNK_ROWS * bytesPerRow));
+}
+
+class RowChunk implements RowChunkColumns {
   /** Event indices of the disposal and of the lot's acquisition. */
-  readonly disposal = new Int32Array(CHUNK_ROWS);
+  readonly disposal = shared((b) => new Int32Array(b), 4);
   readonly lot = new Int32Array(CHUNK_ROWS);
-  readonly qty = new Float64Array(CHUNK_ROWS);
-  readonly basis = new Float64Array(CHUNK_ROWS);
-  readonly proceeds = new Float64Array(CHUNK_ROWS);
-  readonly adjustment = new Float64Array(CHUNK_ROWS);
-  readonly holdDay = new Int32Array(CHUNK_ROWS);
-  readonly flags = new Uint8Array(CHUNK_ROWS);
+  readonly qty = shared((b) => new Float64Array(b), 8);
+  readonly basis = shared((b) => new Float64Array(b), 8);
+  readonly proceeds = shared((b) => new Float64Array(b), 8);
+  readonly adjustment = shared((b) => new Float64Array(b), 8);
+  readonly holdDay = shared((b) => new Int32Array(b), 4);
+  readonly flags = shared((b) => new Uint8Array(b), 1);
   readonly method = new Uint8Array(CHUNK_ROWS);
+}
+
+/** What the per-row files read of a chunk (row-writer.ts); shared with the row-file worker. */
+export interface RowChunkColumns {
+  readonly disposal: Int32Array;
+  readonly qty: Float64Array;
+  readonly basis: Float64Array;
+  readonly proceeds: Float64Array;
+  readonly adjustment: Float64Array;
+  readonly holdDay: Int32Array;
+  readonly flags: Uint8Array;
+}
+
+/** The rows as the per-row files need them: plain data a worker thread can be sent (see RowColumns). */
+export interface RowTableData {
+  count: number;
+  boxShort: Box;
+  boxLong: Box;
+  chunks: RowChunkColumns[];
+  /** Event days (the sold day of a row is day[disposal]). */
+  day: Int32Array;
+}
+
+/** Reads rows of RowTableData (the row-file worker's side of RowTable.numbers). */
+export class RowColumns {
+  readonly count: number;
+  readonly boxShort: Box;
+  readonly boxLong: Box;
+  private readonly chunks: RowChunkColumns[];
+  private readonly day: Int32Array;
+  constructor(d: RowTableData) {
+    this.count = d.count;
+    this.boxShort = d.boxShort;
+    this.boxLong = d.boxLong;
+    this.chunks = d.chunks;
+    this.day = d.day;
+    if (this.chunks.length * CHUNK_ROWS < this.count) throw new Error(`row data: ${this.count} rows in ${this.chunks.length} chunks`);
+  }
+
+  numbers(i: number, out: RowNumbers): void {
+    const c = this.chunks[i >>> CHUNK_SHIFT] as RowChunkColumns, k = i & CHUNK_MASK;
+    const flags = c.flags[k] as number;
+    out.long = (flags & FLAG_LONG) !== 0;
+    out.wash = (flags & FLAG_WASH) !== 0;
+    out.qty = c.qty[k] as number;
+    out.basis = c.basis[k] as number;
+    out.proceeds = c.proceeds[k] as number;
+    out.adjustment = c.adjustment[k] as number;
+    out.holdDay = c.holdDay[k] as number;
+    out.soldDay = this.day[c.disposal[k] as number] as number;
+  }
 }
 
 export class RowTable {
@@ -65,12 +121,23 @@ export class RowTable {
   private readonly chunks: RowChunk[] = [];
   private readonly dates = new Map<number, string>();
 
+  /** Called with each chunk once it is full (its rows no longer change): the report's helper sizes them early (row-worker.ts). */
+  onChunkFull: ((k: number, columns: RowChunkColumns) => void) | null = null;
+
   constructor(readonly ev: EvStore, readonly symbol: string, readonly boxShort: Box, readonly boxLong: Box) {}
+
+  private columns(c: RowChunk): RowChunkColumns {
+    return { disposal: c.disposal, qty: c.qty, basis: c.basis, proceeds: c.proceeds, adjustment: c.adjustment, holdDay: c.holdDay, flags: c.flags };
+  }
 
   add(disposal: number, lot: number, qty: number, basis: number, proceeds: number, adjustment: number, holdDay: number, long: boolean, wash: boolean, method: LotMethod): void {
     const i = this.count++;
     const k = i & CHUNK_MASK;
-    if (k === 0) this.chunks.push(new RowChunk());
+    if (k === 0) {
+      const full = this.chunks.length - 1;
+      if (full >= 0 && this.onChunkFull) this.onChunkFull(full, this.columns(this.chunks[full] as RowChunk));
+      this.chunks.push(new RowChunk());
+    }
     const c = this.chunks[i >>> CHUNK_SHIFT] as RowChunk;
     c.disposal[k] = disposal;
     c.lot[k] = lot;
@@ -116,6 +183,13 @@ export class RowTable {
     out.adjustment = c.adjustment[k] as number;
     out.holdDay = c.holdDay[k] as number;
     out.soldDay = this.ev.day[c.disposal[k] as number] as number;
+  }
+
+  /** The columns the per-row files read, without copies (chunks are on SharedArrayBuffers). */
+  data(): RowTableData {
+    // Only the columns the files read (a RowChunk itself would be cloned whole, lot and method too).
+    const chunks = this.chunks.map((c) => this.columns(c));
+    return { count: this.count, boxShort: this.boxShort, boxLong: this.boxLong, chunks, day: this.ev.day };
   }
 
   get(i: number): Form8949Row {

@@ -1,11 +1,8 @@
 // The main thread's end of the tax worker: starts it (the .ts entry under tsx, the bundled
 // tax-worker.mjs next to the main bundle), sends it messages, and matches answers to questions.
 // A worker that dies is started again (it rebuilds from the ledger file); questions in flight fail.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerEntry } from './worker-start.js';
 import type { Answer, FromWorker, Question, ToWorker, ViewAnswer } from './worker-protocol.js';
 
 /** A question unanswered this long fails (a million-transaction rebuild ahead of it takes seconds). */
@@ -26,14 +23,7 @@ export class TaxWorkerError extends Error {
  * vitest alike: a worker thread does not inherit the parent's module hooks).
  */
 export function startTaxWorker(here = import.meta.url): Worker {
-  if (!here.endsWith('.ts')) return new Worker(new URL('./tax-worker.mjs', here)); // see scripts/bundle-options.ts
-  // tsx's ESM API as its package exports it for `import` (require.resolve would pick the CJS build).
-  const pkgFile = createRequire(here).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  const api = pathToFileURL(path.join(path.dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
-  const entry = new URL('./worker.ts', here).href;
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true });
+  return startWorkerEntry(here, './worker.ts', './tax-worker.mjs'); // see scripts/bundle-options.ts
 }
 
 export class TaxWorkerClient {

@@ -4,9 +4,12 @@
 // is in manifest.json beside them (manifest.ts) and in the PDF. JSON carries it in fields,
 // TXF in the header's program line.
 import { rowTableOf } from './engine.js';
-import { asciiBytes, ByteSink, centsLen, intLen, mdyLen, qtyLen } from './bytes.js';
-import type { PrintableRow, RowNumbers, RowTable } from './rows.js';
+import { ByteSink } from './bytes.js';
+import { rowBytes, TXF_REFNUM, TXF_WASH_REFNUM, writeRows } from './row-writer.js';
+import type { PrintableRow, RowTable } from './rows.js';
 import type { Form8949Row, TaxSettings, TaxYearResult } from './types.js';
+
+export { TXF_REFNUM, TXF_WASH_REFNUM } from './row-writer.js';
 
 export const PROGRAM_NAME = 'Compute Wallet';
 export const FORM8949_HEADER = 'part,box,description,date_acquired,date_sold,proceeds,cost_basis,code,adjustment,gain_loss';
@@ -14,10 +17,6 @@ export const TURBOTAX_HEADER = 'Currency Name,Purchase Date,Cost Basis,Date Sold
 export const INCOME_HEADER = 'date,id,type,quantity,price_usd,income_usd';
 export const NOT_TAX_ADVICE =
   'This report is computed by a calculator from your own records. It is not tax advice. Check it, and ask a tax professional if you are unsure.';
-
-/** TXF refnums (Intuit TXF v042). */
-export const TXF_REFNUM: Record<string, number> = { A: 321, B: 711, C: 712, D: 323, E: 713, F: 714, G: 712, H: 712, I: 712, J: 714, K: 714, L: 714 };
-export const TXF_WASH_REFNUM = { short: 682, long: 718 } as const;
 
 export interface ReportMeta {
   /** "data as of": the input file (name, digest) or the ledger's last synced event. */
@@ -85,106 +84,6 @@ export class TextSink {
   }
 }
 
-const TXF_HEAD = asciiBytes('TD\r\nN');
-const TXF_MID = asciiBytes('\r\nC1\r\nL1\r\nP');
-const TXF_DATE = asciiBytes('\r\nD');
-const TXF_AMOUNT = asciiBytes('\r\n$');
-const TXF_END = asciiBytes('\r\n^\r\n');
-const ROW_NUMBERS = (): RowNumbers => ({ long: false, wash: false, qty: 0, basis: 0, proceeds: 0, adjustment: 0, holdDay: 0, soldDay: 0 });
-
-function txfRefnum(n: RowNumbers, box: string): number {
-  return n.wash ? TXF_WASH_REFNUM[n.long ? 'long' : 'short'] : (TXF_REFNUM[box] as number);
-}
-
-/**
- * The bytes writeRows will write into each file, summed over the rows (the same layout,
- * counted: writeRows' ByteSinks refuse a result of any other size, so the two cannot drift).
- */
-function rowBytes(table: RowTable, symbol: string): { f: number; tx: number; tt: number } {
-  const n = ROW_NUMBERS();
-  const sym = symbol.length;
-  let f = 0, tx = 0, tt = 0;
-  for (let i = 0; i < table.count; i++) {
-    table.numbers(i, n);
-    const box = n.long ? table.boxLong : table.boxShort;
-    const q = qtyLen(n.qty), held = mdyLen(n.holdDay), sold = mdyLen(n.soldDay), proceeds = centsLen(n.proceeds), basis = centsLen(n.basis);
-    // part,box,qty symbol,held,sold,proceeds,basis,[W],adjustment,gain\n
-    f += (n.long ? 3 : 2) + box.length + q + sym + held + sold + proceeds + basis + (n.wash ? 1 : 0) + centsLen(n.adjustment) + centsLen(n.proceeds - n.basis + n.adjustment) + 10;
-    tx += TXF_HEAD.length + intLen(txfRefnum(n, box)) + TXF_MID.length + q + 1 + sym + 2 * TXF_DATE.length + held + sold +
-      2 * TXF_AMOUNT.length + basis + proceeds + (n.wash ? TXF_AMOUNT.length + centsLen(n.adjustment) : 0) + TXF_END.length;
-    tt += sym + held + centsLen(n.wash ? n.basis - n.adjustment : n.basis) + sold + proceeds + 5;
-  }
-  return { f, tx, tt };
-}
-
-/** The three per-row files' rows, in `order`, as rowFiles' `emit` writes them (same bytes). */
-function writeRows(table: RowTable, order: Int32Array, symbol: string, f: ByteSink, tx: ByteSink, tt: ByteSink): void {
-  const n = ROW_NUMBERS();
-  const shortBox = table.boxShort, longBox = table.boxLong;
-  const sym = asciiBytes(symbol);
-  const LF = 10, COMMA = 44;
-  for (const i of order) {
-    table.numbers(i, n);
-    const box = n.long ? longBox : shortBox;
-    const gain = n.proceeds - n.basis + n.adjustment;
-    // Form 8949: part,box,description,acquired,sold,proceeds,cost,code,adjustment,gain
-    f.ascii(n.long ? 'II,' : 'I,');
-    f.ascii(box);
-    f.byte(COMMA);
-    f.qty(n.qty);
-    f.byte(32);
-    f.bytes(sym);
-    f.byte(COMMA);
-    f.mdy(n.holdDay);
-    f.byte(COMMA);
-    f.mdy(n.soldDay);
-    f.byte(COMMA);
-    f.cents(n.proceeds);
-    f.byte(COMMA);
-    f.cents(n.basis);
-    f.byte(COMMA);
-    if (n.wash) f.byte(87);
-    f.byte(COMMA);
-    f.cents(n.adjustment);
-    f.byte(COMMA);
-    f.cents(gain);
-    f.byte(LF);
-    // TXF record
-    tx.bytes(TXF_HEAD);
-    tx.int(txfRefnum(n, box));
-    tx.bytes(TXF_MID);
-    tx.qty(n.qty);
-    tx.byte(32);
-    tx.bytes(sym);
-    tx.bytes(TXF_DATE);
-    tx.mdy(n.holdDay);
-    tx.bytes(TXF_DATE);
-    tx.mdy(n.soldDay);
-    tx.bytes(TXF_AMOUNT);
-    tx.cents(n.basis);
-    tx.bytes(TXF_AMOUNT);
-    tx.cents(n.proceeds);
-    if (n.wash) {
-      tx.bytes(TXF_AMOUNT);
-      tx.cents(n.adjustment);
-    }
-    tx.bytes(TXF_END);
-    // TurboTax: no negative numbers; a wash-sale row's cost is net of the disallowed loss.
-    const cost = n.wash ? n.basis - n.adjustment : n.basis;
-    if (cost < 0 || n.proceeds < 0) throw new Error(`TurboTax CSV: negative amount in row for ${table.get(i).disposal_id}`);
-    tt.bytes(sym);
-    tt.byte(COMMA);
-    tt.mdy(n.holdDay);
-    tt.byte(COMMA);
-    tt.cents(cost);
-    tt.byte(COMMA);
-    tt.mdy(n.soldDay);
-    tt.byte(COMMA);
-    tt.cents(n.proceeds);
-    tt.byte(LF);
-  }
-}
-
 /** RFC 4180 quoting, only where needed (amounts and dates never need it). */
 function safe(field: string): string {
   return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
@@ -215,7 +114,7 @@ function formOrder(count: number, groupOf: (i: number) => number): Int32Array {
 
 /** The table's rows in form order, computed once per table (the row files and the PDF both walk it). */
 const FORM_ORDERS = new WeakMap<RowTable, Int32Array>();
-function tableFormOrder(table: RowTable): Int32Array {
+export function tableFormOrder(table: RowTable): Int32Array {
   let order = FORM_ORDERS.get(table);
   if (!order || order.length !== table.count) {
     const short = BOX_ORDER.indexOf(table.boxShort), long = BOX_ORDER.indexOf(table.boxLong);
@@ -258,45 +157,63 @@ export function form8949CsvBuffer(r: TaxYearResult, meta: ReportMeta): Buffer {
  * Form 8949 CSV, TXF and TurboTax CSV.
  */
 export function rowFiles(r: TaxYearResult, meta: ReportMeta): { form8949: Buffer; txf: Buffer; turbotax: Buffer } {
-  const generated = mdy(meta.generated_at.slice(0, 10));
-  // TXF is ASCII: anything else (e.g. from a file name) becomes '?'.
-  const ascii = (t: string): string => t.replace(/[^\x20-\x7e]/g, '?');
-  const txHead = ['V042', `A${PROGRAM_NAME} (data as of ${meta.data_as_of.replace(/[\r\n]+/g, ' ')}; ${settingsSummary(r.settings)})`, `D ${generated}`, '^']
-    .map((l) => `${ascii(l)}\r\n`).join('');
-  const fHead = `${FORM8949_HEADER}\n`, ttHead = `${TURBOTAX_HEADER}\n`;
+  const heads = rowFileHeads(r, meta);
   const symbol = r.settings.asset_symbol;
   const table = rowTableOf(r);
-  // From the row table the files' sizes are known first (rowBytes): each is written into one Buffer.
-  const sizes = table ? rowBytes(table, symbol) : null;
-  const f8949 = new TextSink('utf8', sizes ? Buffer.byteLength(fHead, 'utf8') + sizes.f : undefined);
-  const tx = new TextSink('latin1', sizes ? Buffer.byteLength(txHead, 'latin1') + sizes.tx : undefined);
-  const tt = new TextSink('utf8', sizes ? Buffer.byteLength(ttHead, 'utf8') + sizes.tt : undefined);
-  f8949.line(fHead, '');
-  tx.line(txHead, '');
-  tt.line(ttHead, '');
-  const emit = (p: PrintableRow, disposalId: string): void => {
-    f8949.line(`${p.part},${p.box},${safe(p.description)},${p.acquired},${p.sold},${p.proceeds},${p.cost},${p.wash ? 'W' : ''},${p.adjustment},${p.gain}`);
-    const refnum = p.wash ? TXF_WASH_REFNUM[p.long ? 'long' : 'short'] : TXF_REFNUM[p.box];
-    const head = `TD\r\nN${refnum}\r\nC1\r\nL1\r\nP${ascii(p.description)}\r\nD${p.acquired}\r\nD${p.sold}\r\n$${p.cost}\r\n$${p.proceeds}`;
-    tx.line(p.wash ? `${head}\r\n$${p.adjustment}\r\n^` : `${head}\r\n^`, '\r\n');
-    const cost = p.wash ? p.costNetOfWash : p.cost;
-    if (cost.startsWith('-') || p.proceeds.startsWith('-')) throw new Error(`TurboTax CSV: negative amount in row for ${disposalId}`);
-    tt.line(`${symbol},${p.acquired},${cost},${p.sold},${p.proceeds}`);
-  };
   if (table) {
-    // Hot path: straight from the row table into bytes (bytes.ts), no row objects or strings.
+    // Hot path: straight from the row table into bytes (row-writer.ts), no row objects or strings.
+    // The files' sizes are known first (rowBytes): each is written into one Buffer.
+    const order = tableFormOrder(table);
+    const sizes = rowBytes(table, order, 0, order.length, symbol);
+    const f8949 = new TextSink('utf8', Buffer.byteLength(heads.f, 'utf8') + sizes.f);
+    const tx = new TextSink('latin1', Buffer.byteLength(heads.tx, 'latin1') + sizes.tx);
+    const tt = new TextSink('utf8', Buffer.byteLength(heads.tt, 'utf8') + sizes.tt);
+    f8949.line(heads.f, '');
+    tx.line(heads.tx, '');
+    tt.line(heads.tt, '');
     f8949.flush();
     tx.flush();
     tt.flush();
-    writeRows(table, tableFormOrder(table), symbol, f8949.bytes, tx.bytes, tt.bytes);
-  } else {
-    forEachRowInFormOrder(r, (row) => emit({
+    const bad = writeRows(table, order, 0, order.length, symbol, f8949.bytes, tx.bytes, tt.bytes);
+    if (bad >= 0) throw turbotaxNegative(table.get(bad).disposal_id);
+    return { form8949: f8949.buffer(), txf: tx.buffer(), turbotax: tt.buffer() };
+  }
+  const f8949 = new TextSink('utf8'), tx = new TextSink('latin1'), tt = new TextSink('utf8');
+  f8949.line(heads.f, '');
+  tx.line(heads.tx, '');
+  tt.line(heads.tt, '');
+  forEachRowInFormOrder(r, (row) => {
+    const p: PrintableRow = {
       part: row.part, box: row.box, long: row.term === 'long', description: row.description, acquired: mdy(row.date_acquired), sold: mdy(row.date_sold),
       proceeds: row.proceeds, cost: row.cost_basis, wash: row.code === 'W', adjustment: row.adjustment, gain: row.gain_loss,
       costNetOfWash: row.code === 'W' ? subtractCents(row.cost_basis, row.adjustment) : '',
-    }, row.disposal_id));
-  }
+    };
+    f8949.line(`${p.part},${p.box},${safe(p.description)},${p.acquired},${p.sold},${p.proceeds},${p.cost},${p.wash ? 'W' : ''},${p.adjustment},${p.gain}`);
+    const refnum = p.wash ? TXF_WASH_REFNUM[p.long ? 'long' : 'short'] : TXF_REFNUM[p.box];
+    const head = `TD\r\nN${refnum}\r\nC1\r\nL1\r\nP${txfAscii(p.description)}\r\nD${p.acquired}\r\nD${p.sold}\r\n$${p.cost}\r\n$${p.proceeds}`;
+    tx.line(p.wash ? `${head}\r\n$${p.adjustment}\r\n^` : `${head}\r\n^`, '\r\n');
+    const cost = p.wash ? p.costNetOfWash : p.cost;
+    if (cost.startsWith('-') || p.proceeds.startsWith('-')) throw turbotaxNegative(row.disposal_id);
+    tt.line(`${symbol},${p.acquired},${cost},${p.sold},${p.proceeds}`);
+  });
   return { form8949: f8949.buffer(), txf: tx.buffer(), turbotax: tt.buffer() };
+}
+
+export function turbotaxNegative(disposalId: string): Error {
+  return new Error(`TurboTax CSV: negative amount in row for ${disposalId}`);
+}
+
+/** TXF is ASCII: anything else (e.g. from a file name) becomes '?'. */
+function txfAscii(t: string): string {
+  return t.replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** The header text of each per-row file. */
+export function rowFileHeads(r: TaxYearResult, meta: ReportMeta): { f: string; tx: string; tt: string } {
+  const generated = mdy(meta.generated_at.slice(0, 10));
+  const tx = ['V042', `A${PROGRAM_NAME} (data as of ${meta.data_as_of.replace(/[\r\n]+/g, ' ')}; ${settingsSummary(r.settings)})`, `D ${generated}`, '^']
+    .map((l) => `${txfAscii(l)}\r\n`).join('');
+  return { f: `${FORM8949_HEADER}\n`, tx, tt: `${TURBOTAX_HEADER}\n` };
 }
 
 export function scheduleDJson(r: TaxYearResult, meta: ReportMeta): string {
