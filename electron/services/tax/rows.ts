@@ -76,6 +76,19 @@ export interface RowChunkColumns {
   readonly flags: Uint8Array;
 }
 
+/** Row k of chunk c into `out`; `day` holds the event days (the sold day is day[disposal]). */
+function readRowNumbers(c: RowChunkColumns, k: number, day: Int32Array, out: RowNumbers): void {
+  const flags = c.flags[k] as number;
+  out.long = (flags & FLAG_LONG) !== 0;
+  out.wash = (flags & FLAG_WASH) !== 0;
+  out.qty = c.qty[k] as number;
+  out.basis = c.basis[k] as number;
+  out.proceeds = c.proceeds[k] as number;
+  out.adjustment = c.adjustment[k] as number;
+  out.holdDay = c.holdDay[k] as number;
+  out.soldDay = day[c.disposal[k] as number] as number;
+}
+
 /** The rows as the per-row files need them: plain data a worker thread can be sent (see RowColumns). */
 export interface RowTableData {
   count: number;
@@ -103,16 +116,7 @@ export class RowColumns {
   }
 
   numbers(i: number, out: RowNumbers): void {
-    const c = this.chunks[i >>> CHUNK_SHIFT] as RowChunkColumns, k = i & CHUNK_MASK;
-    const flags = c.flags[k] as number;
-    out.long = (flags & FLAG_LONG) !== 0;
-    out.wash = (flags & FLAG_WASH) !== 0;
-    out.qty = c.qty[k] as number;
-    out.basis = c.basis[k] as number;
-    out.proceeds = c.proceeds[k] as number;
-    out.adjustment = c.adjustment[k] as number;
-    out.holdDay = c.holdDay[k] as number;
-    out.soldDay = this.day[c.disposal[k] as number] as number;
+    readRowNumbers(this.chunks[i >>> CHUNK_SHIFT] as RowChunkColumns, i & CHUNK_MASK, this.day, out);
   }
 }
 
@@ -173,16 +177,7 @@ export class RowTable {
 
   /** Row i's numbers into `out` (reused by the caller: no object per row). */
   numbers(i: number, out: RowNumbers): void {
-    const c = this.chunk(i), k = i & CHUNK_MASK;
-    const flags = c.flags[k] as number;
-    out.long = (flags & FLAG_LONG) !== 0;
-    out.wash = (flags & FLAG_WASH) !== 0;
-    out.qty = c.qty[k] as number;
-    out.basis = c.basis[k] as number;
-    out.proceeds = c.proceeds[k] as number;
-    out.adjustment = c.adjustment[k] as number;
-    out.holdDay = c.holdDay[k] as number;
-    out.soldDay = this.ev.day[c.disposal[k] as number] as number;
+    readRowNumbers(this.chunk(i), i & CHUNK_MASK, this.ev.day, out);
   }
 
   /** The columns the per-row files read, without copies (chunks are on SharedArrayBuffers). */
