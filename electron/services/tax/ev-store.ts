@@ -39,13 +39,24 @@ export const TYPE_CODE: Record<TxType, number> = { buy: 0, sell: 1, mint: 2, red
 export const CODE_TYPE: TxType[] = ['buy', 'sell', 'mint', 'redeem', 'income'];
 export const isAcquisitionCode = (t: number): boolean => t === 0 || t === 2 || t === 4;
 
+/** The per-event columns, one entry per event (EvStore holds them; a parsed batch carries them between threads). */
+export interface EvColumns {
+  row: Int32Array;
+  type: Uint8Array;
+  ms: Float64Array;
+  day: Int32Array;
+  qty: Float64Array;
+  cents: Float64Array;
+  income: Float64Array;
+}
+
 /**
  * Validated transactions as columns (struct of arrays), in processing order. Why: an object per
  * transaction holds its time, quantity and amounts as boxed doubles (separate heap objects in V8),
  * and at a million transactions the garbage collector spent more time copying them than the
  * engine spent computing. Typed arrays hold the same numbers with no objects at all.
  */
-export class EvStore {
+export class EvStore implements EvColumns {
   n = 0;
   id: string[] = [];
   row: Int32Array;

@@ -7,7 +7,7 @@ import { parseTimestamp, type DayOf } from './dates.js';
 import { IdIndex, idHash } from './ids.js';
 import { LIMITS, TaxInputError, TX_TYPES, type TaxSettings, type TaxTransaction, type TxType } from './types.js';
 
-import { EvStore, type Ev, type LotRef, type OrderPick } from './ev-store.js';
+import { EvStore, type Ev, type EvColumns, type LotRef, type OrderPick } from './ev-store.js';
 
 export { CODE_TYPE, EvStore, isAcquisitionCode, TYPE_CODE, type Ev, type LotRef, type OrderPick } from './ev-store.js';
 
@@ -184,20 +184,13 @@ export function prepareOne(tx: TaxTransaction, s: TaxSettings, dayOf: DayOf): Ev
 }
 
 /** EventCollector.batch(): events in input order as columns (n of each), sparse maps as entries. */
-export interface EvBatch {
+export interface EvBatch extends EvColumns {
   n: number;
   /** Whether the events are in time order among themselves. */
   sorted: boolean;
   id: string[];
   /** idHash of each id (so the receiving thread does not hash them again). */
   idHash: Int32Array;
-  row: Int32Array;
-  type: Uint8Array;
-  ms: Float64Array;
-  day: Int32Array;
-  qty: Float64Array;
-  cents: Float64Array;
-  income: Float64Array;
   price: [number, string][];
   lots: [number, LotRef[]][];
   picks: [number, OrderPick][];
