@@ -6,7 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { AxeBuilder } from '@axe-core/playwright';
 import path from 'node:path';
-import { launchApp, ROOT, type LaunchedApp } from './launch.js';
+import { expectOnline, launchApp, ROOT, type LaunchedApp } from './launch.js';
 
 const SCREENS_DIR = path.join(ROOT, 'test-results', 'screens');
 const SCREENS = [
@@ -33,7 +33,7 @@ test.afterAll(async () => {
 
 async function open(page: Page) {
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await expectOnline(page, app);
 }
 
 async function setTheme(page: Page, theme: 'light' | 'dark' | 'system') {
@@ -101,7 +101,7 @@ test('the theme is kept by the wallet and "system" follows the OS live', async (
   await open(page);
   await setTheme(page, 'light');
   await page.reload();
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await expectOnline(page, app);
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await setTheme(page, 'system');
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectWallet, launchApp, ROOT, type LaunchedApp } from './launch.js';
+import { expectOnline, connectWallet, launchApp, ROOT, type LaunchedApp } from './launch.js';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { ticksToPrice } from '../../platform/core/units.js';
 import { seedCandles } from '../fixtures/seed-candles.js';
@@ -35,7 +35,7 @@ const attr = async (page: Page, name: string) => Number(await page.getByTestId('
 
 async function openOneMinute(page: Page) {
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await expectOnline(page, app);
   await page.keyboard.press('Alt+2');
   const toolbar = page.getByRole('toolbar', { name: 'Candle interval' });
   await toolbar.getByRole('button', { name: '1m' }).click();

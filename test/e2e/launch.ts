@@ -1,7 +1,8 @@
 // Starts the app exactly as a user's `npm start` does (scripts/start.ts), in its own
 // data folder, and waits for the browser-mode URL it prints.
+import { expect, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -62,4 +63,28 @@ export function connectWallet(work: string, platform: { url: string; demo_creden
   const connect = spawnSync(process.execPath, [tsx, 'electron/cli/wallet.ts', 'connect', '--data-dir', data_dir, '--platform-url', platform.url, '--credentials', creds], { cwd: ROOT, encoding: 'utf8' });
   if (connect.status !== 0) throw new Error(`wallet connect failed (${connect.status}): ${connect.stderr}`);
   return data_dir;
+}
+
+/** Lines of the wallet's log kept in a failure message: enough to see the last sync attempts. */
+const LOG_TAIL_LINES = 40;
+
+/** The end of the wallet's own log (logs/wallet.log in its data folder). */
+export function walletLogTail(app: LaunchedApp, lines = LOG_TAIL_LINES): string {
+  const file = path.join(app.data_dir, 'logs', 'wallet.log');
+  if (!existsSync(file)) return '(no wallet.log yet)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * Waits for the status bar to say online. When it does not, the failure carries what the
+ * status bar said and the wallet's log, so a slow or stuck sync in CI can be told apart.
+ */
+export async function expectOnline(page: Page, app: LaunchedApp, timeout_ms = 60_000): Promise<void> {
+  const status = page.getByTestId('connection-status');
+  try {
+    await expect(status).toHaveAttribute('data-state', 'online', { timeout: timeout_ms });
+  } catch (err) {
+    const bar = await status.innerText({ timeout: 1000 }).catch(() => '(status bar not readable)');
+    throw new Error(`${(err as Error).message}\n--- status bar:\n${bar}\n--- wallet log (last ${LOG_TAIL_LINES} lines):\n${walletLogTail(app)}\n--- app output (end):\n${app.output().slice(-2000)}`);
+  }
 }

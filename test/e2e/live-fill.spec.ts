@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectWallet, launchApp, type LaunchedApp } from './launch.js';
+import { expectOnline, connectWallet, launchApp, type LaunchedApp } from './launch.js';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { PlatformClient } from '../../electron/services/platform-client/index.js';
 
@@ -32,7 +32,7 @@ test('a fill made by another account shows up on the Trade screen without any re
     if (m && r.method() === 'POST') calls.push(m[1]!);
   });
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
+  await expectOnline(page, app, 60_000);
   await page.keyboard.press('Alt+3');
 
   // The wallet rests a sell far above the market, so only our other account will take it.

@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectWallet, launchApp, type LaunchedApp } from './launch.js';
+import { expectOnline, connectWallet, launchApp, type LaunchedApp } from './launch.js';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 import { PlatformClient } from '../../electron/services/platform-client/index.js';
 
@@ -29,7 +29,7 @@ const mdy = (iso: string) => iso.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$2/$3/$1'
 
 test('a sale of a chosen lot: picked in the ticket, filled, and its Form 8949 row uses that lot', async ({ page }) => {
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
+  await expectOnline(page, app, 60_000);
   await page.keyboard.press('Alt+3');
   const ticket = page.getByRole('form', { name: 'Order ticket' });
   await ticket.getByRole('radio', { name: 'Sell' }).check();

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { launchApp, ROOT, type LaunchedApp } from './launch.js';
+import { expectOnline, launchApp, ROOT, type LaunchedApp } from './launch.js';
 import { PlatformClient } from '../../electron/services/platform-client/index.js';
 
 const tsx = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
@@ -91,7 +91,7 @@ test('orders placed while the platform is down reach it exactly once after it re
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(app.url);
   const status = page.getByTestId('connection-status');
-  await expect(status).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
+  await expectOnline(page, app, 60_000);
 
   // Balances come from the local ledger: the same figures with the platform gone.
   const tokens = await page.getByTestId('tokens-total').textContent();
@@ -133,7 +133,7 @@ test('orders placed while the platform is down reach it exactly once after it re
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'trade-offline-queue.png') });
 
   await startPlatformProcess();
-  await expect(status).toHaveAttribute('data-state', 'online', { timeout: 90_000 });
+  await expectOnline(page, app, 90_000);
   await expect(queued).toHaveCount(0, { timeout: 60_000 });
   await page.getByRole('tab', { name: 'Open' }).click();
   const rows = page.getByTestId('orders-table').locator('tbody tr[data-client-order-id]');

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launchApp, ROOT, type LaunchedApp } from './launch.js';
+import { expectOnline, launchApp, ROOT, type LaunchedApp } from './launch.js';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
 
 const tsx = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
@@ -43,7 +43,7 @@ test('a period close notifies once with the minted amount, and not again after a
   test.setTimeout(180_000);
   app = await launchApp(['--web'], data_dir);
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
+  await expectOnline(page, app!, 60_000);
   // History from before the wallet's first run is not notified: only a close seen live.
   let close: Listed | undefined;
   await expect(async () => {
@@ -61,7 +61,7 @@ test('a period close notifies once with the minted amount, and not again after a
   await app.stop();
   app = await launchApp(['--web'], data_dir);
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
+  await expectOnline(page, app!, 60_000);
   await page.waitForTimeout(2_000); // the catch-up has run (online means caught up); give pushes a moment
   const after = await listed(page);
   expect(sameClose(after)).toHaveLength(1);
@@ -89,7 +89,7 @@ test('in browser mode, once the user allows it, a period close is also a system 
   });
   const page = await context.newPage();
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
+  await expectOnline(page, app!, 60_000);
   // The next close (periods are 15 s here) reaches the OS through the browser.
   await expect
     .poll(async () => page.evaluate(() => (globalThis as unknown as { __shown: { title: string }[] }).__shown.map((n) => n.title)), { timeout: 90_000, intervals: [1000] })

@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { launchApp, ROOT, type LaunchedApp } from './launch.js';
+import { expectOnline, launchApp, ROOT, type LaunchedApp } from './launch.js';
 
 const SCREENS = path.join(ROOT, 'test-results', 'screens');
 let app: LaunchedApp;
@@ -29,7 +29,7 @@ test('the Overview counts down to the period close, with pace and projection', a
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await expectOnline(page, app);
   const timer = page.getByRole('timer', { name: 'Period ends in' });
   await expect(timer).toHaveText(/^(\d+d )?(\d+h )?\d+m \d{2}s$/);
   const first = await timer.textContent();
@@ -54,7 +54,7 @@ test('the helper shows minted-and-sold, held, and renewal credit side by side fo
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await expectOnline(page, app);
   await page.keyboard.press('Alt+6');
   const helper = page.getByRole('region', { name: 'Mint or renewal credit' });
   await expect(helper).toBeVisible();
@@ -81,7 +81,7 @@ test('a report exported on the Taxes screen downloads, and the PDF starts with %
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await expectOnline(page, app);
   await page.keyboard.press('Alt+5');
   const year = new Date().getUTCFullYear();
   await page.getByRole('button', { name: `Export ${year} report` }).click();
@@ -98,7 +98,7 @@ test('a report exported on the Taxes screen downloads, and the PDF starts with %
 
 test('the notifications button opens the list with its unread count', async ({ page }) => {
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await expectOnline(page, app);
   const button = page.getByRole('button', { name: 'Notifications', exact: true });
   await button.click();
   await expect(button).toHaveAttribute('aria-expanded', 'true');

@@ -3,7 +3,7 @@
 // live connection status, with no console errors. Screenshots land in test-results/screens/.
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
-import { launchApp, ROOT, type LaunchedApp } from './launch.js';
+import { expectOnline, launchApp, ROOT, type LaunchedApp } from './launch.js';
 
 const SCREENS = path.join(ROOT, 'test-results', 'screens');
 let app: LaunchedApp;
@@ -29,7 +29,7 @@ test('the shell shows navigation, balances, the market and an online status', as
   await expect(page).toHaveURL(/\/$/); // the token left the address bar
   const nav = page.getByRole('navigation', { name: 'Main' });
   for (const label of ['Overview', 'Markets', 'Trade', 'Activity', 'Taxes', 'Settings']) await expect(nav.getByRole('button', { name: new RegExp(label) })).toBeVisible();
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await expectOnline(page, app);
   await expect(page.getByTestId('connection-status')).toContainText('Demo platform');
   await expect(page.getByTestId('last-price')).toHaveText(/^\$\d+\.\d{4}$/);
   await expect(page.getByTestId('tokens-total')).toHaveText(/^[\d,]+\.\d{2}$/);
@@ -59,7 +59,7 @@ test('an order placed elsewhere can be canceled from the Trade screen', async ({
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await expectOnline(page, app);
   await page.keyboard.press('Alt+3');
   // The demo account starts with resting orders placed on the platform directly.
   const rows = page.getByTestId('orders-table').locator('tbody tr[data-external="true"]');
@@ -81,7 +81,7 @@ test('the Compute screen shows the period, switches the election and redeems tok
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  await expectOnline(page, app);
   await page.keyboard.press('Alt+6');
   await expect(page.getByRole('heading', { name: 'Compute', exact: true })).toBeVisible();
   const election = page.getByRole('radiogroup', { name: 'Unused credits at period close' });

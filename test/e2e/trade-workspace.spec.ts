@@ -4,7 +4,7 @@
 // Open, Queued and History tabs; a click on the book fills the ticket.
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { launchApp, ROOT, type LaunchedApp } from './launch.js';
+import { expectOnline, launchApp, ROOT, type LaunchedApp } from './launch.js';
 
 const SCREENS = path.join(ROOT, 'test-results', 'screens');
 let app: LaunchedApp;
@@ -18,7 +18,7 @@ test.afterAll(async () => {
 
 async function openTrade(page: Page): Promise<void> {
   await page.goto(app.url);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online', { timeout: 60_000 });
+  await expectOnline(page, app, 60_000);
   await page.keyboard.press('Alt+3');
   await expect(page.getByRole('form', { name: 'Order ticket' })).toBeVisible();
   // Market details (fees) and balances are in: the ticket can budget.
@@ -125,9 +125,14 @@ test('a click on the book puts its price in the ticket, Shift also the size', as
   const book = page.getByRole('region', { name: 'Order book' });
   const ask = book.getByRole('button', { name: /^Ask / }).last(); // the best ask sits next to the spread
   await expect(ask).toBeVisible({ timeout: 30_000 });
-  const label = (await ask.getAttribute('aria-label'))!;
+  // The simulated market moves: the label is read and the row clicked in one step in the
+  // page, so the price expected is the price of the row clicked.
+  const label = await ask.evaluate((el) => {
+    const l = el.getAttribute('aria-label') ?? '';
+    (el as unknown as { click(): void }).click();
+    return l;
+  });
   const price = /^Ask (\S+),/.exec(label)![1]!;
-  await ask.click();
   const ticket = page.getByRole('form', { name: 'Order ticket' });
   await expect(ticket.getByLabel('Limit price (USD)')).toHaveValue(price);
   await ask.click({ modifiers: ['Shift'] });

@@ -177,9 +177,10 @@ describe('sync under faults', () => {
     s.r.engine.start();
     await s.r.engine.whenSynced(10_000);
     const cursor = s.r.ledger.cursorSeq();
+    // Market data fills beside the stream: candles first, then trades.
+    await until(() => s.r.ledger.recentTrades(10).length > 0, 5000, 'trades cached');
     const first_candle_requests = s.proxy.requests.filter((u) => u.startsWith('/v1/candles')).length;
     expect(first_candle_requests).toBeGreaterThan(1); // a day of 1m candles takes several pages
-    expect(s.r.ledger.recentTrades(10).length).toBeGreaterThan(0);
     await s.r.close();
     await s.direct.deposit({ amount_usd: '4' });
     s.proxy.requests.length = 0;
@@ -191,6 +192,7 @@ describe('sync under faults', () => {
     await again.engine.whenSynced(10_000);
     const event_requests = s.proxy.requests.filter((u) => u.startsWith('/v1/events'));
     expect(event_requests[0]).toMatch(new RegExp(`after=${cursor}(&|$)`));
+    await until(() => s.proxy.requests.some((u) => u.startsWith('/v1/trades')), 5000, 'the trades fetch');
     expect(s.proxy.requests.filter((u) => u.startsWith('/v1/candles'))).toHaveLength(1);
     expect(s.proxy.requests.filter((u) => u.startsWith('/v1/trades'))).toHaveLength(1); // stops at the first known trade
     expect(again.ledger.recentEntries(1)[0]?.type).toBe('deposit');

@@ -34,12 +34,41 @@ describe('sync against the real platform', () => {
     expect(w.token).toBe(platform_balances.token.total);
     expect(w.credits).toBe(platform_balances.credits.available);
     expect(r.ledger.verify()).toMatchObject({ ok: true, quarantined: 0 });
-    expect(r.ledger.candles('1m').length).toBeGreaterThan(0);
+    await until(() => r.ledger.candles('1m').length > 0, 5000, 'candles cached beside the stream');
 
     const before = r.ledger.cursorSeq();
     await r.client.deposit({ amount_usd: '12.34' });
     await until(() => r.ledger.cursorSeq() > before, 5000, 'live deposit event');
     expect(r.ledger.recentEntries(1)[0]?.type).toBe('deposit');
+    expect(r.engine.status().state).toBe('online');
+  });
+
+  it('goes online without waiting for the market-data cache, which fills beside the stream', async () => {
+    const p = await platform();
+    cleanups.push(() => p.close());
+    const creds = p.demo_credentials!;
+    const dir = tempDir();
+    const base = rig(p.url, creds, path.join(dir, 'probe.db'));
+    cleanups.push(() => base.close());
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let candle_calls = 0;
+    // The real client, but the candle history answers only once released (a slow first sync).
+    const client = Object.create(base.client) as typeof base.client;
+    client.getCandles = async (q) => {
+      candle_calls += 1;
+      await held;
+      return base.client.getCandles(q);
+    };
+    const r = rig(p.url, creds, path.join(dir, 'ledger.db'), { client });
+    cleanups.push(() => r.close());
+    r.engine.start();
+    const s = await r.engine.whenSynced(10_000);
+    expect(s.state).toBe('online');
+    expect(candle_calls).toBe(1); // asked, still waiting, and online all the same
+    expect(r.ledger.candles('1m').length).toBe(0);
+    release();
+    await until(() => r.ledger.candles('1m').length > 0, 5000, 'candles after release');
     expect(r.engine.status().state).toBe('online');
   });
 

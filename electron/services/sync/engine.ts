@@ -136,6 +136,8 @@ class Engine implements SyncEngine {
   private last_error: string | null = null;
   private readonly listeners = new Set<(s: SyncStatus) => void>();
   private running: Promise<void> | null = null;
+  /** The background market-data fetch; at most one at a time. */
+  private market_running: Promise<void> | null = null;
   private stopped = true;
   private stream: SyncStream | null = null;
   private wake: (() => void) | null = null;
@@ -163,6 +165,7 @@ class Engine implements SyncEngine {
     this.wake?.();
     await this.closeStream();
     await this.running;
+    await this.market_running;
     this.setState('offline');
   }
 
@@ -213,11 +216,13 @@ class Engine implements SyncEngine {
         this.setState('syncing');
         await this.catchUp();
         await this.reconcile();
-        await this.marketData();
         const stream = await this.openStream();
         attempt = 0;
         this.last_error = null;
         this.setState('online');
+        // Candles and trades are a cache (the market feed pages what it lacks itself), so they
+        // never hold back 'online', which also gates sending orders: fetched beside the stream.
+        this.startMarketData();
         await this.live(stream);
       } catch (err) {
         if (this.stopped || err instanceof Stopped) break;
@@ -366,14 +371,21 @@ class Engine implements SyncEngine {
 
   // ------------------------------------------------------------------ market data
 
+  /** Starts the market-data fetch unless one is running (a reconnect while it runs skips it). */
+  private startMarketData(): void {
+    if (!this.o.market_data || this.market_running) return;
+    this.market_running = this.marketData().finally(() => {
+      this.market_running = null;
+    });
+  }
+
   /** Candles and public trades: only what is newer than the cache. Failures here are not fatal. */
   private async marketData(): Promise<void> {
-    if (!this.o.market_data) return;
     try {
       for (const interval of this.o.candle_intervals) await this.fetchCandles(interval);
       await this.fetchTrades();
     } catch (err) {
-      if (err instanceof Stopped) throw err;
+      if (err instanceof Stopped) return;
       this.o.logger?.warn({ err: errorText(err) }, 'sync: market data fetch failed');
     }
   }
