@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { RendererBook, type BookView } from '../src/store/book';
 import { applyTrades } from '../src/store/candles';
-import { applyOrdersPush, mergeOrders, type OrderView } from '../src/store/orders';
+import { applyOrdersPush, loadedOrders, mergeOrders, type OrderView } from '../src/store/orders';
+import { PushClock } from '../src/store/push-clock';
+import { portfolioBinding, usePortfolio } from '../src/store/portfolio';
+import type { Portfolio, WalletApi } from '../../shared/contract/wallet-api';
 import { mergeEntries } from '../src/store/activity';
 import type { BookSnapshot, PublicTrade } from '../../shared/platform/api';
 import type { Candle } from '../../shared/platform/events';
@@ -88,5 +91,54 @@ describe('pushed orders and activity merge by id', () => {
   it('keeps journal entries unique, newest first', () => {
     const e = (id: number) => ({ id, seq: id, type: 'fill', time: new Date(0).toISOString(), reverses: null, postings: [] });
     expect(mergeEntries([e(3), e(2)], [e(4), e(3)]).map((x) => x.id)).toEqual([4, 3, 2]);
+  });
+});
+
+describe('a load that races a push never overwrites the newer push', () => {
+  /** A wallet whose one answer is held until released, with a push that can be fired meanwhile. */
+  function racingApi<T>(answer: T) {
+    const listeners = new Map<string, (p: unknown) => void>();
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const api = {
+      on: (name: string, l: (p: unknown) => void) => (listeners.set(name, l), () => listeners.delete(name)),
+      getPortfolio: async () => (await held, answer),
+      listOrders: async () => (await held, answer),
+      listExternalOrders: async () => ({ orders: [] }),
+    } as unknown as WalletApi;
+    return { api, release: () => release(), push: (name: string, p: unknown) => listeners.get(name)!(p) };
+  }
+
+  it('counts pushes: stale only when one arrived while the load was in flight', async () => {
+    const clock = new PushClock();
+    expect((await clock.load(async () => 1)).stale).toBe(false);
+    let release: () => void = () => {};
+    const pending = clock.load(() => new Promise<number>((r) => (release = () => r(2))));
+    clock.tick();
+    release();
+    expect(await pending).toEqual({ value: 2, stale: true });
+  });
+
+  it('portfolio: the pushed view stays when the older answer comes back after it', async () => {
+    const old = { as_of: 'old' } as unknown as Portfolio;
+    const pushed = { as_of: 'pushed' } as unknown as Portfolio;
+    const h = racingApi(old);
+    const offs = portfolioBinding.subscribe(h.api);
+    const loading = portfolioBinding.load(h.api);
+    h.push('portfolio', pushed);
+    h.release();
+    await loading;
+    expect(usePortfolio.getState().portfolio).toBe(pushed);
+    await portfolioBinding.load(h.api); // nothing raced this one: its answer applies
+    expect(usePortfolio.getState().portfolio).toBe(old);
+    offs.forEach((off) => off());
+  });
+
+  it('orders: a raced answer is merged with the pushed orders winning', () => {
+    const s = { orders: [order('a', 1, 'filled')], external: [], sending_paused_until: null, loaded: false };
+    const raced = loadedOrders(s, [order('a', 1, 'open'), order('b', 2, 'open')], [], true);
+    expect(raced.orders!.map((o) => `${o.client_order_id}:${o.state}`)).toEqual(['b:open', 'a:filled']);
+    const whole = loadedOrders(s, [order('a', 1, 'canceled')], [], false);
+    expect(whole.orders!.map((o) => `${o.client_order_id}:${o.state}`)).toEqual(['a:canceled']);
   });
 });

@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { MethodResponse, WalletApi } from '../../../shared/contract/wallet-api';
 import { message, useSession, type DomainBinding } from './session';
+import { PushClock } from './push-clock';
 
 type Subscription = MethodResponse<'getSubscription'>;
 
@@ -13,10 +14,13 @@ interface ComputeState {
 
 export const useCompute = create<ComputeState>(() => ({ subscription: null, error: null }));
 
-/** Reads the subscription (live when online, else the copy last fetched). */
+const clock = new PushClock();
+
+/** Reads the subscription (live when online, else the copy last fetched); a push meanwhile wins. */
 export async function loadSubscription(api: WalletApi): Promise<void> {
   try {
-    useCompute.setState({ subscription: await api.getSubscription({}), error: null });
+    const r = await clock.load(() => api.getSubscription({}));
+    if (!r.stale) useCompute.setState({ subscription: r.value, error: null });
   } catch (err) {
     useCompute.setState({ error: message(err) }); // offline with nothing stored, or no API key
   }
@@ -28,7 +32,10 @@ export const computeBinding: DomainBinding = {
     // store reads it when the wallet comes online.
     let was_online = useSession.getState().status?.state === 'online';
     return [
-      api.on('compute', (subscription) => useCompute.setState({ subscription, error: null })),
+      api.on('compute', (subscription) => {
+        clock.tick();
+        useCompute.setState({ subscription, error: null });
+      }),
       api.on('status', (s) => {
         const online = s.state === 'online';
         if (online && !was_online) void loadSubscription(api);

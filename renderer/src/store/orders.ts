@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { MethodResponse, WalletEventPayload } from '../../../shared/contract/wallet-api';
 import type { DomainBinding } from './session';
+import { PushClock } from './push-clock';
 
 export type OrderView = MethodResponse<'listOrders'>['orders'][number];
 export type ExternalOrderView = MethodResponse<'listExternalOrders'>['orders'][number];
@@ -38,10 +39,34 @@ export function applyOrdersPush(s: OrdersState, p: WalletEventPayload<'orders'>)
   return { orders: mergeOrders(s.orders, p.orders), external, sending_paused_until: p.sending_paused_until };
 }
 
+const clock = new PushClock();
+const LOAD_ATTEMPTS_MAX = 3;
+
 export const ordersBinding: DomainBinding = {
-  subscribe: (api) => [api.on('orders', (p) => useOrders.setState((s) => applyOrdersPush(s, p)))],
+  subscribe: (api) => [
+    api.on('orders', (p) => {
+      clock.tick();
+      useOrders.setState((s) => applyOrdersPush(s, p));
+    }),
+  ],
   load: async (api) => {
-    const [o, x] = await Promise.all([api.listOrders({ limit: 200 }), api.listExternalOrders({})]);
-    useOrders.setState((s) => ({ orders: mergeOrders(s.orders, o.orders), external: x.orders, loaded: true }));
+    // A load that raced a push is asked again (bounded): only an answer with no push in flight is whole.
+    for (let attempt = 1; ; attempt++) {
+      const r = await clock.load(() => Promise.all([api.listOrders({ limit: 200 }), api.listExternalOrders({})]));
+      if (r.stale && attempt < LOAD_ATTEMPTS_MAX) continue;
+      const [o, x] = r.value;
+      useOrders.setState((s) => loadedOrders(s, o.orders, x.orders, r.stale));
+      return;
+    }
   },
 };
+
+/**
+ * Applies a load's answer. Pushes carry only what changed, so an answer that raced a push
+ * is merged with what the pushes set winning (they are newer), never dropped whole.
+ */
+export function loadedOrders(s: OrdersState, orders: readonly OrderView[], external: OrdersState['external'], stale: boolean): Partial<OrdersState> {
+  if (!stale) return { orders: mergeOrders(s.orders, orders), external: [...external], loaded: true };
+  const pushed_ext = new Set(s.external.map((o) => o.order_id));
+  return { orders: mergeOrders([...orders], s.orders), external: [...s.external, ...external.filter((o) => !pushed_ext.has(o.order_id))], loaded: true };
+}

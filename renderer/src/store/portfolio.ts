@@ -2,10 +2,21 @@
 import { create } from 'zustand';
 import type { Portfolio } from '../../../shared/contract/wallet-api';
 import type { DomainBinding } from './session';
+import { PushClock } from './push-clock';
 
 export const usePortfolio = create<{ portfolio: Portfolio | null }>(() => ({ portfolio: null }));
 
+const clock = new PushClock();
+
 export const portfolioBinding: DomainBinding = {
-  subscribe: (api) => [api.on('portfolio', (portfolio) => usePortfolio.setState({ portfolio }))],
-  load: async (api) => usePortfolio.setState({ portfolio: await api.getPortfolio({}) }),
+  subscribe: (api) => [
+    api.on('portfolio', (portfolio) => {
+      clock.tick();
+      usePortfolio.setState({ portfolio });
+    }),
+  ],
+  load: async (api) => {
+    const r = await clock.load(() => api.getPortfolio({}));
+    if (!r.stale) usePortfolio.setState({ portfolio: r.value }); // else the push is newer and whole
+  },
 };

@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { AppInfo, ConnectionStatus, WalletApi } from '../../../shared/contract/wallet-api';
 import { getWallet } from '../api/wallet';
+import { PushClock } from './push-clock';
 
 export type Page = 'overview' | 'markets' | 'trade' | 'activity' | 'tax' | 'compute' | 'settings';
 export const PAGES: { id: Page; label: string; key: string }[] = [
@@ -52,10 +53,12 @@ export interface DomainBinding {
 /** Connects to the wallet service and binds every domain store. Returns the cleanup. */
 export function startSession(domains: readonly DomainBinding[]): () => void {
   const set = useSession.setState;
+  const status_clock = new PushClock();
   const loadAll = async (api: WalletApi) => {
     try {
-      const [info, status] = await Promise.all([api.getAppInfo({}), api.getStatus({})]);
-      set({ info, status, load_error: null });
+      const [info, status] = await Promise.all([api.getAppInfo({}), status_clock.load(() => api.getStatus({}))]);
+      // A status pushed meanwhile is newer: pushes come only on change, so a stale answer would stay.
+      set(status.stale ? { info, load_error: null } : { info, status: status.value, load_error: null });
       await Promise.all(domains.map((d) => d.load(api)));
     } catch (err) {
       set({ load_error: message(err) });
@@ -66,7 +69,12 @@ export function startSession(domains: readonly DomainBinding[]): () => void {
     if (connected && wallet) void loadAll(wallet);
   });
   wallet = api;
-  const offs = [api.on('status', (status) => set({ status })), ...domains.flatMap((d) => d.subscribe(api))];
+  const offs = [
+    api.on('status', (status) => {
+      status_clock.tick();
+      set({ status });
+    }),
+    ...domains.flatMap((d) => d.subscribe(api))];
   void loadAll(api);
   return () => offs.forEach((off) => off());
 }

@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { MethodResponse, WalletEventPayload } from '../../../shared/contract/wallet-api';
 import { message, type DomainBinding } from './session';
+import { PushClock } from './push-clock';
 
 export type TaxView = WalletEventPayload<'tax'>;
 
@@ -12,12 +13,19 @@ export type TaxSettings = MethodResponse<'getTaxSettings'>;
  *  (this wallet is their only writer: one process per data folder). */
 export const useTax = create<{ view: TaxView | null; error: string | null; settings: TaxSettings | null }>(() => ({ view: null, error: null, settings: null }));
 
+const clock = new PushClock();
+
 export const taxBinding: DomainBinding = {
-  subscribe: (api) => [api.on('tax', (view) => useTax.setState({ view, error: null }))],
+  subscribe: (api) => [
+    api.on('tax', (view) => {
+      clock.tick();
+      useTax.setState({ view, error: null });
+    }),
+  ],
   load: async (api) => {
     try {
-      const [view, settings] = await Promise.all([api.getTaxView({}), api.getTaxSettings({})]);
-      useTax.setState({ view, settings, error: null });
+      const [view, settings] = await Promise.all([clock.load(() => api.getTaxView({})), api.getTaxSettings({})]);
+      useTax.setState(view.stale ? { settings, error: null } : { view: view.value, settings, error: null });
     } catch (err) {
       useTax.setState({ error: message(err) });
     }
