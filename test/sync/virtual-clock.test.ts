@@ -134,6 +134,43 @@ describe('sync engine on a virtual clock', () => {
     await stopping;
   });
 
+  it('a heartbeat right behind a streamed event is not a gap: no refetch, no "syncing"', async () => {
+    let now = T0;
+    const clock = new VirtualClock(() => now, (ms) => (now = ms));
+    const connects: number[] = [];
+    const s = silentStream(connects, clock);
+    let event_fetches = 0;
+    const ledger = newLedger();
+    const engine = createSyncEngine({
+      ledger,
+      client: { ...emptyClient(), getEvents: async () => (event_fetches++, { events: [], last_seq: 0 }) },
+      stream_factory: s.factory,
+      heartbeat_timeout_ms: 60_000,
+      market_data: false,
+      timers: clock.group(),
+    });
+    engine.start();
+    await clock.advance(0);
+    expect(engine.status().state).toBe('online');
+    const fetches_online = event_fetches;
+    const states: string[] = [];
+    engine.onStatus((st) => states.push(st.state));
+    // The platform sends the event, then its heartbeat, before the engine's loop runs again.
+    s.last()!.emit('event', { id: 'e1', seq: 1, account_id: 'a', time: new Date(T0).toISOString(), type: 'deposit', amount_usd: '5' });
+    s.last()!.emit('heartbeat', { last_seq: 1 });
+    await clock.advance(0);
+    expect(ledger.cursorSeq()).toBe(1);
+    expect(event_fetches).toBe(fetches_online);
+    expect(states).not.toContain('syncing');
+    // A heartbeat ahead of everything received still asks REST for the rest.
+    s.last()!.emit('heartbeat', { last_seq: 2 });
+    await clock.advance(0);
+    expect(event_fetches).toBe(fetches_online + 1);
+    const stopping = engine.stop();
+    await clock.advance(0);
+    await stopping;
+  });
+
   it('a stream close wakes the engine at once (no wait for the pacing timer)', async () => {
     let now = T0;
     const clock = new VirtualClock(() => now, (ms) => (now = ms));

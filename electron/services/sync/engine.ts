@@ -426,10 +426,12 @@ class Engine implements SyncEngine {
     this.checkStopped();
     const stream = this.o.stream_factory();
     this.stream = stream;
-    const inbox: Inbox = { events: [], refetch: false, closed: false, last_message_ms: this.o.timers.now_ms() };
+    const inbox: Inbox = { events: [], refetch: false, closed: false, last_message_ms: this.o.timers.now_ms(), max_seq: 0 };
     const poke = () => this.wake?.();
     stream.on('event', (e) => {
       inbox.last_message_ms = this.o.timers.now_ms();
+      const seq = (e as { seq?: unknown }).seq;
+      if (typeof seq === 'number' && seq > inbox.max_seq) inbox.max_seq = seq;
       if (inbox.events.length < this.o.live_queue_max) inbox.events.push(e);
       else inbox.refetch = true; // overflow: REST will bring what was dropped
       poke();
@@ -438,7 +440,8 @@ class Engine implements SyncEngine {
       inbox.last_message_ms = this.o.timers.now_ms();
       if (hb.last_seq !== null) {
         this.platform_last_seq = Math.max(this.platform_last_seq, hb.last_seq);
-        if (hb.last_seq > this.o.ledger.cursorSeq()) inbox.refetch = true;
+        // Events already in the inbox (not yet ingested) are not missing: no refetch for them.
+        if (hb.last_seq > Math.max(this.o.ledger.cursorSeq(), inbox.max_seq)) inbox.refetch = true;
       }
       poke();
     });
@@ -504,6 +507,8 @@ interface Inbox {
   refetch: boolean;
   closed: boolean;
   last_message_ms: number;
+  /** Highest seq received on the stream (a heartbeat up to it is not a gap). */
+  max_seq: number;
 }
 
 export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
