@@ -107,6 +107,17 @@ export function usd(amount: string | null | undefined, places = 2): string {
   return `${negative ? MINUS : ''}${current.currency.prefix}${localDigits(fixed)}${current.currency.suffix}`;
 }
 
+/**
+ * An exact USD amount: every decimal it has, from 2 up to `max_places` (the platform counts USD
+ * in micros, 6 places). The order ticket's sums: at two-cent token prices, cents would hide
+ * most of an order (7 × $0.0011 showed as $0.01).
+ */
+export function usdExact(amount: string | null | undefined, max_places = 6): string {
+  if (amount == null) return '—';
+  const frac = dec(amount).decimalPlaces();
+  return usd(amount, Math.min(max_places, Math.max(2, frac)));
+}
+
 export function qty(amount: string | null | undefined, places = 2): string {
   if (amount == null) return '—';
   const x = dec(amount);

@@ -2,7 +2,7 @@
 // decimal.js, only the symbols from Intl), grouping follows the locale (including en-IN's
 // lakh groups and es's no-grouping of four digits), times are shown in the chosen zone.
 import { afterEach, describe, expect, it } from 'vitest';
-import { count, date, dateTime, displayFormat, pct, qty, setDisplayFormat, time, timeAgo, usd } from '../src/format';
+import { count, date, dateTime, displayFormat, pct, qty, setDisplayFormat, time, timeAgo, usd, usdExact } from '../src/format';
 
 afterEach(() => setDisplayFormat('en-US', 'UTC'));
 
@@ -19,6 +19,17 @@ describe('format', () => {
     expect(pct('-0.05')).toBe('−5.00%');
     expect(count(1234567)).toBe('1,234,567');
     expect(usd(null)).toBe('—');
+  });
+
+  it('usdExact: every decimal the amount has, 2 to 6 places', () => {
+    setDisplayFormat('en-US', 'UTC');
+    expect(usdExact('0.007719')).toBe('$0.007719');
+    expect(usdExact('0.0077')).toBe('$0.0077');
+    expect(usdExact('2')).toBe('$2.00');
+    expect(usdExact('1234.5')).toBe('$1,234.50');
+    expect(usdExact('0.0000004')).toBe('$0.000000'); // past micros: the platform has no such amount
+    setDisplayFormat('de-DE', 'UTC');
+    expect(usdExact('0.007719')).toBe('0,007719\u00a0$');
   });
 
   it('de-DE: dot groups, comma decimals, currency after', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildOrder,
-  conservativeCents,
+  heldUsd,
   estimate,
   problems,
   quantityForPercent,
@@ -156,14 +156,14 @@ describe('buildOrder', () => {
   });
 });
 
-describe('conservativeCents', () => {
+describe('heldUsd: exact to the micro, never flattering beyond it', () => {
   it.each([
-    ['1.996', 'sell', '1.99'],
-    ['1.996', 'buy', '2.00'],
-    ['0.001', 'buy', '0.01'],
-    ['2', 'sell', '2.00'],
+    ['0.007719', 'buy', '0.007719'], // 7 × 0.0011 + fee: exact, not "0.01"
+    ['1.9960001', 'sell', '1.996'],
+    ['1.9960001', 'buy', '1.996001'],
+    ['2', 'sell', '2'],
   ] as const)('%s %s → %s', (x, side, out) => {
-    expect(conservativeCents(dec(x), side)).toBe(out);
+    expect(heldUsd(dec(x), side)).toBe(out);
   });
 });
 

@@ -45,7 +45,10 @@ test('a whole order placed with the keyboard only', async ({ page }) => {
   // Past the Bid / Last / Ask buttons to the quantity.
   await ticket.getByLabel('Quantity (tokens)').focus();
   await page.keyboard.type('7');
-  await expect(page.getByTestId('ticket-total')).toHaveText('$0.01'); // 7 × 0.0011 = 0.0077 + fee
+  // Exact to the micro, as the platform holds it: 7 × 0.0011 = 0.0077, plus the fee (not "$0.01").
+  await expect(page.getByTestId('ticket-notional')).toHaveText('$0.0077');
+  const amount = async (id: string) => Number((await page.getByTestId(id).innerText()).replace(/[^0-9.]/g, ''));
+  expect(Math.round((await amount('ticket-notional')) * 1e6) + Math.round((await amount('ticket-fee')) * 1e6)).toBe(Math.round((await amount('ticket-total')) * 1e6));
   await page.keyboard.press('Enter'); // submits the form: opens the confirmation, sends nothing yet
   const dialog = page.getByRole('dialog', { name: 'Confirm order' });
   await expect(dialog).toBeVisible();

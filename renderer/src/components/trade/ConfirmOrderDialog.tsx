@@ -4,10 +4,10 @@
 // cancels, and focus returns to the ticket.
 import { useEffect, useRef, useState } from 'react';
 import type { PlaceOrderInput } from '../../../../shared/contract/orders';
-import { dateTime, qty, usd } from '../../format';
+import { dateTime, qty, usd, usdExact } from '../../format';
 import { useTax } from '../../store';
 import type { Estimate } from './ticket';
-import { conservativeCents, TIF_LABEL } from './ticket';
+import { heldUsd, TIF_LABEL } from './ticket';
 
 interface Row {
   field: string;
@@ -73,7 +73,7 @@ export function ConfirmOrderDialog({ order, estimate, feesKnown, symbol, busy, w
         {estimate && (
           <div className="confirm-row">
             <dt>{order.side === 'buy' ? 'Total held (with fee)' : 'You receive at least'}</dt>
-            <dd>{feesKnown ? usd(conservativeCents(estimate.total_usd, order.side), 2) : `${usd(estimate.notional_usd.toFixed(), 2)} before fees`}</dd>
+            <dd>{feesKnown ? usdExact(heldUsd(estimate.total_usd, order.side)) : `${usdExact(estimate.notional_usd.toFixed())} before fees`}</dd>
           </div>
         )}
       </dl>

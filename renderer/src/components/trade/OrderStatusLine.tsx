@@ -3,6 +3,7 @@
 import { useOrders, useSession } from '../../store';
 import { qty } from '../../format';
 import type { OrderView } from '../../store/orders';
+import { reasonText } from './order-words';
 
 function text(o: OrderView, online: boolean): { ok: boolean; text: string } {
   switch (o.state) {
@@ -21,9 +22,9 @@ function text(o: OrderView, online: boolean): { ok: boolean; text: string } {
     case 'canceled':
       return { ok: true, text: Number(o.filled_quantity) > 0 ? `Canceled after ${qty(o.filled_quantity)} filled.` : 'Canceled.' };
     case 'expired':
-      return { ok: false, text: `Expired${o.reason ? `: ${o.reason}` : ''}.` };
+      return { ok: false, text: `Expired${o.reason ? `: ${reasonText(o.reason)}` : ''}.` };
     case 'rejected':
-      return { ok: false, text: `Rejected${o.reason ? `: ${o.reason}` : ''}.` };
+      return { ok: false, text: `Rejected${o.reason ? `: ${reasonText(o.reason)}` : ''}.` };
   }
 }
 

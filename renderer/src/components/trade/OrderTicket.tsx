@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useMarket, usePortfolio, useSession, walletApi } from '../../store';
 import { useInstrument, useTokenSymbol } from '../../store/instrument';
-import { errorText, qty, usd } from '../../format';
+import { errorText, qty, usd, usdExact } from '../../format';
 import { LOT_SIZE, TICK_SIZE, type PlaceOrderInput } from '../../../../shared/contract/orders';
 import { RadioChoice } from './RadioChoice';
 import { ConfirmOrderDialog } from './ConfirmOrderDialog';
@@ -16,7 +16,7 @@ import { OrderStatusLine } from './OrderStatusLine';
 import {
   allowedTif,
   buildOrder,
-  conservativeCents,
+  heldUsd,
   lotPicks,
   estimate,
   PERCENT_CHOICES,
@@ -221,11 +221,11 @@ export function OrderTicket() {
       </details>
 
       <dl className="ticket-summary" aria-label="Order estimate">
-        <dt>Notional</dt><dd data-testid="ticket-notional">{est ? usd(est.notional_usd.toFixed(), 2) : '—'}</dd>
+        <dt>Notional</dt><dd data-testid="ticket-notional">{est ? usdExact(est.notional_usd.toFixed()) : '—'}</dd>
         <dt>Fee {est?.liquidity === 'taker' ? '(taker)' : '(at most, taker)'}</dt>
-        <dd data-testid="ticket-fee">{est && fees_known ? usd(est.fee_usd.toFixed(), 4) : '—'}</dd>
+        <dd data-testid="ticket-fee">{est && fees_known ? usdExact(est.fee_usd.toFixed()) : '—'}</dd>
         <dt>{draft.side === 'buy' ? 'Total held' : 'You receive at least'}</dt>
-        <dd data-testid="ticket-total">{est && fees_known ? usd(conservativeCents(est.total_usd, draft.side), 2) : '—'}</dd>
+        <dd data-testid="ticket-total">{est && fees_known ? usdExact(heldUsd(est.total_usd, draft.side)) : '—'}</dd>
       </dl>
       {!fees_known && <p className="muted small">Fees are shown once the platform's market details are loaded.</p>}
       {warns.length > 0 && (

@@ -7,6 +7,7 @@ import { useOrders, useSession, walletApi } from '../../store';
 import { dateTime, errorText, qty, usd } from '../../format';
 import { FINAL_STATES, LIVE_STATES, PENDING_STATES } from '../../../../shared/contract/orders';
 import type { ExternalOrderView, OrderView } from '../../store/orders';
+import { reasonText } from './order-words';
 
 type Tab = 'open' | 'queued' | 'history';
 const TABS: { id: Tab; label: string }[] = [
@@ -38,7 +39,7 @@ function priceText(o: OrderView): string {
 
 function stateText(o: OrderView): string {
   const cancel = o.cancel_requested && !FINAL_STATES.includes(o.state) ? ', cancel requested' : '';
-  return `${STATE_LABEL[o.state]}${cancel}${o.reason ? `: ${o.reason}` : ''}`;
+  return `${STATE_LABEL[o.state]}${cancel}${o.reason ? `: ${reasonText(o.reason)}` : ''}`;
 }
 
 export function OrdersPanel() {

@@ -106,9 +106,15 @@ export interface Estimate {
   liquidity: 'taker' | 'maker_or_taker';
 }
 
-/** Cents that never flatter: a buy's total rounds up, a sale's "at least" rounds down. */
-export function conservativeCents(x: Dec, side: Side): string {
-  return x.toDecimalPlaces(2, side === 'buy' ? D.ROUND_UP : D.ROUND_DOWN).toFixed(2);
+/** The platform's USD unit: micros (6 places). */
+export const USD_PLACES = 6;
+
+/**
+ * An amount as the platform holds it, in micros; never flattering where it has more places: a
+ * buy's total rounds up, a sale's "at least" rounds down. Canonical text (no trailing zeros).
+ */
+export function heldUsd(x: Dec, side: Side): string {
+  return x.toDecimalPlaces(USD_PLACES, side === 'buy' ? D.ROUND_UP : D.ROUND_DOWN).toFixed();
 }
 
 /** Notional, fee and total of the draft at its price, or null while quantity or price are not numbers. */
