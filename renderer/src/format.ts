@@ -118,6 +118,17 @@ export function usdExact(amount: string | null | undefined, max_places = 6): str
   return usd(amount, Math.min(max_places, Math.max(2, frac)));
 }
 
+/**
+ * A journal amount with every decimal it has (at least 2, at most `max_places`: the ledger keeps
+ * 8). The Activity list shows what was booked, not a rounding of it (a $0.524032 trade is not
+ * "0.52").
+ */
+export function amountExact(amount: string | null | undefined, max_places = 8): string {
+  if (amount == null) return '—';
+  const frac = dec(amount).decimalPlaces();
+  return fixed(amount, Math.min(max_places, Math.max(2, frac)));
+}
+
 export function qty(amount: string | null | undefined, places = 2): string {
   if (amount == null) return '—';
   const x = dec(amount);

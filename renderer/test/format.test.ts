@@ -2,7 +2,7 @@
 // decimal.js, only the symbols from Intl), grouping follows the locale (including en-IN's
 // lakh groups and es's no-grouping of four digits), times are shown in the chosen zone.
 import { afterEach, describe, expect, it } from 'vitest';
-import { count, date, dateTime, displayFormat, pct, qty, setDisplayFormat, time, timeAgo, usd, usdExact } from '../src/format';
+import { count, date, dateTime, displayFormat, pct, qty, setDisplayFormat, time, timeAgo, usd, usdExact, amountExact } from '../src/format';
 
 afterEach(() => setDisplayFormat('en-US', 'UTC'));
 
@@ -30,6 +30,15 @@ describe('format', () => {
     expect(usdExact('0.0000004')).toBe('$0.000000'); // past micros: the platform has no such amount
     setDisplayFormat('de-DE', 'UTC');
     expect(usdExact('0.007719')).toBe('0,007719\u00a0$');
+  });
+
+  it('amountExact: a journal amount with every decimal it has (2 to 8)', () => {
+    setDisplayFormat('en-US', 'UTC');
+    expect(amountExact('0.524032')).toBe('0.524032');
+    expect(amountExact('28.48')).toBe('28.48');
+    expect(amountExact('1000')).toBe('1,000.00');
+    expect(amountExact('0.12345678')).toBe('0.12345678');
+    expect(amountExact('-2.5')).toBe('−2.50');
   });
 
   it('de-DE: dot groups, comma decimals, currency after', () => {

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { walletApi, useActivity } from '../store';
 import { mergeEntries } from '../store/activity';
-import { dateTime, qty } from '../format';
+import { amountExact, dateTime } from '../format';
+import { useTokenSymbol } from '../store/instrument';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
 
 type Entries = MethodResponse<'getActivity'>['entries'];
@@ -25,16 +26,18 @@ const TYPE_LABEL: Record<string, string> = {
   order: 'Order update',
 };
 
-/** The user's own side of an entry: postings to the wallet's asset accounts. */
-function ownChanges(e: Entries[number]): string {
+/** The user's own side of an entry: postings to the wallet's asset accounts, exact, the token by its symbol. */
+function ownChanges(e: Entries[number], token_symbol: string): string {
   const own = e.postings.filter((p) => p.account.startsWith('assets:'));
   if (own.length === 0) return '—';
-  return own.map((p) => `${p.amount.startsWith('-') ? '−' : '+'}${qty(p.amount.replace(/^-/, ''))} ${p.commodity}`).join(', ');
+  const unit = (c: string) => (c === 'TOKEN' ? token_symbol : c);
+  return own.map((p) => `${p.amount.startsWith('-') ? '−' : '+'}${amountExact(p.amount.replace(/^-/, ''))} ${unit(p.commodity)}`).join(', ');
 }
 
 export function ActivityPage() {
   // Pushed by the main process as the ledger commits (store/activity.ts); older pages appended.
   const shown: Entries = useActivity((s) => s.entries);
+  const symbol = useTokenSymbol();
   const more = useActivity((s) => s.more);
   const [mismatches, setMismatches] = useState<Mismatches>([]);
   const [verify, setVerify] = useState<Verify | null>(null);
@@ -116,7 +119,7 @@ export function ActivityPage() {
               <td className="muted">{e.seq ?? `rev ${e.reverses}`}</td>
               <td>{dateTime(e.time)}</td>
               <td>{TYPE_LABEL[e.type] ?? e.type}</td>
-              <td className="num">{ownChanges(e)}</td>
+              <td className="num">{ownChanges(e, symbol)}</td>
             </tr>
           ))}
           {shown.length === 0 && (

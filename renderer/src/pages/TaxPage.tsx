@@ -1,9 +1,14 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { walletApi, useSession, useTax } from '../store';
-import { errorText, qty, usd } from '../format';
+import { dateTime, errorText, qty, usd } from '../format';
 import type { MethodRequest, MethodResponse } from '../../../shared/contract/wallet-api';
 import { dec } from '../../../shared/money';
 import { ReportFiles } from '../components/ReportFiles';
+
+/** The report's "data as of" names a UTC instant for the files; on screen it follows the display settings. */
+function asOfText(data_as_of: string): string {
+  return data_as_of.replace(/\((\d{4}-\d{2}-\d{2}T[\d:.]+Z)\)/, (_, iso: string) => `(${dateTime(iso)})`);
+}
 
 type Summary = MethodResponse<'getTaxSummary'>;
 const LOT_ORIGIN: Record<Summary['lots'][number]['source'], string> = { mint: 'minted', buy: 'bought', income: 'income' };
@@ -97,7 +102,7 @@ export function TaxPage() {
             <article className="card"><h2>Net (Schedule D line 16)</h2><p className={`big ${signClass(summary.line16)}`}>{usd(summary.line16)}</p><p className="muted">deductible loss (line 21) {usd(summary.line21)}</p></article>
             <article className="card"><h2>Carryover to next year</h2><p className="big">{usd(dec(summary.carryover_short_term).plus(dec(summary.carryover_long_term)).toFixed())}</p><p className="muted">short {usd(summary.carryover_short_term)} · long {usd(summary.carryover_long_term)}</p></article>
           </div>
-          <p className="muted small">{summary.rows} Form 8949 row{summary.rows === 1 ? "" : "s"} from {summary.transactions} transaction{summary.transactions === 1 ? "" : "s"} · data as of {summary.data_as_of}{dec(summary.ordinary_income).isZero() ? '' : ` · ordinary income from mints ${usd(summary.ordinary_income)}`}</p>
+          <p className="muted small">{summary.rows} Form 8949 row{summary.rows === 1 ? "" : "s"} from {summary.transactions} transaction{summary.transactions === 1 ? "" : "s"} · data as of {asOfText(summary.data_as_of)}{dec(summary.ordinary_income).isZero() ? '' : ` · ordinary income from mints ${usd(summary.ordinary_income)}`}</p>
           {summary.warnings.length > 0 && (
             <section className="card" aria-label="Lot warnings">
               <h2>Sales that did not use their chosen lots</h2>
@@ -109,7 +114,7 @@ export function TaxPage() {
           )}
           <div className="toolbar">
             <button type="button" className="chip" onClick={() => void exportReport()} disabled={exporting}>{exporting ? 'Writing the report…' : `Export ${year} report`}</button>
-            {exported && <span className="pos" data-testid="export-result">Wrote {exported.files.length} files (data as of {exported.data_as_of}){host === 'desktop' ? ` to ${exported.folder}` : ''}: take them away below.</span>}
+            {exported && <span className="pos" data-testid="export-result">Wrote {exported.files.length} files (data as of {asOfText(exported.data_as_of)}){host === 'desktop' ? ` to ${exported.folder}` : ''}: take them away below.</span>}
           </div>
           <ReportFiles host={host} refresh_key={exported?.export_id ?? null} />
           <WhatIfForm />
