@@ -24,6 +24,8 @@ interface DisplayFormat {
   percent: Affixes;
   date_time: Intl.DateTimeFormat;
   date: Intl.DateTimeFormat;
+  /** Calendar dates (a lot's acquired day): no instant, so no time-zone shift. */
+  civil_date: Intl.DateTimeFormat;
   time: Intl.DateTimeFormat;
   time_short: Intl.DateTimeFormat;
 }
@@ -59,6 +61,7 @@ function build(locale: string | null, time_zone: string | null): DisplayFormat {
     percent: affixes(new Intl.NumberFormat(loc, { style: 'percent' }).formatToParts(0.5)),
     date_time: dtf({ year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' }),
     date: dtf({ year: 'numeric', month: 'short', day: 'numeric' }),
+    civil_date: new Intl.DateTimeFormat(loc, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }),
     time: dtf({ hour: '2-digit', minute: '2-digit', second: '2-digit' }),
     time_short: dtf({ hour: '2-digit', minute: '2-digit' }),
   };
@@ -167,6 +170,16 @@ export function dateTime(iso: string | number | Date): string {
 /** The date alone in the time-zone setting. */
 export function date(iso: string | number | Date): string {
   return current.date.format(parse(iso));
+}
+
+/**
+ * A calendar date ("2026-10-29", a tax lot's acquired day) in the locale's words. It names a day,
+ * not an instant: formatted as that day whatever the time-zone setting.
+ */
+export function civilDate(ymd: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  if (!m) return ymd; // not a calendar date: shown as it came
+  return current.civil_date.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
 }
 
 /** The time of day with seconds in the time-zone setting. */

@@ -2,7 +2,7 @@
 // decimal.js, only the symbols from Intl), grouping follows the locale (including en-IN's
 // lakh groups and es's no-grouping of four digits), times are shown in the chosen zone.
 import { afterEach, describe, expect, it } from 'vitest';
-import { count, date, dateTime, displayFormat, pct, qty, setDisplayFormat, time, timeAgo, usd, usdExact, amountExact } from '../src/format';
+import { count, date, dateTime, displayFormat, pct, qty, setDisplayFormat, time, timeAgo, usd, usdExact, amountExact, civilDate } from '../src/format';
 
 afterEach(() => setDisplayFormat('en-US', 'UTC'));
 
@@ -30,6 +30,14 @@ describe('format', () => {
     expect(usdExact('0.0000004')).toBe('$0.000000'); // past micros: the platform has no such amount
     setDisplayFormat('de-DE', 'UTC');
     expect(usdExact('0.007719')).toBe('0,007719\u00a0$');
+  });
+
+  it('civilDate: the calendar day in the locale, never shifted by the time zone', () => {
+    setDisplayFormat('en-US', 'Pacific/Honolulu'); // UTC−10: an instant at 00:00Z would be the day before
+    expect(civilDate('2026-10-29')).toBe('Oct 29, 2026');
+    setDisplayFormat('de-DE', 'Asia/Tokyo');
+    expect(civilDate('2026-10-29')).toBe('29. Okt. 2026');
+    expect(civilDate('not a date')).toBe('not a date');
   });
 
   it('amountExact: a journal amount with every decimal it has (2 to 8)', () => {

@@ -55,11 +55,13 @@ test('a sale of a chosen lot: picked in the ticket, filled, and its Form 8949 ro
   // The live preview now takes the chosen lot.
   const preview = page.getByTestId('sale-preview');
   await expect(preview.getByRole('table', { name: 'Lots this sale would use' }).locator('tbody tr')).toHaveCount(1);
-  await expect(preview.getByRole('table', { name: 'Lots this sale would use' })).toContainText(chosen!.holding_start);
+  // Calendar dates in the display locale (the browser's here), as the day itself whatever the zone.
+  const shownDay = await page.evaluate((ymd) => new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${ymd}T00:00:00Z`)), chosen!.holding_start);
+  await expect(preview.getByRole('table', { name: 'Lots this sale would use' })).toContainText(shownDay);
 
   await ticket.getByRole('button', { name: 'Sell limit' }).click();
   const dialog = page.getByRole('dialog', { name: 'Confirm order' });
-  await expect(dialog.locator('dd[data-field="lots"]')).toContainText(`3 from the lot acquired ${chosen!.holding_start}`);
+  await expect(dialog.locator('dd[data-field="lots"]')).toContainText(`3 from the lot acquired ${shownDay}`);
   const [request] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/placeOrder')), dialog.getByRole('button', { name: /^Sell 3 / }).click()]);
   expect((request.postDataJSON() as { lots: unknown }).lots).toEqual([{ lot_id: chosen!.lot_id, quantity: '3' }]);
   await expect(page.getByTestId('order-message')).toHaveText(/Open on the platform/, { timeout: 30_000 });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { walletApi, useSession, useTax } from '../store';
-import { dateTime, errorText, qty, usd } from '../format';
+import { civilDate, dateTime, errorText, qty, usd } from '../format';
 import type { MethodRequest, MethodResponse } from '../../../shared/contract/wallet-api';
 import { dec } from '../../../shared/money';
 import { ReportFiles } from '../components/ReportFiles';
@@ -124,7 +124,7 @@ export function TaxPage() {
             <tbody>
               {summary.lots.map((l) => (
                 <tr key={`${l.lot_id}:${l.piece}`}>
-                  <td>{l.holding_start}</td>
+                  <td>{civilDate(l.holding_start)}</td>
                   <td>{LOT_ORIGIN[l.source]}</td>
                   <td className="num">{qty(l.quantity)}</td>
                   <td className="num">{usd(l.cost_basis)}</td>

@@ -4,7 +4,7 @@
 // cancels, and focus returns to the ticket.
 import { useEffect, useRef, useState } from 'react';
 import type { PlaceOrderInput } from '../../../../shared/contract/orders';
-import { dateTime, qty, usd, usdExact } from '../../format';
+import { civilDate, dateTime, qty, usd, usdExact } from '../../format';
 import { useTax } from '../../store';
 import type { Estimate } from './ticket';
 import { heldUsd, TIF_LABEL } from './ticket';
@@ -48,7 +48,7 @@ export function ConfirmOrderDialog({ order, estimate, feesKnown, symbol, busy, w
   onCancel(): void;
 }) {
   const held = useTax((s) => s.view?.summary?.lots ?? null);
-  const acquired = new Map((held ?? []).map((l) => [l.lot_id, l.holding_start]));
+  const acquired = new Map((held ?? []).map((l) => [l.lot_id, civilDate(l.holding_start)]));
   const ref = useRef<HTMLDialogElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const [dontAsk, setDontAsk] = useState(false);

@@ -2,7 +2,7 @@
 // the tokens to sell from it. The order carries the choice to the tax engine; its fills take
 // these lots in the order listed here (oldest first).
 import { useTax } from '../../store';
-import { qty, usd } from '../../format';
+import { civilDate, qty, usd } from '../../format';
 import { dec } from '../../../../shared/money';
 import { isDecimalText } from './ticket';
 
@@ -19,12 +19,12 @@ export function LotPicker({ quantity, picks, onChange, problem }: { quantity: st
         <tbody>
           {lots.map((l) => (
             <tr key={l.lot_id} data-lot-id={l.lot_id}>
-              <td>{l.holding_start}</td>
+              <td>{civilDate(l.holding_start)}</td>
               <td className="num">{qty(l.quantity)}</td>
               <td className="num">{usd(l.cost_basis)}</td>
               <td>{l.term === 'long' ? 'Long' : 'Short'}</td>
               <td className="num">
-                <input className="lot-input" inputMode="decimal" autoComplete="off" aria-label={`Sell from the lot acquired ${l.holding_start} (${l.quantity} held)`}
+                <input className="lot-input" inputMode="decimal" autoComplete="off" aria-label={`Sell from the lot acquired ${civilDate(l.holding_start)} (${l.quantity} held)`}
                   value={picks[l.lot_id] ?? ''} placeholder="0"
                   onChange={(e) => onChange({ ...picks, [l.lot_id]: e.target.value })} />
               </td>

@@ -3,7 +3,7 @@
 // would use under the method in force, with their term and gain.
 import { useEffect, useRef, useState } from 'react';
 import { useTax, walletApi } from '../../store';
-import { errorText, qty, usd } from '../../format';
+import { civilDate, errorText, qty, usd } from '../../format';
 import { zPositiveDecimal } from '../../../../shared/money';
 import type { MethodResponse } from '../../../../shared/contract/wallet-api';
 
@@ -57,7 +57,7 @@ export function SalePreview({ quantity, price, lots }: { quantity: string; price
           <tbody>
             {p.portions.map((l) => (
               <tr key={`${l.lot_id}-${l.holding_start}`} data-lot-id={l.lot_id}>
-                <td>{l.acquired_date}</td>
+                <td>{civilDate(l.acquired_date)}</td>
                 <td className="num">{qty(l.quantity)}</td>
                 <td className="num">{usd(l.cost_basis)}</td>
                 <td>{l.term === 'long' ? 'Long' : 'Short'}</td>
