@@ -3,6 +3,7 @@
 // string and only the locale's symbols (grouping, decimal mark, currency placement) are learned
 // from Intl on a small sample; an amount never passes through a JS number.
 import { dec, D } from '../../shared/money';
+import { USD_PLACES } from '../../shared/contract/orders';
 
 interface Affixes {
   prefix: string;
@@ -115,7 +116,7 @@ export function usd(amount: string | null | undefined, places = 2): string {
  * in micros, 6 places). The order ticket's sums: at two-cent token prices, cents would hide
  * most of an order (7 × $0.0011 showed as $0.01).
  */
-export function usdExact(amount: string | null | undefined, max_places = 6): string {
+export function usdExact(amount: string | null | undefined, max_places = USD_PLACES): string {
   if (amount == null) return '—';
   const frac = dec(amount).decimalPlaces();
   return usd(amount, Math.min(max_places, Math.max(2, frac)));

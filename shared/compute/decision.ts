@@ -7,6 +7,7 @@
 import { D, dec, decFromInt, toCanonical, ZERO, type Dec } from '../money.js';
 import type { DecisionTax, PeriodDecision, PeriodFigures } from '../contract/compute.js';
 import { assert } from '../assert.js';
+import { USD_PLACES } from '../contract/orders.js';
 
 export type MintBasisPolicy = 'allocated' | 'fmv' | 'zero';
 
@@ -15,8 +16,6 @@ const DAY_MS = 86_400_000;
 export const PACE_MIN_ELAPSED_MS = 60_000;
 /** Credits and tokens move in lots of 0.01. */
 const LOT_PLACES = 2;
-/** The platform's cash precision (micros). */
-const USD_PLACES = 6;
 
 export interface PeriodInput {
   period_id: string;

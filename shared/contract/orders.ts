@@ -11,6 +11,8 @@ export const LIST_LIMIT_MAX = 1000;
 /** Quantity lot and price tick of the market (the platform's; refused locally with a clear message). */
 export const LOT_SIZE = '0.01';
 export const TICK_SIZE = '0.0001';
+/** Places of a USD amount on the platform (it counts micros): reservations, fees, totals. */
+export const USD_PLACES = 6;
 
 // ---------------------------------------------------------------- states
 

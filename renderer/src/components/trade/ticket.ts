@@ -3,7 +3,7 @@
 // balance with the fee budgeted) so the user learns of a problem while typing, and it builds
 // the one PlaceOrderInput that the confirmation shows and the API receives.
 import { D, dec, decFromInt, toCanonical, type Dec } from '../../../../shared/money';
-import { PlaceOrderInput } from '../../../../shared/contract/orders';
+import { PlaceOrderInput, USD_PLACES } from '../../../../shared/contract/orders';
 
 export type Side = 'buy' | 'sell';
 export type OrderType = 'limit' | 'market';
@@ -65,7 +65,7 @@ const isMultiple = (x: Dec, step: string) => x.mod(dec(step)).isZero();
 
 /** The taker fee (the most an order can pay) on a notional, floored to the micro as the platform does. */
 export function takerFee(notional: Dec, taker_fee_bps: number): Dec {
-  return notional.mul(taker_fee_bps).div(10_000).toDecimalPlaces(6, D.ROUND_DOWN);
+  return notional.mul(taker_fee_bps).div(10_000).toDecimalPlaces(USD_PLACES, D.ROUND_DOWN);
 }
 
 /** Floors a quantity to the lot step. */
@@ -105,9 +105,6 @@ export interface Estimate {
   total_usd: Dec;
   liquidity: 'taker' | 'maker_or_taker';
 }
-
-/** The platform's USD unit: micros (6 places). */
-export const USD_PLACES = 6;
 
 /**
  * An amount as the platform holds it, in micros; never flattering where it has more places: a
