@@ -117,9 +117,12 @@ export function usd(amount: string | null | undefined, places = 2): string {
  * most of an order (7 × $0.0011 showed as $0.01).
  */
 export function usdExact(amount: string | null | undefined, max_places = USD_PLACES): string {
-  if (amount == null) return '—';
-  const frac = dec(amount).decimalPlaces();
-  return usd(amount, Math.min(max_places, Math.max(2, frac)));
+  return amount == null ? '—' : usd(amount, exactPlaces(amount, max_places));
+}
+
+/** The places that show every decimal of `amount`: at least 2, at most `max_places`. */
+function exactPlaces(amount: string, max_places: number): number {
+  return Math.min(max_places, Math.max(2, dec(amount).decimalPlaces()));
 }
 
 /**
@@ -128,9 +131,7 @@ export function usdExact(amount: string | null | undefined, max_places = USD_PLA
  * "0.52").
  */
 export function amountExact(amount: string | null | undefined, max_places = 8): string {
-  if (amount == null) return '—';
-  const frac = dec(amount).decimalPlaces();
-  return fixed(amount, Math.min(max_places, Math.max(2, frac)));
+  return amount == null ? '—' : fixed(amount, exactPlaces(amount, max_places));
 }
 
 export function qty(amount: string | null | undefined, places = 2): string {
