@@ -32,10 +32,7 @@ export const computeBinding: DomainBinding = {
     // store reads it when the wallet comes online.
     let was_online = useSession.getState().status?.state === 'online';
     return [
-      api.on('compute', (subscription) => {
-        clock.tick();
-        useCompute.setState({ subscription, error: null });
-      }),
+      api.on('compute', clock.pushed((subscription) => useCompute.setState({ subscription, error: null }))),
       api.on('status', (s) => {
         const online = s.state === 'online';
         if (online && !was_online) void loadSubscription(api);

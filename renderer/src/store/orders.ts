@@ -44,10 +44,7 @@ const LOAD_ATTEMPTS_MAX = 3;
 
 export const ordersBinding: DomainBinding = {
   subscribe: (api) => [
-    api.on('orders', (p) => {
-      clock.tick();
-      useOrders.setState((s) => applyOrdersPush(s, p));
-    }),
+    api.on('orders', clock.pushed((p) => useOrders.setState((s) => applyOrdersPush(s, p)))),
   ],
   load: async (api) => {
     // A load that raced a push is asked again (bounded): only an answer with no push in flight is whole.

@@ -10,10 +10,7 @@ const clock = new PushClock();
 
 export const portfolioBinding: DomainBinding = {
   subscribe: (api) => [
-    api.on('portfolio', (portfolio) => {
-      clock.tick();
-      usePortfolio.setState({ portfolio });
-    }),
+    api.on('portfolio', clock.pushed((portfolio) => usePortfolio.setState({ portfolio }))),
   ],
   load: async (api) => {
     const r = await clock.load(() => api.getPortfolio({}));

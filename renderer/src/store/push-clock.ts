@@ -9,6 +9,14 @@ export class PushClock {
     this.pushes += 1;
   }
 
+  /** A push listener that counts the push, then applies it. */
+  pushed<P>(apply: (payload: P) => void): (payload: P) => void {
+    return (payload) => {
+      this.tick();
+      apply(payload);
+    };
+  }
+
   /** Runs `fetch`; `stale` is true when a push arrived while it was in flight. */
   async load<T>(fetch: () => Promise<T>): Promise<{ value: T; stale: boolean }> {
     const before = this.pushes;

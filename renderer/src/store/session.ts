@@ -70,10 +70,7 @@ export function startSession(domains: readonly DomainBinding[]): () => void {
   });
   wallet = api;
   const offs = [
-    api.on('status', (status) => {
-      status_clock.tick();
-      set({ status });
-    }),
+    api.on('status', status_clock.pushed((status) => set({ status }))),
     ...domains.flatMap((d) => d.subscribe(api))];
   void loadAll(api);
   return () => offs.forEach((off) => off());

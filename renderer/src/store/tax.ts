@@ -17,10 +17,7 @@ const clock = new PushClock();
 
 export const taxBinding: DomainBinding = {
   subscribe: (api) => [
-    api.on('tax', (view) => {
-      clock.tick();
-      useTax.setState({ view, error: null });
-    }),
+    api.on('tax', clock.pushed((view) => useTax.setState({ view, error: null }))),
   ],
   load: async (api) => {
     try {
