@@ -67,7 +67,7 @@ describe('row files prepared while the year is computed', () => {
     const big = toCsv(syntheticYear(100_000)); // wash sales on: more than two full chunks of 65,536 rows
     const settings = parseSettings({ year: 2025, wash_sale: true });
     const one = computeTaxYearFromCsv(big, { year: 2025, wash_sale: true });
-    for (const data_as_of of ['prepared', 'x'.repeat(HEAD_RESERVE_BYTES)]) {
+    for (const [data_as_of, mainShare] of [['prepared', undefined], ['prepared', 0], ['prepared', 1], ['x'.repeat(HEAD_RESERVE_BYTES), undefined]] as const) {
       const m = { ...meta, data_as_of };
       const want = rowFiles(one, m);
       prestartRowFilesWorker(); // the idle worker prepareRowFiles uses
@@ -75,10 +75,12 @@ describe('row files prepared while the year is computed', () => {
       forEachCsvTransaction(big, (tx) => c.add(tx));
       const r = computeFromEvents(c.finish(), settings, { prepareReport: true });
       expect(r.row_count).toBeGreaterThan(2 * 65_536);
-      const before = rowFileCounts.prepared;
-      const got = await (await beginRowFilesParallel(r, m, rowTableOf(r)!)).finish();
-      expect(rowFileCounts.prepared, data_as_of.slice(0, 10)).toBe(before + (data_as_of === 'prepared' ? 1 : 0));
-      for (const k of ['form8949', 'txf', 'turbotax'] as const) expect(got[k].equals(want[k]), `${k} (${data_as_of.length})`).toBe(true);
+      const before = { ...rowFileCounts };
+      const got = await (await beginRowFilesParallel(r, m, rowTableOf(r)!, mainShare === undefined ? {} : { mainShare })).finish();
+      expect(rowFileCounts.prepared, data_as_of.slice(0, 10)).toBe(before.prepared + (data_as_of === 'prepared' ? 1 : 0));
+      // The worker's range was sized as all rows (prepared chunks + the partial one) less the main thread's.
+      expect(rowFileCounts.sized_from_total).toBe(before.sized_from_total + 1);
+      for (const k of ['form8949', 'txf', 'turbotax'] as const) expect(got[k].equals(want[k]), `${k} (${data_as_of.length}, share ${mainShare})`).toBe(true);
     }
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import { parentPort } from 'node:worker_threads';
 import { ByteSink } from './bytes.js';
 import { parseClaimed, partsTransfer } from './csv-split.js';
 import { growableSab, HEAD_RESERVE_BYTES, PREPARED_FILE_BYTES_MAX, type FromRowWorker, type GrowableSab, type Region, type ToRowWorker } from './row-worker.js';
-import { rowBytes, writeRows } from './row-writer.js';
+import { rowBytes, writeRows, type RowFileBytes } from './row-writer.js';
 import { CHUNK_ROWS, RowColumns, type RowChunkColumns } from './rows.js';
 
 if (!parentPort) throw new Error('the row-file worker runs in a worker thread');
@@ -56,15 +56,32 @@ function prepChunk(m: Extract<ToRowWorker, { kind: 'chunk' }>): void {
   }
 }
 
+/**
+ * All rows' bytes from the preparation (every full chunk already sized) plus the last, partial
+ * chunk, or null when the preparation does not cover the table. The main thread then takes its
+ * own rows' bytes from this total instead of the worker sizing its range a second time (~0.25 s
+ * at a wash-sale 1M year, while the main thread waits).
+ */
+function preparedTotal(p: NonNullable<typeof prep>, table: RowColumns, symbol: string): RowFileBytes | null {
+  const full = Math.floor(table.count / CHUNK_ROWS);
+  if (p.chunks.length !== full || p.symbol !== symbol || p.boxShort !== table.boxShort || p.boxLong !== table.boxLong) return null;
+  const rest = new Int32Array(table.count - full * CHUNK_ROWS);
+  for (let i = 0; i < rest.length; i++) rest[i] = full * CHUNK_ROWS + i;
+  const b = rowBytes(table, rest, 0, rest.length, symbol);
+  return { f: (p.rows_bytes[0] as number) + b.f, tx: (p.rows_bytes[1] as number) + b.tx, tt: (p.rows_bytes[2] as number) + b.tt };
+}
+
 function handle(m: Extract<ToRowWorker, { kind: 'size' | 'write' }>): FromRowWorker {
   if (m.kind === 'size') {
     if (!(m.from >= 0 && m.from <= m.to && m.to <= m.order.length && m.order.length === m.data.count)) {
       throw new Error(`row range [${m.from}, ${m.to}) of ${m.order.length} rows (table of ${m.data.count})`);
     }
     current = { job: m.job, table: new RowColumns(m.data), order: m.order, from: m.from, to: m.to, symbol: m.symbol };
-    const prepared = prep ? prep.sabs : null;
+    const p = prep;
     prep = null;
-    return { kind: 'sized', job: m.job, bytes: rowBytes(current.table, m.order, m.from, m.to, m.symbol), prepared };
+    const total = p ? preparedTotal(p, current.table, m.symbol) : null;
+    if (total) return { kind: 'sized', job: m.job, bytes: null, total, prepared: p ? p.sabs : null };
+    return { kind: 'sized', job: m.job, bytes: rowBytes(current.table, m.order, m.from, m.to, m.symbol), total: null, prepared: p ? p.sabs : null };
   }
   const c = current;
   if (!c || c.job !== m.job) throw new Error(`write for job ${m.job} before it was sized`);

@@ -24,8 +24,8 @@ export const PARALLEL_ROWS_MIN = 100_000;
  */
 export const MAIN_ROW_SHARE = 0.34;
 
-/** How often the files were written into prepared buffers (diagnostics and tests). */
-export const rowFileCounts = { prepared: 0 };
+/** How often the files were written into prepared buffers, and sized from the preparation's total (diagnostics and tests). */
+export const rowFileCounts = { prepared: 0, sized_from_total: 0 };
 
 export interface RowFileBuffers {
   form8949: Buffer;
@@ -38,6 +38,17 @@ export interface ParallelOptions {
   start?: () => Worker;
   /** Share of the rows the main thread writes (0..1). */
   mainShare?: number;
+}
+
+/** The worker's range's bytes: as it counted them, or all rows' (from its preparation) less this thread's. */
+function workerBytes(answer: { bytes: RowFileBytes | null; total: RowFileBytes | null }, mine: RowFileBytes): RowFileBytes {
+  if (answer.bytes) return answer.bytes;
+  const t = answer.total;
+  if (!t) throw new RowWorkerError('a size answer with neither the range\'s bytes nor the total');
+  const theirs = { f: t.f - mine.f, tx: t.tx - mine.tx, tt: t.tt - mine.tt };
+  if (theirs.f < 0 || theirs.tx < 0 || theirs.tt < 0) throw new RowWorkerError(`its total ${JSON.stringify(t)} is less than this thread's rows ${JSON.stringify(mine)}`);
+  rowFileCounts.sized_from_total++;
+  return theirs;
 }
 
 /**
@@ -60,7 +71,7 @@ export async function beginRowFilesParallel(r: TaxYearResult, meta: ReportMeta, 
     const mine = rowBytes(table, order, 0, split, symbol);
     const answer = await sized;
     if (answer.kind !== 'sized' || answer.job !== job) throw new RowWorkerError(`unexpected answer ${answer.kind} to job ${job}`);
-    const theirs = answer.bytes;
+    const theirs = workerBytes(answer, mine);
     // Per file: [head | main's rows | worker's rows] in one shared buffer: a prepared one (its
     // memory mapped while the year was computed; the head goes right before the rows) or a new one.
     const head = { f: Buffer.byteLength(heads.f, 'utf8'), tx: Buffer.byteLength(heads.tx, 'latin1'), tt: Buffer.byteLength(heads.tt, 'utf8') };

@@ -77,7 +77,8 @@ export type ToRowWorker =
 
 export type FromRowWorker =
   | ParseAnswer
-  | { kind: 'sized'; job: number; bytes: RowFileBytes; prepared: SharedArrayBuffer[] | null }
+  /** `bytes`: the asked range's bytes; or `total`: every row's, from the preparation (the range's is total minus the rest). */
+  | { kind: 'sized'; job: number; bytes: RowFileBytes | null; total: RowFileBytes | null; prepared: SharedArrayBuffer[] | null }
   | { kind: 'written'; job: number; bad_row: number }
   | { kind: 'failed'; job: number; message: string };
 
