@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { syntheticYear, toCsv } from '../../bench/tax-gen.js';
-import { collectCsvSplit, countNewlines, splitCounts } from '../../electron/services/tax/csv-split.js';
+import { collectCsvSplit, lineCount, newlinesBefore, splitCounts } from '../../electron/services/tax/csv-split.js';
 import { forEachCsvTransaction, readCsv } from '../../electron/services/tax/csv.js';
 import { makeDayOf } from '../../electron/services/tax/dates.js';
 import { parseSettings } from '../../electron/services/tax/engine.js';
@@ -34,7 +34,8 @@ function oneThread(text: string): EvStore {
 }
 
 function twoThreads(text: string, w: Worker, mainShare = 0.3, waitForWorker = true, slices = 16): EvStore {
-  const ev = collectCsvSplit(text, s, dayOf, 1 + countNewlines(text, 0, text.length), { linesMin: 10, start: () => w, mainShare, waitForWorker, slices });
+  const { ev, lines } = collectCsvSplit(text, s, dayOf, { linesMin: 10, start: () => w, mainShare, waitForWorker, slices });
+  expect(lines).toBe(text.split('\n').length);
   if (!ev) throw new Error('not split');
   return ev;
 }
@@ -112,6 +113,23 @@ describe('a CSV read on two threads', () => {
     expect(plain(twoThreads(text, broken(), 0.3, false))).toEqual(want);
     expect(splitCounts.worker_parts).toBe(before);
   }, 60_000);
+
+  it('counts newlines before given positions in one pass, and refuses positions out of order', () => {
+    const text = 'a\nbc\n\nd\r\ne';
+    expect(newlinesBefore(text, [0, 2, 5, 6, 9, text.length])).toEqual({ at: Int32Array.from([0, 1, 2, 3, 4, 4]), total: 4 });
+    expect(lineCount(text)).toBe(5);
+    expect(lineCount('')).toBe(1);
+    expect(() => newlinesBefore(text, [3, 2])).toThrow(RangeError);
+  });
+
+  it('does not split a small file, a file with quotes, or one without a header line, and says how many lines it has', () => {
+    const small = csv().split('\n').slice(0, 5).join('\n');
+    expect(collectCsvSplit(small, s, dayOf, { linesMin: 10 })).toEqual({ ev: null, lines: 5 });
+    const quoted = csv((ls) => { ls[10] = ls[10]!.replace(/^t9,/, '"t9",'); });
+    expect(quoted).toContain('"t9"');
+    expect(collectCsvSplit(quoted, s, dayOf, { linesMin: 10 })).toEqual({ ev: null, lines: quoted.split('\n').length });
+    expect(collectCsvSplit('id,time,type,quantity,price', s, dayOf, { linesMin: 1 })).toEqual({ ev: null, lines: 1 });
+  });
 
   it('readCsv gives each record its own fields unless asked to reuse one array (forEachCsvTransaction does)', () => {
     const kept: string[][] = [];

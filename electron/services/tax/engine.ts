@@ -1,7 +1,7 @@
 // The yearly computation and the two live views (unrealized positions, what-if sale).
 import { LotBook, WASH_WINDOW_DAYS, type Disposal, type Portion } from './book.js';
 import { forEachCsvTransaction } from './csv.js';
-import { collectCsvSplit, countNewlines, SPLIT_LINES_MIN } from './csv-split.js';
+import { collectCsvSplit, SPLIT_LINES_MIN } from './csv-split.js';
 import { prepareRowFiles, prestartRowFilesWorker } from './row-worker.js';
 import { RowTable } from './rows.js';
 import { assertTimeZone, dayFromCivil, formatISODate, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
@@ -119,13 +119,12 @@ export function computeTaxYear(transactions: readonly TaxTransaction[], settings
 /** The same from the documented CSV text, without building an object per CSV row first. */
 export function computeTaxYearFromCsv(csvText: string, settingsInput: TaxSettingsInput): TaxYearResult {
   const s = parseSettings(settingsInput);
-  // Size the columns once from the line count (growing a million-row table costs copies).
-  const lines = 1 + countNewlines(csvText, 0, csvText.length);
   const dayOf = makeDayOf(s.tz);
   // A large file is read on two threads (csv-split.ts); the same helper worker then writes part of the report's row files.
-  const split = collectCsvSplit(csvText, s, dayOf, lines);
-  if (split) return computeFromEvents(split, s, { prepareReport: true });
+  const { ev, lines } = collectCsvSplit(csvText, s, dayOf);
+  if (ev) return computeFromEvents(ev, s, { prepareReport: true });
   if (lines >= SPLIT_LINES_MIN) prestartRowFilesWorker(); // a quoted file: the worker still helps with the report
+  // Size the columns once from the line count (growing a million-row table costs copies).
   const c = new EventCollector(s, dayOf, Math.min(lines, LIMITS.transactions_max));
   forEachCsvTransaction(csvText, (tx) => c.add(tx));
   return computeFromEvents(c.finish(), s);
