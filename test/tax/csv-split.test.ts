@@ -1,9 +1,12 @@
 // A large CSV read on two threads (csv-split.ts) must give the events one thread gives, and the
 // same first error wherever it is (either part, a duplicate id across the parts).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { syntheticYear, toCsv } from '../../bench/tax-gen.js';
-import { collectCsvSplit, lineCount, newlinesBefore, splitCounts } from '../../electron/services/tax/csv-split.js';
+import { collectCsvSplit, countLineFeeds, readFileShared, shared, sharedUtf8, splitCounts, utf8Text } from '../../electron/services/tax/csv-split.js';
 import { forEachCsvTransaction, readCsv } from '../../electron/services/tax/csv.js';
 import { makeDayOf } from '../../electron/services/tax/dates.js';
 import { parseSettings } from '../../electron/services/tax/engine.js';
@@ -34,7 +37,7 @@ function oneThread(text: string): EvStore {
 }
 
 function twoThreads(text: string, w: Worker, mainShare = 0.3, waitForWorker = true, slices = 16): EvStore {
-  const { ev, lines } = collectCsvSplit(text, s, dayOf, { linesMin: 10, start: () => w, mainShare, waitForWorker, slices });
+  const { ev, lines } = collectCsvSplit(sharedUtf8(text), s, dayOf, { linesMin: 10, start: () => w, mainShare, waitForWorker, slices });
   expect(lines).toBe(text.split('\n').length);
   if (!ev) throw new Error('not split');
   return ev;
@@ -67,7 +70,11 @@ const csv = (edit: (ls: string[]) => void = () => undefined): string => {
 describe('a CSV read on two threads', () => {
   it('gives the same events as one thread at any split, CRLF and out-of-order times too', async () => {
     const before = splitCounts.worker_parts;
-    const texts = [csv(), csv().replace(/\n/g, '\r\n'), csv((ls) => ls.splice(2500, 0, 'late,2024-01-01T00:00:00Z,buy,1,1,0,'))];
+    const texts = [
+      csv(), csv().replace(/\n/g, '\r\n'), csv((ls) => ls.splice(2500, 0, 'late,2024-01-01T00:00:00Z,buy,1,1,0,')),
+      // A byte-order mark, and ids of two-, three- and four-byte characters all through the file (each thread decodes its own part).
+      '\ufeff' + csv((ls) => { for (let i = 1; i < ls.length; i += 3) ls[i] = ls[i]!.replace(/^t/, 'é€😀t'); }),
+    ];
     for (const text of texts) {
       const want = plain(oneThread(text));
       for (const [share, slices] of [[0, 1], [0, 16], [0.3, 16], [0.5, 3], [0.9, 40]] as const) {
@@ -114,21 +121,42 @@ describe('a CSV read on two threads', () => {
     expect(splitCounts.worker_parts).toBe(before);
   }, 60_000);
 
-  it('counts newlines before given positions in one pass, and refuses positions out of order', () => {
-    const text = 'a\nbc\n\nd\r\ne';
-    expect(newlinesBefore(text, [0, 2, 5, 6, 9, text.length])).toEqual({ at: Int32Array.from([0, 1, 2, 3, 4, 4]), total: 4 });
-    expect(lineCount(text)).toBe(5);
-    expect(lineCount('')).toBe(1);
-    expect(() => newlinesBefore(text, [3, 2])).toThrow(RangeError);
+  it('counts line feeds in a range of bytes, and shares bytes and text without changing a character', () => {
+    const text = 'a\nbc\n\nd\r\né€😀\n';
+    const bytes = sharedUtf8(text);
+    expect(bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(countLineFeeds(Buffer.from(bytes.buffer), 0, bytes.length)).toBe(5);
+    expect(countLineFeeds(Buffer.from(bytes.buffer), 2, 6)).toBe(2);
+    expect(utf8Text(bytes)).toBe(text);
+    const plainBytes = new TextEncoder().encode(text);
+    expect(shared(plainBytes).buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared(bytes)).toBe(bytes);
+    // Invalid UTF-8 reads as U+FFFD, as reading the whole file as UTF-8 does.
+    expect(utf8Text(shared(Uint8Array.from([0x61, 0xff, 0x0a])))).toBe('a\ufffd\n');
+  });
+
+  it('reads a file into shared memory, and refuses one larger than the limit without reading it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'csv-split-'));
+    try {
+      const file = path.join(dir, 't.csv');
+      writeFileSync(file, 'id,time\né,1\n');
+      const got = await readFileShared(file);
+      expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(utf8Text(got)).toBe('id,time\né,1\n');
+      await expect(readFileShared(file, 5)).rejects.toThrow(/larger than 5 bytes/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('does not split a small file, a file with quotes, or one without a header line, and says how many lines it has', () => {
     const small = csv().split('\n').slice(0, 5).join('\n');
-    expect(collectCsvSplit(small, s, dayOf, { linesMin: 10 })).toEqual({ ev: null, lines: 5 });
+    expect(collectCsvSplit(sharedUtf8(small), s, dayOf, { linesMin: 10 })).toEqual({ ev: null, lines: 5 });
     const quoted = csv((ls) => { ls[10] = ls[10]!.replace(/^t9,/, '"t9",'); });
     expect(quoted).toContain('"t9"');
-    expect(collectCsvSplit(quoted, s, dayOf, { linesMin: 10 })).toEqual({ ev: null, lines: quoted.split('\n').length });
-    expect(collectCsvSplit('id,time,type,quantity,price', s, dayOf, { linesMin: 1 })).toEqual({ ev: null, lines: 1 });
+    expect(collectCsvSplit(sharedUtf8(quoted), s, dayOf, { linesMin: 10 })).toEqual({ ev: null, lines: quoted.split('\n').length });
+    expect(collectCsvSplit(sharedUtf8('id,time,type,quantity,price'), s, dayOf, { linesMin: 1 })).toEqual({ ev: null, lines: 1 });
+    expect(() => collectCsvSplit(new TextEncoder().encode(small), s, dayOf)).toThrow(TypeError);
   });
 
   it('readCsv gives each record its own fields unless asked to reuse one array (forEachCsvTransaction does)', () => {

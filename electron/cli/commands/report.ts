@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
-  buildReportFiles, computeTaxYear, computeTaxYearFromCsv, CSV_BYTES_MAX, FILING_STATUSES, LONG_BOXES, METHODS, MINT_BASIS_POLICIES,
+  buildReportFiles, computeTaxYear, computeTaxYearFromCsvBytes, CSV_BYTES_MAX, FILING_STATUSES, LONG_BOXES, METHODS, MINT_BASIS_POLICIES, readFileShared,
   SHORT_BOXES, TaxInputError, zPriorYear, type TaxSettingsInput, type TaxTransaction,
 } from '../../services/tax/index.js';
 import { LedgerTaxError, transactionsFromLedger } from '../../services/tax/from-ledger.js';
@@ -87,6 +87,16 @@ async function readLimited(file: string, maxBytes: number, what: string): Promis
   return readFile(file, 'utf8');
 }
 
+/** The input file's bytes on shared memory (the tax engine hands the helper worker its part as they are). */
+async function readShared(file: string): Promise<Uint8Array> {
+  try {
+    await stat(file);
+  } catch {
+    throw new UsageError(`input file ${file} cannot be read (does it exist?)`);
+  }
+  return readFileShared(file, CSV_BYTES_MAX);
+}
+
 async function readPrior(file: string): Promise<TaxSettingsInput['prior_year']> {
   const text = await readLimited(file, PRIOR_BYTES_MAX, 'prior-year file');
   let json: unknown;
@@ -103,7 +113,7 @@ async function readPrior(file: string): Promise<TaxSettingsInput['prior_year']> 
   return r.data;
 }
 
-type Input = { kind: 'csv'; text: string; dataAsOf: string } | { kind: 'ledger'; txs: TaxTransaction[]; dataAsOf: string };
+type Input = { kind: 'csv'; bytes: Uint8Array; dataAsOf: string } | { kind: 'ledger'; txs: TaxTransaction[]; dataAsOf: string };
 
 async function loadTransactions(input: string | undefined, dataDir: string | undefined): Promise<Input> {
   if (input === undefined) {
@@ -124,9 +134,9 @@ async function loadTransactions(input: string | undefined, dataDir: string | und
       ro.close();
     }
   }
-  const text = await readLimited(input, CSV_BYTES_MAX, 'input file');
-  const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  return { kind: 'csv', text, dataAsOf: `input file ${path.basename(input)} (sha256 ${digest})` };
+  const bytes = await readShared(input);
+  const digest = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  return { kind: 'csv', bytes, dataAsOf: `input file ${path.basename(input)} (sha256 ${digest})` };
 }
 
 /** Writes every file under a temporary name first, then renames them in: all or nothing as far as the file system allows. */
@@ -167,7 +177,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(args.asset ? { asset_symbol: args.asset } : {}),
       data_as_of: dataAsOf,
     };
-    const result = input.kind === 'csv' ? computeTaxYearFromCsv(input.text, settings) : computeTaxYear(input.txs, settings);
+    const result = input.kind === 'csv' ? computeTaxYearFromCsvBytes(input.bytes, settings) : computeTaxYear(input.txs, settings);
     const meta = { data_as_of: `${dataAsOf}; last event ${result.last_event_time ?? 'none'}`, generated_at: new Date().toISOString() };
     const files = await buildReportFiles(result, meta);
     await writeAll(args.out, files);

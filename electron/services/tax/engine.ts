@@ -1,7 +1,7 @@
 // The yearly computation and the two live views (unrealized positions, what-if sale).
 import { LotBook, WASH_WINDOW_DAYS, type Disposal, type Portion } from './book.js';
-import { forEachCsvTransaction } from './csv.js';
-import { collectCsvSplit, SPLIT_LINES_MIN } from './csv-split.js';
+import { CSV_BYTES_MAX, forEachCsvTransaction } from './csv.js';
+import { collectCsvSplit, shared, sharedUtf8, SPLIT_LINES_MIN, utf8Text } from './csv-split.js';
 import { prepareRowFiles, prestartRowFilesWorker } from './row-worker.js';
 import { RowTable } from './rows.js';
 import { assertTimeZone, dayFromCivil, formatISODate, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
@@ -118,15 +118,28 @@ export function computeTaxYear(transactions: readonly TaxTransaction[], settings
 
 /** The same from the documented CSV text, without building an object per CSV row first. */
 export function computeTaxYearFromCsv(csvText: string, settingsInput: TaxSettingsInput): TaxYearResult {
+  return fromCsv(sharedUtf8(csvText), csvText, parseSettings(settingsInput));
+}
+
+/**
+ * The same from the CSV file's bytes (UTF-8; the CLI's path: readFileShared). Bytes on a
+ * SharedArrayBuffer are shared with the helper worker as they are; others are copied once.
+ */
+export function computeTaxYearFromCsvBytes(bytes: Uint8Array, settingsInput: TaxSettingsInput): TaxYearResult {
   const s = parseSettings(settingsInput);
+  if (bytes.length > CSV_BYTES_MAX) throw new TaxInputError(`the file is larger than ${CSV_BYTES_MAX} bytes`, '(file)');
+  return fromCsv(shared(bytes), null, s);
+}
+
+function fromCsv(bytes: Uint8Array, text: string | null, s: TaxSettings): TaxYearResult {
   const dayOf = makeDayOf(s.tz);
   // A large file is read on two threads (csv-split.ts); the same helper worker then writes part of the report's row files.
-  const { ev, lines } = collectCsvSplit(csvText, s, dayOf);
+  const { ev, lines } = collectCsvSplit(bytes, s, dayOf);
   if (ev) return computeFromEvents(ev, s, { prepareReport: true });
   if (lines >= SPLIT_LINES_MIN) prestartRowFilesWorker(); // a quoted file: the worker still helps with the report
   // Size the columns once from the line count (growing a million-row table costs copies).
   const c = new EventCollector(s, dayOf, Math.min(lines, LIMITS.transactions_max));
-  forEachCsvTransaction(csvText, (tx) => c.add(tx));
+  forEachCsvTransaction(text ?? utf8Text(bytes), (tx) => c.add(tx));
   return computeFromEvents(c.finish(), s);
 }
 

@@ -24,7 +24,9 @@
 //   whatIfSale(transactions, settings, quantity: string, price_usd: string, at: string, lots?): WhatIfResult
 //     The lots, proceeds and short/long gain a sale at `at` would realize under the method in force then.
 //
-//   computeTaxYearFromCsv(csvText, settings): TaxYearResult  (the CLI's path: no object per CSV row)
+//   computeTaxYearFromCsv(csvText, settings): TaxYearResult  (no object per CSV row)
+//   computeTaxYearFromCsvBytes(bytes, settings): the same from the file's UTF-8 bytes, as
+//     readFileShared(file, bytesMax) reads them (the CLI's path: the helper worker decodes its part itself).
 //   transactionsFromLedger(db) in ./from-ledger.js: the same TaxTransaction[] from the local ledger.
 //   transactionFromEvent(event) in ./from-ledger.js: the TaxTransaction of one platform event (or null).
 //
@@ -37,7 +39,8 @@
 //     writers: form8949Csv, scheduleDJson, txf, turbotaxCsv, incomeCsv (strings), gainsReportPdf (Buffer).
 //     The CSVs are plain tables; provenance (data as of, settings, notes) is in the manifest and the PDF.
 export { parseTransactionsCsv, forEachCsvTransaction, readCsv, CSV_COLUMNS, CSV_REQUIRED_COLUMNS, CSV_OPTIONAL_COLUMNS, CSV_BYTES_MAX } from './csv.js';
-export { computeTaxYear, computeTaxYearFromCsv, unrealizedPositions, whatIfSale, parseSettings } from './engine.js';
+export { computeTaxYear, computeTaxYearFromCsv, computeTaxYearFromCsvBytes, unrealizedPositions, whatIfSale, parseSettings } from './engine.js';
+export { readFileShared } from './csv-split.js';
 export { carryoverWorksheet, lossLimitCents } from './schedule.js';
 export { isLongTerm, longTermThresholdDay, dayFromCivil, civilFromDay, formatISODate, parseISODate } from './dates.js';
 export {

@@ -43,8 +43,9 @@ export interface ParseJob {
   job: number;
   /** The header line (each slice is parsed as this line followed by the slice). */
   header: string;
-  text: string;
-  /** Slice k is text[starts[k], starts[k + 1]). */
+  /** The shared part's UTF-8 bytes (a view of the file's SharedArrayBuffer: not copied). */
+  bytes: Uint8Array;
+  /** Slice k is bytes[starts[k], starts[k + 1]). */
   starts: Int32Array;
   /** The file's line number of each slice's first line. */
   lines: Int32Array;
