@@ -7,7 +7,7 @@ import { forEachCsvTransaction } from '../../electron/services/tax/csv.js';
 import { makeDayOf } from '../../electron/services/tax/dates.js';
 import { computeFromEvents, computeTaxYearFromCsv, parseSettings, rowTableOf } from '../../electron/services/tax/engine.js';
 import { beginRowFilesParallel, rowFileCounts } from '../../electron/services/tax/row-files.js';
-import { rowFiles } from '../../electron/services/tax/writers.js';
+import { rowFiles, tableFormOrder } from '../../electron/services/tax/writers.js';
 import { EventCollector } from '../../electron/services/tax/prepare.js';
 import { buildReportFiles } from '../../electron/services/tax/report.js';
 import { HEAD_RESERVE_BYTES, prestartRowFilesWorker, RowWorkerError, startRowFilesWorker } from '../../electron/services/tax/row-worker.js';
@@ -62,6 +62,20 @@ describe('two-thread row files', () => {
   }, 60_000);
 });
 
+describe('form order', () => {
+  it('puts every short-term row before every long-term one, each in the order added, across chunks', () => {
+    const r = computeTaxYearFromCsv(toCsv(syntheticYear(100_000)), { year: 2025, wash_sale: true });
+    const table = rowTableOf(r)!;
+    expect(table.count).toBeGreaterThan(2 * 65_536);
+    const all = Array.from({ length: table.count }, (_, i) => i);
+    const want = [...all.filter((i) => !table.isLong(i)), ...all.filter((i) => table.isLong(i))];
+    expect(table.longCount).toBe(all.filter((i) => table.isLong(i)).length);
+    expect(table.longCount).toBeGreaterThan(0);
+    expect(table.longCount).toBeLessThan(table.count);
+    expect([...tableFormOrder(table)]).toEqual(want);
+  }, 60_000);
+});
+
 describe('row files prepared while the year is computed', () => {
   it('gives the same bytes from the prepared buffers, and without them when a header does not fit their room', async () => {
     const big = toCsv(syntheticYear(100_000)); // wash sales on: more than two full chunks of 65,536 rows
@@ -78,8 +92,8 @@ describe('row files prepared while the year is computed', () => {
       const before = { ...rowFileCounts };
       const got = await (await beginRowFilesParallel(r, m, rowTableOf(r)!, mainShare === undefined ? {} : { mainShare })).finish();
       expect(rowFileCounts.prepared, data_as_of.slice(0, 10)).toBe(before.prepared + (data_as_of === 'prepared' ? 1 : 0));
-      // The worker's range was sized as all rows (prepared chunks + the partial one) less the main thread's.
-      expect(rowFileCounts.sized_from_total).toBe(before.sized_from_total + 1);
+      // Both ranges were sized from the per-row lengths the worker kept while preparing.
+      expect(rowFileCounts.sized_from_prep).toBe(before.sized_from_prep + 1);
       for (const k of ['form8949', 'txf', 'turbotax'] as const) expect(got[k].equals(want[k]), `${k} (${data_as_of.length}, share ${mainShare})`).toBe(true);
     }
   }, 120_000);

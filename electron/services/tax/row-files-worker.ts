@@ -11,7 +11,7 @@ import { ByteSink } from './bytes.js';
 import { parseClaimed, partsTransfer } from './csv-split.js';
 import { growableSab, HEAD_RESERVE_BYTES, PREPARED_FILE_BYTES_MAX, type FromRowWorker, type GrowableSab, type Region, type ToRowWorker } from './row-worker.js';
 import { rowBytes, writeRows, type RowFileBytes } from './row-writer.js';
-import { CHUNK_ROWS, RowColumns, type RowChunkColumns } from './rows.js';
+import { CHUNK_ROWS, CHUNK_SHIFT, RowColumns, type RowChunkColumns } from './rows.js';
 
 if (!parentPort) throw new Error('the row-file worker runs in a worker thread');
 const port = parentPort;
@@ -27,7 +27,11 @@ function sink(r: Region): ByteSink {
 const PAGE_BYTES = 4096;
 
 /** The preparation of prepareRowFiles (row-worker.ts): full chunks sized, the files' buffers grown and touched to match. */
-let prep: { id: number; symbol: string; boxShort: RowColumns['boxShort']; boxLong: RowColumns['boxLong']; day: Int32Array; chunks: RowChunkColumns[]; sabs: GrowableSab[]; rows_bytes: number[] } | null = null;
+let prep: {
+  id: number; symbol: string; boxShort: RowColumns['boxShort']; boxLong: RowColumns['boxLong']; day: Int32Array; chunks: RowChunkColumns[]; sabs: GrowableSab[]; rows_bytes: number[];
+  /** Per chunk, each row's bytes in the three files (rowBytes' `each`): any range in any order then sums without sizing it again. */
+  lens: Int32Array[];
+} | null = null;
 /** Row indices of one chunk (rowBytes walks an order). */
 const chunkOrder = new Int32Array(CHUNK_ROWS);
 
@@ -40,7 +44,9 @@ function prepChunk(m: Extract<ToRowWorker, { kind: 'chunk' }>): void {
   p.chunks.push(m.columns);
   const table = new RowColumns({ count: p.chunks.length * CHUNK_ROWS, boxShort: p.boxShort, boxLong: p.boxLong, chunks: p.chunks, day: p.day });
   for (let i = 0; i < CHUNK_ROWS; i++) chunkOrder[i] = m.k * CHUNK_ROWS + i;
-  const b = rowBytes(table, chunkOrder, 0, CHUNK_ROWS, p.symbol);
+  const lens = new Int32Array(3 * CHUNK_ROWS);
+  const b = rowBytes(table, chunkOrder, 0, CHUNK_ROWS, p.symbol, lens);
+  p.lens.push(lens);
   const add = [b.f, b.tx, b.tt];
   for (let f = 0; f < 3; f++) {
     const sab = p.sabs[f] as GrowableSab;
@@ -57,18 +63,29 @@ function prepChunk(m: Extract<ToRowWorker, { kind: 'chunk' }>): void {
 }
 
 /**
- * All rows' bytes from the preparation (every full chunk already sized) plus the last, partial
- * chunk, or null when the preparation does not cover the table. The main thread then takes its
- * own rows' bytes from this total instead of the worker sizing its range a second time (~0.25 s
- * at a wash-sale 1M year, while the main thread waits).
+ * The bytes of rows order[0, split) (the main thread's) and order[split, n) (this worker's), from
+ * the preparation's per-row lengths (the last, partial chunk sized now), or null when the
+ * preparation does not cover the table. Why: the main thread sized its own third of the rows
+ * (~0.1 s at a wash-sale 1M year) and this worker its two thirds (~0.25 s) while the other waited;
+ * summing known lengths takes milliseconds.
  */
-function preparedTotal(p: NonNullable<typeof prep>, table: RowColumns, symbol: string): RowFileBytes | null {
+function preparedSizes(p: NonNullable<typeof prep>, table: RowColumns, order: Int32Array, split: number, symbol: string): { mine: RowFileBytes; theirs: RowFileBytes } | null {
   const full = Math.floor(table.count / CHUNK_ROWS);
-  if (p.chunks.length !== full || p.symbol !== symbol || p.boxShort !== table.boxShort || p.boxLong !== table.boxLong) return null;
+  if (p.chunks.length !== full || p.lens.length !== full || p.symbol !== symbol || p.boxShort !== table.boxShort || p.boxLong !== table.boxLong) return null;
   const rest = new Int32Array(table.count - full * CHUNK_ROWS);
   for (let i = 0; i < rest.length; i++) rest[i] = full * CHUNK_ROWS + i;
-  const b = rowBytes(table, rest, 0, rest.length, symbol);
-  return { f: (p.rows_bytes[0] as number) + b.f, tx: (p.rows_bytes[1] as number) + b.tx, tt: (p.rows_bytes[2] as number) + b.tt };
+  const lens = [...p.lens, new Int32Array(3 * Math.max(1, rest.length))];
+  const last = rowBytes(table, rest, 0, rest.length, symbol, lens[full]);
+  const total = { f: (p.rows_bytes[0] as number) + last.f, tx: (p.rows_bytes[1] as number) + last.tx, tt: (p.rows_bytes[2] as number) + last.tt };
+  let f = 0, tx = 0, tt = 0;
+  for (let k = 0; k < split; k++) {
+    const i = order[k] as number;
+    const l = lens[i >>> CHUNK_SHIFT] as Int32Array, at = 3 * (i & (CHUNK_ROWS - 1));
+    f += l[at] as number;
+    tx += l[at + 1] as number;
+    tt += l[at + 2] as number;
+  }
+  return { mine: { f, tx, tt }, theirs: { f: total.f - f, tx: total.tx - tx, tt: total.tt - tt } };
 }
 
 function handle(m: Extract<ToRowWorker, { kind: 'size' | 'write' }>): FromRowWorker {
@@ -79,9 +96,9 @@ function handle(m: Extract<ToRowWorker, { kind: 'size' | 'write' }>): FromRowWor
     current = { job: m.job, table: new RowColumns(m.data), order: m.order, from: m.from, to: m.to, symbol: m.symbol };
     const p = prep;
     prep = null;
-    const total = p ? preparedTotal(p, current.table, m.symbol) : null;
-    if (total) return { kind: 'sized', job: m.job, bytes: null, total, prepared: p ? p.sabs : null };
-    return { kind: 'sized', job: m.job, bytes: rowBytes(current.table, m.order, m.from, m.to, m.symbol), total: null, prepared: p ? p.sabs : null };
+    const known = p && m.to === m.order.length ? preparedSizes(p, current.table, m.order, m.from, m.symbol) : null;
+    if (known) return { kind: 'sized', job: m.job, bytes: known.theirs, mine: known.mine, prepared: p ? p.sabs : null };
+    return { kind: 'sized', job: m.job, bytes: rowBytes(current.table, m.order, m.from, m.to, m.symbol), mine: null, prepared: p ? p.sabs : null };
   }
   const c = current;
   if (!c || c.job !== m.job) throw new Error(`write for job ${m.job} before it was sized`);
@@ -120,7 +137,7 @@ port.on('message', (m: ToRowWorker) => {
   }
   if (m.kind === 'prep') {
     const sabs = [0, 1, 2].map(() => growableSab(HEAD_RESERVE_BYTES, PREPARED_FILE_BYTES_MAX));
-    prep = { id: m.prep, symbol: m.symbol, boxShort: m.boxShort, boxLong: m.boxLong, day: m.day, chunks: [], sabs, rows_bytes: [0, 0, 0] };
+    prep = { id: m.prep, symbol: m.symbol, boxShort: m.boxShort, boxLong: m.boxLong, day: m.day, chunks: [], sabs, rows_bytes: [0, 0, 0], lens: [] };
     return;
   }
   if (m.kind === 'chunk') {

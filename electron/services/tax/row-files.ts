@@ -11,7 +11,7 @@
 import type { Worker } from 'node:worker_threads';
 import { ByteSink } from './bytes.js';
 import { rowBytes, writeRows, type RowFileBytes } from './row-writer.js';
-import { giveBackRowWorker, HEAD_RESERVE_BYTES, nextRowJob, PREPARED_FILE_BYTES_MAX, RowWorkerError, takeRowWorker, type GrowableSab, type Region } from './row-worker.js';
+import { giveBackRowWorker, HEAD_RESERVE_BYTES, isPrepared, nextRowJob, PREPARED_FILE_BYTES_MAX, RowWorkerError, takeRowWorker, type GrowableSab, type Region } from './row-worker.js';
 import type { RowTable } from './rows.js';
 import type { TaxYearResult } from './types.js';
 import { rowFileHeads, tableFormOrder, turbotaxNegative, type ReportMeta } from './writers.js';
@@ -24,8 +24,8 @@ export const PARALLEL_ROWS_MIN = 100_000;
  */
 export const MAIN_ROW_SHARE = 0.34;
 
-/** How often the files were written into prepared buffers, and sized from the preparation's total (diagnostics and tests). */
-export const rowFileCounts = { prepared: 0, sized_from_total: 0 };
+/** How often the files were written into prepared buffers, and sized from the preparation's per-row lengths (diagnostics and tests). */
+export const rowFileCounts = { prepared: 0, sized_from_prep: 0 };
 
 export interface RowFileBuffers {
   form8949: Buffer;
@@ -38,17 +38,6 @@ export interface ParallelOptions {
   start?: () => Worker;
   /** Share of the rows the main thread writes (0..1). */
   mainShare?: number;
-}
-
-/** The worker's range's bytes: as it counted them, or all rows' (from its preparation) less this thread's. */
-function workerBytes(answer: { bytes: RowFileBytes | null; total: RowFileBytes | null }, mine: RowFileBytes): RowFileBytes {
-  if (answer.bytes) return answer.bytes;
-  const t = answer.total;
-  if (!t) throw new RowWorkerError('a size answer with neither the range\'s bytes nor the total');
-  const theirs = { f: t.f - mine.f, tx: t.tx - mine.tx, tt: t.tt - mine.tt };
-  if (theirs.f < 0 || theirs.tx < 0 || theirs.tt < 0) throw new RowWorkerError(`its total ${JSON.stringify(t)} is less than this thread's rows ${JSON.stringify(mine)}`);
-  rowFileCounts.sized_from_total++;
-  return theirs;
 }
 
 /**
@@ -67,11 +56,14 @@ export async function beginRowFilesParallel(r: TaxYearResult, meta: ReportMeta, 
   const job = nextRowJob();
   try {
     const sized = worker.ask({ kind: 'size', job, data: table.data(), order, from: split, to: n, symbol });
-    sized.catch(() => undefined); // awaited below, after the main thread's own count
-    const mine = rowBytes(table, order, 0, split, symbol);
+    sized.catch(() => undefined); // awaited below
+    // A worker that prepared this table knows every row's bytes; otherwise this thread counts its own meanwhile.
+    const counted = isPrepared(table) ? null : rowBytes(table, order, 0, split, symbol);
     const answer = await sized;
     if (answer.kind !== 'sized' || answer.job !== job) throw new RowWorkerError(`unexpected answer ${answer.kind} to job ${job}`);
-    const theirs = workerBytes(answer, mine);
+    if (answer.mine) rowFileCounts.sized_from_prep++;
+    const mine = counted ?? answer.mine ?? rowBytes(table, order, 0, split, symbol);
+    const theirs = answer.bytes;
     // Per file: [head | main's rows | worker's rows] in one shared buffer: a prepared one (its
     // memory mapped while the year was computed; the head goes right before the rows) or a new one.
     const head = { f: Buffer.byteLength(heads.f, 'utf8'), tx: Buffer.byteLength(heads.tx, 'latin1'), tt: Buffer.byteLength(heads.tt, 'utf8') };

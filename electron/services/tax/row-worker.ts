@@ -78,8 +78,8 @@ export type ToRowWorker =
 
 export type FromRowWorker =
   | ParseAnswer
-  /** `bytes`: the asked range's bytes; or `total`: every row's, from the preparation (the range's is total minus the rest). */
-  | { kind: 'sized'; job: number; bytes: RowFileBytes | null; total: RowFileBytes | null; prepared: SharedArrayBuffer[] | null }
+  /** `bytes`: the asked range's bytes; `mine`: the rest's (before it), known from the preparation, or null (the main thread counts them). */
+  | { kind: 'sized'; job: number; bytes: RowFileBytes; mine: RowFileBytes | null; prepared: SharedArrayBuffer[] | null }
   | { kind: 'written'; job: number; bad_row: number }
   | { kind: 'failed'; job: number; message: string };
 
@@ -237,6 +237,12 @@ export function giveBackRowWorker(w: RowWorker, own: boolean): void {
 
 
 let preps = 0;
+/** Tables whose report the idle worker prepares (it then also knows the main thread's rows' bytes). */
+const PREPARED = new WeakSet<RowTable>();
+
+export function isPrepared(table: RowTable): boolean {
+  return PREPARED.has(table);
+}
 /** A table collected before its report was built: its preparation (memory in the worker) is dropped. */
 const unprepare = new FinalizationRegistry<{ w: RowWorker; prep: number }>(({ w, prep }) => w.post({ kind: 'unprep', prep }));
 
@@ -249,6 +255,7 @@ const unprepare = new FinalizationRegistry<{ w: RowWorker; prep: number }>(({ w,
 export function prepareRowFiles(table: RowTable): void {
   const w = idle;
   if (!w || w.broken) return;
+  PREPARED.add(table);
   const prep = ++preps;
   w.post({ kind: 'prep', prep, symbol: table.symbol, boxShort: table.boxShort, boxLong: table.boxLong, day: table.ev.day });
   table.onChunkFull = (k, columns) => w.post({ kind: 'chunk', prep, k, columns });

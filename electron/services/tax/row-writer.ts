@@ -37,20 +37,31 @@ function txfRefnum(n: RowNumbers, box: string): number {
 /**
  * The bytes writeRows will write into each file for rows order[from..to) (the same layout,
  * counted: writeRows' ByteSinks refuse a result of any other size, so the two cannot drift).
+ * With `each`, also each row's own three lengths, at 3 * (k - from) (8949, TXF, TurboTax).
  */
-export function rowBytes(table: RowReader, order: Int32Array, from: number, to: number, symbol: string): RowFileBytes {
+export function rowBytes(table: RowReader, order: Int32Array, from: number, to: number, symbol: string, each?: Int32Array): RowFileBytes {
   const n = ROW_NUMBERS();
   const sym = symbol.length;
+  if (each && each.length < 3 * (to - from)) throw new RangeError(`room for ${each.length / 3} rows' lengths, not ${to - from}`);
   let f = 0, tx = 0, tt = 0;
   for (let k = from; k < to; k++) {
     table.numbers(order[k] as number, n);
     const box = n.long ? table.boxLong : table.boxShort;
     const q = qtyLen(n.qty), held = mdyLen(n.holdDay), sold = mdyLen(n.soldDay), proceeds = centsLen(n.proceeds), basis = centsLen(n.basis);
     // part,box,qty symbol,held,sold,proceeds,basis,[W],adjustment,gain\n
-    f += (n.long ? 3 : 2) + box.length + q + sym + held + sold + proceeds + basis + (n.wash ? 1 : 0) + centsLen(n.adjustment) + centsLen(n.proceeds - n.basis + n.adjustment) + 10;
-    tx += TXF_HEAD.length + intLen(txfRefnum(n, box)) + TXF_MID.length + q + 1 + sym + 2 * TXF_DATE.length + held + sold +
+    const rf = (n.long ? 3 : 2) + box.length + q + sym + held + sold + proceeds + basis + (n.wash ? 1 : 0) + centsLen(n.adjustment) + centsLen(n.proceeds - n.basis + n.adjustment) + 10;
+    const rtx = TXF_HEAD.length + intLen(txfRefnum(n, box)) + TXF_MID.length + q + 1 + sym + 2 * TXF_DATE.length + held + sold +
       2 * TXF_AMOUNT.length + basis + proceeds + (n.wash ? TXF_AMOUNT.length + centsLen(n.adjustment) : 0) + TXF_END.length;
-    tt += sym + held + centsLen(n.wash ? n.basis - n.adjustment : n.basis) + sold + proceeds + 5;
+    const rtt = sym + held + centsLen(n.wash ? n.basis - n.adjustment : n.basis) + sold + proceeds + 5;
+    f += rf;
+    tx += rtx;
+    tt += rtt;
+    if (each) {
+      const at = 3 * (k - from);
+      each[at] = rf;
+      each[at + 1] = rtx;
+      each[at + 2] = rtt;
+    }
   }
   return { f, tx, tt };
 }

@@ -43,7 +43,7 @@ const FLAG_WASH = 2;
  * the final size, and each large new column counts towards V8's external-memory limit, which
  * forces full GCs of the whole heap (profiled: several per run, ~60-90 ms each).
  */
-const CHUNK_SHIFT = 16;
+export const CHUNK_SHIFT = 16;
 export const CHUNK_ROWS = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_ROWS - 1;
 
@@ -122,6 +122,8 @@ export class RowColumns {
 
 export class RowTable {
   count = 0;
+  /** Rows added as long-term (formOrder places them without a counting pass). */
+  longCount = 0;
   private readonly chunks: RowChunk[] = [];
   private readonly dates = new Map<number, string>();
 
@@ -152,6 +154,28 @@ export class RowTable {
     c.holdDay[k] = holdDay;
     c.flags[k] = (long ? FLAG_LONG : 0) | (wash ? FLAG_WASH : 0);
     c.method[k] = METHOD_CODES.indexOf(method);
+    if (long) this.longCount++;
+  }
+
+  /**
+   * Row indices with the short-term rows first, then the long-term ones, each in the order added
+   * (the form's order: every short box comes before every long one). One pass over the flags.
+   */
+  shortThenLong(): Int32Array {
+    const n = this.count;
+    const out = new Int32Array(n);
+    let s = 0, l = n - this.longCount;
+    for (let c = 0; c < this.chunks.length; c++) {
+      const flags = (this.chunks[c] as RowChunk).flags;
+      const base = c << CHUNK_SHIFT;
+      const m = Math.min(CHUNK_ROWS, n - base);
+      for (let k = 0; k < m; k++) {
+        if (((flags[k] as number) & FLAG_LONG) !== 0) out[l++] = base + k;
+        else out[s++] = base + k;
+      }
+    }
+    if (s !== n - this.longCount || l !== n) throw new Error(`row table invariant: ${this.longCount} long rows counted, ${l - s} placed`);
+    return out;
   }
 
   private chunk(i: number): RowChunk {

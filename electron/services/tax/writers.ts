@@ -118,7 +118,8 @@ export function tableFormOrder(table: RowTable): Int32Array {
   let order = FORM_ORDERS.get(table);
   if (!order || order.length !== table.count) {
     const short = BOX_ORDER.indexOf(table.boxShort), long = BOX_ORDER.indexOf(table.boxLong);
-    order = formOrder(table.count, (i) => (table.isLong(i) ? long : short));
+    // Short boxes all precede long ones (the settings allow no other pairing): one pass, no sort.
+    order = short < long ? table.shortThenLong() : formOrder(table.count, (i) => (table.isLong(i) ? long : short));
     FORM_ORDERS.set(table, order);
   }
   return order;
