@@ -14,8 +14,8 @@
 //   ledger.feedOrders(): FeedOrders                 the same as named reads: live(limit), allLive(), byId(), byClientId()
 //   ledger.reverse(entry_id, reason): number        appends a reversing entry (append-only journal)
 //   ledger.verify(): VerifyReport                   every invariant, re-derived from the journal
-//   ledger.reconcile(platform_balances): ReconcileResult; ledger.mismatches(open_only?); ledger.openMismatchCount()
-//   ledger.upsertCandles(interval, candles) / candles(interval, before?, limit) / latestCandleTime(interval)
+//   ledger.reconcile(platform_balances): ReconcileResult; ledger.mismatches(open_only?); ledger.openMismatchCount()   (reconcile.ts)
+//   ledger.upsertCandles(interval, candles) / candles(interval, before?, limit) / latestCandleTime(interval)   (market-cache.ts)
 //   ledger.insertTrades(trades) / recentTrades(limit) / latestTradeTime()
 //   ledger.taxEntriesAfter(after_seq, onEntry)     fills, mints, redemptions after a seq, in ledger order, reversed ones left out
 //   readTaxEntriesAfter(db, …) / allTaxEntries(db) / lastLedgerEvent(db) / reversalCount(db)

@@ -8,8 +8,7 @@ import { FeedOrders } from './feed-orders.js';
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { Balances, Candle, zCandleInterval, type AccountEvent, type CandleInterval } from '../../../shared/platform/events.js';
-import { isAccountEvent, parseAccountEvent } from '../../../shared/platform/event-check.js';
+import type { AccountEvent, Balances, Candle, CandleInterval } from '../../../shared/platform/events.js';
 import { COMMODITIES, fromScaled, mulScaled, toScaled, NotRepresentableError, type Commodity } from './amounts.js';
 import { ACCOUNTS, OWN_ASSETS, accountName } from './chart.js';
 import { postingsFor, postingColumns, POSTING_COLUMNS, POSTING_SLOTS, LedgerInvariantError, type Posting } from './mapping.js';
@@ -18,15 +17,20 @@ import { BatchWriter, FastPathConflict, prepareWriter, type WriterStatements } f
 import { assert } from '../../../shared/assert.js';
 import { verifyLedger, type VerifyReport } from './verify.js';
 import { readTaxEntriesAfter, type TaxEntriesRead, type TaxEntry } from './tax-entries.js';
+import { check, eventDetail, looseSeq, rawText, toItem, type Item } from './raw-items.js';
+import { MarketCache, type CachedTrade } from './market-cache.js';
+import { listMismatches, openMismatchCount, reconcileBalances, type Mismatch, type ReconcileResult } from './reconcile.js';
+
+export { eventDetail, QUARANTINE_RAW_MAX_CHARS } from './raw-items.js';
+export { CANDLES_MAX, type CachedTrade } from './market-cache.js';
+export type { Mismatch, ReconcileResult } from './reconcile.js';
 
 /** Events applied per SQLite transaction (bounds transaction size and memory). */
 export const INGEST_BATCH_MAX = 10_000;
 /** Events accepted by one ingest() call. */
 export const INGEST_CALL_MAX = 100_000;
-/** Raw text kept for a quarantined event. */
-export const QUARANTINE_RAW_MAX_CHARS = 8192;
+/** Most entries, orders or quarantine rows one query returns. */
 export const RECENT_ENTRIES_MAX = 1000;
-export const CANDLES_MAX = 5000;
 /** fillTotals() answers for at most this many orders per call. */
 export const FILL_TOTALS_MAX = 1000;
 
@@ -103,43 +107,6 @@ export interface QuarantineRow {
   received_at: string;
 }
 
-export interface Mismatch {
-  id: number;
-  detected_at: string;
-  as_of_seq: number;
-  account: string;
-  commodity: Commodity;
-  local_amount: string;
-  platform_amount: string;
-  detail: string;
-  resolved_at: string | null;
-}
-
-export interface ReconcileResult {
-  /** False when the platform's balances are not as of our cursor (nothing compared). */
-  compared: boolean;
-  open_mismatches: Mismatch[];
-}
-
-/** A public trade as cached for the chart. */
-export interface CachedTrade {
-  trade_id: string;
-  time: string;
-  price_usd: string;
-  quantity: string;
-  side: 'buy' | 'sell' | null;
-}
-
-interface Item {
-  seq: number | null;
-  event_id: string | null;
-  event: AccountEvent | null;
-  error: string | null;
-  raw: unknown;
-  /** False until validated (validation runs where the event is applied, in one pass over it). */
-  checked: boolean;
-}
-
 type BalanceKey = `${number}|${Commodity}`;
 /** Balance key on the ingest hot path: account_id × 4 + commodity index (no string per posting). */
 type DeltaKey = number;
@@ -148,64 +115,6 @@ const deltaKey = (account_id: number, commodity: Commodity): DeltaKey => account
 const balanceKey = (k: DeltaKey): BalanceKey => `${Math.floor(k / 4)}|${COMMODITIES[k % 4] as Commodity}`;
 const OWN_ASSET_KEYS: ReadonlySet<DeltaKey> = new Set(OWN_ASSETS.map((a) => deltaKey(ACCOUNTS[a.account], a.commodity)));
 
-
-function looseField(raw: unknown, name: string): unknown {
-  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[name] : undefined;
-}
-
-function rawText(raw: unknown): string {
-  let s: string;
-  try {
-    s = JSON.stringify(raw) ?? String(raw);
-  } catch {
-    s = String(raw);
-  }
-  return s.length > QUARANTINE_RAW_MAX_CHARS ? s.slice(0, QUARANTINE_RAW_MAX_CHARS) + '…' : s;
-}
-
-/** The event's seq if it has a usable one (a valid event always has), else null. */
-function looseSeq(raw: unknown): number | null {
-  const seq = looseField(raw, 'seq');
-  return typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : null;
-}
-
-/** Validates an item in place (once). */
-function check(item: Item): void {
-  if (item.checked) return;
-  if (isAccountEvent(item.raw)) {
-    const e = item.raw as AccountEvent;
-    item.event = e;
-    item.event_id = e.id;
-  } else {
-    const full = toItem(item.raw);
-    item.event = full.event;
-    item.event_id = full.event_id;
-    item.error = full.error;
-  }
-  item.checked = true;
-}
-
-function toItem(raw: unknown): Item {
-  const parsed = parseAccountEvent(raw);
-  if (parsed.success) return { seq: parsed.data.seq, event_id: parsed.data.id, event: parsed.data, error: null, raw, checked: true };
-  const seq = looseField(raw, 'seq');
-  const id = looseField(raw, 'id');
-  const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
-  return {
-    seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : null,
-    event_id: typeof id === 'string' ? id.slice(0, 64) : null,
-    event: null,
-    error: `invalid event: ${issues.join('; ')}`,
-    raw,
-    checked: true,
-  };
-}
-
-/** The event's own fields as JSON, without those stored in columns (id, seq, type, time) or sync_state (account_id). */
-export function eventDetail(e: AccountEvent): string {
-  const { id: _id, seq: _seq, account_id: _account, time: _time, type: _type, ...detail } = e;
-  return JSON.stringify(detail);
-}
 
 export class Ledger {
   readonly path: string;
@@ -222,6 +131,7 @@ export class Ledger {
   private readonly st;
   private readonly wst: WriterStatements;
   private readonly feed_orders: FeedOrders;
+  private readonly market: MarketCache;
 
   constructor(opts: OpenLedgerOptions) {
     this.path = opts.path;
@@ -233,6 +143,7 @@ export class Ledger {
     this.st = this.prepare();
     this.wst = prepareWriter(this.db);
     this.feed_orders = new FeedOrders(this.db);
+    this.market = new MarketCache(this.db);
     this.next_entry_id = ((this.db.prepare('SELECT MAX(id) FROM entries').pluck().get() as number | null) ?? 0) + 1;
     const state = this.st.state.get() as { cursor_seq: number; entry_count: number; account_id: string | null };
     this.cursor = state.cursor_seq;
@@ -649,109 +560,49 @@ export class Ledger {
     return verifyLedger(this.db, { cursor_seq: this.cursor, entry_count: this.entry_count });
   }
 
-  // ---------------------------------------------------------------- reconciliation
+  // ---------------------------------------------------------------- reconciliation (reconcile.ts)
 
   /**
    * Compares local balances with the platform's (only when they are as of our cursor).
    * A difference is stored as a mismatch and kept; a later match marks it resolved.
    */
   reconcile(platform: Balances, now: string = new Date().toISOString()): ReconcileResult {
-    const p = Balances.parse(platform);
-    if (p.as_of_seq !== this.cursor) return { compared: false, open_mismatches: this.mismatches(true) };
-    const pairs: { account: keyof typeof ACCOUNTS; commodity: Commodity; platform: string }[] = [
-      { account: 'assets:exchange:usd', commodity: 'USD', platform: p.usd.total },
-      { account: 'assets:exchange:token', commodity: 'TOKEN', platform: p.token.total },
-      { account: 'assets:credits', commodity: 'CREDIT', platform: p.credits.available },
-    ];
-    const open = this.db.prepare(
-      'SELECT local_amount, platform_amount FROM mismatches WHERE account = ? AND commodity = ? AND resolved_at IS NULL',
-    );
-    const insert = this.db.prepare(
-      'INSERT INTO mismatches (detected_at, as_of_seq, account, commodity, local_amount, platform_amount, detail, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)',
-    );
-    const resolve = this.db.prepare('UPDATE mismatches SET resolved_at = ? WHERE account = ? AND commodity = ? AND resolved_at IS NULL');
-    this.db.transaction(() => {
-      for (const pair of pairs) {
-        const local = this.balanceScaled(pair.account, pair.commodity);
-        let remote: bigint | null = null;
-        try {
-          remote = toScaled(pair.platform);
-        } catch {
-          remote = null;
-        }
-        if (remote === local) {
-          resolve.run(now, pair.account, pair.commodity);
-          continue;
-        }
-        const local_text = fromScaled(local);
-        const existing = open.all(pair.account, pair.commodity) as { local_amount: string; platform_amount: string }[];
-        if (existing.some((m) => m.local_amount === local_text && m.platform_amount === pair.platform)) continue;
-        const diff = remote === null ? 'platform amount not representable' : `platform − local = ${fromScaled(remote - local)}`;
-        insert.run(now, p.as_of_seq, pair.account, pair.commodity, local_text, pair.platform,
-          `${pair.commodity} balance of ${pair.account} differs at seq ${p.as_of_seq}: local ${local_text}, platform ${pair.platform} (${diff})`);
-        this.log?.warn({ account: pair.account, commodity: pair.commodity, local: local_text, platform: pair.platform }, 'ledger: reconciliation mismatch');
-      }
-    }).immediate();
-    return { compared: true, open_mismatches: this.mismatches(true) };
+    return reconcileBalances(this.db, platform, { cursor_seq: this.cursor, local: (account, commodity) => this.balanceScaled(account, commodity), log: this.log, now });
   }
 
   openMismatchCount(): number {
-    return this.db.prepare('SELECT COUNT(*) FROM mismatches WHERE resolved_at IS NULL').pluck().get() as number;
+    return openMismatchCount(this.db);
   }
 
   mismatches(open_only = false): Mismatch[] {
-    const sql = `SELECT * FROM mismatches ${open_only ? 'WHERE resolved_at IS NULL' : ''} ORDER BY id DESC LIMIT 1000`;
-    return this.db.prepare(sql).all() as Mismatch[];
+    return listMismatches(this.db, open_only);
   }
 
-  // ---------------------------------------------------------------- market data cache
+  // ---------------------------------------------------------------- market data cache (market-cache.ts)
 
   upsertCandles(interval: CandleInterval, candles: readonly unknown[]): number {
-    zCandleInterval.parse(interval);
-    assert(candles.length <= CANDLES_MAX, `at most ${CANDLES_MAX} candles per call`);
-    const parsed = candles.map((c) => Candle.parse(c));
-    const st = this.db.prepare(
-      'INSERT INTO candles (interval, time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (interval, time) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume',
-    );
-    this.db.transaction(() => {
-      for (const c of parsed) st.run(interval, c.time, c.open, c.high, c.low, c.close, c.volume);
-    })();
-    return parsed.length;
+    return this.market.upsertCandles(interval, candles);
   }
 
   /** Up to `limit` candles before `before` (Unix s, exclusive), oldest first. */
   candles(interval: CandleInterval, before: number | null = null, limit = 500): Candle[] {
-    zCandleInterval.parse(interval);
-    assert(Number.isSafeInteger(limit) && limit > 0 && limit <= CANDLES_MAX, `limit must be 1..${CANDLES_MAX}`);
-    const rows = this.db
-      .prepare('SELECT time, open, high, low, close, volume FROM candles WHERE interval = ? AND time < ? ORDER BY time DESC LIMIT ?')
-      .all(interval, before ?? Number.MAX_SAFE_INTEGER, limit) as Candle[];
-    return rows.reverse();
+    return this.market.candles(interval, before, limit);
   }
 
   latestCandleTime(interval: CandleInterval): number | null {
-    return (this.db.prepare('SELECT MAX(time) FROM candles WHERE interval = ?').pluck().get(interval) as number | null) ?? null;
+    return this.market.latestCandleTime(interval);
   }
 
   insertTrades(trades: readonly CachedTrade[]): number {
-    assert(trades.length <= CANDLES_MAX, `at most ${CANDLES_MAX} trades per call`);
-    const st = this.db.prepare(
-      'INSERT INTO trades (trade_id, time, price_usd, quantity, side) VALUES (?, ?, ?, ?, ?) ON CONFLICT (trade_id) DO NOTHING',
-    );
-    let n = 0;
-    this.db.transaction(() => {
-      for (const t of trades) n += st.run(t.trade_id, t.time, t.price_usd, t.quantity, t.side).changes;
-    })();
-    return n;
+    return this.market.insertTrades(trades);
   }
 
   recentTrades(limit = 100): CachedTrade[] {
-    assert(Number.isSafeInteger(limit) && limit > 0 && limit <= CANDLES_MAX, 'bad limit');
-    return this.db.prepare('SELECT trade_id, time, price_usd, quantity, side FROM trades ORDER BY time DESC, trade_id DESC LIMIT ?').all(limit) as CachedTrade[];
+    return this.market.recentTrades(limit);
   }
 
   latestTradeTime(): string | null {
-    return (this.db.prepare('SELECT MAX(time) FROM trades').pluck().get() as string | null) ?? null;
+    return this.market.latestTradeTime();
   }
 
   /** For modules that extend the ledger database (the order queue). */
