@@ -1,10 +1,13 @@
 // Benchmark runner: `npm run bench -- --json [--only NAME]`.
 // Every file bench/*.bench.ts exports `benchmarks: Benchmark[]`; each yields results.
 // With --json, one JSON object per line: {"name","value","unit"[,"ratio"][,"target"][,"ok"]}.
+// Before each benchmark, machine.probe_cpu_ms and machine.probe_fault_ms time a fixed amount of
+// work ({"before": NAME}): how fast the machine was just then (bench/probe.ts).
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import os from 'node:os';
+import { machineProbe } from './probe.js';
 import type { Benchmark, BenchResult } from './types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,7 +22,7 @@ function print(r: BenchResult): void {
     const extra = [r.ratio !== undefined ? `ratio ${r.ratio}` : '', r.target ? `target ${r.target}` : '', r.ok === undefined ? '' : r.ok ? 'OK' : 'MISSED']
       .filter(Boolean)
       .join(', ');
-    process.stdout.write(`${r.name}: ${r.value} ${r.unit}${extra ? ` (${extra})` : ''}\n`);
+    process.stdout.write(`${r.name}: ${r.value} ${r.unit}${extra ? ` (${extra})` : ''}${r.before ? ` (before ${r.before})` : ''}\n`);
   }
 }
 
@@ -30,6 +33,7 @@ for (const f of files) {
   const mod = (await import(pathToFileURL(path.join(here, f)).href)) as { benchmarks: Benchmark[] };
   for (const b of mod.benchmarks) {
     if (only && !b.name.includes(only)) continue;
+    for (const r of machineProbe(b.name)) print(r);
     try {
       for await (const r of b.run()) print(r);
     } catch (err) {

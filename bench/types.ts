@@ -8,6 +8,8 @@ export interface BenchResult {
   /** The target the issue sets, as text, e.g. ">= 50000 orders/s". */
   target?: string;
   ok?: boolean;
+  /** machine.probe_*: the benchmark the probe ran just before (bench/probe.ts). */
+  before?: string;
 }
 
 export interface Benchmark {
