@@ -7,6 +7,7 @@
 //  - machine.probe_fault_ms: touching 64 MB of fresh memory, one write per page (page faults
 //    are slow on this VM and their cost drifts too).
 import { createHash } from 'node:crypto';
+import { percentile } from './stats.js';
 import type { BenchResult } from './types.js';
 
 const HASH_BYTES = 16 * 1024 * 1024;
@@ -32,7 +33,7 @@ function faultOnce(): number {
   return performance.now() - t0;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const median = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
 
 /** The probe's two results, labelled with the benchmark they precede. */
 export function machineProbe(before: string): BenchResult[] {

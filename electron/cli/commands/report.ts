@@ -76,7 +76,8 @@ function readArgs(argv: string[]): z.infer<typeof zArgs> {
   return r.data;
 }
 
-async function readLimited(file: string, maxBytes: number, what: string): Promise<string> {
+/** Refuses a file that cannot be read (a UsageError naming it) or is over `maxBytes`, before reading it. */
+async function checkSize(file: string, maxBytes: number, what: string): Promise<void> {
   let size: number;
   try {
     size = (await stat(file)).size;
@@ -84,16 +85,16 @@ async function readLimited(file: string, maxBytes: number, what: string): Promis
     throw new UsageError(`${what} ${file} cannot be read (does it exist?)`);
   }
   if (size > maxBytes) throw new TaxInputError(`is larger than ${maxBytes} bytes`, '(file)');
+}
+
+async function readLimited(file: string, maxBytes: number, what: string): Promise<string> {
+  await checkSize(file, maxBytes, what);
   return readFile(file, 'utf8');
 }
 
 /** The input file's bytes on shared memory (the tax engine hands the helper worker its part as they are). */
 async function readShared(file: string): Promise<Uint8Array> {
-  try {
-    await stat(file);
-  } catch {
-    throw new UsageError(`input file ${file} cannot be read (does it exist?)`);
-  }
+  await checkSize(file, CSV_BYTES_MAX, 'input file');
   return readFileShared(file, CSV_BYTES_MAX);
 }
 

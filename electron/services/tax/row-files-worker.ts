@@ -11,7 +11,7 @@ import { ByteSink } from './bytes.js';
 import { parseClaimed, partsTransfer } from './csv-split.js';
 import { growableSab, HEAD_RESERVE_BYTES, PREPARED_FILE_BYTES_MAX, type FromRowWorker, type GrowableSab, type Region, type ToRowWorker } from './row-worker.js';
 import { rowBytes, writeRows, type RowFileBytes } from './row-writer.js';
-import { CHUNK_ROWS, CHUNK_SHIFT, RowColumns, type RowChunkColumns } from './rows.js';
+import { CHUNK_MASK, CHUNK_ROWS, CHUNK_SHIFT, RowColumns, type RowChunkColumns } from './rows.js';
 
 if (!parentPort) throw new Error('the row-file worker runs in a worker thread');
 const port = parentPort;
@@ -80,7 +80,7 @@ function preparedSizes(p: NonNullable<typeof prep>, table: RowColumns, order: In
   let f = 0, tx = 0, tt = 0;
   for (let k = 0; k < split; k++) {
     const i = order[k] as number;
-    const l = lens[i >>> CHUNK_SHIFT] as Int32Array, at = 3 * (i & (CHUNK_ROWS - 1));
+    const l = lens[i >>> CHUNK_SHIFT] as Int32Array, at = 3 * (i & CHUNK_MASK);
     f += l[at] as number;
     tx += l[at + 1] as number;
     tt += l[at + 2] as number;

@@ -45,7 +45,7 @@ const FLAG_WASH = 2;
  */
 export const CHUNK_SHIFT = 16;
 export const CHUNK_ROWS = 1 << CHUNK_SHIFT;
-const CHUNK_MASK = CHUNK_ROWS - 1;
+export const CHUNK_MASK = CHUNK_ROWS - 1;
 
 /** A typed column on a SharedArrayBuffer: the row-file worker (row-files.ts) reads it without a copy. */
 function shared<T>(make: (b: SharedArrayBuffer) => T, bytesPerRow: number): T {
@@ -122,7 +122,7 @@ export class RowColumns {
 
 export class RowTable {
   count = 0;
-  /** Rows added as long-term (formOrder places them without a counting pass). */
+  /** Rows added as long-term (shortThenLong places them without a counting pass). */
   longCount = 0;
   private readonly chunks: RowChunk[] = [];
   private readonly dates = new Map<number, string>();
@@ -174,7 +174,7 @@ export class RowTable {
         else out[s++] = base + k;
       }
     }
-    if (s !== n - this.longCount || l !== n) throw new Error(`row table invariant: ${this.longCount} long rows counted, ${l - s} placed`);
+    if (s !== n - this.longCount || l !== n) throw new Error(`row table invariant: ${this.longCount} long rows counted, but ${n - s} placed after the short ones`);
     return out;
   }
 
