@@ -20,7 +20,8 @@
 // not a row). If the worker fails or does not answer in time, its slices are parsed here.
 import type { Worker } from 'node:worker_threads';
 import { open } from 'node:fs/promises';
-import { CSV_BYTES_MAX, forEachCsvTransaction } from './csv.js';
+import { CSV_BYTES_MAX, type CsvColumns } from './csv.js';
+import { csvColumnsOfLine, readCsvBytesInto } from './csv-bytes.js';
 import { makeDayOf, type DayOf } from './dates.js';
 import { EventCollector, type EvStore } from './prepare.js';
 import { giveBackRowWorker, takeRowWorker, type ParseJob, type SlicePart } from './row-worker.js';
@@ -129,19 +130,22 @@ export function claimSlice(claim: Int32Array, low: boolean): number {
 /** The worker's side (and this thread's when the worker fails): the slices it claims, highest first. */
 export function parseClaimed(job: ParseJob, claimed?: number[]): SlicePart[] {
   const parts: SlicePart[] = [];
+  const cols = csvColumnsOfLine(job.header);
+  if (!cols) throw new Error('csv split: the header line is blank'); // collectCsvSplit does not split such a file
+  const dayOf = makeDayOf(job.settings.tz);
   for (let k = claimed ? (claimed.shift() ?? -1) : claimSlice(job.claim, false); k >= 0; k = claimed ? (claimed.shift() ?? -1) : claimSlice(job.claim, false)) {
     const from = job.starts[k] as number, to = job.starts[k + 1] as number;
-    const c = new EventCollector(job.settings, makeDayOf(job.settings.tz), Math.max(16, (to - from) >> 4));
-    const error = parseInto(c, job.header, utf8Text(job.bytes, from, to), (job.lines[k] as number) - 2);
+    const c = new EventCollector(job.settings, dayOf, Math.max(16, (to - from) >> 4));
+    const error = parseInto(c, job.bytes, from, to, job.lines[k] as number, cols, dayOf);
     parts.push({ slice: k, batch: c.batch(), error });
   }
   return parts;
 }
 
-/** Parses `text` (lines after the header) into `c`; returns the first error instead of throwing it. */
-function parseInto(c: EventCollector, header: string, text: string, lineOffset: number): SlicePart['error'] {
+/** Reads lines [from, to) of `bytes` into `c` (csv-bytes.ts); returns the first error instead of throwing it. */
+function parseInto(c: EventCollector, bytes: Uint8Array, from: number, to: number, firstLine: number, cols: CsvColumns, dayOf: DayOf): SlicePart['error'] {
   try {
-    forEachCsvTransaction(`${header}\n${text}`, (tx) => c.add(tx), lineOffset);
+    readCsvBytesInto(c, bytes, from, to, firstLine, cols, dayOf);
     return null;
   } catch (err) {
     return err instanceof TaxInputError
@@ -198,10 +202,15 @@ export function collectCsvSplit(bytes: Uint8Array, s: TaxSettings, dayOf: DayOf,
   }
   const lines = line;
   if (mid >= size || lines < (opts.linesMin ?? SPLIT_LINES_MIN) || lines > LIMITS.transactions_max) return { ev: null, lines };
+  // The header, checked before the worker starts (its errors come first in the file); a file whose
+  // first line is blank has its header further down: read as text on one thread.
+  const header = utf8Text(bytes, bom, headerEnd);
+  const cols = csvColumnsOfLine(header);
+  if (!cols) return { ev: null, lines };
   const starts = Int32Array.from(bounds, (b) => b - mid);
   const claim = new Int32Array(new SharedArrayBuffer(4));
   claim[0] = n << 16; // [0, n) unclaimed
-  const job: Omit<ParseJob, 'job'> = { header: utf8Text(bytes, bom, headerEnd), bytes: bytes.subarray(mid), starts, lines: lineNos, claim, settings: s };
+  const job: Omit<ParseJob, 'job'> = { header, bytes: bytes.subarray(mid), starts, lines: lineNos, claim, settings: s };
   const worker = takeRowWorker(start);
   let sent: number;
   try {
@@ -211,11 +220,11 @@ export function collectCsvSplit(bytes: Uint8Array, s: TaxSettings, dayOf: DayOf,
   }
   const c = new EventCollector(s, dayOf, Math.min(lines, LIMITS.transactions_max));
   try {
-    forEachCsvTransaction(utf8Text(bytes, 0, mid), (tx) => c.add(tx));
+    readCsvBytesInto(c, bytes, headerEnd + 1, mid, 2, cols, dayOf);
     // The main thread's slices follow its own part, in order: the same collector goes on.
     if (opts.waitForWorker) while (!worker.begun(sent) && sent >= 0) Atomics.wait(claim, 0, Atomics.load(claim, 0), 1);
     for (let k = claimSlice(claim, true); k >= 0; k = claimSlice(claim, true)) {
-      const error = parseInto(c, job.header, utf8Text(job.bytes, starts[k] as number, starts[k + 1] as number), (lineNos[k] as number) - 2);
+      const error = parseInto(c, job.bytes, starts[k] as number, starts[k + 1] as number, lineNos[k] as number, cols, dayOf);
       if (error) raise(error);
     }
   } catch (err) {

@@ -174,6 +174,46 @@ export function parseTransactionsCsv(text: string): TaxTransaction[] {
   return out;
 }
 
+/** Where each known column is in a file's header (index into a record's fields; -1: absent). */
+export interface CsvColumns {
+  count: number;
+  id: number;
+  time: number;
+  type: number;
+  quantity: number;
+  price: number;
+  fee: number;
+  basis: number;
+  lots: number;
+}
+
+/** Checks a header record (names in any case and order; each known, none twice, the required all there). */
+export function csvColumns(fields: readonly string[], line: number): CsvColumns {
+  const col: Record<string, number> = {};
+  fields.forEach((field, i) => {
+    const name = field.toLowerCase();
+    if (!CSV_COLUMNS.includes(name)) throw new TaxInputError(`unknown column ${JSON.stringify(field)} (known: ${CSV_COLUMNS.join(', ')})`, name || '(empty)', undefined, line);
+    if (col[name] !== undefined) throw new TaxInputError('appears twice in the header', name, undefined, line);
+    col[name] = i;
+  });
+  for (const req of CSV_REQUIRED_COLUMNS) {
+    if (col[req] === undefined) throw new TaxInputError('is missing from the header', req, undefined, line);
+  }
+  const at = (name: string): number => col[name] ?? -1;
+  return { count: fields.length, id: at('id'), time: at('time'), type: at('type'), quantity: at('quantity'), price: at('price'), fee: at('fee'), basis: at('basis'), lots: at('lots') };
+}
+
+/** One data record as a transaction (its structure checked; its values are checked by prepare.ts). */
+export function csvTransaction(f: readonly string[], cols: CsvColumns, row: number): TaxTransaction {
+  if (f.length !== cols.count) throw new TaxInputError(`has ${f.length} fields, the header has ${cols.count}`, '(row)', f[cols.id], row);
+  const id = f[cols.id] as string;
+  const fee = cols.fee < 0 ? '' : (f[cols.fee] as string);
+  const tx: TaxTransaction = new CsvTransaction(id, f[cols.time] as string, (f[cols.type] as string).toLowerCase() as TxType, f[cols.quantity] as string, f[cols.price] as string, fee === '' ? '0' : fee, row);
+  if (cols.basis >= 0 && f[cols.basis] !== '') tx.basis_usd = f[cols.basis] as string;
+  if (cols.lots >= 0 && f[cols.lots] !== '') tx.lots = parseLots(f[cols.lots] as string, row, id);
+  return tx;
+}
+
 /**
  * Calls `onTx` for each data row, in file order (the engine uses this to avoid keeping the objects).
  * `lineOffset` is added to data rows' line numbers: a part of a file parsed as its header line
@@ -181,43 +221,16 @@ export function parseTransactionsCsv(text: string): TaxTransaction[] {
  */
 export function forEachCsvTransaction(text: string, onTx: (tx: TaxTransaction) => void, lineOffset = 0): void {
   if (text.length > CSV_BYTES_MAX) throw new TaxInputError(`the file is larger than ${CSV_BYTES_MAX} bytes`, '(file)');
-  let header: CsvRecord | null = null;
-  const col: Record<string, number> = {};
-  let iId = 0, iTime = 0, iType = 0, iQty = 0, iPrice = 0;
-  let iFee: number | undefined, iBasis: number | undefined, iLots: number | undefined;
+  let cols: CsvColumns | null = null;
   let count = 0;
   readCsv(text, (rec) => {
-    if (!header) {
-      header = new CsvRow(rec.line, [...rec.fields]); // the reader refills rec.fields
-      const names = rec.fields.map((h) => h.toLowerCase());
-      names.forEach((name, i) => {
-        if (!CSV_COLUMNS.includes(name)) throw new TaxInputError(`unknown column ${JSON.stringify(rec.fields[i])} (known: ${CSV_COLUMNS.join(', ')})`, name || '(empty)', undefined, rec.line);
-        if (col[name] !== undefined) throw new TaxInputError('appears twice in the header', name, undefined, rec.line);
-        col[name] = i;
-      });
-      for (const req of CSV_REQUIRED_COLUMNS) {
-        if (col[req] === undefined) throw new TaxInputError('is missing from the header', req, undefined, rec.line);
-      }
-      iId = col.id as number; iTime = col.time as number; iType = col.type as number; iQty = col.quantity as number; iPrice = col.price as number;
-      iFee = col.fee; iBasis = col.basis; iLots = col.lots;
+    if (!cols) {
+      cols = csvColumns(rec.fields, rec.line);
       return;
     }
-    const f = rec.fields;
     const row = rec.line + lineOffset;
-    if (f.length !== names(header).length) {
-      throw new TaxInputError(`has ${f.length} fields, the header has ${names(header).length}`, '(row)', f[iId], row);
-    }
-    if (count++ >= LIMITS.transactions_max) throw new TaxInputError(`more than ${LIMITS.transactions_max} rows`, '(file)', undefined, row);
-    const id = f[iId] as string;
-    const fee = iFee === undefined ? '' : (f[iFee] as string);
-    const tx: TaxTransaction = new CsvTransaction(id, f[iTime] as string, (f[iType] as string).toLowerCase() as TxType, f[iQty] as string, f[iPrice] as string, fee === '' ? '0' : fee, row);
-    if (iBasis !== undefined && f[iBasis] !== '') tx.basis_usd = f[iBasis] as string;
-    if (iLots !== undefined && f[iLots] !== '') tx.lots = parseLots(f[iLots] as string, row, id);
-    onTx(tx);
+    if (rec.fields.length === cols.count && count++ >= LIMITS.transactions_max) throw new TaxInputError(`more than ${LIMITS.transactions_max} rows`, '(file)', undefined, row);
+    onTx(csvTransaction(rec.fields, cols, row));
   }, true);
-  if (!header) throw new TaxInputError('the file is empty (expected a header row)', '(header)', undefined, 1);
-}
-
-function names(h: CsvRecord): string[] {
-  return h.fields;
+  if (!cols) throw new TaxInputError('the file is empty (expected a header row)', '(header)', undefined, 1);
 }

@@ -140,15 +140,20 @@ export function parseISODate(text: string): number {
 /** ISO 8601 timestamp with a date, a time and an offset or Z. */
 export const ISO_TIMESTAMP_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function digits(text: string, at: number, n: number): number {
+function digits(b: Uint8Array, at: number, n: number): number {
   let v = 0;
   for (let i = at; i < at + n; i++) {
-    const c = text.charCodeAt(i) - 48;
+    const c = (b[i] as number) - 48;
     if (c < 0 || c > 9) return -1;
     v = v * 10 + c;
   }
   return v;
 }
+
+/** The longest timestamp parseTimestamp accepts (nine fraction digits and an offset: 35). */
+const TIMESTAMP_CHARS_MAX = 40;
+/** parseTimestamp's copy of the text's character codes (one implementation reads both forms). */
+const scratch = new Uint8Array(TIMESTAMP_CHARS_MAX);
 
 /**
  * Parses an ISO 8601 timestamp with offset or Z to epoch ms; null if malformed or not a real
@@ -156,21 +161,33 @@ function digits(text: string, at: number, n: number): number {
  */
 export function parseTimestamp(text: string): number | null {
   const n = text.length;
-  if (n < 17 || n > 40) return null;
-  const y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2), h = digits(text, 11, 2), mi = digits(text, 14, 2);
-  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':') return null;
+  if (n < 17 || n > TIMESTAMP_CHARS_MAX) return null;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) return null; // never part of a timestamp (and would not fit a byte)
+    scratch[i] = c;
+  }
+  return parseTimestampBytes(scratch, 0, n);
+}
+
+/** parseTimestamp of the ASCII bytes b[from, to) (the CSV byte reader's form: csv-bytes.ts). */
+export function parseTimestampBytes(b: Uint8Array, from: number, to: number): number | null {
+  const n = to - from;
+  if (n < 17 || n > TIMESTAMP_CHARS_MAX) return null;
+  const y = digits(b, from, 4), mo = digits(b, from + 5, 2), d = digits(b, from + 8, 2), h = digits(b, from + 11, 2), mi = digits(b, from + 14, 2);
+  if (b[from + 4] !== 45 || b[from + 7] !== 45 || b[from + 10] !== 84 || b[from + 13] !== 58) return null; // - - T :
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59) return null;
-  let i = 16;
+  let i = from + 16;
   let s = 0, ms = 0;
-  if (text[i] === ':') {
-    s = digits(text, i + 1, 2);
+  if (b[i] === 58) {
+    s = digits(b, i + 1, 2);
     if (s < 0 || s > 59) return null;
     i += 3;
-    if (text[i] === '.') {
+    if (b[i] === 46 && i < to) {
       let k = i + 1;
       let scale = 100;
-      while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) {
-        ms += (text.charCodeAt(k) - 48) * scale;
+      while (k < to && (b[k] as number) >= 48 && (b[k] as number) <= 57) {
+        ms += ((b[k] as number) - 48) * scale;
         scale /= 10;
         k++;
       }
@@ -180,11 +197,12 @@ export function parseTimestamp(text: string): number | null {
     }
   }
   let offsetMin = 0;
-  if (text[i] === 'Z' && i === n - 1) offsetMin = 0;
-  else if ((text[i] === '+' || text[i] === '-') && i + 6 === n && text[i + 3] === ':') {
-    const oh = digits(text, i + 1, 2), om = digits(text, i + 4, 2);
+  const z = b[i];
+  if (z === 90 && i === to - 1) offsetMin = 0; // Z
+  else if ((z === 43 || z === 45) && i + 6 === to && b[i + 3] === 58) {
+    const oh = digits(b, i + 1, 2), om = digits(b, i + 4, 2);
     if (oh < 0 || oh > 23 || om < 0 || om > 59) return null;
-    offsetMin = (text[i] === '-' ? -1 : 1) * (oh * 60 + om);
+    offsetMin = (z === 45 ? -1 : 1) * (oh * 60 + om);
   } else return null;
   return dayFromCivil(y, mo, d) * MS_PER_DAY + ((h * 60 + mi - offsetMin) * 60 + s) * 1000 + ms;
 }

@@ -1,6 +1,7 @@
 // The yearly computation and the two live views (unrealized positions, what-if sale).
 import { LotBook, WASH_WINDOW_DAYS, type Disposal, type Portion } from './book.js';
 import { CSV_BYTES_MAX, forEachCsvTransaction } from './csv.js';
+import { readCsvFileBytesInto } from './csv-bytes.js';
 import { collectCsvSplit, shared, sharedUtf8, SPLIT_LINES_MIN, utf8Text } from './csv-split.js';
 import { prepareRowFiles, prestartRowFilesWorker } from './row-worker.js';
 import { RowTable } from './rows.js';
@@ -139,7 +140,8 @@ function fromCsv(bytes: Uint8Array, text: string | null, s: TaxSettings): TaxYea
   if (lines >= SPLIT_LINES_MIN) prestartRowFilesWorker(); // a quoted file: the worker still helps with the report
   // Size the columns once from the line count (growing a million-row table costs copies).
   const c = new EventCollector(s, dayOf, Math.min(lines, LIMITS.transactions_max));
-  forEachCsvTransaction(text ?? utf8Text(bytes), (tx) => c.add(tx));
+  // From the bytes unless the text reader's own limit on rows may apply (its error names the file).
+  if (lines > LIMITS.transactions_max || !readCsvFileBytesInto(c, bytes, dayOf)) forEachCsvTransaction(text ?? utf8Text(bytes), (tx) => c.add(tx));
   return computeFromEvents(c.finish(), s);
 }
 

@@ -39,6 +39,29 @@ export const TYPE_CODE: Record<TxType, number> = { buy: 0, sell: 1, mint: 2, red
 export const CODE_TYPE: TxType[] = ['buy', 'sell', 'mint', 'redeem', 'income'];
 export const isAcquisitionCode = (t: number): boolean => t === 0 || t === 2 || t === 4;
 
+/**
+ * A validated row without lots or picks, as the CSV byte reader fills it (one reused object: the
+ * reader allocates nothing per row but the id and, with income, the price text).
+ */
+export interface PlainRow {
+  id: string;
+  /** idHash(id), computed while the id's bytes were read. */
+  hash: number;
+  row: number;
+  /** TYPE_CODE of the row's type. */
+  type: number;
+  ms: number;
+  day: number;
+  qty: number;
+  cents: number;
+  income: number;
+  /** Price text; read only when income > 0. */
+  price: string;
+}
+
+/** push()'s copy of an event's plain part (reused: push allocates nothing). */
+const asPlain: PlainRow = { id: '', hash: 0, row: 0, type: 0, ms: 0, day: 0, qty: 0, cents: 0, income: 0, price: '' };
+
 /** The per-event columns, one entry per event (EvStore holds them; a parsed batch carries them between threads). */
 export interface EvColumns {
   row: Int32Array;
@@ -98,19 +121,34 @@ export class EvStore implements EvColumns {
   }
 
   push(ev: Ev): void {
+    const r = asPlain;
+    r.id = ev.id;
+    r.row = ev.row ?? -1;
+    r.type = TYPE_CODE[ev.type];
+    r.ms = ev.ms;
+    r.day = ev.day;
+    r.qty = ev.qty;
+    r.cents = ev.cents;
+    r.income = ev.income;
+    r.price = ev.price;
+    this.pushPlain(r);
+    if (ev.lots) this.lots.set(this.n - 1, ev.lots);
+    if (ev.pick) this.picks.set(this.n - 1, ev.pick);
+  }
+
+  /** push() of a plain row read from a file's bytes (csv-bytes.ts): no lots, no pick, price only with income. */
+  pushPlain(r: PlainRow): void {
     if (this.n === this.ms.length) this.grow();
     const i = this.n++;
-    this.id.push(ev.id);
-    this.row[i] = ev.row ?? -1;
-    this.type[i] = TYPE_CODE[ev.type];
-    this.ms[i] = ev.ms;
-    this.day[i] = ev.day;
-    this.qty[i] = ev.qty;
-    this.cents[i] = ev.cents;
-    this.income[i] = ev.income;
-    if (ev.income > 0) this.price.set(i, ev.price);
-    if (ev.lots) this.lots.set(i, ev.lots);
-    if (ev.pick) this.picks.set(i, ev.pick);
+    this.id.push(r.id);
+    this.row[i] = r.row;
+    this.type[i] = r.type;
+    this.ms[i] = r.ms;
+    this.day[i] = r.day;
+    this.qty[i] = r.qty;
+    this.cents[i] = r.cents;
+    this.income[i] = r.income;
+    if (r.income > 0) this.price.set(i, r.price);
   }
 
   /** Removes the last event (only used to undo a refused push). */

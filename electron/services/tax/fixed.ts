@@ -237,6 +237,9 @@ export function valueCents(priceText: string, qty: number, extraText: string, si
 /** Scratch result of scanDecimal (reused, so the hot path allocates nothing). */
 export const scanned = { neg: false, mant: 0, scale: 0, digits: 0 };
 
+/** scanDecimal's copy of the text's character codes (one implementation reads both forms). */
+const scanScratch = new Uint8Array(DECIMAL_STRING_MAX_CHARS);
+
 /**
  * Checks `t` against the canonical decimal pattern (-?(0|[1-9]\d*)(\.\d+)?, at most 40
  * characters) by hand, filling `scanned`. `mant` is exact only when `digits` <= 15.
@@ -244,32 +247,44 @@ export const scanned = { neg: false, mant: 0, scale: 0, digits: 0 };
 export function scanDecimal(t: string): boolean {
   const n = t.length;
   if (n === 0 || n > DECIMAL_STRING_MAX_CHARS) return false;
-  let i = 0;
-  let neg = false;
-  if (t.charCodeAt(0) === 45) {
-    neg = true;
-    i = 1;
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c > 127) return false; // never part of a decimal (and would not fit a byte)
+    scanScratch[i] = c;
   }
-  const first = t.charCodeAt(i);
+  return scanDecimalBytes(scanScratch, 0, n);
+}
+
+/** scanDecimal of the ASCII bytes b[from, to) (the CSV byte reader's form: csv-bytes.ts). */
+export function scanDecimalBytes(b: Uint8Array, from: number, to: number): boolean {
+  const n = to - from;
+  if (n <= 0 || n > DECIMAL_STRING_MAX_CHARS) return false;
+  let i = from;
+  let neg = false;
+  if (b[i] === 45) {
+    neg = true;
+    i++;
+  }
+  const first = i < to ? (b[i] as number) : -1;
   if (!(first >= 48 && first <= 57)) return false;
   let mant = 0, digits = 0, scale = 0;
   if (first === 48) {
     i++;
     digits = 1;
   } else {
-    while (i < n) {
-      const c = t.charCodeAt(i);
+    while (i < to) {
+      const c = b[i] as number;
       if (c < 48 || c > 57) break;
       mant = mant * 10 + (c - 48);
       digits++;
       i++;
     }
   }
-  if (i < n) {
-    if (t.charCodeAt(i) !== 46 || i === n - 1) return false;
+  if (i < to) {
+    if (b[i] !== 46 || i === to - 1) return false;
     i++;
-    while (i < n) {
-      const c = t.charCodeAt(i);
+    while (i < to) {
+      const c = b[i] as number;
       if (c < 48 || c > 57) return false;
       mant = mant * 10 + (c - 48);
       digits++;

@@ -9,6 +9,10 @@ export function idHash(s: string): number {
   return h >>> 0;
 }
 
+/**
+ * Slot k is [position, hash] at 2k, 2k+1 (the hash kept beside it: a probe compares hashes and
+ * reads an id string only when they are equal, and growing does not hash the ids again).
+ */
 export class IdIndex {
   private slots: Int32Array;
   private mask: number;
@@ -18,18 +22,19 @@ export class IdIndex {
   constructor(private readonly ids: () => readonly string[], expected = 1024) {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
-    this.slots = new Int32Array(cap).fill(EMPTY);
+    this.slots = new Int32Array(cap * 2).fill(EMPTY);
     this.mask = cap - 1;
   }
 
   /** Position of `id`, or -1. */
   get(id: string): number {
     const ids = this.ids();
-    let i = idHash(id) & this.mask;
+    const h = idHash(id) | 0;
+    let i = h & this.mask;
     for (;;) {
-      const v = this.slots[i] as number;
+      const v = this.slots[2 * i] as number;
       if (v === EMPTY) return -1;
-      if (ids[v] === id) return v;
+      if (this.slots[2 * i + 1] === h && ids[v] === id) return v;
       i = (i + 1) & this.mask;
     }
   }
@@ -40,33 +45,40 @@ export class IdIndex {
   }
 
   /** add() with the id's idHash already known (computed by the thread that read it: csv-split.ts). */
-  addHashed(pos: number, h: number): boolean {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    const ids = this.ids();
-    const id = ids[pos] as string;
+  addHashed(pos: number, hash: number): boolean {
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    const slots = this.slots;
+    const h = hash | 0;
     let i = h & this.mask;
     for (;;) {
-      const v = this.slots[i] as number;
+      const v = slots[2 * i] as number;
       if (v === EMPTY) {
-        this.slots[i] = pos;
+        slots[2 * i] = pos;
+        slots[2 * i + 1] = h;
         this.count++;
         return true;
       }
-      if (ids[v] === id) return false;
+      if (slots[2 * i + 1] === h) {
+        const ids = this.ids();
+        if (ids[v] === ids[pos]) return false;
+      }
       i = (i + 1) & this.mask;
     }
   }
 
   private grow(): void {
     const old = this.slots;
-    this.slots = new Int32Array(old.length * 2).fill(EMPTY);
-    this.mask = this.slots.length - 1;
-    const ids = this.ids();
-    for (const v of old) {
+    const cap = (this.mask + 1) * 2;
+    this.slots = new Int32Array(cap * 2).fill(EMPTY);
+    this.mask = cap - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      const v = old[k] as number;
       if (v === EMPTY) continue;
-      let i = idHash(ids[v] as string) & this.mask;
-      while (this.slots[i] !== EMPTY) i = (i + 1) & this.mask;
-      this.slots[i] = v;
+      const h = old[k + 1] as number;
+      let i = h & this.mask;
+      while (this.slots[2 * i] !== EMPTY) i = (i + 1) & this.mask;
+      this.slots[2 * i] = v;
+      this.slots[2 * i + 1] = h;
     }
   }
 }

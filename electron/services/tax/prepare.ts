@@ -7,7 +7,7 @@ import { parseTimestamp, type DayOf } from './dates.js';
 import { IdIndex, idHash } from './ids.js';
 import { LIMITS, TaxInputError, TX_TYPES, type TaxSettings, type TaxTransaction, type TxType } from './types.js';
 
-import { EvStore, type Ev, type EvColumns, type LotRef, type OrderPick } from './ev-store.js';
+import { EvStore, TYPE_CODE, type Ev, type EvColumns, type LotRef, type OrderPick, type PlainRow } from './ev-store.js';
 
 export { CODE_TYPE, EvStore, isAcquisitionCode, TYPE_CODE, type Ev, type LotRef, type OrderPick } from './ev-store.js';
 
@@ -88,42 +88,70 @@ function orderPick(tx: TaxTransaction): OrderPick | null {
 
 // Fast path for the common row (buy, sell, redeem, income with plain amounts that fit the exact
 // Number range): scanned by hand, no substrings. Anything else, including every error, takes the
-// general path below, which gives the same numbers and the specific error messages.
-let fastQty = 0;
-let fastCents = 0;
-let fastIncome = 0;
+// general path below, which gives the same numbers and the specific error messages. The steps
+// read what scanDecimal (or scanDecimalBytes: csv-bytes.ts, the same rules on a file's bytes)
+// left in `scanned`; each returns -1 for "take the general path".
+
+/** Quantity units of the scanned quantity. */
+export function fastQty(): number {
+  if (scanned.neg || scanned.scale > QTY_DECIMALS || scanned.digits > 15 || scanned.mant === 0) return -1;
+  const qty = scanned.mant * pow10N(QTY_DECIMALS - scanned.scale);
+  return qty > QTY_MAX ? -1 : qty;
+}
+
+/** Cents of the scanned price × `qty` units, rounded half-even like valueCents. */
+export function fastBase(qty: number): number {
+  if (scanned.neg || scanned.digits > 15 || scanned.scale > 16) return -1;
+  const prod = scanned.mant * qty;
+  if (prod > Number.MAX_SAFE_INTEGER) return -1;
+  return mulDivRoundN(prod, 1, pow10N(scanned.scale + 6));
+}
+
+/** Cents of the scanned fee (whole cents only). */
+export function fastFee(): number {
+  if (scanned.neg || scanned.scale > 2 || scanned.digits > 15) return -1;
+  return scanned.mant * pow10N(2 - scanned.scale);
+}
+
+/** A fast row's basis or proceeds (`cents`) and income, by type code (fastCents). */
+export const fastOut = { cents: 0, income: 0 };
+
+/** Fills fastOut for type code `type` (buy, sell, redeem, income; not mint); false: the general path. */
+export function fastCents(type: number, base: number, fee: number): boolean {
+  let c: number;
+  let income = 0;
+  if (type === TYPE_CODE.buy) c = base + fee;
+  else if (type === TYPE_CODE.income) {
+    income = base;
+    c = base + fee;
+  } else if (type === TYPE_CODE.sell || type === TYPE_CODE.redeem) c = base - fee;
+  else return false;
+  if (c < 0 || c > CENTS_MAX) return false;
+  fastOut.cents = c;
+  fastOut.income = income;
+  return true;
+}
+
+let fastQtyOut = 0;
 
 function fastPath(tx: TaxTransaction): boolean {
   const type = tx.type;
   if (type === 'mint' || (tx.basis_usd !== undefined && tx.basis_usd !== '')) return false;
   if (typeof tx.quantity !== 'string' || !scanDecimal(tx.quantity)) return false;
-  if (scanned.neg || scanned.scale > QTY_DECIMALS || scanned.digits > 15 || scanned.mant === 0) return false;
-  const qty = scanned.mant * pow10N(QTY_DECIMALS - scanned.scale);
-  if (qty > QTY_MAX) return false;
+  const qty = fastQty();
+  if (qty < 0) return false;
   if (typeof tx.price_usd !== 'string' || !scanDecimal(tx.price_usd)) return false;
-  if (scanned.neg || scanned.digits > 15 || scanned.scale > 16) return false;
-  const prod = scanned.mant * qty;
-  if (prod > Number.MAX_SAFE_INTEGER) return false;
-  const base = mulDivRoundN(prod, 1, pow10N(scanned.scale + 6));
+  const base = fastBase(qty);
+  if (base < 0) return false;
   let fee = 0;
   const feeText = tx.fee_usd;
   if (feeText !== undefined && feeText !== '' && feeText !== '0') {
-    if (!scanDecimal(feeText) || scanned.neg || scanned.scale > 2 || scanned.digits > 15) return false;
-    fee = scanned.mant * pow10N(2 - scanned.scale);
+    if (!scanDecimal(feeText)) return false;
+    fee = fastFee();
+    if (fee < 0) return false;
   }
-  let c: number;
-  let income = 0;
-  if (type === 'buy') c = base + fee;
-  else if (type === 'income') {
-    income = base;
-    c = base + fee;
-  } else if (type === 'sell' || type === 'redeem') c = base - fee;
-  else return false;
-  if (c < 0 || c > CENTS_MAX) return false;
-  fastQty = qty;
-  fastCents = c;
-  fastIncome = income;
-  return true;
+  fastQtyOut = qty;
+  return fastCents(TYPE_CODE[type], base, fee);
 }
 
 /** An Ev as a class instance, not an object literal (no allocation site to pretenure: see csv.ts). */
@@ -143,8 +171,8 @@ export function prepareOne(tx: TaxTransaction, s: TaxSettings, dayOf: DayOf): Ev
   if (ms === null) fail(tx, 'time', `is not an ISO 8601 timestamp with offset or Z (e.g. 2025-03-01T14:30:00Z): ${JSON.stringify(tx.time)}`);
   if (!TYPE_SET.has(tx.type)) fail(tx, 'type', `must be one of ${TX_TYPES.join(', ')}: ${JSON.stringify(tx.type)}`);
   if (fastPath(tx)) {
-    const q = fastQty;
-    return new PreparedEv(tx.id, tx.row, fastIncome > 0 ? tx.price_usd : '', tx.type, ms, dayOf(ms), q, fastCents, fastIncome, lotRefs(tx, q), orderPick(tx));
+    const q = fastQtyOut;
+    return new PreparedEv(tx.id, tx.row, fastOut.income > 0 ? tx.price_usd : '', tx.type, ms, dayOf(ms), q, fastOut.cents, fastOut.income, lotRefs(tx, q), orderPick(tx));
   }
   const qty = quantity(tx, 'quantity', tx.quantity);
   const price = amount(tx, 'price', tx.price_usd, PRICE_DECIMALS_MAX);
@@ -215,6 +243,18 @@ export class EventCollector {
     if (!this.ids.add(st.n - 1)) {
       st.pop();
       fail(tx, 'id', `duplicate id ${JSON.stringify(ev.id)}`);
+    }
+  }
+
+  /** add() of a row the CSV byte reader validated (csv-bytes.ts): the same checks after validation. */
+  addPlain(r: PlainRow): void {
+    const st = this.store;
+    if (st.n >= LIMITS.transactions_max) throw new TaxInputError(`more than ${LIMITS.transactions_max} transactions`, 'id', r.id, r.row);
+    if (st.n > 0 && r.ms < (st.ms[st.n - 1] as number)) this.sorted = false;
+    st.pushPlain(r);
+    if (!this.ids.addHashed(st.n - 1, r.hash)) {
+      st.pop();
+      throw new TaxInputError(`duplicate id ${JSON.stringify(r.id)}`, 'id', r.id, r.row);
     }
   }
 
