@@ -194,7 +194,12 @@ export function attachWebSocket(
     sendObj(c, { type: 'authed', account_id: key.account_id, last_seq: c.last_seq });
   }
 
+  // The book seq of the last book message announced (heartbeats carry it). Not source.bookSeq():
+  // a commit counts its seq at once but is announced after its flush (PostgreSQL), and a
+  // heartbeat in between would name a delta no client could have yet (a false gap).
+  let announced_book_seq = source.bookSeq();
   const off = source.onMessage((m: CoreMessage) => {
+    if (m.kind === 'book_delta' || m.kind === 'book_reset') announced_book_seq = Math.max(announced_book_seq, m.seq);
     if (clients.size === 0) return;
     switch (m.kind) {
       case 'event': {
@@ -228,7 +233,7 @@ export function attachWebSocket(
 
   const heartbeat = setInterval(() => {
     const time = new Date(source.now_ms()).toISOString();
-    const book_seq = source.bookSeq();
+    const book_seq = announced_book_seq;
     for (const c of clients) {
       let last_seq: number | null = null;
       if (c.account_id !== null) last_seq = c.last_seq = Math.max(c.last_seq, source.knownSeq(c.account_id) ?? 0);
