@@ -10,13 +10,11 @@
 import { formatQtyN as fmtQ, mulDivRoundN as mulDivRound } from './fixed.js';
 import { FifoPool, HifoPool, LifoPool, type Pool } from './pools.js';
 import { formatISODate, longTermThresholdDay } from './dates.js';
+import { WashMatcher, type LateWash } from './wash.js';
 import { IdIndex } from './ids.js';
 import type { EvStore, LotRef, OrderPick } from './prepare.js';
 import { TaxInputError, type LotMethod, type TaxWarning } from './types.js';
 import { assert } from '../../../shared/assert.js';
-
-/** Wash-sale window: 30 days before and after the sale (61 days). */
-export const WASH_WINDOW_DAYS = 30;
 
 /** One portion of one piece taken by a disposal. */
 export interface Portion {
@@ -72,27 +70,6 @@ export interface BookWarning {
   message: string;
 }
 
-/** A loss portion whose units may still be matched by a purchase up to 30 days after the sale. */
-export interface PendingLoss {
-  /** Event index of the disposal. */
-  e: number;
-  portion: Portion;
-  saleDay: number;
-  loss: number;
-  /** Acquisition of the loss units (never their own replacement). */
-  excluded: number;
-  /** Units matched so far. */
-  matched: number;
-}
-
-/** A disallowed loss added to an earlier disposal's portion when a later purchase matched it. */
-export interface LateWash {
-  e: number;
-  portion: Portion;
-  /** Cents added to the portion's adjustment. */
-  added: number;
-}
-
 const INITIAL_EXTRA_PIECES = 64;
 
 export class LotBook {
@@ -125,31 +102,23 @@ export class LotBook {
   /** Remaining quantity and basis of pieces in the pool, by the acquisition's type code. */
   readonly heldQtyByType = new Float64Array(5);
   readonly heldBasisByType = new Float64Array(5);
-  washDisallowed = 0;
+  /** Wash-sale matching (wash.ts), or null with wash sales off. */
+  readonly wash: WashMatcher | null;
   /** Disposals that fell back to the standing method, in the order applied. */
   readonly warnings: BookWarning[] = [];
   /** Units each order's fills have taken from its chosen list so far (fills take the list in order). */
   private readonly orderTaken = new Map<string, number>();
-  /** Loss portions still open to later replacements (trackPending only), oldest first from pendingHead. */
-  private pending: PendingLoss[] = [];
-  private pendingHead = 0;
   private byIdMap: IdIndex | null = null;
   private acqOfEv: Int32Array | null = null;
   private pool: Pool;
   private poolMethod: LotMethod = 'fifo';
   private orderIdx = -1;
-  /** Union-find "next acquisition that may still be a wash replacement". */
-  private nextEligible: Int32Array | null = null;
-  /** Scratch of matchReplacements: the pieces matched and their units (reused: no array per loss). */
-  private matchPiece = new Int32Array(64);
-  private matchQty = new Float64Array(64);
   /** Taken records of the disposal being applied (always reused: they never leave dispose()). */
   private readonly takenOut: Taken[] = [];
   private readonly takenFree: Taken[] = [];
-  /** reuseDisposals: the last Disposal, its portions, and the loss being matched. */
+  /** reuseDisposals: the last Disposal and its portions. */
   private readonly lastDisposal: Disposal = { e: -1, method: 'fifo', portions: [] };
   private readonly portionFree: Portion[] = [];
-  private readonly scratchLoss: PendingLoss = { e: -1, portion: null as unknown as Portion, saleDay: 0, loss: 0, excluded: -1, matched: 0 };
 
   constructor(readonly ev: EvStore, acquisitions: Int32Array, readonly opts: BookOptions) {
     const n = acquisitions.length;
@@ -181,10 +150,7 @@ export class LotBook {
       this.initPiece(a, a, e);
     }
     this.nPieces = n;
-    if (opts.washSale) {
-      this.nextEligible = new Int32Array(n + 1);
-      for (let i = 0; i <= n; i++) this.nextEligible[i] = i;
-    }
+    this.wash = opts.washSale ? new WashMatcher(this, n, opts.trackPending === true) : null;
     for (let i = 1; i < opts.methodOrders.length; i++) {
       assert((opts.methodOrders[i - 1] as { ms: number }).ms < (opts.methodOrders[i] as { ms: number }).ms, 'method orders increase in time');
     }
@@ -301,7 +267,8 @@ export class LotBook {
     return method;
   }
 
-  private heldChanged(p: number, qty: number, basis: number): void {
+  /** Held totals by type moved by a piece's change (also wash.ts, when a match adds basis). */
+  heldChanged(p: number, qty: number, basis: number): void {
     const type = this.acqType(this.pAcq[p] as number);
     this.heldQtyByType[type] = (this.heldQtyByType[type] as number) + qty;
     this.heldBasisByType[type] = (this.heldBasisByType[type] as number) + basis;
@@ -318,8 +285,8 @@ export class LotBook {
     return { method, order: pool.order() };
   }
 
-  /** Tells the pool that a held piece changed (HIFO re-queues it). */
-  private touched(p: number): void {
+  /** Tells the pool that a held piece changed (HIFO re-queues it; also wash.ts). */
+  touched(p: number): void {
     if ((this.pAcq[p] as number) < this.acquiredThrough) this.pool.changed(p);
   }
 
@@ -362,14 +329,7 @@ export class LotBook {
     this.acqLast[a] = p;
     this.initPiece(p, a, e);
     this.nAcq++;
-    if (this.nextEligible) {
-      if (this.nextEligible.length < this.nAcq + 1) {
-        const ne = new Int32Array(Math.max(16, this.nextEligible.length * 2));
-        ne.set(this.nextEligible);
-        for (let i = this.nextEligible.length; i < ne.length; i++) ne[i] = i;
-        this.nextEligible = ne;
-      }
-    }
+    this.wash?.reserve(this.nAcq);
     if (this.byIdMap && this.acqOfEv) {
       if (this.acqOfEv.length <= e) {
         const m = new Int32Array(Math.max(e + 1, this.acqOfEv.length * 2)).fill(-1);
@@ -379,7 +339,7 @@ export class LotBook {
       this.byIdMap.add(e);
       this.acqOfEv[e] = a;
     }
-    const late = this.opts.washSale && this.opts.trackPending ? this.absorbPending(a) : [];
+    const late = this.wash && this.opts.trackPending ? this.wash.absorbPending(a) : [];
     this.acquire(a);
     return late;
   }
@@ -426,7 +386,7 @@ export class LotBook {
       d.portions.length = 0;
       this.allocateProceeds(ev.cents[e] as number, qty, taken, d.portions, this.portionFree);
     } else d = { e, method, portions: this.allocateProceeds(ev.cents[e] as number, qty, taken) };
-    if (this.opts.washSale) this.applyWashSale(d, ev.day[e] as number);
+    if (this.wash) this.wash.apply(d, ev.day[e] as number);
     return d;
   }
 
@@ -606,19 +566,11 @@ export class LotBook {
     return out;
   }
 
-  // ---- wash sales (IRC 1091) ----
+  // ---- wash sales: wash.ts matches; the book holds the pieces ----
 
-  findEligible(i: number): number {
-    const ne = this.nextEligible as Int32Array;
-    let r = i;
-    while (ne[r] !== r) r = ne[r] as number;
-    let j = i;
-    while (ne[j] !== r) {
-      const n = ne[j] as number;
-      ne[j] = r;
-      j = n;
-    }
-    return r;
+  /** Cents of loss disallowed by wash sales so far. */
+  get washDisallowed(): number {
+    return this.wash?.disallowed ?? 0;
   }
 
   /** First acquisition whose day is >= day (acquisitions are in time order). */
@@ -632,139 +584,8 @@ export class LotBook {
     return lo;
   }
 
-  private applyWashSale(d: Disposal, saleDay: number): void {
-    for (const portion of d.portions) {
-      const loss = portion.basis - portion.proceeds;
-      if (loss <= 0) continue;
-      // Rev. Rul. 56-602: units left from the same purchase as the loss units are not replacements.
-      // (Units sold by this disposal are already out of the book, so they cannot match either.)
-      const excluded = this.pAcq[portion.piece] as number;
-      // Without trackPending the loss is done with after this call: one record serves them all.
-      const w: PendingLoss = this.opts.trackPending ? { e: d.e, portion, saleDay, loss, excluded, matched: 0 } : this.scratchLoss;
-      if (!this.opts.trackPending) {
-        w.e = d.e;
-        w.portion = portion;
-        w.saleDay = saleDay;
-        w.loss = loss;
-        w.excluded = excluded;
-        w.matched = 0;
-      }
-      this.absorbLoss(w, this.lowerBoundDay(saleDay - WASH_WINDOW_DAYS));
-      if (this.opts.trackPending && w.matched < portion.qty) this.pending.push(w);
-    }
-  }
-
-  /** Pending losses absorb the just-appended acquisition `a` (oldest sale first, as the full pass matches). */
-  private absorbPending(a: number): LateWash[] {
-    const day = this.acqDay(a);
-    const out: LateWash[] = [];
-    // Sales more than 30 days before this purchase can never match again (purchases come in time order).
-    while (this.pendingHead < this.pending.length && (this.pending[this.pendingHead] as PendingLoss).saleDay + WASH_WINDOW_DAYS < day) this.pendingHead++;
-    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
-      this.pending = this.pending.slice(this.pendingHead);
-      this.pendingHead = 0;
-    }
-    for (let i = this.pendingHead; i < this.pending.length; i++) {
-      if (this.findEligible(a) !== a) break; // fully absorbed: the later sales find nothing here either
-      const w = this.pending[i] as PendingLoss;
-      if (w.matched === w.portion.qty) continue;
-      const added = this.absorbLoss(w, a);
-      if (added > 0 || w.matched > 0) out.push({ e: w.e, portion: w.portion, added });
-    }
-    return out;
-  }
-
-  /**
-   * Matches the loss's unmatched units to replacements from acquisition `from` on. Each match's
-   * share of the disallowed loss is round(loss × matched-so-far / units) minus the same before it,
-   * so shares never depend on matches found later (the incremental path finds them later).
-   * Returns the cents added to the portion's adjustment.
-   */
-  private absorbLoss(w: PendingLoss, from: number): number {
-    const portion = w.portion;
-    const count = this.matchReplacements(portion.qty - w.matched, w.saleDay, w.excluded, from);
-    if (count === 0) return 0;
-    const before = disallowedAt(w, w.matched);
-    const daysHeld = w.saleDay - portion.holdDay;
-    let cum = w.matched;
-    let prev = before;
-    for (let k = 0; k < count; k++) {
-      cum += this.matchQty[k] as number;
-      const now = disallowedAt(w, cum);
-      const share = now - prev;
-      prev = now;
-      const p = this.matchPiece[k] as number;
-      this.pBasis[p] = (this.pBasis[p] as number) + share;
-      this.pOrigBasis[p] = (this.pOrigBasis[p] as number) + share;
-      this.pWashAdj[p] = (this.pWashAdj[p] as number) + share;
-      if ((this.pAcq[p] as number) < this.acquiredThrough) this.heldChanged(p, 0, share);
-      const hold = this.acqDay(this.pAcq[p] as number) - daysHeld;
-      this.pHold[p] = hold;
-      this.pThreshold[p] = longTermThresholdDay(hold);
-      this.touched(p);
-    }
-    assert(cum <= portion.qty, 'matched units within the loss units');
-    const added = prev - before;
-    assert(added >= 0 && prev <= w.loss, 'disallowed loss within the loss');
-    w.matched = cum;
-    portion.adjustment += added;
-    // A disallowed amount that rounds to zero cents changes no column; the form wants a code only with an amount.
-    if (portion.adjustment > 0) portion.code = 'W';
-    this.washDisallowed += added;
-    return added;
-  }
-
-  /**
-   * Marks up to `units` replacement units (earliest acquired first, from acquisition `from`) as
-   * absorbing a loss. Returns how many matches; they are in matchPiece / matchQty [0, count).
-   */
-  private matchReplacements(units: number, saleDay: number, excluded: number, from: number): number {
-    let count = 0;
-    let need = units;
-    let a = this.findEligible(from);
-    while (need > 0 && a < this.nAcq) {
-      if (this.acqDay(a) > saleDay + WASH_WINDOW_DAYS) break;
-      if (a !== excluded) {
-        let open = false;
-        // A split below links an absorbed piece at the end of the chain: visited, never a candidate.
-        for (let p = this.acqFirst[a] as number; p >= 0; p = this.pNext[p] as number) {
-          const have = this.pQty[p] as number;
-          if (this.pAbsorbed[p] === 1 || have === 0) continue;
-          if (need === 0) {
-            open = true;
-            break;
-          }
-          const m = need < have ? need : have;
-          let target = p;
-          if (m === have) this.pAbsorbed[p] = 1;
-          else {
-            target = this.splitOff(p, m);
-            open = true;
-          }
-          if (count === this.matchPiece.length) this.growMatches();
-          this.matchPiece[count] = target;
-          this.matchQty[count] = m;
-          count++;
-          need -= m;
-        }
-        if (!open) (this.nextEligible as Int32Array)[a] = a + 1;
-      }
-      a = this.findEligible(a + 1);
-    }
-    return count;
-  }
-
-  private growMatches(): void {
-    const piece = new Int32Array(this.matchPiece.length * 2);
-    piece.set(this.matchPiece);
-    this.matchPiece = piece;
-    const qty = new Float64Array(this.matchQty.length * 2);
-    qty.set(this.matchQty);
-    this.matchQty = qty;
-  }
-
-  /** Splits `m` units off a piece into a new absorbed piece of the same acquisition. */
-  private splitOff(p: number, m: number): number {
+  /** Splits `m` units off a piece into a new absorbed piece of the same acquisition (wash.ts). */
+  splitOffAbsorbed(p: number, m: number): number {
     if (this.nPieces === this.pQty.length) this.growPieces();
     const basis = this.split(p, m);
     const np = this.nPieces++;
@@ -791,10 +612,4 @@ export class LotBook {
     }
     return np;
   }
-}
-
-/** The loss disallowed once `units` of the loss portion's units are matched (rounded to the cent). */
-function disallowedAt(w: PendingLoss, units: number): number {
-  const qty = w.portion.qty;
-  return units === qty ? w.loss : mulDivRound(w.loss, units, qty);
 }

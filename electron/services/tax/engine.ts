@@ -1,5 +1,6 @@
 // The yearly computation and the two live views (unrealized positions, what-if sale).
-import { LotBook, WASH_WINDOW_DAYS, type Disposal, type Portion } from './book.js';
+import { LotBook, type Disposal, type Portion } from './book.js';
+import { WASH_WINDOW_DAYS } from './wash.js';
 import { CSV_BYTES_MAX, forEachCsvTransaction } from './csv.js';
 import { readCsvFileBytesInto } from './csv-bytes.js';
 import { collectCsvSplit, shared, sharedUtf8, SPLIT_LINES_MIN, utf8Text } from './csv-split.js';

@@ -5,14 +5,15 @@
 //
 // What it cannot follow step by step (an event earlier than one already applied, a standing
 // order reaching back before the last event) throws NeedsFullRecompute: the owner rebuilds.
-import { LotBook, type Disposal, type LateWash, type Portion, type Taken } from './book.js';
+import { LotBook, type Disposal, type Portion, type Taken } from './book.js';
 import { civilFromDay, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
 import { asOfMs, assertSafeSum, boxes, computeFromEvents, marketPrice, methodOrdersMs, parseSettings, saleLots, unrealizedLot, whatIfResult } from './engine.js';
 import { decimalProblem, formatCentsN as formatCents, formatQtyN as formatQty, mulDivRoundN as mulDivRound, parseQtyN, valueCents, QTY_DECIMALS } from './fixed.js';
 import { IdIndex } from './ids.js';
 import { isAcquisitionCode, prepareAll, prepareOne, type EvStore } from './prepare.js';
 import { BOX_LINE, computeScheduleD, type CentTotals } from './schedule.js';
-import { WASH_WINDOW_DAYS } from './book.js';
+import { WASH_WINDOW_DAYS, type LateWash } from './wash.js';
+import { assert } from '../../../shared/assert.js';
 import {
   LIMITS, TaxInputError, type Box, type LotSource, type LotMethod, type MethodOrder, type ScheduleD, type TaxSettings, type TaxSettingsInput, type TaxTransaction, type TaxYearResult,
   type TaxWarning, type UnrealizedLot, type WhatIfResult,
@@ -312,9 +313,11 @@ export class LiveTax {
     return out;
   }
 
-  /** The wash-sale matching of LotBook, read-only: what this sale's loss portions would match now. */
+  /** The wash-sale matching of the book (wash.ts), read-only: what this sale's loss portions would match now. */
   private trialWash(portions: Portion[], taken: readonly Taken[], saleDay: number): void {
     const b = this.book;
+    const wash = b.wash;
+    assert(wash !== null, 'a book made with wash sales on');
     const used = new Map<number, number>();
     for (const t of taken) used.set(t.piece, t.qty); // units the sale itself takes are out of the book
     for (const portion of portions) {
@@ -322,7 +325,7 @@ export class LiveTax {
       if (loss <= 0) continue;
       const excluded = b.pAcq[portion.piece] as number;
       let need = portion.qty;
-      for (let a = b.findEligible(b.lowerBoundDay(saleDay - WASH_WINDOW_DAYS)); need > 0 && a < b.nAcq; a = b.findEligible(a + 1)) {
+      for (let a = wash.findEligible(b.lowerBoundDay(saleDay - WASH_WINDOW_DAYS)); need > 0 && a < b.nAcq; a = wash.findEligible(a + 1)) {
         if (b.acqDay(a) > saleDay + WASH_WINDOW_DAYS) break;
         if (a === excluded) continue;
         for (const p of b.piecesOf(a)) {
