@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../platform/index.js';
-import { OrderEntryError } from '../../electron/services/orders/index.js';
+import { OrderEntryError, type OrderChange } from '../../electron/services/orders/index.js';
 import { openWallet, until } from './wallet-wiring.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -75,8 +75,13 @@ describe('cancelling orders placed elsewhere', () => {
     await platform.close();
     platform = null;
     await until('the wallet to see the platform gone', () => !w.orders.isOnline());
+    const changes: OrderChange[] = [];
+    const unsubscribe = w.orders.subscribe((ch) => changes.push(ch));
     const queued = w.orders.cancelExternal({ order_id: b.order_id });
+    unsubscribe();
     expect(queued.cancel).toBe('pending');
+    // The view is pushed the external order's change (its row then shows the pending cancel).
+    expect(changes).toEqual([{ kind: 'orders', client_order_ids: [], external_order_ids: [b.order_id], from_feed: false }]);
     // Asking again while it waits is harmless: still one request.
     expect(w.orders.cancelExternal({ order_id: b.order_id }).cancel).toBe('pending');
     expect(w.ledger.database().prepare("SELECT count(*) FROM external_cancels WHERE state = 'pending'").pluck().get()).toBe(1);

@@ -282,7 +282,7 @@ export class OrderService {
     }
     const now = this.clock.now_ms();
     this.st.requestExternalCancel.run(order_id, now, now);
-    this.emit([order_id]);
+    this.emit([], [order_id]); // an external order: the view updates that row, by its platform id
     this.kick();
     return externalView(this.feed.byId(order_id)!);
   }
