@@ -168,7 +168,7 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
     getTaxSummary: async (req) => ctx.tax.summary(req.year),
     getTaxView: async () => ctx.tax.view(),
     getHoldings: async () => ctx.tax.holdings(),
-    whatIfSale: async (req) => ctx.tax.whatIf(req.quantity, req.price_usd, req.lots),
+    whatIfSale: async (req) => ctx.tax.whatIf(req.quantity, req.price_usd, req.lots, req.fee_usd),
     exportTaxReport: async (req) => ctx.tax.export(req.year),
     getPreferences: async () => ctx.preferences.get(),
     updatePreferences: async (req) => ctx.preferences.update(req),

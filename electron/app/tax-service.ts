@@ -194,11 +194,11 @@ export class TaxService {
   }
 
   /** The sale's lots and gains now; `lots`: the lots chosen (specific identification), else the method in force. */
-  async whatIf(quantity: string, price_usd: string | undefined, lots?: readonly LotPick[]): Promise<MethodResponse<'whatIfSale'>> {
+  async whatIf(quantity: string, price_usd: string | undefined, lots?: readonly LotPick[], fee_usd?: string): Promise<MethodResponse<'whatIfSale'>> {
     const price = price_usd ?? this.lastPrice();
     if (!price) throw new WalletApiError('no_price', 'No market price is known yet: enter the price to test.');
     const named = lots?.map((l) => ({ id: l.lot_id, quantity: l.quantity }));
-    const r = await this.ask<WhatIfResult>({ what: 'whatif', quantity, price, now: this.now().toISOString(), ...(named ? { lots: named } : {}) });
+    const r = await this.ask<WhatIfResult>({ what: 'whatif', quantity, price, now: this.now().toISOString(), ...(named ? { lots: named } : {}), ...(fee_usd ? { fee: fee_usd } : {}) });
     return {
       method: r.method, needs_lot_selection: r.needs_lot_selection, quantity: r.quantity, price_usd: price, proceeds: r.proceeds, cost_basis: r.cost_basis,
       short_term_gain: r.short_term_gain, long_term_gain: r.long_term_gain,

@@ -6,6 +6,7 @@ import {
   problems,
   quantityForPercent,
   warnings,
+  expectedSellPrice,
   wouldCross,
   type TicketDraft,
   type TicketRules,
@@ -101,6 +102,24 @@ describe('wouldCross and warnings', () => {
     expect(warnings(draft({ price: '1.52' }), MARKET).join(' ')).toMatch(/crosses the book/);
     expect(warnings(draft({ price: '1.52', post_only: true }), MARKET).join(' ')).toMatch(/refuse/);
     expect(warnings(draft({ price: '1.5' }), MARKET)).toEqual([]);
+  });
+
+  it('warns when an order that must trade at once cannot reach the book (nothing would fill)', () => {
+    const none = /nothing would fill now/;
+    expect(warnings(draft({ type: 'market', time_in_force: 'IOC', price: '1.50' }), MARKET).join(' ')).toMatch(/worst price 1\.5 is below the best ask \(1\.5100\)/);
+    expect(warnings(draft({ type: 'market', time_in_force: 'IOC', price: '1.51' }), MARKET).join(' ')).not.toMatch(none);
+    expect(warnings(draft({ side: 'sell', type: 'market', time_in_force: 'FOK', price: '1.4901' }), MARKET).join(' ')).toMatch(/above the best bid \(1\.4900\)/);
+    expect(warnings(draft({ time_in_force: 'IOC', price: '1.50' }), MARKET).join(' ')).toMatch(/Your price 1\.5 is below the best ask/);
+    expect(warnings(draft({ time_in_force: 'GTC', price: '1.50' }), MARKET).join(' ')).not.toMatch(none); // it rests
+    expect(warnings(draft({ type: 'market', time_in_force: 'IOC', price: '1.50' }), { best_bid: null, best_ask: null, last: null }).join(' ')).not.toMatch(none);
+  });
+
+  it('previews a sale at the price it is expected to fill at', () => {
+    expect(expectedSellPrice({ type: 'limit', price: '1.3' }, MARKET)).toBe('1.4900'); // crosses: trades at the bid
+    expect(expectedSellPrice({ type: 'limit', price: '1.6' }, MARKET)).toBe('1.6'); // rests at its limit
+    expect(expectedSellPrice({ type: 'market', price: '1.2' }, MARKET)).toBe('1.4900');
+    expect(expectedSellPrice({ type: 'limit', price: '' }, MARKET)).toBe('1.4900');
+    expect(expectedSellPrice({ type: 'market', price: '1.2' }, { best_bid: null, best_ask: null, last: null })).toBe('1.2');
   });
 });
 

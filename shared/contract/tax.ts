@@ -1,7 +1,7 @@
 // Wallet API shapes for tax lots and the yearly gains report (the engine is
 // electron/services/tax; rules in the domain notes). Amounts are decimal strings.
 import { z } from 'zod';
-import { zDecimal, zPositiveDecimal } from '../money.js';
+import { zDecimal, zNonNegativeDecimal, zPositiveDecimal } from '../money.js';
 import { zIsoTime } from '../platform/events.js';
 
 /** 'specific': specific identification. A sell names its lots (the order ticket's choice); a
@@ -115,6 +115,8 @@ export const WhatIfRequest = z.strictObject({
   price_usd: zPositiveDecimal.optional(),
   /** Specific identification: the held lots to sell, in order, adding up to `quantity`. Absent: the method in force. */
   lots: zLotPicks.optional(),
+  /** The sale's fee (the order ticket's estimate), taken from the proceeds as on Form 8949. Default 0. */
+  fee_usd: zNonNegativeDecimal.optional(),
 });
 export const WhatIfResponse = z.strictObject({
   /** How the portions were taken: 'specific' when lots were named, else the standing method ('fifo' when it is specific). */

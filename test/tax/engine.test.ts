@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeTaxYear, TaxInputError, whatIfSale, type TaxTransaction } from '../../electron/services/tax/index.js';
+import { LiveTax } from '../../electron/services/tax/live.js';
+import { dec } from '../../shared/money.js';
 import { tx } from './helpers.js';
 
 function thrown(f: () => unknown): TaxInputError {
@@ -154,6 +156,28 @@ describe('what-if sale', () => {
   });
   it('refuses to sell more than is held at that time', () => {
     expect(() => whatIfSale([tx('buy', '2025-01-05', '1', '1')], {}, '2', '1', '2025-06-01T00:00:00Z')).toThrow(TaxInputError);
+  });
+  it.each([
+    // fee, proceeds, gain (15 at $2 from lots of basis $25)
+    ['0', '30.00', '5.00'],
+    ['0.06', '29.94', '4.94'],
+    ['0.001833', '30.00', '5.00'], // price × qty − fee rounded once to the cent, as a sell row is
+    ['0.015', '29.99', '4.99'], // 29.985: half a cent rounds up
+    ['30', '0.00', '-25.00'],
+  ])('takes a fee of %s from the proceeds (%s), as Form 8949 does', (fee, proceeds, gain) => {
+    const txs = [tx('buy', '2024-01-05', '10', '1', { id: 'old' }), tx('buy', '2025-01-05', '10', '3', { id: 'new' })];
+    const w = whatIfSale(txs, {}, '15', '2', '2025-06-01T00:00:00Z', undefined, fee);
+    expect(w.proceeds).toBe(proceeds);
+    expect(dec(w.short_term_gain).plus(dec(w.long_term_gain)).toFixed(2)).toBe(gain);
+    const live = LiveTax.build(txs, {});
+    expect(live.whatIf('15', '2', '2025-06-01T00:00:00Z', undefined, fee)).toEqual(w);
+  });
+  it('refuses a fee above the value of the sale, or not a decimal, naming it', () => {
+    const txs = [tx('buy', '2025-01-05', '10', '1')];
+    for (const fee of ['30.01', '-1', 'x']) {
+      expect(() => whatIfSale(txs, {}, '15', '2', '2025-06-01T00:00:00Z', undefined, fee)).toThrow(/fee/);
+      expect(() => LiveTax.build(txs, {}).whatIf('15', '2', '2025-06-01T00:00:00Z', undefined, fee)).toThrow(/fee/);
+    }
   });
 });
 

@@ -245,6 +245,17 @@ export function marketPrice(text: string, column: string): string {
   return text;
 }
 
+/**
+ * Net proceeds of a what-if sale in cents: price × quantity − fee, rounded once to the cent as a
+ * sell row's are (the fee as the order ticket estimates it; '0' when none is given).
+ */
+export function saleProceeds(price: string, qty: number, fee_usd = '0'): number {
+  const fee = marketPrice(fee_usd, 'fee_usd');
+  const cents = valueCents(price, qty, fee, -1);
+  if (cents < 0) throw new TaxInputError(`the fee ${fee} exceeds the value of the sale`, 'fee_usd');
+  return cents;
+}
+
 /** The acquisition's transaction type, as a lot source (only buy, mint and income acquire). */
 export function lotSource(book: LotBook, acq: number): LotSource {
   const code = book.ev.type[book.acqEv[acq] as number] as number;
@@ -281,7 +292,7 @@ export function unrealizedLot(book: LotBook, p: number, price: string, today: nu
 /** The lots, proceeds and short/long gain that selling `quantity` at `price_usd` at time `at` would realize under the method in force. */
 export function whatIfSale(
   transactions: readonly TaxTransaction[], settingsInput: TaxSettingsInput, quantity: string, price_usd: string, at: string,
-  lots?: { id: string; quantity: string }[],
+  lots?: { id: string; quantity: string }[], fee_usd = '0',
 ): WhatIfResult {
   const s = parseSettings(settingsInput);
   const problem = decimalProblem(quantity, QTY_DECIMALS);
@@ -289,6 +300,7 @@ export function whatIfSale(
   const qty = parseQtyN(quantity);
   if (qty <= 0) throw new TaxInputError('must be greater than 0', 'quantity');
   const price = marketPrice(price_usd, 'price_usd');
+  const proceeds = saleProceeds(price, qty, fee_usd);
   const ms = asOfMs(at, 'at');
   const dayOf = makeDayOf(s.tz);
   const ev = prepareAll(transactions, s, dayOf);
@@ -297,7 +309,7 @@ export function whatIfSale(
   const refs = lots ? saleLots(lots, qty) : null;
   // The hypothetical sale is appended after every real event; the book has applied those up to `at`.
   const e = ev.n;
-  ev.push({ id: '(what-if)', row: undefined, price: '', type: 'sell', ms, day: dayOf(ms), qty, cents: valueCents(price, qty, '0', 1), income: 0, lots: null });
+  ev.push({ id: '(what-if)', row: undefined, price: '', type: 'sell', ms, day: dayOf(ms), qty, cents: proceeds, income: 0, lots: null });
   // Without lots under specific ID: what a fill without a choice would get (FIFO), flagged.
   const needs = refs === null && book.methodAt(ms) === 'specific';
   const d = book.dispose(e, refs, true);

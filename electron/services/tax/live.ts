@@ -7,8 +7,8 @@
 // order reaching back before the last event) throws NeedsFullRecompute: the owner rebuilds.
 import { LotBook, type Disposal, type Portion, type Taken } from './book.js';
 import { civilFromDay, makeDayOf, parseTimestamp, type DayOf } from './dates.js';
-import { asOfMs, assertSafeSum, boxes, computeFromEvents, marketPrice, methodOrdersMs, parseSettings, saleLots, unrealizedLot, whatIfResult } from './engine.js';
-import { decimalProblem, formatCentsN as formatCents, formatQtyN as formatQty, mulDivRoundN as mulDivRound, parseQtyN, valueCents, QTY_DECIMALS } from './fixed.js';
+import { asOfMs, assertSafeSum, boxes, computeFromEvents, marketPrice, methodOrdersMs, parseSettings, saleLots, saleProceeds, unrealizedLot, whatIfResult } from './engine.js';
+import { decimalProblem, formatCentsN as formatCents, formatQtyN as formatQty, mulDivRoundN as mulDivRound, parseQtyN, QTY_DECIMALS } from './fixed.js';
 import { IdIndex } from './ids.js';
 import { isAcquisitionCode, prepareAll, prepareOne, type EvStore } from './prepare.js';
 import { BOX_LINE, computeScheduleD, type CentTotals } from './schedule.js';
@@ -261,15 +261,17 @@ export class LiveTax {
 
   /**
    * What selling `quantity` at `price_usd` now would realize, as whatIfSale computes it; changes
-   * nothing. `lots`: the lots chosen (specific identification), else the standing method's.
+   * nothing. `lots`: the lots chosen (specific identification), else the standing method's;
+   * `fee_usd`: the sale's fee, taken from the proceeds.
    */
-  whatIf(quantity: string, price_usd: string, at: string, lots?: readonly { id: string; quantity: string }[]): WhatIfResult {
+  whatIf(quantity: string, price_usd: string, at: string, lots?: readonly { id: string; quantity: string }[], fee_usd = '0'): WhatIfResult {
     this.assertUsable();
     const problem = decimalProblem(quantity, QTY_DECIMALS);
     if (problem) throw new TaxInputError(problem, 'quantity');
     const qty = parseQtyN(quantity);
     if (qty <= 0) throw new TaxInputError('must be greater than 0', 'quantity');
     const price = marketPrice(price_usd, 'price_usd');
+    const proceeds = saleProceeds(price, qty, fee_usd);
     const refs = lots ? saleLots(lots, qty) : null;
     const ms = this.viewMs(at, 'at');
     const b = this.book;
@@ -298,7 +300,6 @@ export class LiveTax {
       }
       if (need !== 0) throw new Error('tax engine invariant violated: the pool holds what `held` says');
     }
-    const proceeds = valueCents(price, qty, '0', 1);
     const portions = b.allocateProceeds(proceeds, qty, taken);
     const day = this.dayOf(ms);
     if (this.settings.wash_sale) this.trialWash(portions, taken, day);

@@ -99,7 +99,7 @@ export function fastQty(): number {
   return qty > QTY_MAX ? -1 : qty;
 }
 
-/** Cents of the scanned price × `qty` units, rounded half-even like valueCents. */
+/** Cents of the scanned price × `qty` units, rounded half away from zero like valueCents. */
 export function fastBase(qty: number): number {
   if (scanned.neg || scanned.digits > 15 || scanned.scale > 16) return -1;
   const prod = scanned.mant * qty;

@@ -56,7 +56,7 @@ export const zToWorker = z.discriminatedUnion('kind', [
     q: z.discriminatedUnion('what', [
       z.strictObject({ what: z.literal('summary'), year: z.number().int().min(2000).max(2200), price: z.string().max(40).nullable(), now: z.string().max(40), lots_max: z.number().int().nonnegative().max(100_000) }),
       z.strictObject({ what: z.literal('holdings') }),
-      z.strictObject({ what: z.literal('whatif'), quantity: z.string().max(40), price: z.string().max(40), now: z.string().max(40), lots: zLotRefs.optional() }),
+      z.strictObject({ what: z.literal('whatif'), quantity: z.string().max(40), price: z.string().max(40), now: z.string().max(40), lots: zLotRefs.optional(), fee: z.string().max(40).optional() }),
       z.strictObject({ what: z.literal('export'), year: z.number().int().min(2000).max(2200), now: z.string().max(40) }),
     ]),
   }),

@@ -167,7 +167,7 @@ async function answer(s: State, q: Question): Promise<Answer> {
     case 'holdings':
       return { ...asOf(s), groups: live.holdings() };
     case 'whatif':
-      return live.whatIf(q.quantity, q.price, q.now, q.lots);
+      return live.whatIf(q.quantity, q.price, q.now, q.lots, q.fee);
     case 'export': {
       const data_as_of = ledgerDataAsOf(s.cursor_seq, s.cursor_time);
       const files = await buildReportFiles(live.fullYear(q.year, data_as_of), { data_as_of, generated_at: q.now });

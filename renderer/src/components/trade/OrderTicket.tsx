@@ -6,6 +6,7 @@ import { useMarket, usePortfolio, useSession, walletApi } from '../../store';
 import { useInstrument, useTokenSymbol } from '../../store/instrument';
 import { errorText, qty, usd, usdExact } from '../../format';
 import { LOT_SIZE, TICK_SIZE, type PlaceOrderInput } from '../../../../shared/contract/orders';
+import { dec } from '../../../../shared/money';
 import { RadioChoice } from './RadioChoice';
 import { ConfirmOrderDialog } from './ConfirmOrderDialog';
 import { SalePreview } from './SalePreview';
@@ -25,6 +26,9 @@ import {
   TIF_HELP,
   TIF_LABEL,
   warnings as findWarnings,
+  expectedSellPrice,
+  isDecimalText,
+  takerFee,
   type FieldProblem,
   type MarketNow,
   type TicketRules,
@@ -88,6 +92,9 @@ export function OrderTicket() {
   const visible = (field: FieldProblem['field']) => (shown || touched.has(field) ? all.find((p) => p.field === field) : undefined);
   const est = estimate(draft, rules, market);
   const warns = findWarnings(draft, market);
+  // A sale's tax effect at the price it is expected to fill at, net of the fee it pays at most.
+  const sell_price = expectedSellPrice(draft, market);
+  const sale_fee = fees_known && sell_price !== null && isDecimalText(draft.quantity.trim()) ? takerFee(dec(draft.quantity.trim()).mul(dec(sell_price)), rules.taker_fee_bps).toFixed() : null;
   const tifs = allowedTif(draft.type);
 
   // A market order cannot be GTC/GTD: move to IOC when the type changes, and back.
@@ -235,7 +242,7 @@ export function OrderTicket() {
       )}
       {draft.side === 'sell' && (
         <>
-          <SalePreview quantity={draft.quantity} price={draft.price || market.best_bid || ''} lots={lotPicks(draft)} />
+          <SalePreview quantity={draft.quantity} price={sell_price ?? ''} fee={sale_fee} lots={lotPicks(draft)} />
           <details className="advanced" open={lotsOpen} onToggle={(e) => setLotsOpen((e.target as HTMLDetailsElement).open)}>
             <summary>Choose lots (specific identification){lotPicks(draft) ? ': chosen' : ''}</summary>
             <LotPicker quantity={draft.quantity} picks={draft.lot_picks ?? {}} onChange={(lot_picks) => edit({ lot_picks })} problem={visible('lots')?.message ?? null} />

@@ -1,9 +1,10 @@
 // The tax effect of the sale being typed, live: it follows the quantity and price as they
-// change (debounced), and the lots held (a new tax view re-asks). Lists the lots the sale
+// change (debounced), and the lots held (a new tax view re-asks). Priced where the sale is
+// expected to fill (the ticket's expectedSellPrice), its proceeds net of the fee. Lists the lots the sale
 // would use under the method in force, with their term and gain.
 import { useEffect, useRef, useState } from 'react';
 import { useTax, walletApi } from '../../store';
-import { civilDate, errorText, qty, usd } from '../../format';
+import { civilDate, errorText, qty, usd, usdExact } from '../../format';
 import { zPositiveDecimal } from '../../../../shared/money';
 import type { MethodResponse } from '../../../../shared/contract/wallet-api';
 
@@ -13,7 +14,7 @@ type WhatIf = MethodResponse<'whatIfSale'>;
 const DEBOUNCE_MS = 150;
 const isDecimal = (s: string) => zPositiveDecimal.safeParse(s).success;
 
-export function SalePreview({ quantity, price, lots }: { quantity: string; price: string; lots: { lot_id: string; quantity: string }[] | null }) {
+export function SalePreview({ quantity, price, fee, lots }: { quantity: string; price: string; fee: string | null; lots: { lot_id: string; quantity: string }[] | null }) {
   const as_of = useTax((s) => s.view?.as_of_seq ?? 0);
   // The answer is kept with the input it answers, so a stale one is never shown.
   const [answer, setAnswer] = useState<{ key: string; preview: WhatIf | null; error: string | null } | null>(null);
@@ -22,19 +23,19 @@ export function SalePreview({ quantity, price, lots }: { quantity: string; price
   const pr = price.trim();
   const valid = isDecimal(q) && (pr === '' || isDecimal(pr));
   const lots_json = lots ? JSON.stringify(lots) : '';
-  const key = `${q}@${pr}@${lots_json}`;
+  const key = `${q}@${pr}@${fee ?? ''}@${lots_json}`;
 
   useEffect(() => {
     if (!valid) return;
     const n = ++asked.current;
     const t = setTimeout(() => {
       walletApi()
-        .whatIfSale({ quantity: q, ...(pr ? { price_usd: pr } : {}), ...(lots_json ? { lots: JSON.parse(lots_json) as { lot_id: string; quantity: string }[] } : {}) })
+        .whatIfSale({ quantity: q, ...(pr ? { price_usd: pr } : {}), ...(fee ? { fee_usd: fee } : {}), ...(lots_json ? { lots: JSON.parse(lots_json) as { lot_id: string; quantity: string }[] } : {}) })
         .then((r) => { if (n === asked.current) setAnswer({ key, preview: r, error: null }); })
         .catch((err: unknown) => { if (n === asked.current) setAnswer({ key, preview: null, error: errorText(err) }); });
     }, DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [valid, q, pr, key, lots_json, as_of]);
+  }, [valid, q, pr, fee, key, lots_json, as_of]);
 
   if (!valid || !answer || answer.key !== key) return null;
   const { preview, error } = answer;
@@ -43,7 +44,7 @@ export function SalePreview({ quantity, price, lots }: { quantity: string; price
   const gain = (s: string) => <span className={s.startsWith('-') ? 'neg' : 'pos'}>{usd(s)}</span>;
   return (
     <section className="sale-preview" aria-label="Tax effect of this sale" data-testid="sale-preview" data-price={p.price_usd}>
-      <h3>Tax effect ({p.method === 'specific' ? 'chosen lots' : p.method.toUpperCase()}) at {usd(p.price_usd, 4)}</h3>
+      <h3>Tax effect ({p.method === 'specific' ? 'chosen lots' : p.method.toUpperCase()}) at {usd(p.price_usd, 4)}{fee ? `, after a fee of up to ${usdExact(fee)}` : ''}</h3>
       {p.needs_lot_selection && <p className="small warning-text">Your standing method is specific identification: choose the lots below (otherwise FIFO's are shown, and a fill without a choice takes them).</p>}
       <dl className="ticket-summary">
         <dt>Proceeds</dt><dd>{usd(p.proceeds)}</dd>

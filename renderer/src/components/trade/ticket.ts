@@ -131,10 +131,27 @@ export function estimate(d: TicketDraft, rules: TicketRules, market: MarketNow):
 /** A limit buy at or above the best ask (a sell at or below the best bid) trades at once. */
 export function wouldCross(d: Pick<TicketDraft, 'side' | 'type' | 'price'>, market: MarketNow): boolean {
   if (d.type === 'market') return true;
+  return reachesBook(d, market);
+}
+
+/** The price (a limit, or a market order's worst price) reaches the best opposite price of the book. */
+function reachesBook(d: Pick<TicketDraft, 'side' | 'price'>, market: MarketNow): boolean {
   if (!isDecimalText(d.price)) return false;
   const p = dec(d.price);
   if (d.side === 'buy') return market.best_ask !== null && p.gte(dec(market.best_ask));
   return market.best_bid !== null && p.lte(dec(market.best_bid));
+}
+
+/**
+ * The price a sale is expected to fill at, for its tax preview: a sell that reaches the best bid
+ * (a market sell, or a limit at or below it) trades at about the best bid, not at its own
+ * price; one that rests fills at its limit. Null while neither is known.
+ */
+export function expectedSellPrice(d: Pick<TicketDraft, 'type' | 'price'>, market: MarketNow): string | null {
+  const bid = market.best_bid;
+  if (d.type === 'market') return bid ?? (isDecimalText(d.price) ? d.price : null);
+  if (!isDecimalText(d.price)) return bid;
+  return bid !== null && dec(d.price).lte(dec(bid)) ? bid : d.price;
 }
 
 /** Warnings that do not stop the order but that the user should see before sending it. */
@@ -149,6 +166,14 @@ export function warnings(d: TicketDraft, market: MarketNow): string[] {
       const percent = off.mul(100).toDecimalPlaces(1, D.ROUND_HALF_UP).toFixed(1);
       out.push(`The price is ${percent}% ${p.gt(reference) ? 'above' : 'below'} the market (${reference.toDecimalPlaces(4, D.ROUND_HALF_UP).toFixed(4)}).`);
     }
+  }
+  // An order that must trade at once (market, IOC, FOK) but whose price cannot reach the book
+  // fills nothing and is canceled: say so before it is sent.
+  const immediate = d.type === 'market' || d.time_in_force === 'IOC' || d.time_in_force === 'FOK';
+  const best = d.side === 'buy' ? market.best_ask : market.best_bid;
+  if (immediate && best !== null && !reachesBook(d, market)) {
+    const what = d.type === 'market' ? 'worst price' : 'price';
+    out.push(`Your ${what} ${p.toFixed()} is ${d.side === 'buy' ? 'below the best ask' : 'above the best bid'} (${best}): nothing would fill now, and the order would be canceled.`);
   }
   if (d.type === 'limit' && wouldCross(d, market)) {
     out.push(
