@@ -1,5 +1,5 @@
 // The Trade workspace: market header on top; book and trades on the left, the chart in the
-// centre, the order ticket on the right, orders along the bottom. Panels are resizable
+// centre, orders under them, the order ticket on the right, full height. Panels are resizable
 // (react-resizable-panels: pointer and keyboard on the separators), the sizes are remembered,
 // and "Reset layout" restores the defaults. Narrow windows get one column instead.
 import { useEffect, useState, type ReactNode } from 'react';
@@ -17,8 +17,9 @@ import './trade.css';
 const WIDE_MIN_PX = 1000;
 
 export const DEFAULT_LAYOUTS: Record<string, Layout> = {
-  'trade-rows': { 'trade-top': 72, 'trade-orders': 28 },
-  'trade-cols': { 'trade-market': 22, 'trade-chart': 53, 'trade-ticket': 25 },
+  'trade-main': { 'trade-left': 73, 'trade-ticket': 27 },
+  'trade-rows': { 'trade-top': 70, 'trade-orders': 30 },
+  'trade-cols': { 'trade-market': 29, 'trade-chart': 71 },
   'trade-side': { 'trade-book': 66, 'trade-trades': 34 },
 };
 
@@ -81,24 +82,29 @@ export function TradeWorkspace() {
     <div className="trade-workspace">
       <MarketHeader onResetLayout={resetLayout} />
       <div className="ws-body">
-        <SavedGroup id="trade-rows" orientation="vertical" generation={generation}>
-          <Panel id="trade-top" minSize="240px">
-            <SavedGroup id="trade-cols" orientation="horizontal" generation={generation}>
-              <Panel id="trade-market" minSize="200px" className="ws-panel">
-                <SavedGroup id="trade-side" orientation="vertical" generation={generation}>
-                  <Panel id="trade-book" minSize="120px" className="ws-panel scroll"><OrderBook fit /></Panel>
-                  <Handle label="Resize order book and recent trades" orientation="vertical" />
-                  <Panel id="trade-trades" minSize="80px" className="ws-panel"><RecentTrades scroll /></Panel>
+        {/* The ticket runs the full height on the right (a sale's tax preview and its lots need the room); orders sit under the chart and book. */}
+        <SavedGroup id="trade-main" orientation="horizontal" generation={generation}>
+          <Panel id="trade-left" minSize="560px">
+            <SavedGroup id="trade-rows" orientation="vertical" generation={generation}>
+              <Panel id="trade-top" minSize="240px">
+                <SavedGroup id="trade-cols" orientation="horizontal" generation={generation}>
+                  <Panel id="trade-market" minSize="200px" className="ws-panel">
+                    <SavedGroup id="trade-side" orientation="vertical" generation={generation}>
+                      <Panel id="trade-book" minSize="120px" className="ws-panel scroll"><OrderBook fit /></Panel>
+                      <Handle label="Resize order book and recent trades" orientation="vertical" />
+                      <Panel id="trade-trades" minSize="80px" className="ws-panel"><RecentTrades scroll /></Panel>
+                    </SavedGroup>
+                  </Panel>
+                  <Handle label="Resize order book and chart" orientation="horizontal" />
+                  <Panel id="trade-chart" minSize="320px" className="ws-panel"><ChartPanel variant="workspace" /></Panel>
                 </SavedGroup>
               </Panel>
-              <Handle label="Resize order book and chart" orientation="horizontal" />
-              <Panel id="trade-chart" minSize="320px" className="ws-panel"><ChartPanel variant="workspace" /></Panel>
-              <Handle label="Resize chart and order ticket" orientation="horizontal" />
-              <Panel id="trade-ticket" minSize="260px" className="ws-panel scroll"><OrderTicket /></Panel>
+              <Handle label="Resize workspace and orders" orientation="vertical" />
+              <Panel id="trade-orders" minSize="90px" className="ws-panel scroll"><OrdersPanel /></Panel>
             </SavedGroup>
           </Panel>
-          <Handle label="Resize workspace and orders" orientation="vertical" />
-          <Panel id="trade-orders" minSize="90px" className="ws-panel scroll"><OrdersPanel /></Panel>
+          <Handle label="Resize chart and order ticket" orientation="horizontal" />
+          <Panel id="trade-ticket" minSize="260px" className="ws-panel scroll"><OrderTicket /></Panel>
         </SavedGroup>
       </div>
     </div>

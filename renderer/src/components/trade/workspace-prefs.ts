@@ -9,8 +9,10 @@ export type PanelLayout = Record<string, number>;
 
 /** The panels of each group, in the order their sizes are stored. */
 export const PANEL_ORDER: Record<string, readonly string[]> = {
+  'trade-main': ['trade-left', 'trade-ticket'],
   'trade-rows': ['trade-top', 'trade-orders'],
-  'trade-cols': ['trade-market', 'trade-chart', 'trade-ticket'],
+  // Three panels until the ticket moved to its own full-height column: a stored three-size layout no longer matches and is ignored.
+  'trade-cols': ['trade-market', 'trade-chart'],
   'trade-side': ['trade-book', 'trade-trades'],
 };
 
