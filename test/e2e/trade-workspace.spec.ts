@@ -55,6 +55,7 @@ test('a whole order placed with the keyboard only', async ({ page }) => {
   await expect(dialog.getByRole('button', { name: /^Buy 7 / })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(dialog).toHaveCount(0);
+  await expect(ticket.getByLabel('Quantity (tokens)')).toBeFocused(); // ready for the next order
   await expect(page.getByTestId('order-message')).toHaveText(/Open on the platform/, { timeout: 30_000 });
   const row = page.getByTestId('orders-table').locator('tbody tr[data-client-order-id]', { hasText: '$0.0011' });
   await expect(row).toHaveAttribute('data-state', 'open');
@@ -63,6 +64,7 @@ test('a whole order placed with the keyboard only', async ({ page }) => {
   // Cancel from the row, with the keyboard; it moves to History as canceled.
   await row.getByRole('button', { name: /^Cancel buy 7/ }).focus();
   await page.keyboard.press('Enter');
+  await expect(page.getByRole('tabpanel')).toBeFocused(); // not lost to the page when the button goes
   await expect(row).toHaveCount(0, { timeout: 30_000 });
   await page.getByRole('tab', { name: 'Open' }).focus();
   await page.keyboard.press('End'); // tabs: arrow keys, Home and End

@@ -82,6 +82,9 @@ export function OrderTicket() {
   const [busy, setBusy] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
   const [placedId, setPlacedId] = useState<string | null>(null);
+  // After a send the quantity takes focus for the next order, once the dialog has closed (a modal
+  // dialog keeps the page inert while open, and closing it would put focus back on the button).
+  const refocus = useRef(false);
   const [lotsOpen, setLotsOpen] = useState(false);
   const quantityRef = useRef<HTMLInputElement>(null);
   const priceRef = useRef<HTMLInputElement>(null);
@@ -102,6 +105,12 @@ export function OrderTicket() {
     if (!tifs.includes(draft.time_in_force)) set({ time_in_force: tifs[0]! });
   }, [draft.type]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  useEffect(() => {
+    if (!refocus.current || pending) return;
+    refocus.current = false;
+    quantityRef.current?.focus();
+  }, [pending]);
+
   const touch = (f: string) => setTouched((t) => new Set(t).add(f));
   const edit = (patch: Parameters<typeof set>[0]) => {
     set(patch);
@@ -117,7 +126,7 @@ export function OrderTicket() {
       resetDraft();
       setShown(false);
       setTouched(new Set());
-      quantityRef.current?.focus();
+      refocus.current = true;
     } catch (err) {
       setSendError(errorText(err));
     } finally {

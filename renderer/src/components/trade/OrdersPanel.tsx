@@ -56,6 +56,9 @@ export function OrdersPanel() {
 
   const act = async (f: () => Promise<unknown>) => {
     setError(null);
+    // The row's Cancel button is about to be replaced by its new state: the keyboard stays in the
+    // table (its pane), not on the page's body.
+    document.getElementById(`orders-pane-${tab}`)?.focus();
     try {
       await f();
     } catch (err) {
