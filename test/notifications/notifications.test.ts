@@ -90,7 +90,7 @@ describe('notifications from applied ledger batches', () => {
     const events = Array.from({ length: 40 }, (_, i) => fill(100 + i, `o-${i}`, '1'));
     const out = a.svc.onLedgerApplied({ events, cursor_seq: 139 });
     expect(out).toHaveLength(1);
-    expect(out[0]!.title).toBe('40 × Buy order filled');
+    expect(out[0]!.title).toBe('40 × Buy order traded'); // no order event in the batch: filled or not is not known
     expect(a.pushed).toHaveLength(1);
     // A handful stays one by one.
     const few = a.svc.onLedgerApplied({ events: Array.from({ length: BATCH_PER_KIND_MAX }, (_, i) => fill(200 + i, `p-${i}`, '2')), cursor_seq: 200 + BATCH_PER_KIND_MAX - 1 });
@@ -99,9 +99,18 @@ describe('notifications from applied ledger batches', () => {
 
   it('fills of one order in one batch are one notification; partial fills say so', () => {
     const drafts = draftsFromEvents([fill(1, 'o1', '10', '0.02'), fill(2, 'o1', '10', '0.03'), orderEv(3, 'o1', 'partially_filled', '20')], 'CMPT');
-    expect(drafts).toEqual([{ key: 'event:ev-1', kind: 'partial_fill', title: 'Buy order partly filled', body: 'Bought 20 of 50 CMPT at an average of $0.0250.', time: t(2) }]);
+    expect(drafts).toEqual([{ key: 'event:ev-1', kind: 'partial_fill', title: 'Buy order partly filled', body: 'Bought 20 CMPT at an average of $0.0250; 20 of 50 filled so far.', time: t(2) }]);
     const full = draftsFromEvents([fill(4, 'o2', '50'), orderEv(5, 'o2', 'filled', '50')], 'CMPT');
     expect(full.map((d) => [d.kind, d.body])).toEqual([['fill', 'Bought 50 CMPT at $0.0250.']]);
+  });
+
+  it('an order filled across two batches: the first says only what it knows, the second that the order is filled', () => {
+    const first = draftsFromEvents([fill(1, 'o1', '20', '0.0306')], 'CMPT');
+    expect(first.map((d) => [d.kind, d.title, d.body])).toEqual([['fill', 'Buy order traded', 'Bought 20 CMPT at $0.0306.']]);
+    const second = draftsFromEvents([fill(2, 'o1', '2.62', '0.0306'), fill(3, 'o1', '7.38', '0.0305'), orderEv(4, 'o1', 'filled', '30', '30')], 'CMPT');
+    expect(second.map((d) => [d.kind, d.title, d.body])).toEqual([['fill', 'Buy order filled', 'Bought the last 10 of 30 CMPT at an average of $0.0305: the order is filled.']]);
+    const ioc = draftsFromEvents([fill(5, 'o3', '4'), { ...orderEv(6, 'o3', 'filled', '4', '10'), status: 'canceled' } as AccountEvent], 'CMPT');
+    expect(ioc.map((d) => [d.kind, d.title, d.body])).toEqual([['partial_fill', 'Buy order partly filled, the rest canceled', 'Bought 4 CMPT at $0.0250; 4 of 10 filled in all.']]);
   });
 
   it('a renewal credit gives its amounts, including what the floor kept back', () => {

@@ -78,21 +78,31 @@ export function draftsFromEvents(events: readonly AccountEvent[], symbol: string
   return collapse(out);
 }
 
+/**
+ * One order's fills in a batch. The title claims only what the batch's order event says (a
+ * batch may hold the first fills of an order and the next batch the rest): "filled" when the
+ * order is, "partly filled" with how much so far, otherwise "traded".
+ */
 function fillDraft(group: Fill[], order: OrderEv | null, symbol: string): Draft {
   const first = group[0]!;
   const qty = group.reduce((acc, f) => acc.plus(dec(f.quantity)), ZERO);
   const notional = group.reduce((acc, f) => acc.plus(dec(f.quantity).times(dec(f.price_usd))), ZERO);
-  const avg = notional.div(qty);
+  const price = `${group.length > 1 ? 'an average of ' : ''}${money(notional.div(qty), 4)}`;
   const verb = first.side === 'buy' ? 'Bought' : 'Sold';
-  const partial = order?.status === 'partially_filled';
-  const of = order ? ` of ${amount(order.quantity)}` : '';
-  return {
-    key: `event:${first.id}`,
-    kind: partial ? 'partial_fill' : 'fill',
-    title: partial ? `${first.side === 'buy' ? 'Buy' : 'Sell'} order partly filled` : `${first.side === 'buy' ? 'Buy' : 'Sell'} order filled`,
-    body: `${verb} ${amount(qty)}${partial ? of : ''} ${symbol} at ${group.length > 1 ? 'an average of ' : ''}${money(avg, 4)}.`,
-    time: group.at(-1)!.time,
-  };
+  const side = first.side === 'buy' ? 'Buy' : 'Sell';
+  const these = `${verb} ${amount(qty)} ${symbol} at ${price}`;
+  const base = { key: `event:${first.id}`, time: group.at(-1)!.time };
+  if (order?.status === 'filled') {
+    const whole = dec(order.quantity);
+    const body = qty.eq(whole) ? `${these}.` : `${verb} the last ${amount(qty)} of ${amount(whole)} ${symbol} at ${price}: the order is filled.`;
+    return { ...base, kind: 'fill', title: `${side} order filled`, body };
+  }
+  const so_far = order ? ` ${amount(order.filled_quantity)} of ${amount(order.quantity)} filled so far.` : '';
+  if (order?.status === 'partially_filled') return { ...base, kind: 'partial_fill', title: `${side} order partly filled`, body: `${these};${so_far}` };
+  if (order && (order.status === 'canceled' || order.status === 'expired' || order.status === 'rejected')) {
+    return { ...base, kind: 'partial_fill', title: `${side} order partly filled, the rest ${order.status}`, body: `${these}; ${amount(order.filled_quantity)} of ${amount(order.quantity)} filled in all.` };
+  }
+  return { ...base, kind: 'fill', title: `${side} order traded`, body: `${these}.` };
 }
 
 /** A catch-up can carry hundreds of old fills: past BATCH_PER_KIND_MAX of a kind, one summary says how many. */
