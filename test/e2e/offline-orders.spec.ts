@@ -124,6 +124,9 @@ test('orders placed while the platform is down reach it exactly once after it re
 
   await page.keyboard.press('Alt+3');
   await expect(page.getByText(/Offline: the order waits in the local queue/)).toBeVisible();
+  // The book and the trades shown are the last known, and say so.
+  await expect(page.getByRole('region', { name: 'Order book' }).getByTestId('stale-tag')).toHaveText('offline: last known');
+  await expect(page.getByRole('region', { name: 'Recent trades' }).getByTestId('stale-tag')).toBeVisible();
   // Far below the market, so they rest in the book instead of filling.
   const quantities = ['10', '11', '12'];
   for (const q of quantities) await placeLimitBuy(page, q, '0.0010');
@@ -135,6 +138,7 @@ test('orders placed while the platform is down reach it exactly once after it re
   await startPlatformProcess();
   await expectOnline(page, app, 90_000);
   await expect(queued).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId('stale-tag')).toHaveCount(0); // live again
   await page.getByRole('tab', { name: 'Open' }).click();
   const rows = page.getByTestId('orders-table').locator('tbody tr[data-client-order-id]');
   await expect(rows.filter({ hasText: 'Open' })).toHaveCount(3, { timeout: 60_000 });

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { bookStats, useMarket } from '../store';
+import { StaleTag } from './StaleTag';
 import { qty, usd } from '../format';
 import type { BookLevelView } from '../store/book';
 import { GROUPINGS, groupLevels } from './book-group';
@@ -76,7 +77,7 @@ export function OrderBook({ fit = false }: { fit?: boolean }) {
   return (
     <section ref={ref} className="card book" aria-label="Order book" data-testid="order-book" data-seq={book?.seq ?? -1} data-deltas-applied={stats.deltas_applied} data-gaps={stats.gaps}>
       <div className="panel-head">
-        <h2>Order book</h2>
+        <h2>Order book <StaleTag /></h2>
         <label className="small muted">
           Group
           <select value={step} onChange={(e) => setStep(e.target.value)} aria-label="Price grouping">

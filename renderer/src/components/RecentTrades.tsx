@@ -1,4 +1,5 @@
 import { useMarket } from '../store';
+import { StaleTag } from './StaleTag';
 import { qty, time, usd } from '../format';
 
 const ROWS = 20;
@@ -9,7 +10,7 @@ export function RecentTrades({ scroll = false }: { scroll?: boolean }) {
   return (
     // In a workspace panel the list scrolls itself, so it takes focus: keyboard users scroll it too.
     <section className={scroll ? 'card trades trades-scroll' : 'card trades'} aria-label="Recent trades" data-testid="recent-trades" tabIndex={scroll ? 0 : undefined}>
-      <h2>Recent trades</h2>
+      <h2>Recent trades <StaleTag /></h2>
       <table className="table compact">
         <thead><tr><th className="num">Price</th><th className="num">Size</th><th>Time</th></tr></thead>
         <tbody>

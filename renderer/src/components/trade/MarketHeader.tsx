@@ -3,19 +3,23 @@
 import { useMarket, usePortfolio } from '../../store';
 import { useMarketTitle, useTokenSymbol } from '../../store/instrument';
 import { pct, qty, usd } from '../../format';
+import { StaleTag } from '../StaleTag';
 
 export function MarketHeader({ onResetLayout }: { onResetLayout?: () => void }) {
   const ticker = useMarket((s) => s.ticker);
+  // Bid, ask and spread from one source: the live book when there is one (the ticker lags it).
+  const bid = useMarket((s) => s.book?.bids[0]?.price ?? s.ticker?.bid ?? null);
+  const ask = useMarket((s) => s.book?.asks[0]?.price ?? s.ticker?.ask ?? null);
   const spread = useMarket((s) => s.book?.spread ?? null);
   const portfolio = usePortfolio((s) => s.portfolio);
   const title = useMarketTitle();
   const symbol = useTokenSymbol();
   return (
     <header className="market-header">
-      <h1 id="trade-title">{title}</h1>
+      <h1 id="trade-title">{title} <StaleTag as_of={ticker?.time ?? null} /></h1>
       <dl className="header-stats">
         <div><dt>Last</dt><dd className="big-num" data-testid="ticker-last">{usd(ticker?.last, 4)}</dd></div>
-        <div><dt>Bid / Ask</dt><dd>{usd(ticker?.bid, 4)} / {usd(ticker?.ask, 4)}</dd></div>
+        <div><dt>Bid / Ask</dt><dd>{usd(bid, 4)} / {usd(ask, 4)}</dd></div>
         <div><dt>Spread</dt><dd>{spread !== null ? usd(spread, 4) : '—'}</dd></div>
         <div><dt>Face value</dt><dd>{usd(ticker?.face_value, 4)}</dd></div>
         <div><dt>Premium</dt><dd>{pct(ticker?.premium)}</dd></div>
