@@ -170,7 +170,10 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
     const status = conn.status(sync);
     events.emit('status', status);
     if (sync) notifications.syncStatus(status);
-    if (status.state === 'online') void instrument.get(); // once per run: the token's name and fees, kept for offline
+    if (status.state === 'online') {
+      void instrument.get(); // once per run: the token's name and fees, kept for offline
+      market.wake(); // the platform is back: market data need not wait out its own backoff
+    }
     // Orders go out only once the sync engine is fully online (caught up, stream live): while it
     // is only retrying ('syncing'), sending would just turn queued orders into unknown ones.
     orders?.setOnline(status.state === 'online');

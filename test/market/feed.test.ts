@@ -89,3 +89,30 @@ describe('MarketFeed on a live platform', () => {
     expect(feed.recentTrades()[0]!.price).toBe('0.61');
   });
 });
+
+describe('MarketFeed.wake', () => {
+  it('reconnects at once when the platform is back, not after its backoff', async () => {
+    const db_path = path.join(mkdtempSync(path.join(os.tmpdir(), 'cw-mkt-wake-')), 'p.db');
+    platform = await startPlatform({ db_path, port: 0, seed_demo: true });
+    const port = platform.port;
+    const url = platform.url;
+    feed = new MarketFeed({
+      rest: new PlatformClient({ base_url: url, timeout_ms: 5000 }),
+      stream_factory: () => new PlatformStream({ base_url: url, channels: ['book', 'trades', 'ticker'], timeout_ms: 5000 }),
+      cache: { upsertCandles: () => 0, candles: () => [] },
+      sinks: { ticker: () => {}, book: () => {}, trades: () => {} },
+      backoff: { base_ms: 60_000, max_ms: 60_000, jitter: 0 }, // a reconnect would wait a minute
+    });
+    feed.start();
+    await until('connected', () => feed!.stats().connected);
+    await platform.close();
+    await until('the socket gone', () => !feed!.stats().connected);
+    feed.wake(); // while the platform is still down: it tries, fails, and waits again
+    platform = await startPlatform({ db_path, port, seed_demo: true });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(feed.stats().connected).toBe(false); // the backoff alone would keep it down for a minute
+    feed.wake();
+    await until('connected again', () => feed!.stats().connected);
+    await until('the book again', () => feed!.orderBook(500)?.seq === platform!.core.bookSeq());
+  });
+});

@@ -101,6 +101,19 @@ export class MarketFeed {
     await s?.close();
   }
 
+  /**
+   * The platform is reachable again (the sync engine is online): a reconnect waiting out its
+   * backoff goes now, so market data is live as soon as the account is (it waited up to the
+   * backoff's cap, ~30 s, after an outage). Nothing while connected or connecting.
+   */
+  wake(): void {
+    if (this.stopped || this.stream !== null || this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.attempt = 0;
+    void this.connect();
+  }
+
   latest(): Ticker | null {
     return this.ticker;
   }
