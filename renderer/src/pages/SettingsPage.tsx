@@ -25,14 +25,15 @@ export function SettingsPage() {
         <dd>{info?.app_version ?? '—'}</dd>
       </dl>
       <DisplaySettings />
-      <PlatformForm />
+      {/* Remounted once the connected platform is known: its URL fills the form (the key and secret are never shown). */}
+      <PlatformForm key={status?.platform_url ?? ''} current={status && !status.demo ? status.platform_url : ''} />
     </section>
   );
 }
 
-function PlatformForm() {
+function PlatformForm({ current }: { current: string }) {
   const [use, setUse] = useState<'demo' | 'platform'>('platform');
-  const [url, setUrl] = useState('');
+  const [url, setUrl] = useState(current);
   const [keyId, setKeyId] = useState('');
   const [secret, setSecret] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);

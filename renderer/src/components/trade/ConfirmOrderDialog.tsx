@@ -32,9 +32,19 @@ function rows(o: PlaceOrderInput, symbol: string, acquired: ReadonlyMap<string, 
     out.push({ field: 'lots', label: 'Lots sold', value: JSON.stringify(o.lots), shown });
   }
   if (o.expires_at !== undefined) {
-    out.push({ field: 'expires_at', label: tif === 'GTD' ? 'Good till' : 'Send by', value: o.expires_at, shown: dateTime(o.expires_at) });
+    out.push({ field: 'expires_at', label: tif === 'GTD' ? 'Good till' : 'Send by (if queued, dropped after)', value: o.expires_at, shown: dateTime(o.expires_at) });
   }
   return out;
+}
+
+/** What the order will do, in words: a market order trades now; a limit order trades at its price or better, and rests for the rest. */
+function orderWords(o: PlaceOrderInput, quantity: string, symbol: string): string {
+  const verb = o.side === 'buy' ? 'Buys' : 'Sells';
+  if (o.type === 'market') return `${verb} ${quantity} ${symbol} at the market now, never beyond the worst price; what cannot fill at once is canceled.`;
+  const better = o.side === 'buy' ? 'or lower' : 'or higher';
+  const tif = o.time_in_force ?? 'GTC';
+  const rest = tif === 'IOC' ? 'what cannot fill at once is canceled' : tif === 'FOK' ? 'all of it at once, or nothing' : 'what does not fill at once waits in the book';
+  return `${verb} up to ${quantity} ${symbol} at ${o.price} ${better}; ${rest}.`;
 }
 
 export function ConfirmOrderDialog({ order, estimate, feesKnown, symbol, busy, warnings, onConfirm, onCancel }: {
@@ -82,7 +92,7 @@ export function ConfirmOrderDialog({ order, estimate, feesKnown, symbol, busy, w
           {warnings.map((w) => <li key={w}>{w}</li>)}
         </ul>
       )}
-      <p className="muted small">{qty(order.quantity)} {symbol} will be {order.side === 'buy' ? 'bought' : 'sold'}{order.type === 'market' ? ' at the market, never beyond the worst price' : ''}. Cancel from the Orders panel while it is open or queued.</p>
+      <p className="muted small">{orderWords(order, qty(order.quantity), symbol)} Cancel from the Orders panel while it is open or queued.</p>
       <label className="inline small">
         <input type="checkbox" checked={dontAsk} onChange={(e) => setDontAsk(e.target.checked)} /> Don't ask again (turn it back on under Advanced in the ticket)
       </label>
