@@ -120,6 +120,11 @@ export function usdExact(amount: string | null | undefined, max_places = USD_PLA
   return amount == null ? '—' : usd(amount, exactPlaces(amount, max_places));
 }
 
+/** A price: the tick's 4 places, more when it has them (an average fill price), at most the micro. */
+export function priceExact(amount: string | null | undefined): string {
+  return amount == null ? '—' : usd(amount, Math.min(USD_PLACES, Math.max(4, dec(amount).decimalPlaces())));
+}
+
 /** The places that show every decimal of `amount`: at least 2, at most `max_places`. */
 function exactPlaces(amount: string, max_places: number): number {
   return Math.min(max_places, Math.max(2, dec(amount).decimalPlaces()));

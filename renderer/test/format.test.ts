@@ -2,7 +2,7 @@
 // decimal.js, only the symbols from Intl), grouping follows the locale (including en-IN's
 // lakh groups and es's no-grouping of four digits), times are shown in the chosen zone.
 import { afterEach, describe, expect, it } from 'vitest';
-import { count, date, dateTime, displayFormat, pct, qty, setDisplayFormat, time, timeAgo, usd, usdExact, amountExact, civilDate } from '../src/format';
+import { count, date, dateTime, displayFormat, pct, priceExact, qty, setDisplayFormat, time, timeAgo, usd, usdExact, amountExact, civilDate } from '../src/format';
 
 afterEach(() => setDisplayFormat('en-US', 'UTC'));
 
@@ -30,6 +30,14 @@ describe('format', () => {
     expect(usdExact('0.0000004')).toBe('$0.000000'); // past micros: the platform has no such amount
     setDisplayFormat('de-DE', 'UTC');
     expect(usdExact('0.007719')).toBe('0,007719\u00a0$');
+  });
+
+  it('priceExact: the tick\'s 4 places, an average fill\'s extra ones, at most 6', () => {
+    setDisplayFormat('en-US', 'UTC');
+    expect(priceExact('0.030575')).toBe('$0.030575'); // not "$0.0306"
+    expect(priceExact('9.5')).toBe('$9.5000');
+    expect(priceExact('0.0305753333')).toBe('$0.030575');
+    expect(priceExact(null)).toBe('—');
   });
 
   it('civilDate: the calendar day in the locale, never shifted by the time zone', () => {

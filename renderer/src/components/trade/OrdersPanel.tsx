@@ -4,7 +4,7 @@
 // from the orders store, which the main process pushes; nothing here refetches.
 import { useState, type KeyboardEvent } from 'react';
 import { useOrders, useSession, walletApi } from '../../store';
-import { dateTime, errorText, qty, usd } from '../../format';
+import { dateTime, errorText, priceExact, qty, usd } from '../../format';
 import { FINAL_STATES, LIVE_STATES, PENDING_STATES } from '../../../../shared/contract/orders';
 import type { ExternalOrderView, OrderView } from '../../store/orders';
 import { reasonText } from './order-words';
@@ -194,7 +194,7 @@ function HistoryTable({ orders }: { orders: OrderView[] }) {
             <td className="num">{qty(o.quantity)}</td>
             <td className="num">{qty(o.filled_quantity)}</td>
             <td className="num">{priceText(o)}</td>
-            <td className="num" data-testid="avg-fill">{o.average_fill_price ? usd(o.average_fill_price, 4) : '—'}</td>
+            <td className="num" data-testid="avg-fill">{o.average_fill_price ? priceExact(o.average_fill_price) : '—'}</td>
             <td className="num">{o.fees_usd !== null ? usd(o.fees_usd, 4) : '—'}</td>
             <td title={o.last_error ?? undefined}>{stateText(o)}</td>
           </tr>

@@ -164,7 +164,7 @@ export function warnings(d: TicketDraft, market: MarketNow): string[] {
     const off = p.minus(reference).abs().div(reference);
     if (off.gt(dec(FAR_FROM_MARKET_RATIO))) {
       const percent = off.mul(100).toDecimalPlaces(1, D.ROUND_HALF_UP).toFixed(1);
-      out.push(`The price is ${percent}% ${p.gt(reference) ? 'above' : 'below'} the market (${reference.toDecimalPlaces(4, D.ROUND_HALF_UP).toFixed(4)}).`);
+      out.push(`The price is ${percent}% ${p.gt(reference) ? 'above' : 'below'} the market ($${reference.toDecimalPlaces(4, D.ROUND_HALF_UP).toFixed(4)}).`);
     }
   }
   // An order that must trade at once (market, IOC, FOK) but whose price cannot reach the book
