@@ -71,7 +71,7 @@ export const benchmarks: Benchmark[] = [
         void built.then(() => (done = true), () => (done = true));
         const handlers = createHandlers({
           info: { app_version: 'bench', host: 'browser', data_dir: dir } as never, ledger, market: {} as MarketFeed, tax, orders: null, compute: null, stranded: {} as StrandedWork, preferences: {} as never, up_front: {} as never,
-          configure: { demo: async () => undefined, platform: async () => undefined }, status: () => ({}) as never,
+          configure: { demo: async () => undefined, platform: async () => undefined }, status: () => ({}) as never, retryConnection: () => false,
         });
         const latencies: number[] = [];
         while (!done) {

@@ -28,6 +28,8 @@ export interface HandlerContext {
   preferences: PreferencesStore;
   configure: { demo(): Promise<void>; platform(url: string, creds: { key_id: string; secret: string }): Promise<void> };
   status(): ConnectionStatus;
+  /** Cuts the sync engine's backoff short when offline; false when it is not waiting. */
+  retryConnection(): boolean;
   /** The period up front, instrument, notifications, reports (handlers-up-front.ts). */
   up_front: Omit<UpFrontContext, 'tax'>;
 }
@@ -121,6 +123,7 @@ export function createHandlers(ctx: HandlerContext): WalletHandlers {
   return {
     getAppInfo: async () => ctx.info,
     getStatus: async () => ctx.status(),
+    retryConnection: async () => ({ retrying: ctx.retryConnection() }),
     getMarket: async () => ({ ticker: ctx.market.latest() }),
     getCandles: async (req) => ctx.market.candles(req.interval, req.before, req.limit),
     getOrderBook: async (req) => ({ book: ctx.market.orderBook(req.depth) }),

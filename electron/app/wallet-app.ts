@@ -227,7 +227,7 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
   const c = compute;
   const period = c ? { subscription: () => c.subscription(), ticker: () => market.latest(), instrument: () => instrument.get(), mintBasis: () => tax.settings().mint_basis } : null;
   const preferences = new PreferencesStore(paths.settings_json, (prefs) => events.emit('preferences', prefs));
-  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, stranded, preferences, configure, status: () => conn.status(sync), up_front: { instrument, notifications, period, desktop: opts.desktop ?? null } });
+  const handlers = createHandlers({ info, ledger, market, tax, orders, compute, stranded, preferences, configure, status: () => conn.status(sync), retryConnection: () => sync?.retryNow() ?? false, up_front: { instrument, notifications, period, desktop: opts.desktop ?? null } });
 
   log.info({ host: opts.host, platform: conn.platform_url, demo: conn.demo }, 'wallet started');
   return {

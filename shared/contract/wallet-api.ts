@@ -141,6 +141,8 @@ export const walletMethods = {
   getAppInfo: { request: Empty, response: AppInfo },
   /** Connection to the platform: online / offline / syncing, last sync, events behind. */
   getStatus: { request: Empty, response: ConnectionStatus },
+  /** Offline: try the platform now instead of at the end of the backoff (`retrying`: false when not offline). */
+  retryConnection: { request: Empty, response: z.strictObject({ retrying: z.boolean() }) },
   /** Last price, bid/ask, face value and premium. */
   getMarket: { request: Empty, response: MarketSnapshot },
   /** OHLCV candles for the price chart, newest page first when `before` is absent. */

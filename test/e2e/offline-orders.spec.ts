@@ -127,6 +127,7 @@ test('orders placed while the platform is down reach it exactly once after it re
   // The book and the trades shown are the last known, and say so.
   await expect(page.getByRole('region', { name: 'Order book' }).getByTestId('stale-tag')).toHaveText('offline: last known');
   await expect(page.getByRole('region', { name: 'Recent trades' }).getByTestId('stale-tag')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Retry now' })).toBeVisible();
   // Far below the market, so they rest in the book instead of filling.
   const quantities = ['10', '11', '12'];
   for (const q of quantities) await placeLimitBuy(page, q, '0.0010');
@@ -136,6 +137,9 @@ test('orders placed while the platform is down reach it exactly once after it re
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', 'trade-offline-queue.png') });
 
   await startPlatformProcess();
+  // The user need not wait out the backoff: "Retry now" asks at once (it shows while offline).
+  const retry = page.getByRole('button', { name: 'Retry now' });
+  if (await retry.isVisible()) await retry.click();
   await expectOnline(page, app, 90_000);
   await expect(queued).toHaveCount(0, { timeout: 60_000 });
   await expect(page.getByTestId('stale-tag')).toHaveCount(0); // live again

@@ -227,3 +227,30 @@ describe('platform process restart', () => {
     expect(r.engine.mismatches()).toEqual([]);
   });
 });
+
+describe('retry now', () => {
+  it('offline, cuts the backoff short: the wallet is back as soon as asked, not a minute later', async () => {
+    const dir = tempDir();
+    const db_path = path.join(dir, 'platform.db');
+    let p = await startPlatform({ port: 0, db_path, seed_demo: true, rate_limit: false, ws: { heartbeat_ms: 100 } });
+    const port = p.port;
+    const creds = p.demo_credentials as { key_id: string; secret: string };
+    // The second failed attempt waits 30-60 s: only retryNow brings it back within the test.
+    const r = rig(p.url, creds, path.join(dir, 'ledger.db'), { backoff_initial_ms: 60_000, backoff_max_ms: 60_000 });
+    cleanups.push(async () => {
+      await r.close();
+      await p.close();
+    });
+    expect(r.engine.retryNow()).toBe(false); // not started: nothing to cut short
+    r.engine.start();
+    await r.engine.whenSynced(10_000);
+    expect(r.engine.retryNow()).toBe(false); // online: nothing to retry
+    await p.close();
+    await until(() => r.engine.status().state === 'offline', 5000, 'offline');
+    p = await startPlatform({ port, db_path, seed_demo: true, rate_limit: false, ws: { heartbeat_ms: 100 } });
+    await new Promise((res) => setTimeout(res, 300));
+    expect(r.engine.status().state).toBe('offline'); // still waiting out its backoff
+    expect(r.engine.retryNow()).toBe(true);
+    await r.engine.whenSynced(10_000);
+  });
+});

@@ -114,6 +114,8 @@ export interface SyncEngine {
   mismatches(): Mismatch[];
   /** Resolves once the engine is online and caught up (tests, CLI). */
   whenSynced(timeout_ms: number): Promise<SyncStatus>;
+  /** Offline: end the backoff wait now (the user's "Retry now"); false when not waiting. */
+  retryNow(): boolean;
 }
 
 class Stopped extends Error {}
@@ -235,6 +237,16 @@ class Engine implements SyncEngine {
       attempt += 1;
       await this.sleep(this.backoff(attempt));
     }
+  }
+
+  /**
+   * Offline and waiting out the backoff: try again now (the user asked; the platform may be
+   * back). Returns whether a wait was cut short. Nothing while syncing or online.
+   */
+  retryNow(): boolean {
+    if (this.stopped || this.state !== 'offline' || !this.wake) return false;
+    this.wake();
+    return true;
   }
 
   /** Exponential backoff with full jitter: uniform in [base/2, base], base = initial × 2^(attempt−1) capped. */

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useSession as useWallet } from '../store';
+import { useSession as useWallet, walletApi } from '../store';
 import { timeAgo } from '../format';
 
 const LABEL = { online: 'Online', offline: 'Offline', syncing: 'Syncing' } as const;
@@ -44,6 +44,10 @@ export function StatusBar() {
               <span className="sep">·</span>
               <span className="error-text">{status.last_error}</span>
             </>
+          )}
+          {state === 'offline' && (
+            // The engine retries on its own, waiting longer each time (up to 30 s): this tries now.
+            <button type="button" className="chip statusbar-retry" onClick={() => void walletApi().retryConnection({}).catch(() => undefined)}>Retry now</button>
           )}
         </>
       )}
