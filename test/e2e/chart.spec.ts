@@ -53,6 +53,13 @@ test('the chart keeps the user zoom while trades arrive', async ({ page }) => {
   await chart.focus();
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
   await expect.poll(() => attr(page, 'visible-to')).toBeLessThan(seeded.last_s);
+  // The chart applies the last key's range at its next frame: the view is the user's once it
+  // holds still (the same range two frames apart), and from then on it must not move.
+  const range = () => page.evaluate(`new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => {
+    const el = document.querySelector('[data-testid="price-chart"]');
+    ok(el.getAttribute('data-visible-from') + '-' + el.getAttribute('data-visible-to'));
+  })))`);
+  await expect.poll(async () => (await range()) === (await range())).toBe(true);
   const from = await attr(page, 'visible-from');
   const to = await attr(page, 'visible-to');
   const measured_before = await chart.getAttribute('data-live-update-ms');

@@ -3,7 +3,6 @@
 // store/chart.ts), face value, average cost and open-order lines, offline and error notes.
 // `workspace` fills its (resizable) container; `full` is the Markets page's tall chart.
 import { memo, useCallback, useMemo, useState, type KeyboardEvent } from 'react';
-import type { LogicalRange } from 'lightweight-charts';
 import { useChart } from '../../store/chart';
 import { useInstrument, useTokenSymbol } from '../../store/instrument';
 import { useMarket } from '../../store/market';
@@ -19,34 +18,23 @@ import { priceFormat } from './series-data';
 import { useChartHost, type ChartParts } from './use-chart-host';
 import { usePriceLines } from './use-price-lines';
 import { useWindowSync } from './use-window-sync';
+import { forgetRange, setVisibleRange, visibleRange } from './pending-range';
 
 /** The market's tick: the instrument's when it carries one, else the platform default. */
 function useTickSize(): string {
   return useInstrument((s) => (s.instrument as { tick_size?: string } | null)?.tick_size ?? TICK_SIZE);
 }
 
-/**
- * The range the last key asked for, until the chart has applied it: the chart applies a new
- * range at its next frame and reports the old one until then, so keys faster than frames (a
- * held Page Up) each moved from the same place and most were lost (measured: 12 quick presses
- * moved 3 views).
- */
-const keyRange = new WeakMap<ChartParts, LogicalRange>();
-
 /** Arrow keys scroll a tenth of the view, Page Up/Down a whole view, End returns to the newest candle. */
 function scrollByKey(parts: ChartParts, e: KeyboardEvent<HTMLDivElement>): void {
-  const scale = parts.chart.timeScale();
-  const r = keyRange.get(parts) ?? scale.getVisibleLogicalRange();
+  // From the range the previous key asked for (pending-range.ts): quick presses add up.
+  const r = visibleRange(parts);
   if (e.key === 'End') {
-    keyRange.delete(parts);
-    scale.scrollToRealTime();
+    forgetRange(parts);
+    parts.chart.timeScale().scrollToRealTime();
   } else if (r && KEY_STEPS[e.key] !== undefined) {
     const by = (r.to - r.from) * KEY_STEPS[e.key]!;
-    const next = { from: r.from + by, to: r.to + by } as LogicalRange;
-    scale.setVisibleLogicalRange(next);
-    keyRange.set(parts, next);
-    // The chart paints (and applies the range) in a frame queued before this one.
-    requestAnimationFrame(() => { if (keyRange.get(parts) === next) keyRange.delete(parts); });
+    setVisibleRange(parts, { from: r.from + by, to: r.to + by });
   } else return;
   e.preventDefault();
 }

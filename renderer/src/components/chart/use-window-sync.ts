@@ -8,6 +8,7 @@ import type { LogicalRange } from 'lightweight-charts';
 import { useChart, type ChartState } from '../../store/chart';
 import { pageWanted, rangeAt } from '../../store/candle-window';
 import { bar, volumeBar } from './series-data';
+import { setVisibleRange, visibleRange } from './pending-range';
 import type { ChartParts } from './use-chart-host';
 
 /** Bars shown when a series is first drawn (the user zooms out from there). */
@@ -61,7 +62,7 @@ export function useWindowSync(parts: ChartParts | null, onVisibleBars: (bars: nu
       mark('reached-start', String(s.reached_start));
       mark('at-live-edge', String(s.at_live_edge));
       if (prev && s.candles === prev.candles) return askForPage(scale.getVisibleLogicalRange(), false);
-      const range = scale.getVisibleLogicalRange();
+      const range = visibleRange(parts);
       const grew = prev ? s.candles.length - prev.candles.length : -1;
       if (prev && s.change.kind === 'live' && (grew === 0 || grew === 1) && s.candles.length > 0) {
         const t0 = performance.now();
@@ -69,7 +70,7 @@ export function useWindowSync(parts: ChartParts | null, onVisibleBars: (bars: nu
         price.update(bar(last));
         volume.update(volumeBar(last));
         // A new bar at the right edge: follow it only when the newest candle was in view.
-        if (grew === 1 && range && range.to < prev.candles.length - 1) scale.setVisibleLogicalRange(range);
+        if (grew === 1 && range && range.to < prev.candles.length - 1) setVisibleRange(parts, range);
         const sync_ms = performance.now() - t0;
         // The chart paints in its own animation frame, queued before this one: the work of
         // this update is its sync part plus that frame's work up to here (what else runs in
@@ -79,11 +80,11 @@ export function useWindowSync(parts: ChartParts | null, onVisibleBars: (bars: nu
       } else {
         setAll(s);
         const n = s.candles.length;
-        if (s.change.kind === 'shift' && range && prev) scale.setVisibleLogicalRange({ from: range.from + s.change.by, to: range.to + s.change.by });
+        if (s.change.kind === 'shift' && range && prev) setVisibleRange(parts, { from: range.from + s.change.by, to: range.to + s.change.by });
         else if (s.change.kind === 'jump') {
           const r = rangeAt(s.candles, s.change.time, range ? range.to - range.from : INITIAL_BARS);
-          if (r) scale.setVisibleLogicalRange(r);
-        } else if (n > 0) scale.setVisibleLogicalRange({ from: Math.max(0, n - INITIAL_BARS), to: n + 2 });
+          if (r) setVisibleRange(parts, r);
+        } else if (n > 0) setVisibleRange(parts, { from: Math.max(0, n - INITIAL_BARS), to: n + 2 });
         markPainted(s.revision);
       }
       mark('held', String(s.candles.length));
