@@ -56,8 +56,9 @@ export function DecisionHelper({ view, symbol, onAmount }: { view: PeriodDecisio
         </article>
         <article className="card" aria-label="As renewal credit" data-testid="option-renewal">
           <h3>As renewal credit</h3>
-          <p className="big">{usd(d.renewal.next_price_usd)}</p>
-          <p className="muted">next renewal, from {usd(d.renewal.plan_price_usd)}: {usd(d.renewal.credit_applied_usd)} off · floor {usd(d.renewal.floor_usd)}</p>
+          {/* The headline is what this option is worth, like the other two cards: the credit taken off. */}
+          <p className="big">{usd(d.renewal.credit_applied_usd)} <span className="small muted">off the renewal</span></p>
+          <p className="muted">next renewal {usd(d.renewal.next_price_usd)}, from {usd(d.renewal.plan_price_usd)}: {usd(d.renewal.credit_applied_usd)} off · floor {usd(d.renewal.floor_usd)}</p>
           {dec(d.renewal.lost_above_floor_usd).gt(0) && (
             <p className="small neg" data-testid="lost-above-floor">{usd(d.renewal.lost_above_floor_usd)} lost above the floor (the credits are worth {usd(d.renewal.credit_value_usd)}; the excess is not refunded)</p>
           )}

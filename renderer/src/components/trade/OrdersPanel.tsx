@@ -134,7 +134,8 @@ function OpenTable({ orders, external, onCancel, onCancelExternal }: { orders: O
         ))}
         {external.map((o) => (
           <tr key={o.order_id} data-order-id={o.order_id} data-cancel={o.cancel ?? 'none'} data-external="true">
-            <td>{dateTime(o.updated_at)}</td>
+            {/* The platform's order feed carries the last change, not when the order was placed: say so. */}
+            <td>{dateTime(o.updated_at)} <span className="muted small">(last change)</span></td>
             <SideCell side={o.side} />
             <td>{o.order_type} <span className="tag">placed elsewhere</span></td>
             <td className="num">{qty(o.quantity)}</td>
