@@ -200,25 +200,35 @@ describe('sync under faults', () => {
   });
 });
 
+/**
+ * A platform on a file with a wallet rig on it, both closed after the test; `restart()` starts
+ * the platform again on the same port and file (after the test has closed it).
+ */
+async function restartable(extra: Parameters<typeof rig>[3] = {}) {
+  const dir = tempDir();
+  const db_path = path.join(dir, 'platform.db');
+  const start = (port: number) => startPlatform({ port, db_path, seed_demo: true, rate_limit: false, ws: { heartbeat_ms: 100 } });
+  const w = { p: await start(0) };
+  const port = w.p.port;
+  const creds = w.p.demo_credentials as { key_id: string; secret: string };
+  const r = rig(w.p.url, creds, path.join(dir, 'ledger.db'), extra);
+  cleanups.push(async () => {
+    await r.close();
+    await w.p.close();
+  });
+  return { r, creds, platform: () => w.p, restart: async () => (w.p = await start(port)) };
+}
+
 describe('platform process restart', () => {
   it('shows synced balances with the platform stopped and catches up when the same platform returns', async () => {
-    const dir = tempDir();
-    const db_path = path.join(dir, 'platform.db');
-    let p = await startPlatform({ port: 0, db_path, seed_demo: true, rate_limit: false, ws: { heartbeat_ms: 100 } });
-    const port = p.port;
-    const creds = p.demo_credentials as { key_id: string; secret: string };
-    const r = rig(p.url, creds, path.join(dir, 'ledger.db'));
-    cleanups.push(async () => {
-      await r.close();
-      await p.close();
-    });
+    const { r, creds, platform, restart } = await restartable();
     r.engine.start();
     await r.engine.whenSynced(10_000);
     const shown = r.ledger.walletBalances();
-    await p.close();
+    await platform().close();
     await until(() => r.engine.status().state === 'offline', 5000, 'offline');
     expect(r.ledger.walletBalances()).toEqual(shown);
-    p = await startPlatform({ port, db_path, seed_demo: true, rate_limit: false, ws: { heartbeat_ms: 100 } });
+    const p = await restart();
     await new PlatformClient({ base_url: p.url, credentials: creds, timeout_ms: 2000 }).deposit({ amount_usd: '9.99' });
     await until(() => r.ledger.cursorSeq() > shown.cursor_seq, 10_000, 'catch-up after platform restart');
     await r.engine.whenSynced(10_000);
@@ -230,24 +240,15 @@ describe('platform process restart', () => {
 
 describe('retry now', () => {
   it('offline, cuts the backoff short: the wallet is back as soon as asked, not a minute later', async () => {
-    const dir = tempDir();
-    const db_path = path.join(dir, 'platform.db');
-    let p = await startPlatform({ port: 0, db_path, seed_demo: true, rate_limit: false, ws: { heartbeat_ms: 100 } });
-    const port = p.port;
-    const creds = p.demo_credentials as { key_id: string; secret: string };
     // The second failed attempt waits 30-60 s: only retryNow brings it back within the test.
-    const r = rig(p.url, creds, path.join(dir, 'ledger.db'), { backoff_initial_ms: 60_000, backoff_max_ms: 60_000 });
-    cleanups.push(async () => {
-      await r.close();
-      await p.close();
-    });
+    const { r, platform, restart } = await restartable({ backoff_initial_ms: 60_000, backoff_max_ms: 60_000 });
     expect(r.engine.retryNow()).toBe(false); // not started: nothing to cut short
     r.engine.start();
     await r.engine.whenSynced(10_000);
     expect(r.engine.retryNow()).toBe(false); // online: nothing to retry
-    await p.close();
+    await platform().close();
     await until(() => r.engine.status().state === 'offline', 5000, 'offline');
-    p = await startPlatform({ port, db_path, seed_demo: true, rate_limit: false, ws: { heartbeat_ms: 100 } });
+    await restart();
     await new Promise((res) => setTimeout(res, 300));
     expect(r.engine.status().state).toBe('offline'); // still waiting out its backoff
     expect(r.engine.retryNow()).toBe(true);

@@ -15,15 +15,23 @@ import { scanDecimalBytes } from './fixed.js';
 import { LIMITS } from './types.js';
 import { fastBase, fastCents, fastFee, fastOut, fastQty, type EventCollector } from './prepare.js';
 
-const LF = 10, CR = 13, TAB = 9, SPACE = 32, COMMA = 44, QUOTE = 34;
+/** Line feed and quote: the bytes csv-split.ts also looks for. */
+export const LF = 10, QUOTE = 0x22;
+const CR = 13, TAB = 9, SPACE = 32, COMMA = 44;
 /** Lines read as plain rows and by the general path (diagnostics and tests). */
 export const csvByteCounts = { plain: 0, general: 0 };
 
 /** More fields than any header can have (eight known columns): a longer line takes the general path. */
 const FIELDS_MAX = 16;
 
-function bufferOf(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+/** bytes[from, to) as a Buffer over the same memory (no copy). */
+export function bufferOf(bytes: Uint8Array, from = 0, to = bytes.length): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from);
+}
+
+/** Length of a UTF-8 byte-order mark at the start of `bytes` (3), or 0. */
+export function bomLength(bytes: Uint8Array): number {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 }
 
 /**
@@ -192,7 +200,7 @@ export function readCsvBytesInto(c: EventCollector, bytes: Uint8Array, from: num
 export function readCsvFileBytesInto(c: EventCollector, bytes: Uint8Array, dayOf: DayOf): boolean {
   const buf = bufferOf(bytes);
   if (buf.indexOf(QUOTE) >= 0) return false;
-  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  const bom = bomLength(buf);
   let headerEnd = buf.indexOf(LF);
   if (headerEnd < 0) headerEnd = buf.length;
   const cols = csvColumnsOfLine(buf.toString('utf8', bom, headerEnd));

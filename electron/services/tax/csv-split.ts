@@ -21,7 +21,8 @@
 import type { Worker } from 'node:worker_threads';
 import { open } from 'node:fs/promises';
 import { CSV_BYTES_MAX, type CsvColumns } from './csv.js';
-import { csvColumnsOfLine, readCsvBytesInto } from './csv-bytes.js';
+// The split looks for line feeds only (and a quote, which stops it).
+import { bomLength, bufferOf, csvColumnsOfLine, LF, QUOTE, readCsvBytesInto } from './csv-bytes.js';
 import { makeDayOf, type DayOf } from './dates.js';
 import { EventCollector, type EvStore } from './prepare.js';
 import { giveBackRowWorker, takeRowWorker, type ParseJob, type SlicePart } from './row-worker.js';
@@ -44,9 +45,6 @@ export const PARSE_WAIT_MS_MAX = 30_000;
 /** How often the worker's part was used (diagnostics and tests: the other outcome is this thread parsing it). */
 export const splitCounts = { worker_parts: 0 };
 
-/** A line feed, the only byte the split looks for (and a quote, which stops it). */
-const LF = 10;
-const QUOTE = 0x22;
 
 /** Line feeds in bytes[from, to) (Buffer.indexOf: memchr, ~40 ms for a 1M-row file). */
 export function countLineFeeds(bytes: Buffer, from: number, to: number): number {
@@ -68,10 +66,6 @@ export function shared(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(new SharedArrayBuffer(bytes.length));
   out.set(bytes);
   return out;
-}
-
-function bufferOf(bytes: Uint8Array, from = 0, to = bytes.length): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from);
 }
 
 /** bytes[from, to) as text (invalid sequences become U+FFFD, as reading the file as UTF-8 does). */
@@ -178,7 +172,7 @@ export function collectCsvSplit(bytes: Uint8Array, s: TaxSettings, dayOf: DayOf,
   if (!(sliceCount >= 1 && sliceCount <= SLICES_MAX)) throw new RangeError(`${sliceCount} slices (1 to ${SLICES_MAX})`);
   const buf = bufferOf(bytes);
   const size = buf.length;
-  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  const bom = bomLength(buf);
   const headerEnd = buf.indexOf(LF);
   if (headerEnd < 0 || buf.indexOf(QUOTE) >= 0) return { ev: null, lines: 1 + countLineFeeds(buf, 0, size) };
   // Line starts: the main thread's own part, then the shared rest in slices (empty ones dropped).
