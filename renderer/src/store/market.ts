@@ -21,6 +21,10 @@ export const useMarket = create<MarketState>(() => ({
   trades: [],
 }));
 
+/** Best bid and ask: the live book's when there is one (the ticker lags it), else the ticker's. */
+export const selectBestBid = (s: MarketState): string | null => s.book?.bids[0]?.price ?? s.ticker?.bid ?? null;
+export const selectBestAsk = (s: MarketState): string | null => s.book?.asks[0]?.price ?? s.ticker?.ask ?? null;
+
 const book = new RendererBook(walletApi, (view) => useMarket.setState({ book: view }));
 
 /** Applied-delta and gap counters (for the status line and the benchmark). */

@@ -2,14 +2,15 @@
 // the user can trade with. Values come from the market and portfolio stores (pushed).
 import { useMarket, usePortfolio } from '../../store';
 import { useMarketTitle, useTokenSymbol } from '../../store/instrument';
+import { selectBestAsk, selectBestBid } from '../../store/market';
 import { pct, qty, usd } from '../../format';
 import { StaleTag } from '../StaleTag';
 
 export function MarketHeader({ onResetLayout }: { onResetLayout?: () => void }) {
   const ticker = useMarket((s) => s.ticker);
   // Bid, ask and spread from one source: the live book when there is one (the ticker lags it).
-  const bid = useMarket((s) => s.book?.bids[0]?.price ?? s.ticker?.bid ?? null);
-  const ask = useMarket((s) => s.book?.asks[0]?.price ?? s.ticker?.ask ?? null);
+  const bid = useMarket(selectBestBid);
+  const ask = useMarket(selectBestAsk);
   const spread = useMarket((s) => s.book?.spread ?? null);
   const portfolio = usePortfolio((s) => s.portfolio);
   const title = useMarketTitle();

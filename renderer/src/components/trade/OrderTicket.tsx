@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useMarket, usePortfolio, useSession, walletApi } from '../../store';
 import { useInstrument, useTokenSymbol } from '../../store/instrument';
+import { selectBestAsk, selectBestBid } from '../../store/market';
 import { errorText, qty, usd, usdExact } from '../../format';
 import { LOT_SIZE, TICK_SIZE, type PlaceOrderInput } from '../../../../shared/contract/orders';
 import { dec } from '../../../../shared/money';
@@ -43,8 +44,8 @@ function useRules(): { rules: TicketRules; fees_known: boolean } {
 }
 
 function useMarketNow(): MarketNow {
-  const best_bid = useMarket((s) => s.book?.bids[0]?.price ?? s.ticker?.bid ?? null);
-  const best_ask = useMarket((s) => s.book?.asks[0]?.price ?? s.ticker?.ask ?? null);
+  const best_bid = useMarket(selectBestBid);
+  const best_ask = useMarket(selectBestAsk);
   const last = useMarket((s) => s.ticker?.last ?? null);
   return useMemo(() => ({ best_bid, best_ask, last }), [best_bid, best_ask, last]);
 }
