@@ -1,13 +1,15 @@
 // What is on disk before SQLite sees it. SQLite turns a zero-length file into a new empty
 // database and reads a truncated or damaged one until it trips: the wallet would show an
 // empty ledger, and its next write would overwrite what is left. So a database file is
-// checked first (header, page size, length), and a missing one is created only on the data
+// checked first (header, page size, length; a file cut short by a crash mid-checkpoint is
+// whole when its write-ahead log still holds the missing pages, see wal.ts), and a missing one is created only on the data
 // folder's first run (or when the app archived the old ledger on purpose): data-folder.json
 // records that the folder was initialised and which database files it holds.
 import { existsSync, openSync, readSync, closeSync, fstatSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { walletDbKeyFor } from './cipher.js';
+import { walHoldsPages } from './wal.js';
 
 export type WalletFileProblem = 'missing' | 'empty' | 'not_sqlite' | 'truncated' | 'corrupt' | 'migration_failed' | 'wrong_key' | 'key_missing';
 
@@ -66,7 +68,7 @@ export function inspectDbFile(file: string): DbFileState {
     // The header's page count is valid when its change counter matches "version valid for".
     const valid = header.readUInt32BE(24) === header.readUInt32BE(92);
     const header_pages = valid ? header.readUInt32BE(28) : 0;
-    if (size_bytes % page_size !== 0 || size_bytes < header_pages * page_size) {
+    if (size_bytes % page_size !== 0 || (size_bytes < header_pages * page_size && !walHoldsPages(file, page_size, size_bytes / page_size + 1, header_pages))) {
       throw new WalletFileError(
         file,
         'truncated',
