@@ -92,6 +92,8 @@ test('orders placed while the platform is down reach it exactly once after it re
   await page.goto(app.url);
   const status = page.getByTestId('connection-status');
   await expectOnline(page, app, 60_000);
+  // Live, nothing behind: the status line says so instead of an ever-growing age.
+  await expect(page.getByTestId('sync-freshness')).toHaveText('Up to date (live)', { timeout: 30_000 });
 
   // Balances come from the local ledger: the same figures with the platform gone.
   const tokens = await page.getByTestId('tokens-total').textContent();
@@ -107,6 +109,7 @@ test('orders placed while the platform is down reach it exactly once after it re
   await expect(status).toHaveAttribute('data-state', 'offline', { timeout: 60_000 });
   await page.reload(); // a fresh load while offline still shows everything
   await expect(status).toHaveAttribute('data-state', 'offline');
+  await expect(page.getByTestId('sync-freshness')).toHaveText(/^Last synced (just now|\d+s ago|\d+m ago)$/);
   await expect(page.getByTestId('tokens-total')).toHaveText(tokens!);
   await expect(page.getByTestId('usd-total')).toHaveText(cash!);
 

@@ -2,24 +2,16 @@
 // mint-or-renewal-credit helper. Derived in the renderer from pushed stores (subscription,
 // ticker, instrument fee, mint basis policy) with the same pure function the wallet API's
 // getPeriodDecision uses: nothing is fetched or polled. Offline, the subscription as last fetched.
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useCompute, useMarket, useTax } from '../store';
 import { useInstrument, useTokenSymbol } from '../store/instrument';
 import { decisionView } from '../../../shared/compute/decision-view';
 import { PeriodFiguresCard } from './PeriodFiguresCard';
 import { DecisionHelper } from './DecisionHelper';
+import { useNow } from './use-now';
 
 /** The pace and projection move with the clock; once a minute is plenty (the countdown has its own). */
 const FIGURES_TICK_MS = 60_000;
-
-function useMinuteClock(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), FIGURES_TICK_MS);
-    return () => clearInterval(t);
-  }, []);
-  return now;
-}
 
 export function PeriodUpFront({ helper, children }: { helper: boolean; children?: ReactNode }) {
   const subscription = useCompute((s) => s.subscription);
@@ -28,7 +20,7 @@ export function PeriodUpFront({ helper, children }: { helper: boolean; children?
   const instrument = useInstrument((s) => s.instrument);
   const mint_basis = useTax((s) => s.settings?.mint_basis ?? null);
   const symbol = useTokenSymbol();
-  const now_ms = useMinuteClock();
+  const now_ms = useNow(FIGURES_TICK_MS);
   const [credits, setCredits] = useState<string | undefined>(undefined);
 
   const view = useMemo(

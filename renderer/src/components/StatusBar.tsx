@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useNow } from './use-now';
 import { useSession as useWallet, walletApi } from '../store';
 import { timeAgo } from '../format';
 
@@ -8,11 +8,7 @@ export function StatusBar() {
   const status = useWallet((s) => s.status);
   const linked = useWallet((s) => s.backend_connected);
   const loadError = useWallet((s) => s.load_error);
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
+  const now = useNow(1000);
 
   const state = !linked ? 'offline' : (status?.state ?? 'syncing');
   return (
@@ -26,7 +22,9 @@ export function StatusBar() {
           <span className="sep">·</span>
           <span>{status.demo ? 'Demo platform' : 'Platform'} {status.platform_url}</span>
           <span className="sep">·</span>
-          <span>Last synced {timeAgo(status.last_synced_at, now)}</span>
+          {/* Online with nothing behind, the live feed delivers each event as it happens: an
+              age since the last catch-up would read as stale while nothing is. */}
+          <span data-testid="sync-freshness">{state === 'online' && status.events_behind === 0 ? 'Up to date (live)' : `Last synced ${timeAgo(status.last_synced_at, now)}`}</span>
           {status.events_behind > 0 && (
             <>
               <span className="sep">·</span>

@@ -15,6 +15,7 @@ import { LotPicker } from './LotPicker';
 import { useTicket } from './ticket-store';
 import { useConfirmOrders } from './workspace-prefs';
 import { OrderStatusLine } from './OrderStatusLine';
+import { useNow } from '../use-now';
 import {
   allowedTif,
   buildOrder,
@@ -52,15 +53,6 @@ function useMarketNow(): MarketNow {
 
 /** How often the ticket's clock moves (good-till checks need minutes, not milliseconds). */
 const NOW_TICK_MS = 15_000;
-
-function useNow(every_ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), every_ms);
-    return () => clearInterval(t);
-  }, [every_ms]);
-  return now;
-}
 
 const toLocalInput = (ms: number) => {
   const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
