@@ -29,6 +29,10 @@ interface DisplayFormat {
   civil_date: Intl.DateTimeFormat;
   time: Intl.DateTimeFormat;
   time_short: Intl.DateTimeFormat;
+  /** Month, day and time without the year (a table row from this year). */
+  month_day_time: Intl.DateTimeFormat;
+  /** The calendar day in the zone, to compare days ("2026-12-06" in en-CA's order). */
+  day_key: Intl.DateTimeFormat;
 }
 
 const NUMBER_PARTS: ReadonlySet<string> = new Set(['integer', 'group', 'decimal', 'fraction']);
@@ -65,6 +69,8 @@ function build(locale: string | null, time_zone: string | null): DisplayFormat {
     civil_date: new Intl.DateTimeFormat(loc, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }),
     time: dtf({ hour: '2-digit', minute: '2-digit', second: '2-digit' }),
     time_short: dtf({ hour: '2-digit', minute: '2-digit' }),
+    month_day_time: dtf({ month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+    day_key: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: tz }),
   };
 }
 
@@ -172,6 +178,20 @@ const parse = (iso: string | number | Date): Date => (iso instanceof Date ? iso 
 /** Date and time in the time-zone setting, e.g. "Dec 4, 2026, 07:08:50 PM". */
 export function dateTime(iso: string | number | Date): string {
   return current.date_time.format(parse(iso));
+}
+
+/**
+ * A table row's time, as short as is still unambiguous on `now_ms`'s day: the time alone
+ * today, month and day with the time this year, the full date and time before (all in the
+ * time-zone setting). Tables show the full form in a tooltip.
+ */
+export function dateTimeCompact(iso: string | number | Date, now_ms: number): string {
+  const d = parse(iso);
+  const day = current.day_key.format(d);
+  const today = current.day_key.format(new Date(now_ms));
+  if (day === today) return current.time.format(d);
+  if (day.slice(0, 4) === today.slice(0, 4)) return current.month_day_time.format(d);
+  return current.date_time.format(d);
 }
 
 /** The date alone in the time-zone setting. */

@@ -2,7 +2,7 @@
 // decimal.js, only the symbols from Intl), grouping follows the locale (including en-IN's
 // lakh groups and es's no-grouping of four digits), times are shown in the chosen zone.
 import { afterEach, describe, expect, it } from 'vitest';
-import { count, date, dateTime, displayFormat, pct, priceExact, qty, setDisplayFormat, time, timeAgo, usd, usdExact, amountExact, civilDate } from '../src/format';
+import { count, date, dateTime, displayFormat, pct, priceExact, qty, setDisplayFormat, time, timeAgo, dateTimeCompact, usd, usdExact, amountExact, civilDate } from '../src/format';
 
 afterEach(() => setDisplayFormat('en-US', 'UTC'));
 
@@ -85,6 +85,19 @@ describe('format', () => {
     expect(displayFormat()).toEqual({ locale: 'de-DE', time_zone: 'Europe/Berlin' });
     expect(timeAgo(iso, Date.parse(iso) + 7_200_000)).toBe('16. Jan. 2026, 00:30:05');
     expect(timeAgo(iso, Date.parse(iso) + 30_000)).toBe('30s ago');
+  });
+
+  it('dateTimeCompact: the time today, month and day this year, the full date before, by the zone\'s day', () => {
+    const iso = '2026-01-15T23:30:05Z';
+    setDisplayFormat('en-US', 'UTC');
+    expect(dateTimeCompact(iso, Date.parse('2026-01-15T23:59:59Z'))).toBe('11:30:05 PM');
+    expect(dateTimeCompact(iso, Date.parse('2026-01-16T00:00:00Z'))).toBe('Jan 15, 11:30:05 PM');
+    expect(dateTimeCompact(iso, Date.parse('2027-01-01T00:00:00Z'))).toBe('Jan 15, 2026, 11:30:05 PM');
+    // In Tokyo the same instant is on the 16th: "today" is the 16th there.
+    setDisplayFormat('en-US', 'Asia/Tokyo');
+    expect(dateTimeCompact(iso, Date.parse('2026-01-16T10:00:00Z'))).toBe('08:30:05 AM');
+    setDisplayFormat('de-DE', 'Europe/Berlin');
+    expect(dateTimeCompact(iso, Date.parse('2026-03-01T12:00:00Z'))).toBe('16. Jan., 00:30:05');
   });
 
   it('null means the system\'s locale and zone', () => {

@@ -4,7 +4,8 @@
 // from the orders store, which the main process pushes; nothing here refetches.
 import { useState, type KeyboardEvent } from 'react';
 import { useOrders, useSession, walletApi } from '../../store';
-import { dateTime, errorText, priceExact, qty, usd } from '../../format';
+import { dateTime, dateTimeCompact, errorText, priceExact, qty, usd } from '../../format';
+import { useNow } from '../use-now';
 import { FINAL_STATES, LIVE_STATES, PENDING_STATES } from '../../../../shared/contract/orders';
 import type { ExternalOrderView, OrderView } from '../../store/orders';
 import { reasonText } from './order-words';
@@ -114,20 +115,38 @@ function CancelButton({ o, onCancel }: { o: OrderView; onCancel(o: OrderView): v
   );
 }
 
+/** How often the tables' "today" is checked: a row from before midnight gains its date within a minute. */
+const TABLE_CLOCK_MS = 60_000;
+
+/** A time as short as is unambiguous (the time alone today), the full date and time on hover. */
+function Time({ iso, now_ms }: { iso: string; now_ms: number }) {
+  return <time dateTime={iso} title={dateTime(iso)}>{dateTimeCompact(iso, now_ms)}</time>;
+}
+
+function When({ iso, now_ms, note }: { iso: string; now_ms: number; note?: string }) {
+  return (
+    <td>
+      <Time iso={iso} now_ms={now_ms} />
+      {note && <span className="muted small"> {note}</span>}
+    </td>
+  );
+}
+
 function OpenTable({ orders, external, onCancel, onCancelExternal }: { orders: OrderView[]; external: ExternalOrderView[]; onCancel(o: OrderView): void; onCancelExternal(o: ExternalOrderView): void }) {
+  const now_ms = useNow(TABLE_CLOCK_MS);
   return (
     <table className="table compact orders-table" aria-label="Open orders" data-testid="orders-table">
-      <thead><tr><th>Placed</th><th>Side</th><th>Type</th><th className="num">Quantity</th><th className="num">Filled</th><th className="num">Price</th><th>Time in force</th><th>State</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
+      <thead><tr><th>Placed</th><th>Side</th><th>Type</th><th className="num">Quantity</th><th className="num">Filled</th><th className="num">Price</th><th><abbr title="Time in force">TIF</abbr></th><th>State</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
       <tbody>
         {orders.map((o) => (
           <tr key={o.client_order_id} data-state={o.state} data-client-order-id={o.client_order_id}>
-            <td>{dateTime(o.created_at)}</td>
+            <When iso={o.created_at} now_ms={now_ms} />
             <SideCell side={o.side} />
-            <td>{o.type}{o.post_only ? ' (post-only)' : ''}</td>
+            <td>{o.type}{o.post_only && <> <span className="tag">post-only</span></>}</td>
             <td className="num">{qty(o.quantity)}</td>
             <td className="num">{qty(o.filled_quantity)}</td>
             <td className="num">{priceText(o)}</td>
-            <td>{o.time_in_force}{o.time_in_force === 'GTD' ? ` till ${dateTime(o.expires_at)}` : ''}</td>
+            <td>{o.time_in_force}{o.time_in_force === 'GTD' && <> till <Time iso={o.expires_at} now_ms={now_ms} /></>}</td>
             <td title={o.last_error ?? undefined}>{stateText(o)}</td>
             <td className="num"><CancelButton o={o} onCancel={onCancel} /></td>
           </tr>
@@ -135,7 +154,7 @@ function OpenTable({ orders, external, onCancel, onCancelExternal }: { orders: O
         {external.map((o) => (
           <tr key={o.order_id} data-order-id={o.order_id} data-cancel={o.cancel ?? 'none'} data-external="true">
             {/* The platform's order feed carries the last change, not when the order was placed: say so. */}
-            <td>{dateTime(o.updated_at)} <span className="muted small">(last change)</span></td>
+            <When iso={o.updated_at} now_ms={now_ms} note="(last change)" />
             <SideCell side={o.side} />
             <td>{o.order_type} <span className="tag">placed elsewhere</span></td>
             <td className="num">{qty(o.quantity)}</td>
@@ -159,18 +178,19 @@ function OpenTable({ orders, external, onCancel, onCancelExternal }: { orders: O
 }
 
 function QueuedTable({ orders, onCancel }: { orders: OrderView[]; onCancel(o: OrderView): void }) {
+  const now_ms = useNow(TABLE_CLOCK_MS);
   return (
     <table className="table compact orders-table" aria-label="Queued orders" data-testid="queued-table">
       <thead><tr><th>Placed</th><th>Side</th><th>Type</th><th className="num">Quantity</th><th className="num">Price</th><th>Send by</th><th>State</th><th className="num">Attempts</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
       <tbody>
         {orders.map((o) => (
           <tr key={o.client_order_id} data-state={o.state} data-client-order-id={o.client_order_id}>
-            <td>{dateTime(o.created_at)}</td>
+            <When iso={o.created_at} now_ms={now_ms} />
             <SideCell side={o.side} />
-            <td>{o.type}{o.post_only ? ' (post-only)' : ''}</td>
+            <td>{o.type}{o.post_only && <> <span className="tag">post-only</span></>}</td>
             <td className="num">{qty(o.quantity)}</td>
             <td className="num">{priceText(o)}</td>
-            <td>{dateTime(o.expires_at)}</td>
+            <td><Time iso={o.expires_at} now_ms={now_ms} /></td>
             <td title={o.last_error ?? undefined}>{stateText(o)}</td>
             <td className="num">{o.attempts}</td>
             <td className="num"><CancelButton o={o} onCancel={onCancel} /></td>
@@ -183,13 +203,14 @@ function QueuedTable({ orders, onCancel }: { orders: OrderView[]; onCancel(o: Or
 }
 
 function HistoryTable({ orders }: { orders: OrderView[] }) {
+  const now_ms = useNow(TABLE_CLOCK_MS);
   return (
     <table className="table compact orders-table" aria-label="Order history" data-testid="history-table">
       <thead><tr><th>Updated</th><th>Side</th><th>Type</th><th className="num">Quantity</th><th className="num">Filled</th><th className="num">Price</th><th className="num">Avg fill</th><th className="num">Fees</th><th>State</th></tr></thead>
       <tbody>
         {orders.map((o) => (
           <tr key={o.client_order_id} data-state={o.state} data-client-order-id={o.client_order_id}>
-            <td>{dateTime(o.updated_at)}</td>
+            <When iso={o.updated_at} now_ms={now_ms} />
             <SideCell side={o.side} />
             <td>{o.type}</td>
             <td className="num">{qty(o.quantity)}</td>

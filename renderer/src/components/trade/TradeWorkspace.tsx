@@ -17,9 +17,9 @@ import './trade.css';
 const WIDE_MIN_PX = 1000;
 
 export const DEFAULT_LAYOUTS: Record<string, Layout> = {
-  'trade-main': { 'trade-left': 73, 'trade-ticket': 27 },
+  'trade-main': { 'trade-left': 76, 'trade-ticket': 24 },
   'trade-rows': { 'trade-top': 70, 'trade-orders': 30 },
-  'trade-cols': { 'trade-market': 29, 'trade-chart': 71 },
+  'trade-cols': { 'trade-market': 31, 'trade-chart': 69 },
   'trade-side': { 'trade-book': 66, 'trade-trades': 34 },
 };
 
