@@ -1,7 +1,7 @@
 // End-to-end, the chart over a long history (issue #11), in browser mode: the platform holds
 // 20,000 candles of 1m; the chart keeps the user's zoom while trades arrive, and scrolling
 // back loads older candles (the first visible candle gets older) while it holds a bounded
-// window. Screenshots of the Markets page at 1440×900 and 800×600 go to test-results/.
+// window; + and − zoom by keyboard and the premium chart follows the price chart's span. Screenshots of the Markets page at 1440×900 and 800×600 go to test-results/.
 import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -81,6 +81,31 @@ test('the chart keeps the user zoom while trades arrive', async ({ page }) => {
   // ... and the view did not move.
   expect(await attr(page, 'visible-from')).toBe(from);
   expect(await attr(page, 'visible-to')).toBe(to);
+});
+
+test('plus and minus zoom the chart by keyboard; the premium chart follows its zoom and scroll', async ({ page }) => {
+  await openOneMinute(page);
+  const chart = page.getByTestId('price-chart');
+  const premium = page.getByTestId('premium-chart');
+  const premiumAt = async (name: string) => Number(await premium.getAttribute(`data-${name}`));
+  const width = async () => (await attr(page, 'visible-to')) - (await attr(page, 'visible-from'));
+  /** The premium chart shows the price chart's span, to within one 1m bar at each end. */
+  const following = async () =>
+    Math.max(Math.abs((await premiumAt('visible-from')) - (await attr(page, 'visible-from'))), Math.abs((await premiumAt('visible-to')) - (await attr(page, 'visible-to'))));
+  await expect.poll(following).toBeLessThanOrEqual(60);
+  const first = await width();
+  await chart.focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('-');
+  await expect.poll(width).toBeGreaterThan(first * 1.5);
+  await expect.poll(following).toBeLessThanOrEqual(60);
+  const zoomed_out = await width();
+  for (let i = 0; i < 2; i++) await page.keyboard.press('+');
+  await expect.poll(width).toBeLessThan(zoomed_out * 0.8);
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
+  await expect.poll(() => attr(page, 'visible-to')).toBeLessThan(seeded.last_s - 60);
+  await expect.poll(following).toBeLessThanOrEqual(60);
+  // Not the whole history: the premium shows a span, not all it holds.
+  expect((await premiumAt('visible-from')) > seeded.first_s).toBe(true);
 });
 
 test('scrolling back loads older candles, within a bounded window', async ({ page }) => {

@@ -1,10 +1,14 @@
 // The premium over time (close / face value − 1) for the selected interval, beside the price.
+// It follows the price chart's zoom and scroll (store/chart-view.ts): the two show the same
+// span, so a move in the price can be read against the premium at the same moment. It does
+// not scroll or zoom on its own (one view is moved, the other follows).
 import { memo, useEffect, useRef } from 'react';
 import { createChart, LineSeries, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import type { Candle } from '../../../shared/platform/events';
 import { CHART_OPTIONS, useChartOptions } from './chart-theme';
 import { premiumSeries } from '../../../shared/compute/premium';
 import { useChart, type ChartState } from '../store/chart';
+import { useChartView, type VisibleSpan } from '../store/chart-view';
 
 /** Live trades move the premium line at most this often. */
 const PREMIUM_LIVE_MS = 1_000;
@@ -18,9 +22,16 @@ export const PremiumChart = memo(function PremiumChart({ faceValue }: { faceValu
   useEffect(() => {
     if (!host.current) return;
     // The attribution logo is off from creation: made with the defaults, its inline style breaks the CSP.
-    const c = createChart(host.current, CHART_OPTIONS);
+    const c = createChart(host.current, { ...CHART_OPTIONS, handleScroll: false, handleScale: false });
     line.current = c.addSeries(LineSeries, { lineWidth: 2, priceFormat: { type: 'percent', precision: 2, minMove: 0.01 } });
     chart.current = c;
+    // What tests read: the span the chart shows once it applied a change (first and last point).
+    const el = host.current;
+    c.timeScale().subscribeVisibleTimeRangeChange((shown) => {
+      if (!shown) return;
+      el.setAttribute('data-visible-from', String(shown.from));
+      el.setAttribute('data-visible-to', String(shown.to));
+    });
     return () => {
       chart.current = null;
       line.current = null;
@@ -58,7 +69,14 @@ export const PremiumChart = memo(function PremiumChart({ faceValue }: { faceValu
       if (before && last && (grew === 0 || grew === 1) && before[0] === candles[0]) return series.update(point(last));
       // Exact premiums, then numbers (percent) for pixels only.
       series.setData(premiumSeries(candles, faceValue).map((p) => ({ time: p.time as UTCTimestamp, value: Number(p.premium) * 100 })));
-      chart.current?.timeScale().fitContent();
+      follow(useChartView.getState().visible);
+    };
+    /** Shows the price chart's span (all of the data until the price chart has one). */
+    const follow = (span: VisibleSpan | null) => {
+      const c = chart.current;
+      if (!c || !drawn || drawn.length === 0) return;
+      if (span) c.timeScale().setVisibleRange({ from: span.from_s as UTCTimestamp, to: span.to_s as UTCTimestamp });
+      else c.timeScale().fitContent();
     };
     const onChange = (s: ChartState) => {
       if (s.change.kind !== 'live') {
@@ -73,8 +91,10 @@ export const PremiumChart = memo(function PremiumChart({ faceValue }: { faceValu
     };
     draw(useChart.getState().candles);
     const unsubscribe = useChart.subscribe((s, prev) => s.candles !== prev.candles && onChange(s));
+    const unfollow = useChartView.subscribe((v, prev) => v.visible !== prev.visible && follow(v.visible));
     return () => {
       unsubscribe();
+      unfollow();
       if (timer !== null) clearTimeout(timer);
     };
   }, [faceValue]);

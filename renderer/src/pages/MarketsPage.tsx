@@ -22,7 +22,7 @@ export function MarketsPage() {
       </div>
       <ChartPanel variant="full" />
       <h2 className="section">Premium over face value</h2>
-      <p className="muted small">The premium is how far the market prices a token above its face value (what the plan charges per credit): what buyers expect future demand for compute to add.</p>
+      <p className="muted small">The premium is how far the market prices a token above its face value (what the plan charges per credit): what buyers expect future demand for compute to add. It shows the same span as the price chart above and follows its zoom and scroll.</p>
       <PremiumChart faceValue={faceValue} />
     </section>
   );

@@ -25,8 +25,9 @@ function useTickSize(): string {
   return useInstrument((s) => (s.instrument as { tick_size?: string } | null)?.tick_size ?? TICK_SIZE);
 }
 
-/** Arrow keys scroll a tenth of the view, Page Up/Down a whole view, End returns to the newest candle. */
-function scrollByKey(parts: ChartParts, e: KeyboardEvent<HTMLDivElement>): void {
+/** Arrow keys scroll a tenth of the view, Page Up/Down a whole view, + and − zoom in and out,
+ *  End returns to the newest candle. */
+function moveByKey(parts: ChartParts, e: KeyboardEvent<HTMLDivElement>): void {
   // From the range the previous key asked for (pending-range.ts): quick presses add up.
   const r = visibleRange(parts);
   if (e.key === 'End') {
@@ -35,10 +36,20 @@ function scrollByKey(parts: ChartParts, e: KeyboardEvent<HTMLDivElement>): void 
   } else if (r && KEY_STEPS[e.key] !== undefined) {
     const by = (r.to - r.from) * KEY_STEPS[e.key]!;
     setVisibleRange(parts, { from: r.from + by, to: r.to + by });
+  } else if (r && KEY_ZOOM[e.key] !== undefined) {
+    const bars = Math.max(MIN_BARS_SHOWN, (r.to - r.from) * KEY_ZOOM[e.key]!);
+    // With the newest candle in view, its edge stays put (as live charts zoom); else the centre.
+    const newest_in_view = r.to >= useChart.getState().candles.length - 1;
+    const to = newest_in_view ? r.to : (r.from + r.to) / 2 + bars / 2;
+    setVisibleRange(parts, { from: to - bars, to });
   } else return;
   e.preventDefault();
 }
 const KEY_STEPS: Record<string, number> = { ArrowLeft: -0.1, ArrowRight: 0.1, PageUp: -1, PageDown: 1 };
+/** The view's width is multiplied by these (`=` is `+` without Shift on most layouts). */
+const KEY_ZOOM: Record<string, number> = { '+': 0.8, '=': 0.8, '-': 1.25, '_': 1.25 };
+/** Zooming in stops at this many bars in view. */
+const MIN_BARS_SHOWN = 10;
 
 /** Memoised: the page around it re-renders on every ticker change; the chart follows its stores itself. */
 export const ChartPanel = memo(function ChartPanel({ variant }: { variant: 'workspace' | 'full' }) {
@@ -76,9 +87,9 @@ export const ChartPanel = memo(function ChartPanel({ variant }: { variant: 'work
         data-testid="price-chart"
         data-interval={interval}
         role="img"
-        aria-label={`${symbol} price chart, ${interval} candles, with volume (arrow keys scroll)`}
+        aria-label={`${symbol} price chart, ${interval} candles, with volume (arrow keys scroll, plus and minus zoom)`}
         tabIndex={0}
-        onKeyDown={(e) => parts && scrollByKey(parts, e)}
+        onKeyDown={(e) => parts && moveByKey(parts, e)}
       />
     </section>
   );

@@ -1,11 +1,13 @@
 // Keeps the chart's series in step with the chart store's candle window, outside React (a
 // trade must not re-render the panel): live trades update the last candle only and leave the
 // user's zoom and scroll alone; pages added or dropped at the left move the visible range by
-// the same count, so the same candles stay in view; the visible range asks for the next page.
+// the same count, so the same candles stay in view; the visible range asks for the next page
+// and is published (store/chart-view.ts) for the views that follow it.
 // The host carries what tests and benchmarks read (data-* attributes, read-only).
 import { useEffect } from 'react';
 import type { LogicalRange } from 'lightweight-charts';
 import { useChart, type ChartState } from '../../store/chart';
+import { publishVisibleSpan } from '../../store/chart-view';
 import { pageWanted, rangeAt } from '../../store/candle-window';
 import { bar, volumeBar } from './series-data';
 import { setVisibleRange, visibleRange } from './pending-range';
@@ -36,6 +38,7 @@ export function useWindowSync(parts: ChartParts | null, onVisibleBars: (bars: nu
       const to = c[Math.min(c.length - 1, Math.max(0, Math.floor(range.to)))]!;
       mark('visible-from', String(from.time));
       mark('visible-to', String(to.time));
+      publishVisibleSpan(Math.min(from.time, to.time), Math.max(from.time, to.time)); // (a view narrower than one bar)
     };
     /** `retry`: a scroll by the user asks again after a failed request; the store's own changes do not. */
     const askForPage = (range: LogicalRange | null, retry: boolean) => {
