@@ -19,7 +19,7 @@ import { openLedger } from '../services/ledger/index.js';
 import { createSecretStore, type Encryptor } from './secrets.js';
 import type { StringEncryptor } from '../services/credentials/index.js';
 import { connectPlatform, type PlatformConnection } from './platform-connection.js';
-import { MarketFeed } from '../services/market/index.js';
+import { BOOK_LEVELS_MAX, MarketFeed } from '../services/market/index.js';
 import type { AppliedBatch } from '../services/ledger/index.js';
 import { activityEntries, createHandlers, portfolioFrom } from './handlers.js';
 import { loadSettings } from './settings.js';
@@ -225,7 +225,16 @@ async function startLocked(opts: WalletAppOptions, lock: DataFolderLock): Promis
     platform: (url: string, creds: { key_id: string; secret: string }) => usePlatform(opts.data_dir, secrets, url, creds),
   };
   const c = compute;
-  const period = c ? { subscription: () => c.subscription(), ticker: () => market.latest(), instrument: () => instrument.get(), mintBasis: () => tax.settings().mint_basis } : null;
+  const period = c
+    ? {
+        subscription: () => c.subscription(),
+        ticker: () => market.latest(),
+        bids: () => market.orderBook(BOOK_LEVELS_MAX)?.bids ?? null,
+        restingOrders: () => (orders ? [...orders.list({ states: ['open', 'partially_filled'] }), ...orders.external()] : []),
+        instrument: () => instrument.get(),
+        mintBasis: () => tax.settings().mint_basis,
+      }
+    : null;
   const preferences = new PreferencesStore(paths.settings_json, (prefs) => events.emit('preferences', prefs));
   const handlers = createHandlers({ info, ledger, market, tax, orders, compute, stranded, preferences, configure, status: () => conn.status(sync), retryConnection: () => sync?.retryNow() ?? false, up_front: { instrument, notifications, period, desktop: opts.desktop ?? null } });
 

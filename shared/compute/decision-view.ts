@@ -10,6 +10,10 @@ export interface DecisionViewInput {
   ticker: Ticker | null;
   instrument: InstrumentView | null;
   mint_basis: MintBasisPolicy;
+  /** The live book's bids, best first; null when there is no live book (priced at the best bid). */
+  bids: readonly (readonly [string, string])[] | null;
+  /** The highest of the user's own resting buy orders (`ownBestBid`): a sale stops there. */
+  own_best_bid_usd: string | null;
   /** A typed amount; default: the projected unused credits. */
   credits?: string;
   now_ms: number;
@@ -25,6 +29,8 @@ export function decisionView(i: DecisionViewInput): PeriodDecisionView {
     last_usd: i.ticker?.last ?? null,
     taker_fee_bps: i.instrument?.taker_fee_bps ?? null,
     mint_basis: i.mint_basis,
+    bids: i.bids,
+    own_best_bid_usd: i.own_best_bid_usd,
   });
   return {
     figures,

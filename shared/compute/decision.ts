@@ -69,6 +69,69 @@ export interface DecisionInput {
   /** The platform's taker fee (a sale into the bid takes liquidity); null when not known. */
   taker_fee_bps: number | null;
   mint_basis: MintBasisPolicy;
+  /** The bid side of the live book, best first, [price, quantity]: the sale walks it as a
+   *  market sell would. Absent or null: the depth is not known, and the sale is priced at the
+   *  best bid alone (and says so). */
+  bids?: readonly (readonly [string, string])[] | null;
+  /** The highest price of the user's own resting buy orders: the platform never trades an
+   *  account with itself (the taker's remainder is canceled there), so the sale stops above it. */
+  own_best_bid_usd?: string | null;
+}
+
+/** The highest limit price among the user's buy orders resting on the book (theirs or placed
+ *  elsewhere), null when none: where a sale of their own tokens would stop. */
+export function ownBestBid(orders: readonly { side: 'buy' | 'sell'; price: string | null; state: string }[]): string | null {
+  let best: Dec | null = null;
+  for (const o of orders) {
+    if (o.side !== 'buy' || o.price === null || (o.state !== 'open' && o.state !== 'partially_filled')) continue;
+    const price = dec(o.price);
+    if (best === null || price.gt(best)) best = price;
+  }
+  return best === null ? null : toCanonical(best);
+}
+
+/** Levels a sale walks at most (the platform's book snapshot depth is lower). */
+const BIDS_WALKED_MAX = 1_000;
+
+interface BookSale {
+  sold: Dec;
+  gross: Dec;
+  levels: number;
+  worst: Dec;
+  /** The user's own bid that stopped the sale with tokens left, if one did. */
+  stopped_at_own: Dec | null;
+}
+
+/** Selling `tokens` into `bids` (best first) as a market sell fills: level by level until
+ *  the tokens or the bids run out. */
+export function walkBids(tokens: Dec, bids: readonly (readonly [string, string])[], own_best_bid: Dec | null = null): BookSale {
+  assert(bids.length <= BIDS_WALKED_MAX, `walkBids: ${bids.length} levels (at most ${BIDS_WALKED_MAX})`);
+  let left = tokens;
+  let gross = ZERO;
+  let levels = 0;
+  let worst = ZERO;
+  let above: Dec | null = null;
+  let stopped_at_own: Dec | null = null;
+  for (const [price_text, quantity_text] of bids) {
+    if (left.lte(0)) break;
+    const price = dec(price_text);
+    const quantity = dec(quantity_text);
+    assert(price.gt(0) && quantity.gt(0), `walkBids: bad level ${price_text} × ${quantity_text}`);
+    assert(above === null || price.lt(above), 'walkBids: bids must be best (highest) first');
+    above = price;
+    // At the level of the user's own bid the platform cancels the rest (who is ahead of it
+    // there is not known here: none of that level is counted).
+    if (own_best_bid !== null && price.lte(own_best_bid)) {
+      stopped_at_own = own_best_bid;
+      break;
+    }
+    const take = D.min(left, quantity);
+    gross = gross.plus(take.times(price));
+    left = left.minus(take);
+    levels += 1;
+    worst = price;
+  }
+  return { sold: tokens.minus(left), gross, levels, worst, stopped_at_own: left.gt(0) ? stopped_at_own : null };
 }
 
 const usd = (x: Dec) => toCanonical(x.toDecimalPlaces(USD_PLACES, D.ROUND_HALF_EVEN));
@@ -90,22 +153,13 @@ export function periodDecision(input: DecisionInput): PeriodDecision {
   const renewal = renewalOption(input, credit_value);
   let sell: PeriodDecision['sell'] = null;
   let sell_unavailable: string | null = null;
-  if (input.bid_usd === null) sell_unavailable = 'No one is bidding for tokens right now.';
+  const depth = input.bids ?? null;
+  if (input.bid_usd === null || (depth !== null && depth.length === 0)) sell_unavailable = 'No one is bidding for tokens right now.';
   else if (input.taker_fee_bps === null) sell_unavailable = "The platform's trading fee is not known yet (it is fetched when online).";
   else {
-    const gross = credits.times(dec(input.bid_usd));
-    // The platform rounds fees down to the micro.
-    const fee = gross.times(input.taker_fee_bps).div(10_000).toDecimalPlaces(USD_PLACES, D.ROUND_DOWN);
-    const net = gross.minus(fee);
-    const gain = net.minus(dec(mintTax.basis_usd));
-    sell = {
-      bid_usd: input.bid_usd,
-      taker_fee_bps: input.taker_fee_bps,
-      gross_usd: usd(gross),
-      fee_usd: usd(fee),
-      net_usd: usd(net),
-      tax: { ...mintTax, capital_gain_usd: usd(gain), note: `${mintTax.note} Selling at once is a short-term ${gain.isNegative() ? 'loss' : 'gain'} of ${cents(gain.abs())}.` },
-    };
+    const sale = sellOption(credits, input.bid_usd, depth, input.own_best_bid_usd ?? null, input.taker_fee_bps, mintTax);
+    if (typeof sale === 'string') sell_unavailable = sale;
+    else sell = sale;
   }
   const hold = {
     tokens: toCanonical(credits),
@@ -123,6 +177,49 @@ export function periodDecision(input: DecisionInput): PeriodDecision {
     hold,
     renewal,
     recommendation: recommend(credits, sell, renewal, mintTax),
+  };
+}
+
+/** Minted and sold at once into the bids (or at the best bid when the depth is not known). */
+function sellOption(
+  credits: Dec,
+  best_bid_usd: string,
+  depth: readonly (readonly [string, string])[] | null,
+  own_best_bid_usd: string | null,
+  taker_fee_bps: number,
+  mintTax: DecisionTax,
+): NonNullable<PeriodDecision['sell']> | string {
+  const walked: BookSale =
+    depth === null
+      ? { sold: credits, gross: credits.times(dec(best_bid_usd)), levels: credits.isZero() ? 0 : 1, worst: dec(best_bid_usd), stopped_at_own: null }
+      : walkBids(credits, depth, own_best_bid_usd === null ? null : dec(own_best_bid_usd));
+  if (credits.gt(0) && walked.sold.isZero()) {
+    return walked.stopped_at_own === null ? 'No one is bidding for tokens right now.' : `Your own buy order at $${walked.stopped_at_own.toFixed()} is the best bid, and the platform never trades you with yourself: a sale would fill nothing.`;
+  }
+  const unsold = credits.minus(walked.sold);
+  // The platform rounds fees down to the micro.
+  const fee = walked.gross.times(taker_fee_bps).div(10_000).toDecimalPlaces(USD_PLACES, D.ROUND_DOWN);
+  const net = walked.gross.minus(fee);
+  // The sold tokens' share of the mint basis; the unsold keep the rest.
+  const basis = credits.isZero() ? ZERO : dec(mintTax.basis_usd).times(walked.sold).div(credits).toDecimalPlaces(USD_PLACES, D.ROUND_HALF_EVEN);
+  const gain = net.minus(basis);
+  const average = walked.sold.isZero() ? dec(best_bid_usd) : walked.gross.div(walked.sold).toDecimalPlaces(USD_PLACES, D.ROUND_HALF_EVEN);
+  // (What the bids cannot take is said once, by the view and the recommendation.)
+  const what = unsold.gt(0) ? `Selling the ${toCanonical(walked.sold)} the bids take` : 'Selling';
+  return {
+    bid_usd: best_bid_usd,
+    depth_known: depth !== null,
+    sold_tokens: toCanonical(walked.sold),
+    unsold_tokens: toCanonical(unsold),
+    levels_used: walked.levels,
+    average_price_usd: toCanonical(average),
+    lowest_price_usd: toCanonical(walked.levels === 0 ? dec(best_bid_usd) : walked.worst),
+    stopped_at_own_bid_usd: walked.stopped_at_own === null ? null : toCanonical(walked.stopped_at_own),
+    taker_fee_bps,
+    gross_usd: usd(walked.gross),
+    fee_usd: usd(fee),
+    net_usd: usd(net),
+    tax: { ...mintTax, basis_usd: usd(basis), capital_gain_usd: usd(gain), note: `${mintTax.note} ${what} at once is a short-term ${gain.isNegative() ? 'loss' : 'gain'} of ${cents(gain.abs())}.` },
   };
 }
 
@@ -170,8 +267,10 @@ function recommend(credits: Dec, sell: PeriodDecision['sell'], renewal: PeriodDe
     return { election: 'renewal_credit', reason: `Renewal credit: it takes ${cents(applied)} off your next renewal for certain, with no income and no lot; there is no bid to sell minted tokens into today.` };
   }
   const net = dec(sell.net_usd);
+  // What the book cannot take today is counted as nothing here: the comparison stays safe.
+  const thin = dec(sell.unsold_tokens).gt(0) ? ` The bids take only ${sell.sold_tokens} of the tokens today; the rest would be held.` : '';
   if (net.gt(applied)) {
-    return { election: 'mint', reason: `Mint: sold at today's bid they bring ${cents(net)} after fees, ${cents(net.minus(applied))} more than the ${cents(applied)} the renewal credit takes off.${floorNote}${incomeNote}` };
+    return { election: 'mint', reason: `Mint: sold at today's bid they bring ${cents(net)} after fees, ${cents(net.minus(applied))} more than the ${cents(applied)} the renewal credit takes off.${floorNote}${thin}${incomeNote}` };
   }
-  return { election: 'renewal_credit', reason: `Renewal credit: it takes ${cents(applied)} off your next renewal, ${net.eq(applied) ? 'as much as' : `${cents(applied.minus(net))} more than`} the ${cents(net)} minted tokens bring at today's bid after fees, with no income and no lot.` };
+  return { election: 'renewal_credit', reason: `Renewal credit: it takes ${cents(applied)} off your next renewal, ${net.eq(applied) ? 'as much as' : `${cents(applied.minus(net))} more than`} the ${cents(net)} minted tokens bring at today's bid after fees, with no income and no lot.${thin}` };
 }

@@ -79,7 +79,18 @@ export const DecisionTax = z.strictObject({
 export type DecisionTax = z.infer<typeof DecisionTax>;
 
 export const DecisionSell = z.strictObject({
+  /** The best bid. */
   bid_usd: zPositiveDecimal,
+  /** The sale walked the live book's bids (else it is priced at the best bid alone). */
+  depth_known: z.boolean(),
+  sold_tokens: zNonNegativeDecimal,
+  /** Tokens the bids cannot take today (they would be held). */
+  unsold_tokens: zNonNegativeDecimal,
+  levels_used: z.number().int().min(0).max(1_000),
+  average_price_usd: zPositiveDecimal,
+  lowest_price_usd: zPositiveDecimal,
+  /** The user's own bid the sale stopped at (no self-trade), with tokens left; null if none did. */
+  stopped_at_own_bid_usd: zPositiveDecimal.nullable(),
   taker_fee_bps: z.number().int().min(0).max(10_000),
   gross_usd: zDecimal,
   fee_usd: zDecimal,
@@ -114,7 +125,7 @@ export const DecisionRenewal = z.strictObject({
 export const PeriodDecision = z.strictObject({
   credits: zNonNegativeDecimal,
   mint_basis: zMintBasisPolicy,
-  /** Minted and sold at today's bid after the taker fee; null when there is no bid (reason given). */
+  /** Minted and sold at once into today's bids after the taker fee; null when there is no bid (reason given). */
   sell: DecisionSell.nullable(),
   sell_unavailable: z.string().max(300).nullable(),
   hold: DecisionHold,

@@ -2,7 +2,8 @@
 // values a user would see. The standard plan: $20 for 1,000 credits (face $0.02), minimum
 // charge $0.01. Expected values worked by hand from the domain notes.
 import { describe, expect, it } from 'vitest';
-import { periodDecision, periodFigures, type DecisionInput } from '../../shared/compute/decision.js';
+import { ownBestBid, periodDecision, periodFigures, walkBids, type DecisionInput } from '../../shared/compute/decision.js';
+import { dec } from '../../shared/money.js';
 import { PeriodDecision, PeriodFigures } from '../../shared/contract/compute.js';
 
 const PLAN = { price_usd: '20', credits: '1000', face_value_usd: '0.02', min_charge_usd: '0.01' };
@@ -69,6 +70,33 @@ describe('periodDecision: the three options and the recommendation', () => {
       expect: { sell: null, sell_unavailable: "The platform's trading fee is not known yet (it is fetched when online).", 'recommendation.election': 'renewal_credit' },
     },
     {
+      name: 'depth unknown: priced at the best bid alone, and marked so',
+      input: {},
+      expect: { 'sell.depth_known': false, 'sell.sold_tokens': '300', 'sell.unsold_tokens': '0', 'sell.levels_used': 1, 'sell.average_price_usd': '0.025' },
+    },
+    {
+      name: 'the sale walks the book: 100 at 0.026, 150 at 0.025, 50 at 0.02 (a market sell, not all at the best bid)',
+      input: { bids: [['0.026', '100'], ['0.025', '150'], ['0.02', '500']] },
+      expect: {
+        'sell.depth_known': true, 'sell.bid_usd': '0.025', 'sell.levels_used': 3, 'sell.lowest_price_usd': '0.02', 'sell.average_price_usd': '0.0245',
+        'sell.sold_tokens': '300', 'sell.unsold_tokens': '0', 'sell.gross_usd': '7.35', 'sell.fee_usd': '0.0147', 'sell.net_usd': '7.3353',
+        'sell.tax.basis_usd': '6', 'sell.tax.capital_gain_usd': '1.3353', 'recommendation.election': 'mint',
+      },
+    },
+    {
+      name: 'a thin book: the bids take 100 of 300; the sale counts only those, with their share of the basis',
+      input: { bids: [['0.03', '100']] },
+      expect: {
+        'sell.sold_tokens': '100', 'sell.unsold_tokens': '200', 'sell.levels_used': 1, 'sell.gross_usd': '3', 'sell.fee_usd': '0.006', 'sell.net_usd': '2.994',
+        'sell.tax.basis_usd': '2', 'sell.tax.capital_gain_usd': '0.994', 'recommendation.election': 'renewal_credit',
+      },
+    },
+    {
+      name: 'a live book with no bids: no sale, said why',
+      input: { bids: [] },
+      expect: { sell: null, sell_unavailable: 'No one is bidding for tokens right now.', 'recommendation.election': 'renewal_credit' },
+    },
+    {
       name: 'nothing unused: nothing to decide',
       input: { credits: '0' },
       expect: { 'sell.net_usd': '0', 'renewal.credit_applied_usd': '0', 'renewal.next_price_usd': '20', 'recommendation.election': null },
@@ -91,6 +119,46 @@ describe('periodDecision: the three options and the recommendation', () => {
     expect(periodDecision({ ...base, bid_usd: '0.015' }).recommendation.reason).toBe(
       "Renewal credit: it takes $6.00 off your next renewal, $1.51 more than the $4.49 minted tokens bring at today's bid after fees, with no income and no lot.",
     );
+  });
+
+  it('a thin book is said in the sale note and in the reason', () => {
+    const thin = periodDecision({ ...base, credits: '300', bid_usd: '0.05', bids: [['0.05', '200']] });
+    expect(thin.sell?.tax.note).toMatch(/Selling the 200 the bids take at once is a short-term gain of \$5\.98\.$/); // $9.98 − 200/300 of the $6.00 basis
+    expect(thin.recommendation.reason).toBe("Mint: sold at today's bid they bring $9.98 after fees, $3.98 more than the $6.00 the renewal credit takes off. The bids take only 200 of the tokens today; the rest would be held.");
+  });
+
+  it('the sale stops above the user\'s own bid (the platform never trades an account with itself)', () => {
+    const bids: [string, string][] = [['0.026', '100'], ['0.025', '150'], ['0.02', '500']];
+    const stopped = periodDecision({ ...base, bids, own_best_bid_usd: '0.025' });
+    expect(stopped.sell).toMatchObject({ sold_tokens: '100', unsold_tokens: '200', levels_used: 1, stopped_at_own_bid_usd: '0.025', gross_usd: '2.6' });
+    // An own bid below where the sale ends changes nothing.
+    expect(periodDecision({ ...base, bids, own_best_bid_usd: '0.01' }).sell).toMatchObject({ sold_tokens: '300', stopped_at_own_bid_usd: null, gross_usd: '7.35' });
+    // The own bid is the best: nothing would fill, and it says why.
+    const none = periodDecision({ ...base, bids, own_best_bid_usd: '0.026' });
+    expect(none.sell).toBeNull();
+    expect(none.sell_unavailable).toBe('Your own buy order at $0.026 is the best bid, and the platform never trades you with yourself: a sale would fill nothing.');
+    expect(PeriodDecision.safeParse(none).success).toBe(true);
+  });
+
+  it('ownBestBid: the highest resting buy, placed here or elsewhere; sells and finished orders do not count', () => {
+    expect(
+      ownBestBid([
+        { side: 'buy', price: '0.02', state: 'open' },
+        { side: 'buy', price: '0.0275', state: 'partially_filled' },
+        { side: 'buy', price: '0.03', state: 'canceled' },
+        { side: 'buy', price: '0.04', state: 'queued' },
+        { side: 'sell', price: '0.05', state: 'open' },
+        { side: 'buy', price: null, state: 'open' },
+      ]),
+    ).toBe('0.0275');
+    expect(ownBestBid([])).toBeNull();
+  });
+
+  it('walkBids refuses a book that is not best first or has a bad level', () => {
+    expect(() => walkBids(dec('10'), [['0.02', '5'], ['0.03', '5']])).toThrow(/best \(highest\) first/);
+    expect(() => walkBids(dec('10'), [['0.02', '0']])).toThrow(/bad level/);
+    expect(walkBids(dec('10'), [['0.03', '4'], ['0.02', '4']])).toMatchObject({ levels: 2 });
+    expect(walkBids(dec('10'), [['0.03', '4'], ['0.02', '4']]).sold.toFixed()).toBe('8');
   });
 
   it('each option states its tax consequence under the policy', () => {

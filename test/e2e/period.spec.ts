@@ -8,6 +8,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expectOnline, launchApp, ROOT, type LaunchedApp } from './launch.js';
+import { dec } from '../../shared/money.js';
 
 const SCREENS = path.join(ROOT, 'test-results', 'screens');
 let app: LaunchedApp;
@@ -67,7 +68,15 @@ test('the helper shows minted-and-sold, held, and renewal credit side by side fo
   await expect(helper.getByTestId('lost-above-floor')).toHaveText(/^\$4\.01 lost above the floor/);
   await expect(helper.getByTestId('option-renewal')).toContainText('$19.99 off · floor $0.01');
   await expect(helper.getByTestId('option-hold')).toContainText('$24.00 at face value ($0.0200)');
-  await expect(helper.getByTestId('option-sell')).toContainText(/1,200\.00 CMPT at the \$\d+\.\d{4} bid|No one is bidding/);
+  // Sold as a market sell would fill: into the live book's bids, level by level (the demo book
+  // has bids); what the bids cannot take is said, never priced at the best bid.
+  await expect(helper.getByTestId('sell-fill')).toHaveText(/^[\d,]+\.\d{2} CMPT into (the \$\d+\.\d{4} bid|\d+ bid levels from \$\d+\.\d{4} down to \$\d+\.\d{4}, average \$\d+\.\d{4,6}) = \$[\d,]+\.\d{2}, less \$\d+\.\d{2} fee \(0\.2%\)$/, { timeout: 15_000 });
+  // The demo account rests a buy at $0.0275: the sale stops above it (no self-trade), so the
+  // bids take only part of 1,200 and say so; sold + held = 1,200 in one rendering.
+  const unsold = helper.getByTestId('sell-unsold');
+  await expect(unsold).toHaveText(/^The bids take only [\d,]+\.\d{2} of the 1,200\.00 tokens today: the other [\d,]+\.\d{2} would be held\. Your own buy order at \$0\.0275 stops the sale there: the platform never trades you with yourself\.$/);
+  const [sold, held] = [...(await unsold.innerText()).matchAll(/([\d,]+\.\d{2})/g)].filter((m) => m[1] !== '1,200.00').map((m) => dec(m[1]!.replace(/,/g, '')));
+  expect(sold!.plus(held!).toFixed(2)).toBe('1200.00');
   await expect(helper.getByText(/For 1,200\.00 credits you typed\./)).toBeVisible();
   await helper.getByRole('textbox', { name: 'Credits' }).fill('1.234');
   await helper.getByRole('textbox', { name: 'Credits' }).press('Enter');

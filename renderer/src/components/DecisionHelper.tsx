@@ -1,14 +1,22 @@
 // Mint or renewal credit, side by side for the projected unused credits (or a typed amount):
-// minted and sold at today's bid after fees, minted and held (face and market), or credited
+// minted and sold at once into today's bids after fees (walking the book as a market sell
+// would, and saying what it cannot take), minted and held (face and market), or credited
 // against the renewal (with the floor as an amount and what is lost above it). Each with its
 // tax consequence; a plain recommendation with its reason. The election stays the user's.
 import { useState, type FormEvent } from 'react';
 import type { PeriodDecisionView } from '../../../shared/contract/compute';
 import { PeriodDecisionRequest } from '../../../shared/contract/compute';
-import { qty, usd } from '../format';
+import { priceExact, qty, usd } from '../format';
 import { dec } from '../../../shared/money';
 
 const ELECTION_WORDS = { mint: 'Mint tokens', renewal_credit: 'Credit my renewal' } as const;
+
+/** How the sale fills: into the book's bids level by level, or at the best bid when the depth is not known. */
+function saleWords(sell: NonNullable<PeriodDecisionView['decision']['sell']>, symbol: string): string {
+  if (!sell.depth_known) return `${qty(sell.sold_tokens)} ${symbol} at the ${usd(sell.bid_usd, 4)} bid`;
+  if (sell.levels_used <= 1) return `${qty(sell.sold_tokens)} ${symbol} into the ${usd(sell.bid_usd, 4)} bid`;
+  return `${qty(sell.sold_tokens)} ${symbol} into ${sell.levels_used} bid levels from ${usd(sell.bid_usd, 4)} down to ${usd(sell.lowest_price_usd, 4)}, average ${priceExact(sell.average_price_usd)}`;
+}
 
 export function DecisionHelper({ view, symbol, onAmount }: { view: PeriodDecisionView; symbol: string; onAmount: (credits: string | undefined) => void }) {
   const d = view.decision;
@@ -41,7 +49,15 @@ export function DecisionHelper({ view, symbol, onAmount }: { view: PeriodDecisio
           {d.sell ? (
             <>
               <p className="big">{usd(d.sell.net_usd)}</p>
-              <p className="muted">{qty(d.credits)} {symbol} at the {usd(d.sell.bid_usd, 4)} bid = {usd(d.sell.gross_usd)}, less {usd(d.sell.fee_usd)} fee ({d.sell.taker_fee_bps / 100}%)</p>
+              <p className="muted" data-testid="sell-fill">
+                {saleWords(d.sell, symbol)} = {usd(d.sell.gross_usd)}, less {usd(d.sell.fee_usd)} fee ({d.sell.taker_fee_bps / 100}%)
+              </p>
+              {dec(d.sell.unsold_tokens).gt(0) && (
+                <p className="small neg" data-testid="sell-unsold">
+                  The bids take only {qty(d.sell.sold_tokens)} of the {qty(d.credits)} tokens today: the other {qty(d.sell.unsold_tokens)} would be held.
+                  {d.sell.stopped_at_own_bid_usd && ` Your own buy order at ${usd(d.sell.stopped_at_own_bid_usd, 4)} stops the sale there: the platform never trades you with yourself.`}
+                </p>
+              )}
               <p className="small">{d.sell.tax.note}</p>
             </>
           ) : (

@@ -7,6 +7,8 @@ import { BookSides } from '../../../shared/market/book';
 
 /** Levels per side handed to the screen. */
 export const BOOK_VIEW_DEPTH = 40;
+/** Levels asked for in a snapshot (the platform's most): what the book holds per side. */
+export const BOOK_SNAPSHOT_DEPTH = 500;
 /** Deltas held while a fresh snapshot is fetched. */
 const RESYNC_BUFFER_MAX = 10_000;
 
@@ -69,7 +71,7 @@ export class RendererBook {
     this.stats.gaps += 1;
     console.warn(`order book: sequence gap (delta ${first.seq} after ${this.sides.seq}); fetching a fresh book`);
     this.resync = [first];
-    void this.api().getOrderBook({ depth: 500 }).then(
+    void this.api().getOrderBook({ depth: BOOK_SNAPSHOT_DEPTH }).then(
       (r) => {
         if (r.book) this.reset(r.book);
         else this.resync = null;
@@ -87,6 +89,12 @@ export class RendererBook {
       this.frame_pending = false;
       this.publish(this.view());
     });
+  }
+
+  /** The bids held, best first, [price, quantity], deeper than the published view (a sale of
+   *  many tokens walks further than the ladder shows). Empty before the first snapshot. */
+  bidLevels(depth = BOOK_SNAPSHOT_DEPTH): [string, string][] {
+    return this.sides.levels('bids', depth);
   }
 
   view(depth = BOOK_VIEW_DEPTH): BookView {

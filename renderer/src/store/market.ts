@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import type { PublicTrade } from '../../../shared/platform/api';
 import type { Ticker } from '../../../shared/platform/events';
 import { RECENT_TRADES_MAX } from '../../../shared/contract/wallet-api';
-import { RendererBook, type BookStats, type BookView } from './book';
+import { BOOK_SNAPSHOT_DEPTH, RendererBook, type BookStats, type BookView } from './book';
 import { applyLiveTrades, useChart } from './chart';
 import { walletApi, type DomainBinding } from './session';
 
@@ -26,6 +26,11 @@ export const selectBestBid = (s: MarketState): string | null => s.book?.bids[0]?
 export const selectBestAsk = (s: MarketState): string | null => s.book?.asks[0]?.price ?? s.ticker?.ask ?? null;
 
 const book = new RendererBook(walletApi, (view) => useMarket.setState({ book: view }));
+
+/** Every bid the live book holds, best first; null while there is no live book. */
+export function heldBids(): readonly (readonly [string, string])[] | null {
+  return useMarket.getState().book ? book.bidLevels() : null;
+}
 
 /** Applied-delta and gap counters (for the status line and the benchmark). */
 export function bookStats(): BookStats {
@@ -68,7 +73,7 @@ export const marketBinding: DomainBinding = {
   ],
   load: async (api) => {
     // The chart's newest page comes alongside (its first paint waits for nothing else).
-    const [market, ob, trades] = await Promise.all([api.getMarket({}), api.getOrderBook({ depth: 500 }), api.getRecentTrades({}), useChart.getState().loadLatest()]);
+    const [market, ob, trades] = await Promise.all([api.getMarket({}), api.getOrderBook({ depth: BOOK_SNAPSHOT_DEPTH }), api.getRecentTrades({}), useChart.getState().loadLatest()]);
     useMarket.setState({ ticker: market.ticker });
     if (ob.book) book.reset(ob.book);
     onTrades(trades.trades, true);
