@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { PAGES, startStores, useSession, walletApi, type Page } from './store';
+import { PAGES, startStores, useOnline, useSession, walletApi, type Page } from './store';
 import { StatusBar } from './components/StatusBar';
 import { StrandedNotice } from './components/StrandedNotice';
 import { OverviewPage } from './pages/OverviewPage';
@@ -31,7 +31,7 @@ export function App() {
   useEffect(() => startStores(), []);
   // After the stores started: notifications (list, toasts, system ones in browser mode) and the token's name.
   useEffect(() => startNotifications(walletApi(), () => useSession.getState().info?.host ?? null), [startNotifications]);
-  const online = useSession((s) => s.status?.state === 'online');
+  const online = useOnline();
   useEffect(() => {
     if (linked) queueMicrotask(() => void loadInstrument(walletApi()));
   }, [linked, online, loadInstrument]);

@@ -9,7 +9,7 @@ import { startSession } from './session';
 import { taxBinding } from './tax';
 import { preferencesBinding, startTheme } from './preferences';
 
-export { PAGES, useSession, walletApi, type Page } from './session';
+export { PAGES, useOnline, useSession, walletApi, type Page } from './session';
 export { useMarket, bookStats } from './market';
 export { useChart } from './chart';
 export { useOrders } from './orders';

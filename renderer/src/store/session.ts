@@ -43,6 +43,11 @@ export const useSession = create<SessionState>((set) => ({
   setPage: (page) => set({ page }),
 }));
 
+/** The platform is reachable and the wallet synced with it: what every "live or last known?" question asks. */
+export function useOnline(): boolean {
+  return useSession((s) => s.status?.state === 'online');
+}
+
 /** A domain store's link to the wallet: subscribe to its pushed events, and load its state
  *  once when the link (re)connects (a reconnect may have missed pushes). */
 export interface DomainBinding {

@@ -1,6 +1,6 @@
 // What became of the order just placed, live from the orders store: the message says what is
 // true now ("Open", "Filled", "Queued…"), never a guess made when the button was pressed.
-import { useOrders, useSession } from '../../store';
+import { useOnline, useOrders } from '../../store';
 import { qty } from '../../format';
 import type { OrderView } from '../../store/orders';
 import { reasonText } from './order-words';
@@ -30,7 +30,7 @@ function text(o: OrderView, online: boolean): { ok: boolean; text: string } {
 
 export function OrderStatusLine({ client_order_id }: { client_order_id: string }) {
   const order = useOrders((s) => s.orders.find((o) => o.client_order_id === client_order_id) ?? null);
-  const online = useSession((s) => s.status?.state === 'online');
+  const online = useOnline();
   if (!order) return null;
   const t = text(order, online);
   return (

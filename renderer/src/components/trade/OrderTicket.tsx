@@ -2,7 +2,7 @@
 // under "Advanced", the fee and total before sending, warnings, inline problems in the
 // platform's terms, and a confirmation showing exactly the order that will be sent.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { useMarket, usePortfolio, useSession, walletApi } from '../../store';
+import { useMarket, useOnline, usePortfolio, walletApi } from '../../store';
 import { useInstrument, useTokenSymbol } from '../../store/instrument';
 import { selectBestAsk, selectBestBid } from '../../store/market';
 import { errorText, qty, usd, usdExact } from '../../format';
@@ -66,7 +66,7 @@ export function OrderTicket() {
   const { rules, fees_known } = useRules();
   const market = useMarketNow();
   const portfolio = usePortfolio((s) => s.portfolio);
-  const online = useSession((s) => s.status?.state === 'online');
+  const online = useOnline();
   const symbol = useTokenSymbol();
   const [confirmOrders, setConfirmOrders] = useConfirmOrders();
   const [shown, setShown] = useState(false); // problems show after the first submit attempt or a field's blur

@@ -3,7 +3,7 @@
 // answer lost) and History (filled, canceled, expired, rejected with the reason). Rows come
 // from the orders store, which the main process pushes; nothing here refetches.
 import { useState, type KeyboardEvent } from 'react';
-import { useOrders, useSession, walletApi } from '../../store';
+import { useOnline, useOrders, walletApi } from '../../store';
 import { dateTime, dateTimeCompact, errorText, priceExact, qty, usd } from '../../format';
 import { useNow } from '../use-now';
 import { FINAL_STATES, LIVE_STATES, PENDING_STATES } from '../../../../shared/contract/orders';
@@ -46,7 +46,7 @@ function stateText(o: OrderView): string {
 export function OrdersPanel() {
   const orders = useOrders((s) => s.orders);
   const external = useOrders((s) => s.external);
-  const online = useSession((s) => s.status?.state === 'online');
+  const online = useOnline();
   const [tab, setTab] = useState<Tab>('open');
   const [error, setError] = useState<string | null>(null);
 
