@@ -18,4 +18,5 @@
 // The ledger stays readable while offline: the app reads balances/entries/candles from it
 // directly, whatever the engine's state.
 export { createSyncLogger, REDACT_PATHS } from './log.js';
-export { createSyncEngine, systemTimers, type SyncTimers, type SyncEngine, type SyncEngineOptions, type SyncStatus, type SyncState, type SyncClient, type SyncStream } from './engine.js';
+export { createSyncEngine } from './engine.js';
+export { systemTimers, type SyncTimers, type SyncEngine, type SyncEngineOptions, type SyncStatus, type SyncState, type SyncClient, type SyncStream } from './types.js';
