@@ -1,5 +1,6 @@
 // The wallet API's handlers: each one a short function over the app's services. They get
 // requests already validated by the contract (dispatch.ts) and return contract shapes.
+import { activityDetail } from './activity-detail.js';
 import { ComputeError, type ComputeService } from '../services/compute/index.js';
 import { isPlatformError } from '../services/platform-client/index.js';
 import { describeSyncError } from './platform-connection.js';
@@ -97,6 +98,7 @@ export function activityEntries(ledger: Ledger, limit: number, before_id?: numbe
     time: e.time,
     reverses: e.reverses,
     postings: e.postings.map((p) => ({ account: p.account, commodity: p.commodity, amount: p.amount })),
+    detail: activityDetail(e.type, e.data),
   }));
 }
 

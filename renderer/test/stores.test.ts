@@ -89,7 +89,7 @@ describe('pushed orders and activity merge by id', () => {
     expect(applyOrdersPush(s, { orders: [], external: [], external_ended: ['x'], sending_paused_until: null }).external).toEqual([]);
   });
   it('keeps journal entries unique, newest first', () => {
-    const e = (id: number) => ({ id, seq: id, type: 'fill', time: new Date(0).toISOString(), reverses: null, postings: [] });
+    const e = (id: number) => ({ id, seq: id, type: 'fill', time: new Date(0).toISOString(), reverses: null, postings: [], detail: null });
     expect(mergeEntries([e(3), e(2)], [e(4), e(3)]).map((x) => x.id)).toEqual([4, 3, 2]);
   });
 });

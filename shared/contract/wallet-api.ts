@@ -10,8 +10,8 @@
 // a file path or a SQL statement.
 import { z } from 'zod';
 import { zPlatformUrl } from '../platform/url.js';
-import { Candle, Ticker, zCandleInterval, zIsoTime } from '../platform/events.js';
-import { zDecimal } from '../money.js';
+import { Candle, Ticker, zCandleInterval, zIsoTime, zOrderStatus, zOrderType, zSide } from '../platform/events.js';
+import { zDecimal, zNonNegativeDecimal, zPositiveDecimal } from '../money.js';
 import { AvailableViewSchema, CancelExternalOrderInput, CancelOrderInput, ExternalOrderSchema, LIST_LIMIT_MAX, ListOrdersInput, OrderViewSchema, PlaceOrderInput } from './orders.js';
 import { BookDelta, BookSnapshot, PublicTrade } from '../platform/api.js';
 import { ResolveStrandedInput, StrandedItem, StrandedList } from './stranded.js';
@@ -86,6 +86,21 @@ export const Portfolio = z.strictObject({
 export type Portfolio = z.infer<typeof Portfolio>;
 
 const Posting = z.strictObject({ account: z.string().max(100), commodity: z.enum(['USD', 'TOKEN', 'CREDIT']), amount: zDecimal });
+/** What a trade or an order update was, for the journal's "What" column (its postings say only the money). */
+export const ActivityDetail = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('fill'), side: zSide, price_usd: zPositiveDecimal, quantity: zPositiveDecimal, fee_usd: zNonNegativeDecimal, liquidity: z.enum(['maker', 'taker']) }),
+  z.strictObject({
+    kind: z.literal('order'),
+    side: zSide,
+    order_type: zOrderType,
+    price_usd: zPositiveDecimal.nullable(),
+    quantity: zPositiveDecimal,
+    filled_quantity: zNonNegativeDecimal,
+    status: zOrderStatus,
+    reason: z.string().max(200).nullable(),
+  }),
+]);
+export type ActivityDetail = z.infer<typeof ActivityDetail>;
 export const ActivityEntry = z.strictObject({
   id: z.number().int().positive(),
   seq: z.number().int().positive().nullable(),
@@ -94,6 +109,8 @@ export const ActivityEntry = z.strictObject({
   /** The entry this one reverses (corrections are reversing entries, never edits). */
   reverses: z.number().int().positive().nullable(),
   postings: z.array(Posting).max(20),
+  /** Trades and order updates: what happened (side, price, quantity, status); null for the rest. */
+  detail: ActivityDetail.nullable(),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntry>;
 export const ActivityRequest = z.strictObject({

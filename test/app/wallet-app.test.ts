@@ -162,6 +162,18 @@ describe('wallet app on the embedded demo platform', () => {
     expect(!bad.ok && bad.error.code).toBe('invalid_request');
   });
 
+  it('says in the journal what each trade and order update was', async () => {
+    type E = { type: string; detail: { kind: string; side?: string; quantity?: string; status?: string } | null };
+    const { entries } = await ok<{ entries: E[] }>('getActivity', { limit: 500 });
+    const fills = entries.filter((e) => e.type === 'fill');
+    const orders = entries.filter((e) => e.type === 'order');
+    expect(fills.length).toBeGreaterThan(0); // the demo account has traded
+    expect(orders.length).toBeGreaterThan(0);
+    for (const f of fills) expect(f.detail).toMatchObject({ kind: 'fill', side: expect.stringMatching(/^(buy|sell)$/), quantity: expect.stringMatching(/^\d/) });
+    for (const o of orders) expect(o.detail).toMatchObject({ kind: 'order', status: expect.stringMatching(/^(open|partially_filled|filled|canceled|expired|rejected)$/) });
+    expect(entries.filter((e) => e.type !== 'fill' && e.type !== 'order').every((e) => e.detail === null)).toBe(true);
+  });
+
   it('shows the subscription, and redeems tokens through the contract (bad input refused first)', async () => {
     const sub = await ok<{ live: boolean; subscription: { current_period: { available_credits: string; election: string } } }>('getSubscription');
     expect(sub.live).toBe(true);

@@ -104,6 +104,17 @@ test('the Compute screen shows the period, switches the election and redeems tok
   expect(errors).toEqual([]);
 });
 
+test('the Activity journal says what each trade and order update was', async ({ page }) => {
+  await page.goto(app.url);
+  await expectOnline(page, app);
+  await page.keyboard.press('Alt+4');
+  const journal = page.getByRole('table', { name: 'Journal' });
+  // The demo account bought and sold: each trade row names side, quantity, price and liquidity.
+  await expect(journal.getByRole('cell', { name: /^Trade: (bought|sold) [\d,]+\.\d{2} CMPT at \$\d+\.\d{4,6} \((maker|taker)\)$/ }).first()).toBeVisible();
+  await expect(journal.getByRole('cell', { name: /^Order: (buy|sell) (limit|market) [\d,]+\.\d{2} CMPT( at \$\d+\.\d{4,6})?, (open|partially filled|filled|canceled|expired|rejected)/ }).first()).toBeVisible();
+  await expect(journal.getByRole('cell', { name: 'Order update' })).toHaveCount(0);
+});
+
 test('a request without the launch token is refused', async ({ request }) => {
   const origin = new URL(app.url).origin;
   const res = await request.get(`${origin}/`, { headers: { Cookie: '' } });

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { walletApi, useActivity } from '../store';
 import { mergeEntries } from '../store/activity';
-import { amountExact, dateTime } from '../format';
+import { amountExact, dateTime, priceExact, qty } from '../format';
+import { dec } from '../../../shared/money';
 import { useTokenSymbol } from '../store/instrument';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
 
@@ -23,8 +24,28 @@ const TYPE_LABEL: Record<string, string> = {
   withdrawal: 'Withdrawal',
   fill: 'Trade',
   fee: 'Fee',
-  order: 'Order update',
+  order: 'Order',
 };
+
+const STATUS_WORDS: Record<NonNullable<Extract<Entries[number]['detail'], { kind: 'order' }>>['status'], string> = {
+  open: 'open',
+  partially_filled: 'partially filled',
+  filled: 'filled',
+  canceled: 'canceled',
+  expired: 'expired',
+  rejected: 'rejected',
+};
+
+/** "Trade: bought 40.00 CMPT at $0.0306 (taker)", "Order: buy limit 40.00 CMPT at $0.0306, filled". */
+function whatText(e: Entries[number], token_symbol: string): string {
+  const label = TYPE_LABEL[e.type] ?? e.type;
+  const d = e.detail;
+  if (!d) return label;
+  if (d.kind === 'fill') return `${label}: ${d.side === 'buy' ? 'bought' : 'sold'} ${qty(d.quantity)} ${token_symbol} at ${priceExact(d.price_usd)} (${d.liquidity})`;
+  const price = d.price_usd === null ? '' : ` at ${priceExact(d.price_usd)}`;
+  const partly = d.status === 'partially_filled' || (d.status !== 'filled' && dec(d.filled_quantity).gt(0)) ? `, ${qty(d.filled_quantity)} filled` : '';
+  return `${label}: ${d.side} ${d.order_type} ${qty(d.quantity)} ${token_symbol}${price}, ${STATUS_WORDS[d.status]}${partly}${d.reason ? ` (${d.reason})` : ''}`;
+}
 
 /** The user's own side of an entry: postings to the wallet's asset accounts, exact, the token by its symbol. */
 function ownChanges(e: Entries[number], token_symbol: string): string {
@@ -118,7 +139,7 @@ export function ActivityPage() {
             <tr key={e.id}>
               <td className="muted">{e.seq ?? `rev ${e.reverses}`}</td>
               <td>{dateTime(e.time)}</td>
-              <td>{TYPE_LABEL[e.type] ?? e.type}</td>
+              <td>{whatText(e, symbol)}</td>
               <td className="num">{ownChanges(e, symbol)}</td>
             </tr>
           ))}
