@@ -22,7 +22,10 @@ const BIDS_SAMPLE_MS = 1_000;
 function useBidsSampled(): readonly (readonly [string, string])[] | null {
   const [bids, setBids] = useState<readonly (readonly [string, string])[] | null>(() => heldBids());
   useEffect(() => {
-    const t = setInterval(() => setBids((before) => sameBids(before, heldBids()) ? before : heldBids()), BIDS_SAMPLE_MS);
+    const t = setInterval(() => {
+      const now = heldBids();
+      setBids((before) => (sameBids(before, now) ? before : now));
+    }, BIDS_SAMPLE_MS);
     return () => clearInterval(t);
   }, []);
   return bids;

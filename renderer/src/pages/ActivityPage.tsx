@@ -4,6 +4,7 @@ import { mergeEntries } from '../store/activity';
 import { amountExact, dateTime, priceExact, qty } from '../format';
 import { dec } from '../../../shared/money';
 import { useTokenSymbol } from '../store/instrument';
+import { reasonText, STATE_LABEL } from '../components/trade/order-words';
 import type { MethodResponse } from '../../../shared/contract/wallet-api';
 
 type Entries = MethodResponse<'getActivity'>['entries'];
@@ -27,15 +28,6 @@ const TYPE_LABEL: Record<string, string> = {
   order: 'Order',
 };
 
-const STATUS_WORDS: Record<NonNullable<Extract<Entries[number]['detail'], { kind: 'order' }>>['status'], string> = {
-  open: 'open',
-  partially_filled: 'partially filled',
-  filled: 'filled',
-  canceled: 'canceled',
-  expired: 'expired',
-  rejected: 'rejected',
-};
-
 /** "Trade: bought 40.00 CMPT at $0.0306 (taker)", "Order: buy limit 40.00 CMPT at $0.0306, filled". */
 function whatText(e: Entries[number], token_symbol: string): string {
   const label = TYPE_LABEL[e.type] ?? e.type;
@@ -43,8 +35,8 @@ function whatText(e: Entries[number], token_symbol: string): string {
   if (!d) return label;
   if (d.kind === 'fill') return `${label}: ${d.side === 'buy' ? 'bought' : 'sold'} ${qty(d.quantity)} ${token_symbol} at ${priceExact(d.price_usd)} (${d.liquidity})`;
   const price = d.price_usd === null ? '' : ` at ${priceExact(d.price_usd)}`;
-  const partly = d.status === 'partially_filled' || (d.status !== 'filled' && dec(d.filled_quantity).gt(0)) ? `, ${qty(d.filled_quantity)} filled` : '';
-  return `${label}: ${d.side} ${d.order_type} ${qty(d.quantity)} ${token_symbol}${price}, ${STATUS_WORDS[d.status]}${partly}${d.reason ? ` (${d.reason})` : ''}`;
+  const partly = d.status !== 'filled' && dec(d.filled_quantity).gt(0) ? `, ${qty(d.filled_quantity)} filled` : '';
+  return `${label}: ${d.side} ${d.order_type} ${qty(d.quantity)} ${token_symbol}${price}, ${STATE_LABEL[d.status].toLowerCase()}${partly}${d.reason ? ` (${reasonText(d.reason)})` : ''}`;
 }
 
 /** The user's own side of an entry: postings to the wallet's asset accounts, exact, the token by its symbol. */

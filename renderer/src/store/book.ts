@@ -4,11 +4,10 @@
 import { dec } from '../../../shared/money';
 import type { BookUpdate, WalletApi } from '../../../shared/contract/wallet-api';
 import { BookSides } from '../../../shared/market/book';
+import { BOOK_DEPTH_MAX } from '../../../shared/platform/api';
 
 /** Levels per side handed to the screen. */
 export const BOOK_VIEW_DEPTH = 40;
-/** Levels asked for in a snapshot (the platform's most): what the book holds per side. */
-export const BOOK_SNAPSHOT_DEPTH = 500;
 /** Deltas held while a fresh snapshot is fetched. */
 const RESYNC_BUFFER_MAX = 10_000;
 
@@ -71,7 +70,7 @@ export class RendererBook {
     this.stats.gaps += 1;
     console.warn(`order book: sequence gap (delta ${first.seq} after ${this.sides.seq}); fetching a fresh book`);
     this.resync = [first];
-    void this.api().getOrderBook({ depth: BOOK_SNAPSHOT_DEPTH }).then(
+    void this.api().getOrderBook({ depth: BOOK_DEPTH_MAX }).then(
       (r) => {
         if (r.book) this.reset(r.book);
         else this.resync = null;
@@ -93,7 +92,7 @@ export class RendererBook {
 
   /** The bids held, best first, [price, quantity], deeper than the published view (a sale of
    *  many tokens walks further than the ladder shows). Empty before the first snapshot. */
-  bidLevels(depth = BOOK_SNAPSHOT_DEPTH): [string, string][] {
+  bidLevels(depth = BOOK_DEPTH_MAX): [string, string][] {
     return this.sides.levels('bids', depth);
   }
 

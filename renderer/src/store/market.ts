@@ -2,10 +2,10 @@
 // trades arrive at high rate: they are applied outside React (book.ts) and published at
 // most once per animation frame; the live candle moves with each trade.
 import { create } from 'zustand';
-import type { PublicTrade } from '../../../shared/platform/api';
+import { BOOK_DEPTH_MAX, type PublicTrade } from '../../../shared/platform/api';
 import type { Ticker } from '../../../shared/platform/events';
 import { RECENT_TRADES_MAX } from '../../../shared/contract/wallet-api';
-import { BOOK_SNAPSHOT_DEPTH, RendererBook, type BookStats, type BookView } from './book';
+import { RendererBook, type BookStats, type BookView } from './book';
 import { applyLiveTrades, useChart } from './chart';
 import { walletApi, type DomainBinding } from './session';
 
@@ -73,7 +73,7 @@ export const marketBinding: DomainBinding = {
   ],
   load: async (api) => {
     // The chart's newest page comes alongside (its first paint waits for nothing else).
-    const [market, ob, trades] = await Promise.all([api.getMarket({}), api.getOrderBook({ depth: BOOK_SNAPSHOT_DEPTH }), api.getRecentTrades({}), useChart.getState().loadLatest()]);
+    const [market, ob, trades] = await Promise.all([api.getMarket({}), api.getOrderBook({ depth: BOOK_DEPTH_MAX }), api.getRecentTrades({}), useChart.getState().loadLatest()]);
     useMarket.setState({ ticker: market.ticker });
     if (ob.book) book.reset(ob.book);
     onTrades(trades.trades, true);

@@ -8,7 +8,7 @@ import { dateTime, dateTimeCompact, errorText, priceExact, qty, usd } from '../.
 import { useNow } from '../use-now';
 import { FINAL_STATES, LIVE_STATES, PENDING_STATES } from '../../../../shared/contract/orders';
 import type { ExternalOrderView, OrderView } from '../../store/orders';
-import { reasonText } from './order-words';
+import { reasonText, STATE_LABEL } from './order-words';
 
 type Tab = 'open' | 'queued' | 'history';
 const TABS: { id: Tab; label: string }[] = [
@@ -17,17 +17,6 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'history', label: 'History' },
 ];
 
-const STATE_LABEL: Record<OrderView['state'], string> = {
-  queued: 'Queued (offline)',
-  sending: 'Sending',
-  unknown: 'Checking with platform',
-  open: 'Open',
-  partially_filled: 'Partially filled',
-  filled: 'Filled',
-  canceled: 'Canceled',
-  expired: 'Expired',
-  rejected: 'Rejected',
-};
 const EXTERNAL_CANCEL_LABEL: Record<NonNullable<ExternalOrderView['cancel']>, string> = {
   pending: 'cancel waiting to be sent',
   sent: 'cancel sent',

@@ -1,4 +1,6 @@
-// Order end reasons in plain words, for the orders panel and the ticket's status line.
+// Order states and end reasons in plain words, for the orders panel, the ticket's status line
+// and the Activity journal.
+import type { OrderState } from '../../../../shared/contract/orders';
 
 /** The platform's end reasons are codes; the wallet's own are already words. */
 const REASON_TEXT: Record<string, string> = {
@@ -14,3 +16,16 @@ const REASON_TEXT: Record<string, string> = {
 export function reasonText(reason: string): string {
   return REASON_TEXT[reason] ?? (/^[a-z]+(_[a-z]+)+$/.test(reason) ? reason.replaceAll('_', ' ') : reason);
 }
+
+/** An order's state as the user reads it. */
+export const STATE_LABEL: Record<OrderState, string> = {
+  queued: 'Queued (offline)',
+  sending: 'Sending',
+  unknown: 'Checking with platform',
+  open: 'Open',
+  partially_filled: 'Partially filled',
+  filled: 'Filled',
+  canceled: 'Canceled',
+  expired: 'Expired',
+  rejected: 'Rejected',
+};
